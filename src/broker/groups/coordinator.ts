@@ -1,0 +1,267 @@
+// The group coordinator handlers call: membership (membership.ts) plus committed offsets
+// (OffsetCommit / OffsetFetch / OffsetDelete, kept durable by the OffsetStore), offset
+// retention, and the admin views (ListGroups, DescribeGroups, DeleteGroups).
+
+import type { CommittedOffset, OffsetCommitEntry } from '../log/types.js';
+import type { Group } from './group.js';
+import { E } from './base.js';
+import { GroupMembership } from './membership.js';
+import type {
+  GroupDescription,
+  GroupOverview,
+  OffsetCommitRequest,
+  OffsetCommitResult,
+  OffsetDeleteResult,
+  OffsetFetchPartition,
+  OffsetFetchResult,
+} from './types.js';
+
+export type { GroupCoordinatorOptions } from './base.js';
+export type * from './types.js';
+export type { Clock } from './clock.js';
+
+type StoredOffset = CommittedOffset & { topic: string; partition: number };
+
+export class GroupCoordinator extends GroupMembership {
+  // ---- OffsetCommit / OffsetFetch ----
+
+  commitOffsets(req: OffsetCommitRequest): OffsetCommitResult {
+    const all = (errorCode: number): OffsetCommitResult => ({
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+      })),
+    });
+    const group = this.lookup(req.groupId);
+    if (!group) {
+      // No group yet: only a client outside group management may commit (Kafka then creates
+      // the group Empty; here the store alone remembers it).
+      if (req.generationId >= 0) return all(E.ILLEGAL_GENERATION);
+      if (req.memberId !== '' || req.groupInstanceId !== null) return all(E.UNKNOWN_MEMBER_ID);
+      return this.storeOffsets(req);
+    }
+    const error = this.validateCommit(group, req);
+    if (error !== E.NONE) return all(error);
+    // The member has the new generation but not its assignment yet: committing now would be
+    // for partitions it may lose; REBALANCE_IN_PROGRESS makes it finish the rebalance first.
+    if (group.is('CompletingRebalance')) return all(E.REBALANCE_IN_PROGRESS);
+    // PreparingRebalance still accepts commits: the member learns of the rebalance from its heartbeat.
+    const member = group.get(req.memberId);
+    if (member) this.scheduleHeartbeat(group, member);
+    return this.storeOffsets(req);
+  }
+
+  private validateCommit(group: Group, req: OffsetCommitRequest): number {
+    if (group.is('Dead')) return E.COORDINATOR_NOT_AVAILABLE;
+    if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
+      const error = this.validateMember(group, req.memberId, req.groupInstanceId);
+      if (error !== E.NONE) return error;
+      return req.generationId === group.generationId ? E.NONE : E.ILLEGAL_GENERATION;
+    }
+    // A "simple" commit (no member, generation -1) is only for groups nobody is a member of.
+    return group.is('Empty') ? E.NONE : E.UNKNOWN_MEMBER_ID;
+  }
+
+  private storeOffsets(req: OffsetCommitRequest): OffsetCommitResult {
+    const entries: OffsetCommitEntry[] = [];
+    const stored: { errorCode: number }[] = [];
+    const result: OffsetCommitResult = {
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => {
+          // Kafka stores a null metadata as "".
+          const metadata = p.committedMetadata ?? '';
+          if (metadata.length > this.offsetMetadataMaxBytes) {
+            return { partitionIndex: p.partitionIndex, errorCode: E.OFFSET_METADATA_TOO_LARGE };
+          }
+          entries.push({
+            topic: t.name,
+            partition: p.partitionIndex,
+            offset: p.committedOffset,
+            leaderEpoch: p.committedLeaderEpoch,
+            metadata,
+          });
+          const r = { partitionIndex: p.partitionIndex, errorCode: E.NONE };
+          stored.push(r);
+          return r;
+        }),
+      })),
+    };
+    if (entries.length > 0) {
+      try {
+        this.offsets.commit(req.groupId, entries, this.now());
+      } catch (err) {
+        // Retriable for the client; the reason goes to the broker log.
+        this.log(`group ${req.groupId}: storing offsets failed: ${(err as Error).message}`);
+        for (const r of stored) r.errorCode = E.COORDINATOR_NOT_AVAILABLE;
+      }
+    }
+    return result;
+  }
+
+  /** Committed offsets, whatever the group's state (it may use Kafka only for offset storage). */
+  fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): OffsetFetchResult {
+    if (topics === null) {
+      const byTopic = new Map<string, OffsetFetchPartition[]>();
+      for (const o of this.offsets.list(groupId)) {
+        let list = byTopic.get(o.topic);
+        if (!list) byTopic.set(o.topic, (list = []));
+        list.push(fetched(o.partition, o));
+      }
+      return {
+        errorCode: E.NONE,
+        topics: [...byTopic].map(([name, partitions]) => ({
+          name,
+          partitions: partitions.sort((a, b) => a.partitionIndex - b.partitionIndex),
+        })),
+      };
+    }
+    return {
+      errorCode: E.NONE,
+      topics: topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((p) => fetched(p, this.offsets.get(groupId, t.name, p))),
+      })),
+    };
+  }
+
+  // ---- OffsetDelete and retention ----
+
+  deleteOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[]): OffsetDeleteResult {
+    const group = this.lookup(groupId);
+    if (!group || group.is('Dead')) return { errorCode: E.GROUP_ID_NOT_FOUND, topics: [] };
+    let subscribed: Set<string> | null = new Set();
+    if (!group.is('Empty')) {
+      if (group.protocolType !== 'consumer') return { errorCode: E.NON_EMPTY_GROUP, topics: [] };
+      // null: a subscription could not be read, so every topic counts as consumed (as Kafka).
+      subscribed = group.subscribedTopics();
+    }
+    const result = topics.map((t) => {
+      const consumed = subscribed === null || subscribed.has(t.name);
+      return {
+        name: t.name,
+        partitions: t.partitionIndexes.map((p) => {
+          if (consumed) return { partitionIndex: p, errorCode: E.GROUP_SUBSCRIBED_TO_TOPIC };
+          this.offsets.deleteOffsets(groupId, t.name, p);
+          return { partitionIndex: p, errorCode: E.NONE };
+        }),
+      };
+    });
+    this.maybeDropEmptyGroup(group);
+    return { errorCode: E.NONE, topics: result };
+  }
+
+  /**
+   * offsets.retention.minutes (KIP-211): a group's offsets expire once it has been Empty for the
+   * retention period; a simple (memberless) group's per commit; a Stable consumer group's only
+   * for topics it no longer subscribes to. Empty groups left without offsets are removed.
+   * The broker calls this periodically; returns how many offsets expired.
+   */
+  expireOffsets(now: number = this.now()): number {
+    let expired = 0;
+    for (const id of new Set([...this.groups.keys(), ...this.offsets.groups()])) {
+      const group = this.lookup(id);
+      if (!group) continue;
+      const since = this.retentionStart(group);
+      if (since) {
+        for (const o of this.offsets.list(id)) {
+          const start = since(o);
+          if (start !== null && now - start >= this.offsetsRetentionMs) {
+            this.offsets.deleteOffsets(id, o.topic, o.partition);
+            expired++;
+          }
+        }
+      }
+      this.maybeDropEmptyGroup(group);
+    }
+    if (expired > 0) this.log(`group coordinator: expired ${expired} committed offset(s)`);
+    return expired;
+  }
+
+  private retentionStart(group: Group): ((o: StoredOffset) => number | null) | null {
+    if (group.protocolType === null) return (o) => o.commitTimestamp;
+    if (group.is('Empty')) {
+      const emptySince = group.emptySince;
+      return (o) => emptySince ?? o.commitTimestamp;
+    }
+    if (group.protocolType === 'consumer' && group.is('Stable')) {
+      const topics = group.subscribedTopics();
+      if (topics) return (o) => (topics.has(o.topic) ? null : o.commitTimestamp);
+    }
+    return null;
+  }
+
+  /** Kafka turns an Empty group without offsets Dead and forgets it. */
+  private maybeDropEmptyGroup(group: Group): void {
+    if (group.is('Empty') && group.pendingMembers.size === 0 && this.offsets.list(group.groupId).length === 0) {
+      this.dropGroup(group);
+    }
+  }
+
+  private dropGroup(group: Group): void {
+    group.transitionTo('Dead', this.now());
+    for (const cancel of group.pendingMembers.values()) cancel();
+    group.pendingMembers.clear();
+    group.joinTimer?.();
+    group.joinTimer = null;
+    this.cancelSyncExpiration(group);
+    this.groups.delete(group.groupId);
+    this.offsets.deleteGroup(group.groupId);
+  }
+
+  // ---- Admin views ----
+
+  /** Groups in memory plus those only the store knows (Empty after a restart). */
+  listGroups(states?: string[]): GroupOverview[] {
+    const out: GroupOverview[] = [];
+    for (const g of this.groups.values()) {
+      if (!g.is('Dead')) out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state });
+    }
+    for (const id of this.offsets.groups()) {
+      if (this.groups.has(id)) continue;
+      const type = this.offsets.groupMeta(id)?.protocolType;
+      out.push({ groupId: id, protocolType: typeof type === 'string' ? type : '', groupState: 'Empty' });
+    }
+    if (!states || states.length === 0) return out;
+    const wanted = new Set(states.map((s) => s.toLowerCase()));
+    return out.filter((g) => wanted.has(g.groupState.toLowerCase()));
+  }
+
+  /** Unknown groups are reported Dead with no error, as Kafka does. */
+  describeGroups(groupIds: string[]): GroupDescription[] {
+    return groupIds.map(
+      (groupId) =>
+        this.lookup(groupId)?.describe() ?? {
+          errorCode: E.NONE,
+          groupId,
+          groupState: 'Dead',
+          protocolType: '',
+          protocolData: '',
+          members: [],
+        },
+    );
+  }
+
+  /** Deletes Empty groups with their committed offsets. */
+  deleteGroups(groupIds: string[]): { groupId: string; errorCode: number }[] {
+    return groupIds.map((groupId) => {
+      const group = this.lookup(groupId);
+      if (!group || group.is('Dead')) return { groupId, errorCode: E.GROUP_ID_NOT_FOUND };
+      if (!group.is('Empty')) return { groupId, errorCode: E.NON_EMPTY_GROUP };
+      this.dropGroup(group);
+      this.log(`group ${groupId}: deleted`);
+      return { groupId, errorCode: E.NONE };
+    });
+  }
+}
+
+function fetched(partitionIndex: number, o: CommittedOffset | undefined): OffsetFetchPartition {
+  if (!o) return { partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: E.NONE };
+  return {
+    partitionIndex,
+    committedOffset: o.offset,
+    committedLeaderEpoch: o.leaderEpoch,
+    metadata: o.metadata ?? '',
+    errorCode: E.NONE,
+  };
+}

@@ -1,0 +1,86 @@
+// Fetch v4-12 (v12 flexible). Long-polls: when less than min_bytes is available the request
+// waits, woken by an append to one of its partitions, until max_wait_ms. Returns whole
+// batches from the segments, starting with the one containing the fetch offset, and at
+// least one batch even past the byte limits (KIP-74) so a large batch never stalls a
+// consumer. Every requested partition is answered (sessionless: session id 0).
+//
+// Not yet: transactions (last stable offset = high watermark, no aborted transactions).
+import type { Broker } from '../broker.js';
+import { Fetch } from '../protocol/apis/fetch.js';
+import { code } from '../protocol/errors.js';
+import type { Req } from '../protocol/schema.js';
+import { handler } from './types.js';
+
+type FetchRequest = Req<typeof Fetch>;
+
+interface PartitionData {
+  partitionIndex: number;
+  errorCode: number;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  abortedTransactions: [];
+  preferredReadReplica: number;
+  records: Buffer[];
+}
+
+function readAll(broker: Broker, req: FetchRequest): { responses: { topic: string; partitions: PartitionData[] }[]; bytes: number } {
+  let budget = req.maxBytes > 0 ? req.maxBytes : Number.MAX_SAFE_INTEGER;
+  let bytes = 0;
+  const responses = req.topics.map((t) => ({
+    topic: t.topic,
+    partitions: t.partitions.map((p): PartitionData => {
+      const log = broker.store.partition(t.topic, p.partition);
+      const out: PartitionData = {
+        partitionIndex: p.partition,
+        errorCode: 0,
+        highWatermark: -1,
+        lastStableOffset: -1,
+        logStartOffset: -1,
+        abortedTransactions: [],
+        preferredReadReplica: -1,
+        records: [],
+      };
+      if (!log) {
+        out.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
+        return out;
+      }
+      out.highWatermark = log.logEndOffset;
+      out.lastStableOffset = log.logEndOffset;
+      out.logStartOffset = log.logStartOffset;
+      if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
+        out.errorCode = code('OFFSET_OUT_OF_RANGE');
+        return out;
+      }
+      // Past the response budget only the first non-empty partition may overshoot.
+      if (budget <= 0 && bytes > 0) return out;
+      const limit = Math.min(p.partitionMaxBytes > 0 ? p.partitionMaxBytes : budget, Math.max(budget, 1));
+      const read = log.read(p.fetchOffset, limit);
+      out.records = read.chunks;
+      bytes += read.bytes;
+      budget -= read.bytes;
+      return out;
+    }),
+  }));
+  return { responses, bytes };
+}
+
+export default handler(Fetch, async (req, ctx) => {
+  const { broker, signal } = ctx;
+  const deadline = Date.now() + Math.max(0, req.maxWaitMs);
+  const partitions: [string, number][] = req.topics.flatMap((t) => t.partitions.map((p) => [t.topic, p.partition] as [string, number]));
+  let result = readAll(broker, req);
+  for (;;) {
+    const errors = result.responses.some((t) => t.partitions.some((p) => p.errorCode !== 0));
+    const remaining = deadline - Date.now();
+    if (result.bytes >= req.minBytes || errors || remaining <= 0 || signal.aborted) break;
+    await broker.waitForAppend(partitions, remaining, signal);
+    result = readAll(broker, req);
+  }
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    sessionId: 0,
+    responses: result.responses,
+  };
+});

@@ -1,0 +1,40 @@
+// ListOffsets v0-7. Timestamp -1: the latest offset (high watermark), -2: the earliest (log
+// start), -3 (v7, KIP-734): the offset of the record with the largest timestamp, t >= 0: the
+// first offset whose timestamp is >= t, or -1 when there is none. v0 answers with Kafka's old
+// style offsets array.
+import { ListOffsets } from '../protocol/apis/listOffsets.js';
+import { code } from '../protocol/errors.js';
+import { handler } from './types.js';
+
+const LATEST = -1;
+const EARLIEST = -2;
+const MAX_TIMESTAMP = -3;
+
+export default handler(ListOffsets, (req, ctx) => {
+  const { broker, version } = ctx;
+  return {
+    throttleTimeMs: 0,
+    topics: req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        const log = broker.store.partition(t.name, p.partitionIndex);
+        if (!log) {
+          return { partitionIndex: p.partitionIndex, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), timestamp: -1, offset: -1, oldStyleOffsets: [] };
+        }
+        let offset = -1;
+        let timestamp = -1;
+        if (p.timestamp === LATEST) offset = log.logEndOffset;
+        else if (p.timestamp === EARLIEST) offset = log.logStartOffset;
+        else if (p.timestamp === MAX_TIMESTAMP) {
+          const found = log.maxTimestampOffset?.() ?? null;
+          if (found) ({ offset, timestamp } = found);
+        } else {
+          const found = log.offsetForTimestamp(p.timestamp);
+          if (found) ({ offset, timestamp } = found);
+        }
+        const oldStyleOffsets = version === 0 && offset >= 0 ? [offset] : [];
+        return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp, offset, leaderEpoch: 0, oldStyleOffsets };
+      }),
+    })),
+  };
+});

@@ -1,0 +1,25 @@
+// DeleteRecords v0-2: moves a partition's log start offset forward (offset -1 = the high
+// watermark); whole segments below it are deleted.
+import { DeleteRecords } from '../protocol/apis/deleteRecords.js';
+import { code } from '../protocol/errors.js';
+import { handler } from './types.js';
+
+export default handler(DeleteRecords, (req, ctx) => {
+  const { broker } = ctx;
+  return {
+    throttleTimeMs: 0,
+    topics: req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        const log = broker.store.partition(t.name, p.partitionIndex);
+        if (!log) return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION') };
+        const target = p.offset === -1 ? log.logEndOffset : p.offset;
+        if (target < 0 || target > log.logEndOffset) {
+          return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: code('OFFSET_OUT_OF_RANGE') };
+        }
+        const low = target <= log.logStartOffset ? log.logStartOffset : log.deleteRecordsBefore(target);
+        return { partitionIndex: p.partitionIndex, lowWatermark: low, errorCode: 0 };
+      }),
+    })),
+  };
+});

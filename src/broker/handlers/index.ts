@@ -1,0 +1,51 @@
+// The dispatch table. ApiVersions advertises exactly these handlers and versions.
+import produce from './00_produce.js';
+import fetch from './01_fetch.js';
+import listOffsets from './02_listOffsets.js';
+import metadata from './03_metadata.js';
+import offsetCommit from './08_offsetCommit.js';
+import offsetFetch from './09_offsetFetch.js';
+import findCoordinator from './10_findCoordinator.js';
+import joinGroup from './11_joinGroup.js';
+import heartbeat from './12_heartbeat.js';
+import leaveGroup from './13_leaveGroup.js';
+import syncGroup from './14_syncGroup.js';
+import describeGroups from './15_describeGroups.js';
+import listGroups from './16_listGroups.js';
+import apiVersions from './18_apiVersions.js';
+import createTopics from './19_createTopics.js';
+import deleteTopics from './20_deleteTopics.js';
+import deleteRecords from './21_deleteRecords.js';
+import describeConfigs from './32_describeConfigs.js';
+import alterConfigs from './33_alterConfigs.js';
+import createPartitions from './37_createPartitions.js';
+import deleteGroups from './42_deleteGroups.js';
+import incrementalAlterConfigs from './44_incrementalAlterConfigs.js';
+import offsetDelete from './47_offsetDelete.js';
+import type { Handler } from './types.js';
+
+export const HANDLERS = [
+  produce,
+  fetch,
+  listOffsets,
+  metadata,
+  offsetCommit,
+  offsetFetch,
+  findCoordinator,
+  joinGroup,
+  heartbeat,
+  leaveGroup,
+  syncGroup,
+  describeGroups,
+  listGroups,
+  apiVersions,
+  createTopics,
+  deleteTopics,
+  deleteRecords,
+  describeConfigs,
+  alterConfigs,
+  createPartitions,
+  deleteGroups,
+  incrementalAlterConfigs,
+  offsetDelete,
+] as unknown as Handler[];

@@ -1,0 +1,2 @@
+export { Broker, type BrokerOptions } from './broker.js';
+export { startBroker } from '../index.js';

@@ -1,0 +1,270 @@
+// The topic configs the broker knows, as one table in Kafka's own names, types and defaults
+// (after LogConfig.java / ServerLogConfigs.java). Each topic config has a broker-level
+// synonym (`retention.ms` ← `log.retention.ms`) that supplies the default for topics without
+// an override. Configs marked `stored` are validated, kept and returned by DescribeConfigs but
+// not acted on by this single-node broker (replication, throttling, compaction tuning).
+
+export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'DOUBLE' | 'LIST';
+
+export interface ConfigDef {
+  name: string;
+  type: ConfigType;
+  /** Kafka's default, as the string DescribeConfigs returns. */
+  default: string;
+  /** The broker config that supplies this topic config's default (topic configs only). */
+  synonym?: string;
+  min?: number;
+  max?: number;
+  /** Allowed values (for LIST: allowed items). */
+  values?: readonly string[];
+  /** Validated and returned, but the broker does not act on it. */
+  stored?: boolean;
+  doc: string;
+}
+
+const LONG_MAX = '9223372036854775807';
+const INT_MAX = 2147483647;
+
+export const TOPIC_CONFIGS: readonly ConfigDef[] = [
+  { name: 'cleanup.policy', type: 'LIST', default: 'delete', synonym: 'log.cleanup.policy', values: ['compact', 'delete'],
+    doc: 'delete: drop old segments by retention.ms / retention.bytes; compact: keep the latest value per key.' },
+  { name: 'compression.type', type: 'STRING', default: 'producer', synonym: 'compression.type',
+    values: ['producer', 'uncompressed', 'none', 'gzip', 'snappy', 'lz4', 'zstd'], stored: true,
+    doc: 'Final compression of the topic; batches are stored as the producer sent them.' },
+  { name: 'delete.retention.ms', type: 'LONG', default: '86400000', synonym: 'log.cleaner.delete.retention.ms', min: 0, stored: true,
+    doc: 'How long delete tombstones are kept on compacted topics.' },
+  { name: 'file.delete.delay.ms', type: 'LONG', default: '60000', synonym: 'log.segment.delete.delay.ms', min: 0, stored: true,
+    doc: 'Delay before a deleted segment file is removed (segments are removed at once here).' },
+  { name: 'flush.messages', type: 'LONG', default: LONG_MAX, synonym: 'log.flush.interval.messages', min: 1,
+    doc: 'Fsync after this many messages; 1 makes every append durable before it is acknowledged.' },
+  { name: 'flush.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.flush.interval.ms', min: 0,
+    doc: 'Fsync when data has been unflushed for this long (checked by periodic maintenance).' },
+  { name: 'index.interval.bytes', type: 'INT', default: '4096', synonym: 'log.index.interval.bytes', min: 0,
+    doc: 'Bytes of batches between two offset index entries.' },
+  { name: 'max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.cleaner.max.compaction.lag.ms', min: 1, stored: true,
+    doc: 'Maximum time a message stays ineligible for compaction.' },
+  { name: 'max.message.bytes', type: 'INT', default: '1048588', synonym: 'message.max.bytes', min: 0,
+    doc: 'Largest record batch the topic accepts.' },
+  { name: 'message.timestamp.after.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.after.max.ms', min: 0, stored: true,
+    doc: 'How far in the future a CreateTime timestamp may be.' },
+  { name: 'message.timestamp.before.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.before.max.ms', min: 0, stored: true,
+    doc: 'How far in the past a CreateTime timestamp may be.' },
+  { name: 'message.timestamp.difference.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.difference.max.ms', min: 0, stored: true,
+    doc: 'Deprecated: maximum difference between a CreateTime timestamp and the broker clock.' },
+  { name: 'message.timestamp.type', type: 'STRING', default: 'CreateTime', synonym: 'log.message.timestamp.type', values: ['CreateTime', 'LogAppendTime'],
+    doc: 'CreateTime keeps the producer timestamp; LogAppendTime stamps batches with the broker time.' },
+  { name: 'min.cleanable.dirty.ratio', type: 'DOUBLE', default: '0.5', synonym: 'log.cleaner.min.cleanable.ratio', min: 0, max: 1, stored: true,
+    doc: 'Dirty ratio above which a compacted log is cleaned.' },
+  { name: 'min.compaction.lag.ms', type: 'LONG', default: '0', synonym: 'log.cleaner.min.compaction.lag.ms', min: 0, stored: true,
+    doc: 'Minimum time a message stays uncompacted.' },
+  { name: 'min.insync.replicas', type: 'INT', default: '1', synonym: 'min.insync.replicas', min: 1, stored: true,
+    doc: 'Replicas that must acknowledge an acks=all produce (always met on one node when 1).' },
+  { name: 'preallocate', type: 'BOOLEAN', default: 'false', synonym: 'log.preallocate', stored: true,
+    doc: 'Preallocate segment files.' },
+  { name: 'retention.bytes', type: 'LONG', default: '-1', synonym: 'log.retention.bytes',
+    doc: 'Delete the oldest segments while the partition is larger than this; -1: no size limit.' },
+  { name: 'retention.ms', type: 'LONG', default: '604800000', synonym: 'log.retention.ms', min: -1,
+    doc: 'Delete segments whose newest record is older than this; -1: keep forever.' },
+  { name: 'segment.bytes', type: 'INT', default: '1073741824', synonym: 'log.segment.bytes', min: 14,
+    doc: 'Roll to a new segment file when the active one would exceed this size.' },
+  { name: 'segment.index.bytes', type: 'INT', default: '10485760', synonym: 'log.index.size.max.bytes', min: 4, stored: true,
+    doc: 'Maximum offset index size (indexes here grow as needed).' },
+  { name: 'segment.jitter.ms', type: 'LONG', default: '0', synonym: 'log.roll.jitter.ms', min: 0, stored: true,
+    doc: 'Random jitter subtracted from segment.ms.' },
+  { name: 'segment.ms', type: 'LONG', default: '604800000', synonym: 'log.roll.ms', min: 1,
+    doc: 'Roll to a new segment when the active one is older than this.' },
+  { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', synonym: 'unclean.leader.election.enable', stored: true,
+    doc: 'Allow out-of-sync replicas to become leader (one node: no effect).' },
+];
+
+/** Broker-only configs (no topic-level form). Topic configs' synonyms are added below. */
+const BROKER_ONLY: readonly ConfigDef[] = [
+  { name: 'num.partitions', type: 'INT', default: '1', min: 1, doc: 'Partitions of auto-created topics and of CreateTopics with -1.' },
+  { name: 'default.replication.factor', type: 'SHORT', default: '1', min: 1, max: 1, doc: 'Replication factor of auto-created topics (one node).' },
+  { name: 'auto.create.topics.enable', type: 'BOOLEAN', default: 'true', doc: 'Create unknown topics on Metadata and Produce.' },
+  { name: 'delete.topic.enable', type: 'BOOLEAN', default: 'true', doc: 'Allow DeleteTopics.' },
+  { name: 'offsets.retention.minutes', type: 'INT', default: '10080', min: 1, doc: 'How long committed offsets of an empty group are kept.' },
+  { name: 'group.initial.rebalance.delay.ms', type: 'INT', default: '3000', min: 0, doc: 'Wait for more members before the first rebalance.' },
+  { name: 'group.min.session.timeout.ms', type: 'INT', default: '6000', min: 0, doc: 'Smallest session timeout a member may ask for.' },
+  { name: 'group.max.session.timeout.ms', type: 'INT', default: '1800000', min: 0, doc: 'Largest session timeout a member may ask for.' },
+];
+
+export const BROKER_CONFIGS: readonly ConfigDef[] = [
+  ...BROKER_ONLY,
+  ...TOPIC_CONFIGS.filter((d) => d.synonym).map((d) => ({ ...d, name: d.synonym as string, synonym: undefined })),
+];
+
+const topicDefs = new Map(TOPIC_CONFIGS.map((d) => [d.name, d]));
+const brokerDefs = new Map(BROKER_CONFIGS.map((d) => [d.name, d]));
+
+export function topicConfigDef(name: string): ConfigDef | undefined {
+  return topicDefs.get(name);
+}
+
+export function brokerConfigDef(name: string): ConfigDef | undefined {
+  return brokerDefs.get(name);
+}
+
+/** Why `raw` is not a valid value for `def`, or null. Messages follow Kafka's ConfigException. */
+export function validateConfigValue(def: ConfigDef, raw: string): string | null {
+  const v = raw.trim();
+  const bad = (why: string) => `Invalid value ${raw} for configuration ${def.name}: ${why}`;
+  switch (def.type) {
+    case 'BOOLEAN':
+      if (!/^(true|false)$/i.test(v)) return bad('Expected value to be either true or false');
+      return null;
+    case 'INT':
+    case 'SHORT':
+    case 'LONG': {
+      if (!/^[+-]?\d+$/.test(v)) return bad(`Not a number of type ${def.type}`);
+      const n = BigInt(v);
+      const bits = def.type === 'LONG' ? 63n : def.type === 'INT' ? 31n : 15n;
+      if (n < -(1n << bits) || n >= 1n << bits) return bad(`Not a number of type ${def.type}`);
+      if (def.min !== undefined && n < BigInt(def.min)) return bad(`Value must be at least ${def.min}`);
+      if (def.max !== undefined && n > BigInt(def.max)) return bad(`Value must be no more than ${def.max}`);
+      return null;
+    }
+    case 'DOUBLE': {
+      const n = Number(v);
+      if (v === '' || !Number.isFinite(n)) return bad('Not a number of type DOUBLE');
+      if (def.min !== undefined && n < def.min) return bad(`Value must be at least ${def.min}`);
+      if (def.max !== undefined && n > def.max) return bad(`Value must be no more than ${def.max}`);
+      return null;
+    }
+    case 'LIST': {
+      const items = v.split(',').map((s) => s.trim());
+      if (def.values && items.some((i) => !def.values?.includes(i))) {
+        return bad(`String must be one of: ${def.values.join(', ')}`);
+      }
+      return null;
+    }
+    case 'STRING':
+      if (def.values && !def.values.includes(v)) return bad(`String must be one of: ${def.values.join(', ')}`);
+      return null;
+  }
+}
+
+/** Validates topic config overrides (CreateTopics, AlterConfigs): error message or null. */
+export function validateTopicConfigs(configs: Record<string, string>): string | null {
+  for (const [name, value] of Object.entries(configs)) {
+    const def = topicDefs.get(name);
+    if (!def) return `Unknown topic config name: ${name}`;
+    if (typeof value !== 'string') return `Invalid value ${String(value)} for configuration ${name}: expected a string`;
+    const err = validateConfigValue(def, value);
+    if (err) return err;
+  }
+  return null;
+}
+
+/** Broker-level settings by broker name, every known one present (Kafka default if not set). */
+export type BrokerDefaults = Readonly<Record<string, string>>;
+
+/**
+ * Resolves broker-level defaults from options. Accepts broker names (`log.retention.ms`,
+ * `num.partitions`), their camelCase forms (`numPartitions`) and, for convenience, topic
+ * names (`retention.ms` → `log.retention.ms`).
+ * Throws on an unknown name or an invalid value.
+ */
+export function brokerDefaults(overrides: Record<string, string | number | boolean | undefined> = {}): BrokerDefaults {
+  const out: Record<string, string> = {};
+  for (const d of BROKER_CONFIGS) out[d.name] = d.default;
+  for (const [given, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    // camelCase (numPartitions) is accepted as the dotted Kafka name (num.partitions).
+    const key = given.includes('.') ? given : given.replace(/[A-Z]/g, (c) => `.${c.toLowerCase()}`);
+    const name = brokerDefs.has(key) ? key : topicDefs.get(key)?.synonym;
+    const def = name === undefined ? undefined : brokerDefs.get(name);
+    if (!def) throw new Error(`Unknown broker config name: ${given}`);
+    const str = String(value);
+    const err = validateConfigValue(def, str);
+    if (err) throw new Error(err);
+    out[def.name] = def.type === 'BOOLEAN' ? str.trim().toLowerCase() : str.trim();
+  }
+  return Object.freeze(out);
+}
+
+export type ConfigSource = 'TOPIC_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG';
+
+export interface ResolvedConfig {
+  name: string;
+  value: string;
+  source: ConfigSource;
+  def: ConfigDef;
+}
+
+/** Effective value of a topic config: the topic's override, else the broker default, else Kafka's. */
+export function resolveTopicConfig(
+  name: string,
+  topicConfigs: Record<string, string>,
+  defaults: BrokerDefaults = brokerDefaults(),
+): ResolvedConfig | undefined {
+  const def = topicDefs.get(name);
+  if (!def) return undefined;
+  if (Object.prototype.hasOwnProperty.call(topicConfigs, name)) {
+    return { name, value: topicConfigs[name].trim(), source: 'TOPIC_CONFIG', def };
+  }
+  const brokerValue = def.synonym === undefined ? undefined : defaults[def.synonym];
+  if (brokerValue !== undefined && brokerValue !== def.default) {
+    return { name, value: brokerValue, source: 'STATIC_BROKER_CONFIG', def };
+  }
+  return { name, value: def.default, source: 'DEFAULT_CONFIG', def };
+}
+
+/** Every topic config with its effective value and source (for DescribeConfigs). */
+export function describeTopicConfigs(topicConfigs: Record<string, string>, defaults?: BrokerDefaults): ResolvedConfig[] {
+  return TOPIC_CONFIGS.map((d) => resolveTopicConfig(d.name, topicConfigs, defaults) as ResolvedConfig);
+}
+
+/** Parsed, typed form of the configs the log acts on. */
+export interface LogConfig {
+  compact: boolean;
+  delete: boolean;
+  /** Negative: no time retention. */
+  retentionMs: number;
+  /** Negative: no size retention. */
+  retentionBytes: number;
+  segmentBytes: number;
+  segmentMs: number;
+  maxMessageBytes: number;
+  logAppendTime: boolean;
+  /** Infinity: never fsync by message count. */
+  flushMessages: number;
+  /** Infinity: never fsync by time. */
+  flushMs: number;
+  indexIntervalBytes: number;
+  compressionType: string;
+}
+
+/** Long.MAX (and anything past 2^53) means "never" for counters and intervals. */
+function num(value: string): number {
+  const n = Number(BigInt(value));
+  return n >= Number.MAX_SAFE_INTEGER ? Infinity : n;
+}
+
+export function logConfig(topicConfigs: Record<string, string> = {}, defaults?: BrokerDefaults): LogConfig {
+  const get = (name: string) => (resolveTopicConfig(name, topicConfigs, defaults) as ResolvedConfig).value;
+  const policy = get('cleanup.policy').split(',').map((s) => s.trim());
+  return {
+    compact: policy.includes('compact'),
+    delete: policy.includes('delete'),
+    retentionMs: num(get('retention.ms')),
+    retentionBytes: num(get('retention.bytes')),
+    segmentBytes: Math.min(num(get('segment.bytes')), INT_MAX),
+    segmentMs: num(get('segment.ms')),
+    maxMessageBytes: num(get('max.message.bytes')),
+    logAppendTime: get('message.timestamp.type') === 'LogAppendTime',
+    flushMessages: num(get('flush.messages')),
+    flushMs: num(get('flush.ms')),
+    indexIntervalBytes: num(get('index.interval.bytes')),
+    compressionType: get('compression.type'),
+  };
+}
+
+/** A broker-level setting as a number (e.g. `num.partitions`). */
+export function brokerNumber(defaults: BrokerDefaults, name: string): number {
+  return num(defaults[name] ?? brokerDefs.get(name)?.default ?? '0');
+}
+
+export function brokerBoolean(defaults: BrokerDefaults, name: string): boolean {
+  return (defaults[name] ?? brokerDefs.get(name)?.default) === 'true';
+}

@@ -1,0 +1,99 @@
+// Small synchronous file helpers shared by the log, the offset store and the metadata files.
+// Everything is synchronous on purpose: the broker is single-threaded and ordering of writes
+// (data before index, data before acknowledgement) then follows program order.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { crc32c } from '@node-rs/crc32';
+
+/** fsync a directory so that created, renamed or deleted entries survive a power loss. */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch (e) {
+    // Some platforms (Windows) cannot open or fsync directories; the rename is still atomic.
+    if ((e as NodeJS.ErrnoException).code !== 'EISDIR' && (e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Replaces `file` with `data` so that a crash leaves either the old or the new content. */
+export function writeFileAtomic(file: string, data: string | Buffer): void {
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    writeFully(fd, typeof data === 'string' ? Buffer.from(data) : data, 0);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}
+
+export function writeFully(fd: number, buf: Buffer, position: number): void {
+  let done = 0;
+  while (done < buf.length) done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
+}
+
+/** Reads up to `length` bytes at `position`; shorter only at end of file. */
+export function readAt(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}
+
+export function readJsonIfExists<T>(file: string): T | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}); refusing to start with damaged metadata`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// CRC-framed append-only entry log: [length u32][crc32c u32][payload], crc over the payload.
+
+export const FRAME_HEADER = 8;
+
+export function frameEntry(payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(FRAME_HEADER + payload.length);
+  out.writeUInt32BE(payload.length, 0);
+  out.writeUInt32BE(crc32c(payload) >>> 0, 4);
+  payload.copy(out, FRAME_HEADER);
+  return out;
+}
+
+/**
+ * Reads the framed entries of `data`. Stops at the first short or corrupt frame and
+ * returns the byte length of the valid prefix, so the caller can truncate a torn tail.
+ */
+export function readFramedEntries(data: Buffer): { entries: Buffer[]; validBytes: number; problem?: string } {
+  const entries: Buffer[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    if (data.length - pos < FRAME_HEADER) return { entries, validBytes: pos, problem: 'short entry header' };
+    const len = data.readUInt32BE(pos);
+    if (pos + FRAME_HEADER + len > data.length) return { entries, validBytes: pos, problem: 'entry extends past the end' };
+    const payload = data.subarray(pos + FRAME_HEADER, pos + FRAME_HEADER + len);
+    if ((crc32c(payload) >>> 0) !== data.readUInt32BE(pos + 4)) return { entries, validBytes: pos, problem: 'CRC32C mismatch' };
+    entries.push(payload);
+    pos += FRAME_HEADER + len;
+  }
+  return { entries, validBytes: pos };
+}

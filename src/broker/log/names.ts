@@ -1,0 +1,37 @@
+// Names on disk and Kafka's topic-name rules (after org.apache.kafka.common.internals.Topic).
+
+export const MAX_TOPIC_NAME_LENGTH = 249;
+
+/** Why `name` is not a legal Kafka topic name, or null when it is. */
+export function validateTopicName(name: string): string | null {
+  if (name.length === 0) return 'Topic name is illegal, it can\'t be empty';
+  if (name === '.' || name === '..') return 'Topic name cannot be "." or ".."';
+  if (name.length > MAX_TOPIC_NAME_LENGTH) {
+    return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`;
+  }
+  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
+    return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`;
+  }
+  return null;
+}
+
+/** Kafka treats '.' and '_' as the same in metric names, so such topics may not coexist. */
+export function collisionKey(name: string): string {
+  return name.replace(/\./g, '_');
+}
+
+/** Segment files are named by their base offset, zero-padded to 20 digits, as in Kafka. */
+export function segmentFileName(baseOffset: number, suffix: '.log' | '.index' | '.timeindex'): string {
+  return String(baseOffset).padStart(20, '0') + suffix;
+}
+
+/** Base offset of a segment file name, or undefined if it is not one. */
+export function parseSegmentFileName(file: string): { baseOffset: number; suffix: string } | undefined {
+  const m = /^(\d{20})(\.log|\.index|\.timeindex)$/.exec(file);
+  if (!m) return undefined;
+  return { baseOffset: Number(m[1]), suffix: m[2] };
+}
+
+export function partitionDirName(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}

@@ -1,0 +1,331 @@
+// What every partition log does, whatever holds its segments: validate a produce payload,
+// assign offsets, roll segments, apply retention and DeleteRecords, honour flush.messages /
+// flush.ms. The disk and memory logs differ only in their Segment, so they behave the same.
+
+import { KafkaError } from '../protocol/errors.js';
+import {
+  ATTR_TIMESTAMP_LOG_APPEND,
+  Codec,
+  checkBatch,
+  computeCrc,
+  readBatchHeader,
+  readRecords,
+  setBaseOffset,
+  setPartitionLeaderEpoch,
+} from '../protocol/recordBatch.js';
+import type { LogConfig } from './config.js';
+import type { AppendResult, PartitionLog, ReadResult } from './types.js';
+
+/** One batch of an append, offsets already assigned. `position` is within the payload. */
+export interface AppendedBatch {
+  position: number;
+  size: number;
+  baseOffset: number;
+  lastOffset: number;
+  maxTimestamp: number;
+  records: number;
+}
+
+export interface SegmentInfo {
+  baseOffset: number;
+  nextOffset: number;
+  size: number;
+  maxTimestamp: number;
+}
+
+/** A contiguous run of batches, named by its base offset (a Kafka log segment). */
+export interface Segment {
+  readonly baseOffset: number;
+  /** Offset after the last batch; the base offset when empty. */
+  readonly nextOffset: number;
+  readonly size: number;
+  /** Largest batch max timestamp, -1 when there is none. */
+  readonly maxTimestamp: number;
+  /** Broker time of the last change; retention age for batches without timestamps. */
+  readonly lastModified: number;
+  /** Broker time the segment got its first batch; segment.ms counts from here. */
+  readonly rollBase: number;
+  append(payload: Buffer, batches: AppendedBatch[], now: number): void;
+  /** Whole batches from the one containing `offset`; empty when the segment ends before it. */
+  read(offset: number, maxBytes: number): ReadResult;
+  /** First record at or after `minOffset` with a timestamp >= `timestamp`. */
+  findOffsetByTimestamp(timestamp: number, minOffset: number): { offset: number; timestamp: number } | null;
+  flush(): void;
+  /** The segment becomes read-only (rolled): final index entries, fsync. */
+  seal(): void;
+  close(): void;
+  delete(): void;
+}
+
+export const EMPTY_READ: ReadResult = Object.freeze({ chunks: [], bytes: 0 }) as ReadResult;
+const TIMESTAMP_TYPE_OFFSET = 21;
+const MAX_TIMESTAMP_OFFSET = 35;
+const CRC_OFFSET = 17;
+const INT32_MAX = 2147483647;
+
+/** Offset and timestamp of the first record of a batch matching (timestamp, minOffset), or null. */
+export function matchInBatch(buf: Buffer, pos: number, timestamp: number, minOffset: number): { offset: number; timestamp: number } | null {
+  const h = readBatchHeader(buf, pos);
+  const last = h.baseOffset + h.lastOffsetDelta;
+  if (h.maxTimestamp < timestamp || last < minOffset) return null;
+  const codec = h.attributes & 0x07;
+  // LogAppendTime batches carry one timestamp for all records; others need the records,
+  // which only uncompressed and gzip batches let us read here. Otherwise answer with the
+  // batch start: the client then skips the few older records itself.
+  if ((h.attributes & ATTR_TIMESTAMP_LOG_APPEND) !== 0 || (codec !== Codec.None && codec !== Codec.Gzip)) {
+    return { offset: Math.max(h.baseOffset, minOffset), timestamp: h.maxTimestamp };
+  }
+  let records;
+  try {
+    records = readRecords(buf.subarray(pos, pos + h.size));
+  } catch {
+    // A producer's gzip stream we cannot inflate: the batch start is still a safe answer.
+    return { offset: Math.max(h.baseOffset, minOffset), timestamp: h.maxTimestamp };
+  }
+  for (const r of records) {
+    if ((r.offset as number) >= minOffset && (r.timestamp as number) >= timestamp) {
+      return { offset: r.offset as number, timestamp: r.timestamp as number };
+    }
+  }
+  return null;
+}
+
+export interface BaseLogOptions {
+  topic: string;
+  partition: number;
+  config: LogConfig;
+  log?: (msg: string) => void;
+}
+
+export abstract class BaseLog implements PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  protected config: LogConfig;
+  protected readonly log: (msg: string) => void;
+  protected segments: Segment[] = [];
+  protected startOffset = 0;
+  private unflushedMessages = 0;
+  private lastFlush = Date.now();
+  protected closed = false;
+
+  constructor(opts: BaseLogOptions) {
+    this.topic = opts.topic;
+    this.partition = opts.partition;
+    this.config = opts.config;
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** A new, empty, active segment starting at `baseOffset`. */
+  protected abstract createSegment(baseOffset: number, now: number): Segment;
+  /** Persists the log start offset when it moved inside a segment (DeleteRecords). */
+  protected abstract saveLogStartOffset(offset: number): void;
+  /** Called before anything is written to a segment (the disk log drops its clean marker). */
+  protected beforeWrite(): void {}
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.active.nextOffset;
+  }
+
+  get sizeBytes(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.size;
+    return n;
+  }
+
+  protected get active(): Segment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  get name(): string {
+    return `${this.topic}-${this.partition}`;
+  }
+
+  describeSegments(): SegmentInfo[] {
+    return this.segments.map((s) => ({ baseOffset: s.baseOffset, nextOffset: s.nextOffset, size: s.size, maxTimestamp: s.maxTimestamp }));
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = config;
+  }
+
+  /** Checks a produce payload (Kafka's LogValidator, the parts that need no decompression). */
+  private validate(records: Buffer): AppendedBatch[] {
+    if (records.length === 0) throw new KafkaError('CORRUPT_MESSAGE', 'Produce request holds no record batch');
+    if (records.length > this.config.segmentBytes) {
+      throw new KafkaError('RECORD_LIST_TOO_LARGE',
+        `Record batches of ${records.length} bytes exceed segment.bytes ${this.config.segmentBytes} of ${this.name}`);
+    }
+    const batches: AppendedBatch[] = [];
+    for (let pos = 0; pos < records.length;) {
+      const problem = checkBatch(records, pos);
+      if (problem) throw new KafkaError('CORRUPT_MESSAGE', `Record batch at byte ${pos} for ${this.name}: ${problem}`);
+      const h = readBatchHeader(records, pos);
+      if (h.size > this.config.maxMessageBytes) {
+        throw new KafkaError('MESSAGE_TOO_LARGE',
+          `Record batch of ${h.size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes} of ${this.name}`);
+      }
+      if (h.recordCount <= 0 || h.lastOffsetDelta !== h.recordCount - 1) {
+        throw new KafkaError('INVALID_RECORD',
+          `Record batch has ${h.recordCount} records but lastOffsetDelta ${h.lastOffsetDelta}`);
+      }
+      batches.push({ position: pos, size: h.size, baseOffset: 0, lastOffset: 0, maxTimestamp: h.maxTimestamp, records: h.recordCount });
+      pos += h.size;
+    }
+    return batches;
+  }
+
+  append(records: Buffer, now = Date.now()): AppendResult {
+    if (this.closed) throw new KafkaError('KAFKA_STORAGE_ERROR', `${this.name} is closed`);
+    const batches = this.validate(records);
+    let messages = 0;
+    for (const b of batches) messages += b.records;
+    if (this.shouldRoll(records.length, messages, now)) this.roll(now);
+    const logAppendTime = this.config.logAppendTime;
+    let next = this.logEndOffset;
+    const baseOffset = next;
+    for (const b of batches) {
+      setBaseOffset(records, b.position, next);
+      setPartitionLeaderEpoch(records, b.position, 0);
+      if (logAppendTime) {
+        // The timestamp type and max timestamp are inside the CRC: rewrite, then re-checksum.
+        records.writeInt16BE(records.readInt16BE(b.position + TIMESTAMP_TYPE_OFFSET) | ATTR_TIMESTAMP_LOG_APPEND, b.position + TIMESTAMP_TYPE_OFFSET);
+        records.writeBigInt64BE(BigInt(now), b.position + MAX_TIMESTAMP_OFFSET);
+        records.writeUInt32BE(computeCrc(records, b.position, b.size), b.position + CRC_OFFSET);
+        b.maxTimestamp = now;
+      }
+      b.baseOffset = next;
+      b.lastOffset = next + b.records - 1;
+      next = b.lastOffset + 1;
+    }
+    this.beforeWrite();
+    this.active.append(records, batches, now);
+    this.unflushedMessages += messages;
+    if (this.unflushedMessages >= this.config.flushMessages) this.flush(now);
+    return { baseOffset, logAppendTime: logAppendTime ? now : -1, logStartOffset: this.startOffset };
+  }
+
+  private shouldRoll(bytes: number, messages: number, now: number): boolean {
+    const a = this.active;
+    if (a.size === 0) return false;
+    return a.size + bytes > this.config.segmentBytes
+      || now - a.rollBase > this.config.segmentMs
+      // relative offsets in the indexes are int32
+      || a.nextOffset + messages - a.baseOffset > INT32_MAX;
+  }
+
+  protected roll(now: number): void {
+    this.active.seal();
+    this.segments.push(this.createSegment(this.logEndOffset, now));
+  }
+
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid].baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  read(offset: number, maxBytes: number): ReadResult {
+    if (offset < this.startOffset || offset > this.logEndOffset) {
+      throw new KafkaError('OFFSET_OUT_OF_RANGE',
+        `Offset ${offset} is outside [${this.startOffset}, ${this.logEndOffset}] of ${this.name}`);
+    }
+    if (offset === this.logEndOffset) return EMPTY_READ;
+    // A fetch is served from one segment, as Kafka does; the next fetch continues in the next.
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+      const r = this.segments[i].read(offset, maxBytes);
+      if (r.bytes > 0) return r;
+    }
+    return EMPTY_READ;
+  }
+
+  offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null {
+    for (const s of this.segments) {
+      if (s.nextOffset <= this.startOffset || s.maxTimestamp < timestamp) continue;
+      const found = s.findOffsetByTimestamp(timestamp, this.startOffset);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** The first record with the largest timestamp (ListOffsets MAX_TIMESTAMP, KIP-734). */
+  maxTimestampOffset(): { offset: number; timestamp: number } | null {
+    let best: Segment | undefined;
+    for (const s of this.segments) {
+      if (s.nextOffset > this.startOffset && s.maxTimestamp >= 0 && (!best || s.maxTimestamp > best.maxTimestamp)) best = s;
+    }
+    return best ? best.findOffsetByTimestamp(best.maxTimestamp, this.startOffset) : null;
+  }
+
+  deleteRecordsBefore(offset: number): number {
+    if (offset > this.logEndOffset || offset < 0) {
+      throw new KafkaError('OFFSET_OUT_OF_RANGE',
+        `Cannot delete records before ${offset}: ${this.name} ends at ${this.logEndOffset}`);
+    }
+    if (offset <= this.startOffset) return this.startOffset;
+    this.startOffset = offset;
+    this.saveLogStartOffset(offset);
+    this.deleteOldSegments((s, next) => next <= this.startOffset, 'below the log start offset');
+    return this.startOffset;
+  }
+
+  /**
+   * Deletes the oldest segments while `expired(segment, itsNextOffset)` holds, never the
+   * active one, and moves the log start offset to the first remaining segment.
+   */
+  protected deleteOldSegments(expired: (s: Segment, next: number) => boolean, why: string): void {
+    let n = 0;
+    while (n < this.segments.length - 1 && expired(this.segments[n], this.segments[n + 1].baseOffset)) n++;
+    if (n === 0) return;
+    const gone = this.segments.splice(0, n);
+    this.startOffset = Math.max(this.startOffset, this.segments[0].baseOffset);
+    for (const s of gone) s.delete();
+    this.log(`${this.name}: deleted ${n} segment(s) ${why} (offsets ${gone[0].baseOffset}..${this.segments[0].baseOffset - 1}); log start offset ${this.startOffset}`);
+  }
+
+  maintain(now: number): void {
+    if (this.closed) return;
+    if (this.unflushedMessages > 0 && now - this.lastFlush >= this.config.flushMs) this.flush(now);
+    // Rolling an idle segment lets retention delete it: the active segment is never deleted.
+    if (this.active.size > 0 && now - this.active.rollBase > this.config.segmentMs) this.roll(now);
+    if (this.config.delete) {
+      const { retentionMs, retentionBytes } = this.config;
+      if (retentionMs >= 0) {
+        this.deleteOldSegments((s) => now - (s.maxTimestamp >= 0 ? s.maxTimestamp : s.lastModified) > retentionMs,
+          `older than retention.ms ${retentionMs}`);
+      }
+      if (retentionBytes >= 0) {
+        let excess = this.sizeBytes - retentionBytes;
+        this.deleteOldSegments((s) => {
+          if (excess - s.size < 0) return false;
+          excess -= s.size;
+          return true;
+        }, `beyond retention.bytes ${retentionBytes}`);
+      }
+    }
+    // cleanup.policy=compact plugs in here: a cleaner rewrites the sealed segments (all but the
+    // active one) keeping the latest record per key, swaps them in, and leaves offsets as they are.
+  }
+
+  flush(now = Date.now()): void {
+    if (this.closed) return;
+    this.active.flush();
+    this.unflushedMessages = 0;
+    this.lastFlush = now;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    for (const s of this.segments) s.close();
+    this.closed = true;
+  }
+}

@@ -1,0 +1,387 @@
+// The broker's storage: topics, their partition logs, committed offsets, cluster identity.
+//
+//   <dataDir>/.lock                  pid of the broker using the directory
+//   <dataDir>/meta.json              cluster id + small broker key/values (atomic rewrite)
+//   <dataDir>/topics.json            topics: name, id, partitions, config overrides (atomic rewrite)
+//   <dataDir>/consumer-offsets.log   committed offsets (see offsetStore.ts)
+//   <dataDir>/topics/<topic>-<p>/    one partition log (see diskLog.ts)
+//
+// topics.json is the truth: it is written before partition directories are created and
+// before they are removed, and at open any directory it does not list is deleted.
+
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { KafkaError, type ErrorName } from '../protocol/errors.js';
+import {
+  brokerDefaults,
+  brokerNumber,
+  logConfig,
+  topicConfigDef,
+  validateTopicConfigs,
+  type BrokerDefaults,
+  type LogConfig,
+} from './config.js';
+import { DiskPartitionLog } from './diskLog.js';
+import { readJsonIfExists, writeFileAtomic } from './files.js';
+import { MemoryPartitionLog } from './memoryLog.js';
+import { collisionKey, partitionDirName, validateTopicName } from './names.js';
+import { OffsetStoreImpl } from './offsetStore.js';
+import type { BaseLog } from './partitionLog.js';
+import type { OffsetStore, PartitionLog, TopicInfo } from './types.js';
+
+export { validateTopicName };
+
+export interface StoreOptions {
+  dataDir?: string;
+  memory?: boolean;
+  log?: (msg: string) => void;
+  /** Broker configs by Kafka name (`num.partitions`, `log.retention.ms`, ...); see brokerDefaults(). */
+  defaults?: Record<string, string | number | boolean | undefined>;
+  /** Clock for segment creation at open (tests). */
+  now?: number;
+}
+
+export interface Store {
+  readonly clusterId: string;
+  readonly offsets: OffsetStore;
+  /** Every broker config by name, with the given or Kafka's default value. */
+  readonly defaults: BrokerDefaults;
+  readonly memory: boolean;
+  listTopics(): TopicInfo[];
+  getTopic(name: string): TopicInfo | undefined;
+  getTopicById(id: Buffer): TopicInfo | undefined;
+  /** Throws KafkaError (INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_CONFIG). */
+  createTopic(name: string, partitions?: number, configs?: Record<string, string>, opts?: { validateOnly?: boolean }): TopicInfo;
+  /** Removes the topic, its data and every group's committed offsets for it. */
+  deleteTopic(name: string): void;
+  createPartitions(name: string, newTotal: number, opts?: { validateOnly?: boolean }): TopicInfo;
+  /** Sets (string) or removes (null) topic config overrides. */
+  alterTopicConfigs(name: string, changes: Record<string, string | null>, opts?: { validateOnly?: boolean }): TopicInfo;
+  /** The effective, parsed configs of a topic. */
+  topicConfig(name: string): LogConfig | undefined;
+  partition(topic: string, index: number): PartitionLog | undefined;
+  getMeta(key: string): string | undefined;
+  /** Durable before it returns; undefined removes the key. */
+  setMeta(key: string, value: string | undefined): void;
+  /** Retention, segment.ms rolls, flush.ms; call periodically. */
+  maintain(now?: number): void;
+  flush(): void;
+  close(): void;
+}
+
+interface TopicState {
+  info: TopicInfo;
+  config: LogConfig;
+  logs: (DiskPartitionLog | MemoryPartitionLog)[];
+}
+
+interface TopicsFile {
+  version: 1;
+  topics: { name: string; id: string; partitions: number; configs: Record<string, string> }[];
+}
+
+interface MetaFile {
+  version: 1;
+  clusterId: string;
+  values: Record<string, string>;
+}
+
+/** Partitions per topic this broker accepts: each is a directory and open files. */
+export const MAX_PARTITIONS = 10000;
+const openDirs = new Set<string>();
+
+function fail(name: ErrorName, message: string): never {
+  throw new KafkaError(name, message);
+}
+
+/** A random topic id as Kafka's Uuid.randomUuid(): not zero, not the metadata topic's, no leading '-'. */
+function newTopicId(): Buffer {
+  for (;;) {
+    const id = randomBytes(16);
+    const small = id.readBigUInt64BE(0) === 0n && id.readBigUInt64BE(8) <= 1n;
+    if (!small && !id.toString('base64url').startsWith('-')) return id;
+  }
+}
+
+function freeze(name: string, id: Buffer, partitions: number, configs: Record<string, string>): TopicInfo {
+  return Object.freeze({ name, id, partitions, configs: Object.freeze({ ...configs }) as Record<string, string> });
+}
+
+class StoreImpl implements Store {
+  readonly memory: boolean;
+  readonly defaults: BrokerDefaults;
+  readonly offsets: OffsetStoreImpl;
+  clusterId: string;
+  private readonly topics = new Map<string, TopicState>();
+  private readonly byId = new Map<string, TopicState>();
+  private meta: MetaFile;
+  private readonly dir: string | undefined;
+  private readonly log: (msg: string) => void;
+  private caseInsensitive = false;
+  private closed = false;
+
+  constructor(opts: StoreOptions) {
+    this.log = opts.log ?? (() => {});
+    this.defaults = brokerDefaults(opts.defaults);
+    this.memory = opts.memory === true || opts.dataDir === undefined;
+    this.dir = this.memory ? undefined : path.resolve(opts.dataDir as string);
+    if (!this.dir) {
+      this.meta = { version: 1, clusterId: randomBytes(16).toString('base64url'), values: {} };
+      this.clusterId = this.meta.clusterId;
+      this.offsets = new OffsetStoreImpl(undefined, this.log);
+      return;
+    }
+    const dir = this.dir;
+    fs.mkdirSync(path.join(dir, 'topics'), { recursive: true });
+    this.lock(dir);
+    try {
+      this.caseInsensitive = this.probeCaseInsensitive(dir);
+      const meta = readJsonIfExists<MetaFile>(path.join(dir, 'meta.json'));
+      if (meta && meta.version !== 1) throw new Error(`${dir}/meta.json has unknown version ${meta.version}`);
+      this.meta = meta ?? { version: 1, clusterId: randomBytes(16).toString('base64url'), values: {} };
+      if (!meta) writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify(this.meta, null, 2));
+      this.clusterId = this.meta.clusterId;
+      this.loadTopics(dir, opts.now ?? Date.now());
+      this.offsets = new OffsetStoreImpl(path.join(dir, 'consumer-offsets.log'), this.log);
+    } catch (e) {
+      this.closeLogs();
+      this.unlock(dir);
+      throw e;
+    }
+  }
+
+  private lock(dir: string): void {
+    if (openDirs.has(dir)) throw new Error(`data directory ${dir} is already open in this process`);
+    const file = path.join(dir, '.lock');
+    const pid = Number(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : NaN);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      let alive = true;
+      try {
+        process.kill(pid, 0);
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+      if (alive) throw new Error(`data directory ${dir} is in use by process ${pid} (delete ${file} if that is not a kt broker)`);
+    }
+    fs.writeFileSync(file, `${process.pid}\n`);
+    openDirs.add(dir);
+  }
+
+  private unlock(dir: string): void {
+    openDirs.delete(dir);
+    fs.rmSync(path.join(dir, '.lock'), { force: true });
+  }
+
+  /** macOS and Windows file systems may fold case: "Orders" and "orders" would share files. */
+  private probeCaseInsensitive(dir: string): boolean {
+    const probe = path.join(dir, '.case-probe');
+    fs.writeFileSync(probe, '');
+    try {
+      return fs.existsSync(path.join(dir, '.CASE-PROBE'));
+    } finally {
+      fs.rmSync(probe, { force: true });
+    }
+  }
+
+  private loadTopics(dir: string, now: number): void {
+    const file = readJsonIfExists<TopicsFile>(path.join(dir, 'topics.json'));
+    const partitionDirs = fs.readdirSync(path.join(dir, 'topics'));
+    if (!file && partitionDirs.length > 0) {
+      throw new Error(`${dir}/topics.json is missing but ${dir}/topics holds partition data; refusing to guess the topics`);
+    }
+    if (file && file.version !== 1) throw new Error(`${dir}/topics.json has unknown version ${file.version}`);
+    const known = new Set<string>();
+    for (const t of file?.topics ?? []) {
+      const state = this.addTopic(freeze(t.name, Buffer.from(t.id, 'hex'), t.partitions, t.configs));
+      for (let p = 0; p < t.partitions; p++) {
+        known.add(partitionDirName(t.name, p));
+        state.logs.push(this.openLog(state, p, false, now));
+      }
+    }
+    for (const d of partitionDirs) {
+      if (known.has(d)) continue;
+      fs.rmSync(path.join(dir, 'topics', d), { recursive: true, force: true });
+      this.log(`removed ${d}: not a partition of any topic (deleted topic)`);
+    }
+  }
+
+  private addTopic(info: TopicInfo): TopicState {
+    const state: TopicState = { info, config: logConfig(info.configs, this.defaults), logs: [] };
+    this.topics.set(info.name, state);
+    this.byId.set(info.id.toString('hex'), state);
+    return state;
+  }
+
+  private openLog(state: TopicState, partition: number, fresh: boolean, now = Date.now()): DiskPartitionLog | MemoryPartitionLog {
+    const opts = { topic: state.info.name, partition, config: state.config, log: this.log, now };
+    if (!this.dir) return new MemoryPartitionLog(opts);
+    const dir = path.join(this.dir, 'topics', partitionDirName(state.info.name, partition));
+    if (fresh) fs.rmSync(dir, { recursive: true, force: true }); // leftovers of a crash mid-delete
+    return new DiskPartitionLog({ ...opts, dir });
+  }
+
+  private saveTopics(): void {
+    if (!this.dir) return;
+    const file: TopicsFile = {
+      version: 1,
+      topics: [...this.topics.values()].map(({ info }) => ({
+        name: info.name, id: info.id.toString('hex'), partitions: info.partitions, configs: { ...info.configs },
+      })),
+    };
+    writeFileAtomic(path.join(this.dir, 'topics.json'), JSON.stringify(file, null, 2));
+  }
+
+  private existing(name: string): TopicState {
+    return this.topics.get(name) ?? fail('UNKNOWN_TOPIC_OR_PARTITION', `Topic ${name} does not exist`);
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new KafkaError('KAFKA_STORAGE_ERROR', 'The store is closed');
+  }
+
+  listTopics(): TopicInfo[] {
+    return [...this.topics.values()].map((s) => s.info);
+  }
+
+  getTopic(name: string): TopicInfo | undefined {
+    return this.topics.get(name)?.info;
+  }
+
+  getTopicById(id: Buffer): TopicInfo | undefined {
+    return this.byId.get(id.toString('hex'))?.info;
+  }
+
+  topicConfig(name: string): LogConfig | undefined {
+    return this.topics.get(name)?.config;
+  }
+
+  createTopic(name: string, partitions = -1, configs: Record<string, string> = {}, opts: { validateOnly?: boolean } = {}): TopicInfo {
+    this.checkOpen();
+    const invalid = validateTopicName(name);
+    if (invalid) fail('INVALID_TOPIC_EXCEPTION', invalid);
+    if (this.topics.has(name)) fail('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`);
+    for (const other of this.topics.keys()) {
+      if (collisionKey(other) === collisionKey(name)) fail('INVALID_TOPIC_EXCEPTION', `Topic '${name}' collides with existing topic: ${other}`);
+      if (this.caseInsensitive && other.toLowerCase() === name.toLowerCase()) {
+        fail('INVALID_TOPIC_EXCEPTION', `Topic '${name}' collides with existing topic ${other} on this case-insensitive file system`);
+      }
+    }
+    const count = partitions === -1 ? brokerNumber(this.defaults, 'num.partitions') : partitions;
+    if (!Number.isInteger(count) || count < 1) fail('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
+    if (count > MAX_PARTITIONS) fail('INVALID_PARTITIONS', `Number of partitions must be at most ${MAX_PARTITIONS} on this broker.`);
+    const configError = validateTopicConfigs(configs);
+    if (configError) fail('INVALID_CONFIG', configError);
+    const info = freeze(name, newTopicId(), count, configs);
+    if (opts.validateOnly) return info;
+    const state = this.addTopic(info);
+    this.saveTopics();
+    for (let p = 0; p < count; p++) state.logs.push(this.openLog(state, p, true));
+    return info;
+  }
+
+  deleteTopic(name: string): void {
+    this.checkOpen();
+    const state = this.existing(name);
+    this.topics.delete(name);
+    this.byId.delete(state.info.id.toString('hex'));
+    this.saveTopics();
+    for (const l of state.logs) l.delete();
+    this.offsets.deleteTopic(name);
+  }
+
+  createPartitions(name: string, newTotal: number, opts: { validateOnly?: boolean } = {}): TopicInfo {
+    this.checkOpen();
+    const state = this.existing(name);
+    const current = state.info.partitions;
+    if (!Number.isInteger(newTotal)) fail('INVALID_PARTITIONS', `Invalid partition count ${newTotal}.`);
+    if (newTotal < current) fail('INVALID_PARTITIONS', `Topic currently has ${current} partitions, which is higher than the requested ${newTotal}.`);
+    if (newTotal === current) fail('INVALID_PARTITIONS', `Topic already has ${current} partitions.`);
+    if (newTotal > MAX_PARTITIONS) fail('INVALID_PARTITIONS', `Number of partitions must be at most ${MAX_PARTITIONS} on this broker.`);
+    const info = freeze(name, state.info.id, newTotal, state.info.configs);
+    if (opts.validateOnly) return info;
+    state.info = info;
+    this.saveTopics();
+    for (let p = current; p < newTotal; p++) state.logs.push(this.openLog(state, p, true));
+    return info;
+  }
+
+  alterTopicConfigs(name: string, changes: Record<string, string | null>, opts: { validateOnly?: boolean } = {}): TopicInfo {
+    this.checkOpen();
+    const state = this.existing(name);
+    const next: Record<string, string> = { ...state.info.configs };
+    const set: Record<string, string> = {};
+    for (const [key, value] of Object.entries(changes)) {
+      if (!topicConfigDef(key)) fail('INVALID_CONFIG', `Unknown topic config name: ${key}`);
+      if (value === null) delete next[key];
+      else next[key] = set[key] = value;
+    }
+    const configError = validateTopicConfigs(set);
+    if (configError) fail('INVALID_CONFIG', configError);
+    const info = freeze(name, state.info.id, state.info.partitions, next);
+    if (opts.validateOnly) return info;
+    state.info = info;
+    state.config = logConfig(next, this.defaults);
+    this.saveTopics();
+    for (const l of state.logs) l.updateConfig(state.config);
+    return info;
+  }
+
+  partition(topic: string, index: number): PartitionLog | undefined {
+    return this.topics.get(topic)?.logs[index];
+  }
+
+  getMeta(key: string): string | undefined {
+    return Object.prototype.hasOwnProperty.call(this.meta.values, key) ? this.meta.values[key] : undefined;
+  }
+
+  setMeta(key: string, value: string | undefined): void {
+    this.checkOpen();
+    if (value === undefined) delete this.meta.values[key];
+    else this.meta.values[key] = value;
+    if (this.dir) writeFileAtomic(path.join(this.dir, 'meta.json'), JSON.stringify(this.meta, null, 2));
+  }
+
+  maintain(now = Date.now()): void {
+    if (this.closed) return;
+    for (const state of this.topics.values()) {
+      for (const l of state.logs) {
+        try {
+          l.maintain(now);
+        } catch (e) {
+          this.log(`${(l as BaseLog).name}: maintenance failed: ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+
+  flush(): void {
+    for (const state of this.topics.values()) for (const l of state.logs) l.flush();
+  }
+
+  private closeLogs(): void {
+    for (const state of this.topics.values()) {
+      for (const l of state.logs) {
+        try {
+          l.close();
+        } catch (e) {
+          this.log(`${(l as BaseLog).name}: close failed: ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeLogs();
+    this.offsets.close();
+    if (this.dir) this.unlock(this.dir);
+  }
+}
+
+/** Opens (or creates) the broker's storage on disk, or in memory with `memory: true`. */
+export function openStore(opts: StoreOptions = {}): Store {
+  if (!opts.memory && opts.dataDir === undefined) throw new Error('openStore: give dataDir or memory: true');
+  return new StoreImpl(opts);
+}

@@ -1,0 +1,101 @@
+// The storage contract the broker's handlers and group coordinator rely on. Two
+// implementations: on disk (segments + indexes under a data directory) and in memory.
+
+/** Result of appending one produce payload to a partition. */
+export interface AppendResult {
+  /** Offset assigned to the first record of the first batch. */
+  baseOffset: number;
+  /** -1 for CreateTime topics; the broker time for LogAppendTime topics. */
+  logAppendTime: number;
+  logStartOffset: number;
+}
+
+/** Whole record batches as stored, starting with the batch that contains the fetch offset. */
+export interface ReadResult {
+  chunks: Buffer[];
+  bytes: number;
+}
+
+export interface PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  /** First offset still in the log (moved by retention and DeleteRecords). */
+  readonly logStartOffset: number;
+  /** Next offset to assign; on a single node this is also the high watermark. */
+  readonly logEndOffset: number;
+  /** Bytes held by the partition's segments. */
+  readonly sizeBytes: number;
+
+  /**
+   * Appends a produce payload: one or more complete, CRC-checked magic-2 record batches as a
+   * client sent them. Offsets are assigned by rewriting each batch's baseOffset in place (the
+   * log owns `records` afterwards; it must not be reused by the caller).
+   */
+  append(records: Buffer, now?: number): AppendResult;
+
+  /**
+   * Reads whole batches starting with the one containing `offset`, stopping before `maxBytes`
+   * would be exceeded but always returning at least one batch when one exists (KIP-74).
+   * `offset` must be within [logStartOffset, logEndOffset]; at logEndOffset the result is empty.
+   */
+  read(offset: number, maxBytes: number): ReadResult;
+
+  /** Offset of the first record whose timestamp is >= `timestamp`, or null if none. */
+  offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null;
+
+  /** The first record with the largest timestamp (ListOffsets MAX_TIMESTAMP), or null if none. */
+  maxTimestampOffset(): { offset: number; timestamp: number } | null;
+
+  /** Segments oldest first (DescribeLogDirs, tests). */
+  describeSegments(): { baseOffset: number; nextOffset: number; size: number; maxTimestamp: number }[];
+
+  /** Moves the log start offset forward (DeleteRecords); deletes segments wholly below it. */
+  deleteRecordsBefore(offset: number): number;
+
+  /** Applies retention (retention.ms / retention.bytes) and rolls by segment.ms; called periodically. */
+  maintain(now: number): void;
+
+  /** Makes everything appended so far durable (fsync). */
+  flush(): void;
+
+  close(): void;
+}
+
+export interface TopicInfo {
+  name: string;
+  /** 16-byte topic id (Kafka's Uuid), stable across restarts. */
+  id: Buffer;
+  partitions: number;
+  /** Only the configs set on this topic (Kafka's non-default ones), by Kafka's names. */
+  configs: Record<string, string>;
+}
+
+export interface CommittedOffset {
+  offset: number;
+  leaderEpoch: number;
+  metadata: string | null;
+  commitTimestamp: number;
+}
+
+export interface OffsetCommitEntry {
+  topic: string;
+  partition: number;
+  offset: number;
+  leaderEpoch: number;
+  metadata: string | null;
+}
+
+/** Committed consumer-group offsets (Kafka keeps these in __consumer_offsets). */
+export interface OffsetStore {
+  /** Durable before it returns: a crash after commit() never loses the entries. */
+  commit(group: string, entries: OffsetCommitEntry[], now?: number): void;
+  get(group: string, topic: string, partition: number): CommittedOffset | undefined;
+  list(group: string): (CommittedOffset & { topic: string; partition: number })[];
+  /** Groups that have committed offsets or stored metadata. */
+  groups(): string[];
+  /** Small per-group record kept across restarts (e.g. the protocol type). */
+  groupMeta(group: string): Record<string, unknown> | undefined;
+  setGroupMeta(group: string, meta: Record<string, unknown> | undefined): void;
+  deleteGroup(group: string): void;
+  deleteOffsets(group: string, topic: string, partition?: number): void;
+}

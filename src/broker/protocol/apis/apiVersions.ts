@@ -1,0 +1,25 @@
+// ApiVersions (key 18). Versions 0-3; v3 is flexible. The response header is always v0
+// (KIP-511), and an unsupported request version is answered with a v0 body carrying
+// UNSUPPORTED_VERSION and our ApiVersions range, so the client can retry lower.
+import { defineApi, f } from '../schema.js';
+
+export const ApiVersions = defineApi({
+  key: 18,
+  name: 'ApiVersions',
+  min: 0,
+  max: 3,
+  flexible: 3,
+  request: {
+    clientSoftwareName: f('string', { v: '3+' }),
+    clientSoftwareVersion: f('string', { v: '3+' }),
+  },
+  response: {
+    errorCode: 'int16',
+    apiKeys: [{ apiKey: 'int16', minVersion: 'int16', maxVersion: 'int16' }],
+    throttleTimeMs: f('int32', { v: '1+' }),
+    supportedFeatures: f([{ name: 'string', minVersion: 'int16', maxVersion: 'int16' }], { v: '3+', tag: 0 }),
+    finalizedFeaturesEpoch: f('int64', { v: '3+', tag: 1, default: -1 }),
+    finalizedFeatures: f([{ name: 'string', maxVersionLevel: 'int16', minVersionLevel: 'int16' }], { v: '3+', tag: 2 }),
+    zkMigrationReady: f('bool', { v: '3+', tag: 3 }),
+  },
+});

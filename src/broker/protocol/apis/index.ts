@@ -1,0 +1,115 @@
+// Every API schema the broker implements, by name and as one list (ordered by API key). The
+// broker's ApiVersions answer and request routing are built from ALL_APIS, so an API is
+// advertised exactly when its schema is listed here.
+import type { ApiSchema } from '../schema.js';
+import { AddOffsetsToTxn } from './addOffsetsToTxn.js';
+import { AddPartitionsToTxn } from './addPartitionsToTxn.js';
+import { AlterConfigs } from './alterConfigs.js';
+import { ApiVersions } from './apiVersions.js';
+import { CreatePartitions } from './createPartitions.js';
+import { CreateTopics } from './createTopics.js';
+import { DeleteGroups } from './deleteGroups.js';
+import { DeleteRecords } from './deleteRecords.js';
+import { DeleteTopics } from './deleteTopics.js';
+import { DescribeCluster } from './describeCluster.js';
+import { DescribeConfigs } from './describeConfigs.js';
+import { DescribeGroups } from './describeGroups.js';
+import { EndTxn } from './endTxn.js';
+import { Fetch } from './fetch.js';
+import { FindCoordinator } from './findCoordinator.js';
+import { Heartbeat } from './heartbeat.js';
+import { IncrementalAlterConfigs } from './incrementalAlterConfigs.js';
+import { InitProducerId } from './initProducerId.js';
+import { JoinGroup } from './joinGroup.js';
+import { LeaveGroup } from './leaveGroup.js';
+import { ListGroups } from './listGroups.js';
+import { ListOffsets } from './listOffsets.js';
+import { Metadata } from './metadata.js';
+import { OffsetCommit } from './offsetCommit.js';
+import { OffsetDelete } from './offsetDelete.js';
+import { OffsetFetch } from './offsetFetch.js';
+import { Produce } from './produce.js';
+import { SaslAuthenticate } from './saslAuthenticate.js';
+import { SaslHandshake } from './saslHandshake.js';
+import { SyncGroup } from './syncGroup.js';
+import { TxnOffsetCommit } from './txnOffsetCommit.js';
+
+export {
+  AddOffsetsToTxn,
+  AddPartitionsToTxn,
+  AlterConfigs,
+  ApiVersions,
+  CreatePartitions,
+  CreateTopics,
+  DeleteGroups,
+  DeleteRecords,
+  DeleteTopics,
+  DescribeCluster,
+  DescribeConfigs,
+  DescribeGroups,
+  EndTxn,
+  Fetch,
+  FindCoordinator,
+  Heartbeat,
+  IncrementalAlterConfigs,
+  InitProducerId,
+  JoinGroup,
+  LeaveGroup,
+  ListGroups,
+  ListOffsets,
+  Metadata,
+  OffsetCommit,
+  OffsetDelete,
+  OffsetFetch,
+  Produce,
+  SaslAuthenticate,
+  SaslHandshake,
+  SyncGroup,
+  TxnOffsetCommit,
+};
+export {
+  ConsumerProtocolAssignment,
+  ConsumerProtocolSubscription,
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+} from './consumerProtocol.js';
+export type { Assignment, Subscription, TopicPartitions } from './consumerProtocol.js';
+
+export const ALL_APIS: readonly ApiSchema[] = [
+  Produce,
+  Fetch,
+  ListOffsets,
+  Metadata,
+  OffsetCommit,
+  OffsetFetch,
+  FindCoordinator,
+  JoinGroup,
+  Heartbeat,
+  LeaveGroup,
+  SyncGroup,
+  DescribeGroups,
+  ListGroups,
+  SaslHandshake,
+  ApiVersions,
+  CreateTopics,
+  DeleteTopics,
+  DeleteRecords,
+  InitProducerId,
+  AddPartitionsToTxn,
+  AddOffsetsToTxn,
+  EndTxn,
+  TxnOffsetCommit,
+  DescribeConfigs,
+  AlterConfigs,
+  SaslAuthenticate,
+  CreatePartitions,
+  DeleteGroups,
+  IncrementalAlterConfigs,
+  OffsetDelete,
+  DescribeCluster,
+];
+
+/** Schemas by API key. */
+export const API_BY_KEY: ReadonlyMap<number, ApiSchema> = new Map(ALL_APIS.map((a) => [a.key, a]));

@@ -1,0 +1,28 @@
+// ListGroups (key 16). We implement 0-4. v1 adds throttleTimeMs, v3 is flexible, v4 adds the
+// statesFilter request field (empty = all) and groupState per group. v5 (typesFilter,
+// groupType, KIP-848) is described but absent.
+import { defineApi, f } from '../schema.js';
+
+export const ListGroups = defineApi({
+  key: 16,
+  name: 'ListGroups',
+  min: 0,
+  max: 4,
+  flexible: 3,
+  request: {
+    statesFilter: f(['string'], { v: '4+' }),
+    typesFilter: f(['string'], { v: '5+' }),
+  },
+  response: {
+    throttleTimeMs: f('int32', { v: '1+' }),
+    errorCode: 'int16',
+    groups: [
+      {
+        groupId: 'string',
+        protocolType: 'string',
+        groupState: f('string', { v: '4+' }),
+        groupType: f('string', { v: '5+' }),
+      },
+    ],
+  },
+});

@@ -1,0 +1,114 @@
+// The base of every kt command that talks to Kafka: the shared connection flags (defined
+// once), connection resolution (connection.ts), and error reporting (errors.ts).
+
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { EXIT, ExitSignal, debugStack, describeError, exitCodeOf } from './errors.js';
+import { locateBrokers, resolveConnection, type ResolvedConnection } from './connection.js';
+import { diag, err as errColor, setColorFlag } from './output.js';
+import type { Properties } from './properties.js';
+
+export interface Connection {
+  brokers: string[];
+  properties: Properties;
+  source: ResolvedConnection['source'];
+  profile?: string;
+  debug: boolean;
+}
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof KtCommand)['baseFlags'] & T['flags']>;
+
+export abstract class KtCommand extends Command {
+  static override baseFlags = {
+    'bootstrap-server': Flags.string({
+      char: 'b',
+      aliases: ['broker-list', 'brokers'],
+      summary: 'Kafka brokers to connect to (HOST:PORT[,HOST:PORT...]).',
+      helpValue: 'HOST:PORT',
+      helpGroup: 'CONNECTION',
+    }),
+    local: Flags.boolean({
+      summary: 'Use the bundled local broker (started when not running).',
+      helpGroup: 'CONNECTION',
+    }),
+    profile: Flags.string({
+      summary: 'Connection profile from the kt config file (also env KT_PROFILE).',
+      helpValue: 'NAME',
+      helpGroup: 'CONNECTION',
+    }),
+    'command-config': Flags.string({
+      summary: 'Java client properties file (security.protocol, sasl.*, ssl.*).',
+      helpValue: 'FILE',
+      helpGroup: 'CONNECTION',
+    }),
+    'command-property': Flags.string({
+      char: 'X',
+      summary: 'Client property KEY=VALUE, as in --command-config (repeatable).',
+      helpValue: 'KEY=VALUE',
+      multiple: true,
+      multipleNonGreedy: true,
+      helpGroup: 'CONNECTION',
+    }),
+    debug: Flags.boolean({
+      summary: 'Print stack traces and kafkajs logs on stderr.',
+      helpGroup: 'GLOBAL',
+    }),
+    color: Flags.boolean({
+      summary: 'Colour output on a TTY (--no-color to turn off; NO_COLOR and FORCE_COLOR are honoured).',
+      allowNo: true,
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  /** Set once flags are parsed; before that, --debug is read from argv. */
+  protected debugMode = false;
+
+  override async init(): Promise<void> {
+    await super.init();
+    this.debugMode = this.argv.includes('--debug');
+    if (this.argv.includes('--no-color')) setColorFlag(false);
+  }
+
+  /** Call after parse(): applies --debug/--color. */
+  protected applyGlobalFlags(flags: { debug?: boolean; color?: boolean }): void {
+    this.debugMode = Boolean(flags.debug);
+    setColorFlag(flags.color);
+  }
+
+  /** Resolve where to connect (PRODUCT.md §2); may start the local broker. */
+  protected async connection(flags: {
+    'bootstrap-server'?: string;
+    local?: boolean;
+    profile?: string;
+    'command-config'?: string;
+    'command-property'?: string[];
+    debug?: boolean;
+  }): Promise<Connection> {
+    const resolved = resolveConnection({
+      'bootstrap-server': flags['bootstrap-server'],
+      local: flags.local,
+      profile: flags.profile,
+      'command-config': flags['command-config'],
+      X: flags['command-property'],
+    });
+    const brokers = await locateBrokers(resolved, (line) => diag(line));
+    return { brokers, properties: resolved.properties, source: resolved.source, profile: resolved.profile, debug: Boolean(flags.debug) };
+  }
+
+  /** End the command with an exit code, after it printed what it had to. */
+  protected exitWith(code: number): never {
+    throw new ExitSignal(code);
+  }
+
+  override async catch(error: Error & { exitCode?: number }): Promise<void> {
+    const code = exitCodeOf(error);
+    if (!(error instanceof ExitSignal)) {
+      const e = errColor();
+      diag(`${e.red('kt: error:')} ${describeError(error)}`);
+      if (this.debugMode) diag(debugStack(error));
+    }
+    process.exitCode = code;
+  }
+
+  /** Ctrl-C: commands that need a clean shutdown install their own handler. */
+  protected static interrupted = EXIT.INTERRUPTED;
+}

@@ -1,0 +1,86 @@
+// The only place that imports kafkajs, and only lazily (dynamic import), so `kt --version`
+// and `--help` never load it. Creates the client from a resolved connection, silences its
+// logs unless --debug, tunes timeouts so an unreachable broker fails within 10 s, and
+// turns kafkajs errors into one clear line (errors.ts).
+
+import type { Kafka, KafkaConfig, logCreator } from 'kafkajs';
+import type { Connection } from '../cli/base.js';
+import { redact } from '../cli/errors.js';
+import { diag } from '../cli/output.js';
+import { securityFromProperties } from './security.js';
+import { connectError, toKtError } from './errors.js';
+
+export type KafkaJS = typeof import('kafkajs');
+
+export interface KafkaHandle {
+  kafka: Kafka;
+  kafkajs: KafkaJS;
+  brokers: string[];
+  debug: boolean;
+  /** wraps any kafkajs error as a KtError naming the brokers */
+  fail(err: unknown): Error;
+  /** runs `connect` with a wall-clock limit (an unreachable broker fails in < 10 s) */
+  connectWithin<T>(what: Promise<T>): Promise<T>;
+}
+
+/** Time kt waits for a TCP connect to one broker. */
+export const CONNECTION_TIMEOUT_MS = 2500;
+/** Wall-clock limit for the whole connect phase, retries included. */
+export const CONNECT_DEADLINE_MS = 8000;
+
+let kafkajsModule: Promise<KafkaJS> | undefined;
+
+export function loadKafkaJS(): Promise<KafkaJS> {
+  // The default-partitioner warning of kafkajs 2 is noise for a CLI.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  kafkajsModule ??= import('kafkajs').then((m) => ((m as unknown as { default?: KafkaJS }).default ?? m) as KafkaJS);
+  return kafkajsModule;
+}
+
+const debugLogCreator: logCreator = () => ({ namespace, level, label, log }) => {
+  const { message, timestamp: _t, logger: _l, ...extra } = log as Record<string, unknown>;
+  const more = Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : '';
+  diag(redact(`kafkajs ${label} [${namespace}] ${String(message)}${more}`));
+  void level;
+};
+
+export async function openKafka(conn: Connection, opts: { clientId?: string } = {}): Promise<KafkaHandle> {
+  const security = securityFromProperties(conn.properties);
+  for (const key of security.ignored) diag(`kt: warning: client property '${key}' is not used by kt`);
+  const kafkajs = await loadKafkaJS();
+  const config: KafkaConfig = {
+    brokers: conn.brokers,
+    clientId: security.clientId ?? opts.clientId ?? 'kt',
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    authenticationTimeout: 5000,
+    requestTimeout: security.requestTimeout ?? 30000,
+    // Cluster-level retries (connect, metadata): few and short, so a dead broker fails fast.
+    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1500, factor: 0.2, multiplier: 2 },
+    logLevel: conn.debug ? kafkajs.logLevel.DEBUG : kafkajs.logLevel.NOTHING,
+    logCreator: conn.debug ? debugLogCreator : () => () => undefined,
+  };
+  if (security.ssl !== undefined) config.ssl = security.ssl as KafkaConfig['ssl'];
+  if (security.sasl) config.sasl = security.sasl as KafkaConfig['sasl'];
+  const kafka = new kafkajs.Kafka(config);
+  const handle: KafkaHandle = {
+    kafka,
+    kafkajs,
+    brokers: conn.brokers,
+    debug: conn.debug,
+    fail: (err) => toKtError(err, conn.brokers),
+    connectWithin: async <T>(what: Promise<T>): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(connectError(conn.brokers, 'timed out')), CONNECT_DEADLINE_MS);
+      });
+      try {
+        return await Promise.race([what, deadline]);
+      } catch (err) {
+        throw toKtError(err, conn.brokers);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+  return handle;
+}

@@ -1,0 +1,194 @@
+// The engine behind `kt produce`: records are grouped into produce requests (up to
+// --batch-size bytes, or whatever arrived within --linger-ms), several requests are in
+// flight at once, and the caller is made to wait (back-pressure) only when the in-flight
+// limit is reached — so memory stays bounded whatever the input size. --sync sends one
+// record at a time and waits for each acknowledgement.
+
+import type { Message, Producer, RecordMetadata } from 'kafkajs';
+import { KtError, UsageError } from '../cli/errors.js';
+import type { ProduceRecord } from '../format/record.js';
+import type { KafkaHandle } from './index.js';
+
+export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export interface ProducerOptions {
+  topic: string;
+  acks: -1 | 0 | 1;
+  compression: Compression;
+  /** max bytes of record data per produce request */
+  batchBytes: number;
+  /** max time a partial batch waits for more records */
+  lingerMs: number;
+  idempotent: boolean;
+  sync: boolean;
+  /** records per second (undefined: as fast as possible) */
+  rate?: number;
+  maxInFlight: number;
+}
+
+export interface ProduceSummary {
+  sent: number;
+  failed: number;
+  firstError?: Error;
+}
+
+/** Records per request at most, whatever their size (keeps encode latency small). */
+const MAX_BATCH_RECORDS = 10_000;
+
+function toMessage(r: ProduceRecord): Message {
+  const m: Message = { key: r.key, value: r.value };
+  if (r.headers.length) {
+    const headers: Record<string, Buffer | Buffer[]> = {};
+    for (const [k, v] of r.headers) {
+      const val = v as Buffer; // kafkajs encodes null header values as null (-1 length)
+      const prev = headers[k];
+      if (prev === undefined) headers[k] = val;
+      else if (Array.isArray(prev)) prev.push(val);
+      else headers[k] = [prev, val];
+    }
+    m.headers = headers;
+  }
+  if (r.partition !== undefined) m.partition = r.partition;
+  if (r.timestamp !== undefined) m.timestamp = String(r.timestamp);
+  return m;
+}
+
+function sizeOf(r: ProduceRecord): number {
+  let n = 24 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const [k, v] of r.headers) n += k.length + (v?.length ?? 0) + 4;
+  return n;
+}
+
+export class ProducerSession {
+  private batch: Message[] = [];
+  private batchSize = 0;
+  private linger: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private sent = 0;
+  private failed = 0;
+  private firstError: Error | undefined;
+  private accepted = 0;
+  private readonly started = Date.now();
+
+  private constructor(
+    private readonly h: KafkaHandle,
+    private readonly producer: Producer,
+    private readonly o: ProducerOptions,
+    private readonly compressionType: number,
+  ) {}
+
+  static async open(h: KafkaHandle, o: ProducerOptions): Promise<ProducerSession> {
+    const kjs = h.kafkajs;
+    const types: Record<Compression, number> = {
+      none: kjs.CompressionTypes.None,
+      gzip: kjs.CompressionTypes.GZIP,
+      snappy: kjs.CompressionTypes.Snappy,
+      lz4: kjs.CompressionTypes.LZ4,
+      zstd: kjs.CompressionTypes.ZSTD,
+    };
+    const type = types[o.compression];
+    if (o.compression !== 'none' && o.compression !== 'gzip' && !(kjs.CompressionCodecs as Record<number, unknown>)[type]) {
+      throw new UsageError(`--compression ${o.compression} needs a codec that kt does not bundle yet`, 'use --compression gzip or none');
+    }
+    if (o.idempotent && o.acks !== -1) throw new UsageError('--idempotent needs --acks all');
+    const producer = h.kafka.producer({
+      createPartitioner: kjs.Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: true,
+      idempotent: o.idempotent,
+      maxInFlightRequests: o.idempotent ? 1 : undefined,
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
+    await h.connectWithin(producer.connect());
+    return new ProducerSession(h, producer, o, type);
+  }
+
+  private get maxInFlight(): number {
+    return this.o.idempotent ? 1 : Math.max(1, this.o.maxInFlight);
+  }
+
+  /** Queue a record. Returns a promise only when the caller must wait (back-pressure, --rate). */
+  add(r: ProduceRecord): Promise<void> | undefined {
+    this.accepted++;
+    if (this.o.rate) {
+      const due = this.started + ((this.accepted - 1) * 1000) / this.o.rate;
+      const wait = due - Date.now();
+      if (wait > 0) return this.dispatch().then(() => sleep(wait)).then(() => this.enqueue(r));
+    }
+    return this.enqueue(r);
+  }
+
+  private enqueue(r: ProduceRecord): Promise<void> | undefined {
+    this.batch.push(toMessage(r));
+    this.batchSize += sizeOf(r);
+    if (this.batchSize >= this.o.batchBytes || this.batch.length >= MAX_BATCH_RECORDS) return this.dispatch();
+    if (this.linger === undefined) this.linger = setTimeout(() => void this.dispatch(), this.o.lingerMs);
+    return undefined;
+  }
+
+  /** Send the current batch; waits only when the in-flight limit is reached. */
+  private async dispatch(): Promise<void> {
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    if (this.batch.length > 0) {
+      const messages = this.batch;
+      this.batch = [];
+      this.batchSize = 0;
+      const p: Promise<void> = this.producer
+        .send({ topic: this.o.topic, messages, acks: this.o.acks, compression: this.compressionType })
+        .then(
+          () => {
+            this.sent += messages.length;
+          },
+          (err: unknown) => {
+            this.failed += messages.length;
+            this.firstError ??= this.h.fail(err);
+          },
+        )
+        .finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    }
+    while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
+  }
+
+  /** Send one record and wait for its acknowledgement (TTY mode, --sync). */
+  async sendOne(r: ProduceRecord): Promise<RecordMetadata | undefined> {
+    await this.flush();
+    try {
+      const res = await this.producer.send({ topic: this.o.topic, messages: [toMessage(r)], acks: this.o.acks, compression: this.compressionType });
+      this.sent++;
+      return res[0];
+    } catch (err) {
+      this.failed++;
+      const e = this.h.fail(err);
+      this.firstError ??= e;
+      throw e;
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.dispatch();
+    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+  }
+
+  get counts(): ProduceSummary {
+    return { sent: this.sent, failed: this.failed, firstError: this.firstError };
+  }
+
+  async close(): Promise<ProduceSummary> {
+    try {
+      await this.flush();
+    } finally {
+      await this.producer.disconnect().catch(() => undefined);
+    }
+    return this.counts;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export function failureError(topic: string, s: ProduceSummary): KtError {
+  const total = s.sent + s.failed;
+  return new KtError(`${s.failed} of ${total} message${total === 1 ? '' : 's'} failed to produce to ${topic}: ${s.firstError?.message ?? 'unknown error'}`);
+}

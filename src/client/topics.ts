@@ -1,0 +1,245 @@
+// Topic administration over kafkajs's admin client: the work behind `kt topics`.
+// Offsets are JS numbers (exact below 2^53, far beyond any real log).
+
+import type { Admin } from 'kafkajs';
+import { KtError } from '../cli/errors.js';
+import type { KafkaHandle } from './index.js';
+
+export interface TopicSummary {
+  name: string;
+  internal: boolean;
+  partitions: number;
+  replicationFactor: number;
+}
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number | null;
+  replicas: number[];
+  isr: number[];
+  offlineReplicas: number[];
+  lowWatermark: number;
+  highWatermark: number;
+  messageCount: number;
+}
+
+export interface TopicDescription {
+  name: string;
+  internal: boolean;
+  partitionCount: number;
+  replicationFactor: number;
+  /** non-default (topic-level) configs */
+  configs: Record<string, string>;
+  messageCount: number;
+  partitions: PartitionDescription[];
+}
+
+export function isInternalTopic(name: string): boolean {
+  return name.startsWith('__');
+}
+
+interface MetaPartition {
+  partitionId: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  offlineReplicas?: number[];
+  partitionErrorCode?: number;
+}
+
+export async function withAdmin<T>(h: KafkaHandle, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = h.kafka.admin({ retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } });
+  await h.connectWithin(admin.connect());
+  try {
+    return await fn(admin);
+  } catch (err) {
+    throw h.fail(err);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export async function listTopicSummaries(admin: Admin): Promise<TopicSummary[]> {
+  const meta = await admin.fetchTopicMetadata();
+  return meta.topics
+    .map((t) => {
+      const parts = t.partitions as unknown as MetaPartition[];
+      return {
+        name: t.name,
+        internal: isInternalTopic(t.name),
+        partitions: parts.length,
+        replicationFactor: parts.length ? Math.max(...parts.map((p) => p.replicas.length)) : 0,
+      };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export async function listTopicNames(admin: Admin): Promise<string[]> {
+  return (await admin.listTopics()).sort();
+}
+
+/** DescribeConfigs for topics → only the configs set on the topic (not defaults). */
+export async function topicConfigs(h: KafkaHandle, admin: Admin, names: string[]): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  if (names.length === 0) return out;
+  const res = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: names.map((name) => ({ type: h.kafkajs.ConfigResourceTypes.TOPIC, name })),
+  });
+  for (const r of res.resources) {
+    const cfg: Record<string, string> = {};
+    for (const e of r.configEntries as Array<{ configName: string; configValue: string | null; isDefault: boolean; configSource?: number; isSensitive?: boolean }>) {
+      const overridden = e.configSource === undefined || e.configSource === null ? !e.isDefault : e.configSource === 1;
+      if (!overridden) continue;
+      cfg[e.configName] = e.isSensitive ? '***' : (e.configValue ?? '');
+    }
+    out.set(r.resourceName, cfg);
+  }
+  return out;
+}
+
+export async function describeTopics(h: KafkaHandle, admin: Admin, names: string[]): Promise<TopicDescription[]> {
+  const meta = await admin.fetchTopicMetadata({ topics: names });
+  const configs = await topicConfigs(h, admin, names);
+  const result: TopicDescription[] = [];
+  for (const t of meta.topics) {
+    const offsets = await admin.fetchTopicOffsets(t.name);
+    const byPartition = new Map(offsets.map((o) => [o.partition, o]));
+    const parts = (t.partitions as unknown as MetaPartition[])
+      .slice()
+      .sort((a, b) => a.partitionId - b.partitionId)
+      .map((p): PartitionDescription => {
+        const o = byPartition.get(p.partitionId);
+        const low = o ? Number(o.low) : 0;
+        const high = o ? Number(o.high) : 0;
+        return {
+          partition: p.partitionId,
+          leader: p.leader >= 0 ? p.leader : null,
+          replicas: p.replicas,
+          isr: p.isr,
+          offlineReplicas: p.offlineReplicas ?? [],
+          lowWatermark: low,
+          highWatermark: high,
+          messageCount: Math.max(0, high - low),
+        };
+      });
+    result.push({
+      name: t.name,
+      internal: isInternalTopic(t.name),
+      partitionCount: parts.length,
+      replicationFactor: parts.length ? Math.max(...parts.map((p) => p.replicas.length)) : 0,
+      configs: configs.get(t.name) ?? {},
+      messageCount: parts.reduce((n, p) => n + p.messageCount, 0),
+      partitions: parts,
+    });
+  }
+  return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export interface CreateSpec {
+  name: string;
+  partitions?: number;
+  replicationFactor?: number;
+  configs: Record<string, string>;
+}
+
+export async function createTopics(h: KafkaHandle, admin: Admin, specs: CreateSpec[], validateOnly = false): Promise<void> {
+  try {
+    await admin.createTopics({
+      validateOnly,
+      waitForLeaders: !validateOnly,
+      topics: specs.map((s) => ({
+        topic: s.name,
+        numPartitions: s.partitions ?? -1,
+        replicationFactor: s.replicationFactor ?? -1,
+        configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  } catch (err) {
+    const e = h.fail(err);
+    const type = findType(err);
+    if (type === 'INVALID_REPLICATION_FACTOR') {
+      const brokers = await admin.describeCluster().then((c) => c.brokers.length).catch(() => undefined);
+      const rf = specs.find((s) => s.replicationFactor !== undefined)?.replicationFactor;
+      throw new KtError(
+        `cannot create topic ${specs.map((s) => s.name).join(', ')}: replication factor${rf !== undefined ? ` ${rf}` : ''} is larger than the number of available brokers${brokers !== undefined ? ` (${brokers})` : ''} (INVALID_REPLICATION_FACTOR)`,
+        { hint: brokers !== undefined ? `use --replication-factor ${brokers} or less` : undefined, cause: err },
+      );
+    }
+    throw new KtError(`cannot create topic ${specs.map((s) => s.name).join(', ')}: ${e.message}`, { cause: err });
+  }
+}
+
+export function findType(err: unknown): string | undefined {
+  let cur: unknown = err;
+  for (let i = 0; cur && i < 10; i++) {
+    const e = cur as { type?: string; errors?: unknown[]; originalError?: unknown; cause?: unknown };
+    if (typeof e.type === 'string') return e.type;
+    cur = (Array.isArray(e.errors) && e.errors.length ? e.errors[0] : undefined) ?? e.originalError ?? e.cause;
+  }
+  return undefined;
+}
+
+export async function deleteTopics(admin: Admin, names: string[]): Promise<void> {
+  await admin.deleteTopics({ topics: names });
+}
+
+export interface AlterResult {
+  topic: string;
+  partitions: { from: number; to: number } | null;
+  configs: { set: Record<string, string>; deleted: string[] } | null;
+}
+
+export async function alterTopic(
+  h: KafkaHandle,
+  admin: Admin,
+  name: string,
+  change: { partitions?: number; set: Record<string, string>; delete: string[] },
+): Promise<AlterResult> {
+  const meta = await admin.fetchTopicMetadata({ topics: [name] });
+  const current = meta.topics[0]?.partitions.length ?? 0;
+  const result: AlterResult = { topic: name, partitions: null, configs: null };
+  if (change.partitions !== undefined) {
+    if (change.partitions < current) {
+      throw new KtError(`topic ${name} has ${current} partitions; the count can only be increased`, { exitCode: 2 });
+    }
+    if (change.partitions > current) {
+      await admin.createPartitions({ topicPartitions: [{ topic: name, count: change.partitions }] });
+    }
+    result.partitions = { from: current, to: change.partitions };
+  }
+  if (Object.keys(change.set).length || change.delete.length) {
+    // AlterConfigs (the only variant kafkajs 2.2.4 has) replaces the topic's whole set of
+    // overrides, so kt sends the current overrides merged with the change.
+    const cfg = { ...((await topicConfigs(h, admin, [name])).get(name) ?? {}) };
+    for (const k of change.delete) {
+      if (!(k in cfg)) throw new KtError(`topic ${name} has no config override '${k}'`, { exitCode: 2 });
+      delete cfg[k];
+    }
+    Object.assign(cfg, change.set);
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: h.kafkajs.ConfigResourceTypes.TOPIC,
+          name,
+          configEntries: Object.entries(cfg).map(([n, value]) => ({ name: n, value })),
+        },
+      ],
+    });
+    result.configs = { set: change.set, deleted: change.delete };
+  }
+  return result;
+}
+
+/** Names matching a pattern: exact name first, else a full-match regex (Apache --topic). */
+export function matchTopics(all: string[], pattern: string): string[] {
+  if (all.includes(pattern)) return [pattern];
+  let re: RegExp;
+  try {
+    re = new RegExp(`^(?:${pattern})$`);
+  } catch {
+    return [];
+  }
+  return all.filter((n) => re.test(n));
+}

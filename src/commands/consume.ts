@@ -1,0 +1,165 @@
+import { Flags } from '@oclif/core';
+import { KtCommand } from '../cli/base.js';
+import { EXIT, UsageError } from '../cli/errors.js';
+import { diag } from '../cli/output.js';
+import { parseKeyValues } from '../cli/properties.js';
+
+export default class Consume extends KtCommand {
+  static override summary = 'Read records from topics and print them (kafka-console-consumer).';
+  static override description =
+    'Prints each record\'s value on its own line, starting at the end of each partition (latest) like the ' +
+    'Apache tool; --from-beginning or --offset choose another start. Stops at --max-messages, after ' +
+    '--timeout-ms without records (exit 3 when --max-messages was not reached), at the end of the ' +
+    'partitions as they were at start (--exit), or on Ctrl-C (exit 130, committing with --group). Always ' +
+    'ends with "Processed a total of N messages" on stderr.\n\n' +
+    'Without --group, kt reads the partitions directly (no consumer group, nothing committed). With ' +
+    '--group it joins the group and commits what it printed; --group with --partition reads those ' +
+    'partitions directly and commits to the group, as Java\'s assign().\n\n' +
+    '--offset: earliest|beginning, latest|end, N (absolute, needs --partition), -N (N before the end of ' +
+    'each partition), +N (N after the start), @<ms>, @<ISO-8601> (@2024-05-01T12:00:00Z), @-<duration> ' +
+    '(@-30s, @-15m, @-1h, @-2d).\n\n' +
+    '--property (Apache DefaultMessageFormatter): print.timestamp, print.partition, print.offset, ' +
+    'print.headers, print.key, print.value, key.separator (TAB), line.separator (\\n), headers.separator (,), ' +
+    'null.literal (null).\n\n' +
+    '--format tokens: %t topic, %p partition, %o offset, %k key, %v value, %K/%V key/value length, ' +
+    '%T timestamp ms, %d ISO-8601 timestamp, %h headers k=v,..., %%; escapes \\n \\t \\\\.\n\n' +
+    '--output json: {"topic","partition","offset","timestamp","key","value","headers":{...}} per line; ' +
+    'bytes that are not UTF-8 are written as base64 with "valueEncoding":"base64" (keyEncoding, ' +
+    'headersEncoding likewise), so kt produce --input json reads it back byte for byte.';
+  static override examples = [
+    'kt consume --topic myTestTopic --from-beginning',
+    'kt consume -t orders --from-beginning --max-messages 10',
+    'kt consume -t orders --offset -5 --exit',
+    'kt consume -t orders -p 0 --offset 42 -n 1',
+    'kt consume -t orders --offset @-15m --exit',
+    'kt consume -t orders --group billing',
+    'kt consume -t orders --from-beginning --property print.key=true --property print.timestamp=true',
+    "kt consume -t orders --format '%p:%o %k=%v\\n' --exit --from-beginning",
+    'kt consume -t orders --from-beginning --exit --output json > orders.jsonl',
+    'kt consume --include "orders-.*" --from-beginning --exit',
+  ];
+  static override flags = {
+    topic: Flags.string({ char: 't', summary: 'Topic to read (prompted for in a terminal).', exclusive: ['include'] }),
+    include: Flags.string({ summary: 'Read every topic matching this regular expression.', helpValue: 'REGEX' }),
+    group: Flags.string({ char: 'g', summary: 'Consumer group: join it and commit offsets.' }),
+    partition: Flags.string({ char: 'p', summary: 'Only these partitions (N or N,N,...).', multiple: true, multipleNonGreedy: true, helpValue: 'N[,N...]' }),
+    'from-beginning': Flags.boolean({ summary: 'Start at the earliest offset (with --group: when nothing is committed).' }),
+    offset: Flags.string({ char: 'o', summary: 'Start position (see the grammar above).', helpValue: 'OFFSET' }),
+    'max-messages': Flags.integer({ char: 'n', summary: 'Stop after N records.', min: 1, helpValue: 'N' }),
+    'timeout-ms': Flags.integer({ summary: 'Stop after MS without records.', min: 1, helpValue: 'MS' }),
+    exit: Flags.boolean({ char: 'e', summary: 'Stop at the end of every partition as it was at start.' }),
+    property: Flags.string({ summary: 'Apache formatter property KEY=VALUE (repeatable).', multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
+    format: Flags.string({ char: 'f', summary: 'Output template, e.g. \'%k\\t%v\\n\'.', exclusive: ['output'], helpValue: 'TEMPLATE' }),
+    output: Flags.string({ summary: 'Output format.', options: ['text', 'json'], default: 'text' }),
+    'key-encoding': Flags.string({ summary: 'Key encoding for --output json.', options: ['utf8', 'base64', 'hex', 'json'], default: 'utf8' }),
+    'value-encoding': Flags.string({ summary: 'Value encoding for --output json.', options: ['utf8', 'base64', 'hex', 'json'], default: 'utf8' }),
+    'isolation-level': Flags.string({ summary: 'Read transactional records committed only, or all.', options: ['read_uncommitted', 'read_committed'], default: 'read_uncommitted' }),
+    'skip-message-on-error': Flags.boolean({ summary: 'Accepted for kafka-console-consumer compatibility (kt\'s formatters cannot fail on a record).' }),
+    yes: Flags.boolean({ char: 'y', summary: 'Never prompt.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Consume);
+    this.applyGlobalFlags(flags);
+    const [{ parseOffset, parsePartitionList }, { makeRenderer }] = await Promise.all([import('../format/offset.js'), import('../format/render.js')]);
+
+    // --- validate everything before connecting
+    if (flags.offset !== undefined && flags['from-beginning']) throw new UsageError('--offset and --from-beginning cannot be used together');
+    const start = flags.offset !== undefined ? parseOffset(flags.offset) : flags['from-beginning'] ? ({ kind: 'earliest' } as const) : null;
+    const partitions = flags.partition ? parsePartitionList(flags.partition) : undefined;
+    if (start?.kind === 'absolute' && !partitions) throw new UsageError(`--offset ${flags.offset} is an absolute offset and needs --partition`, 'or use -N / +N / earliest / latest');
+    let include: RegExp | undefined;
+    if (flags.include !== undefined) {
+      try {
+        include = new RegExp(`^(?:${flags.include})$`);
+      } catch (e) {
+        throw new UsageError(`invalid --include regex: ${(e as Error).message}`);
+      }
+    }
+    const mode = await this.renderMode(flags);
+    const render = makeRenderer(mode);
+
+    const conn = await this.connection(flags);
+    const { openKafka } = await import('../client/index.js');
+    const h = await openKafka(conn, { clientId: 'kt-consumer' });
+    let topic = flags.topic;
+    if (!topic && !include) {
+      const { requireTopic } = await import('../cli/prompt.js');
+      const { withAdmin, listTopicNames } = await import('../client/topics.js');
+      topic = await requireTopic(undefined, () => withAdmin(h, listTopicNames), { yes: flags.yes, flag: '--topic (or --include)' });
+    }
+
+    // --- output: one write per fetched batch; back-pressure; a closed pipe ends quietly
+    const stdout = process.stdout;
+    let outputClosed = false;
+    const { once } = await import('node:events').then((m) => m.default);
+    let onClosed: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (onClosed = resolve));
+    stdout.on('error', (e: NodeJS.ErrnoException) => {
+      outputClosed = true;
+      onClosed();
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') diag(`kt: warning: cannot write to stdout: ${e.message}`);
+    });
+    const sink = async (records: import('../format/record.js').ConsumedRecord[]): Promise<boolean> => {
+      if (outputClosed) return false;
+      const ok = stdout.write(render(records));
+      if (!ok && !outputClosed) await Promise.race([once(stdout, 'drain'), closed]);
+      return !outputClosed;
+    };
+
+    const { startConsume } = await import('../client/consumer.js');
+    const handle = startConsume(h, {
+      topics: include ?? [topic!],
+      partitions,
+      group: flags.group,
+      start,
+      maxMessages: flags['max-messages'],
+      timeoutMs: flags['timeout-ms'],
+      exitAtEnd: flags.exit,
+      readCommitted: flags['isolation-level'] === 'read_committed',
+      sink,
+    });
+    void closed.then(() => handle.stop('closed'));
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts > 1) process.exit(EXIT.INTERRUPTED);
+      handle.stop('interrupted');
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    let count = 0;
+    try {
+      const res = await handle.result;
+      count = res.count;
+      diag(`Processed a total of ${count} messages`);
+      if (res.reason === 'interrupted') this.exitWith(EXIT.INTERRUPTED);
+      if (res.reason === 'timeout' && flags['max-messages'] !== undefined && count < flags['max-messages']) this.exitWith(EXIT.TIMEOUT);
+    } catch (err) {
+      if ((err as Error).name !== 'ExitSignal') diag(`Processed a total of ${count} messages`);
+      throw err;
+    } finally {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+  }
+
+  private async renderMode(flags: { format?: string; output: string; property?: string[]; 'key-encoding': string; 'value-encoding': string }) {
+    const props = parseKeyValues(flags.property, '--property');
+    if (flags.format !== undefined) {
+      if (Object.keys(props).length) throw new UsageError('--format and --property cannot be used together');
+      const { parseTemplate } = await import('../format/template.js');
+      return { kind: 'template', tokens: parseTemplate(flags.format) } as const;
+    }
+    if (flags.output === 'json') {
+      if (Object.keys(props).length) throw new UsageError('--output json and --property cannot be used together');
+      const { parseEncoding } = await import('../format/envelope.js');
+      return {
+        kind: 'json',
+        options: { keyEncoding: parseEncoding(flags['key-encoding'], '--key-encoding'), valueEncoding: parseEncoding(flags['value-encoding'], '--value-encoding') },
+      } as const;
+    }
+    const { parsePrintProperties } = await import('../format/apache.js');
+    return { kind: 'apache', options: parsePrintProperties(props) } as const;
+  }
+}

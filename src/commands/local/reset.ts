@@ -1,0 +1,33 @@
+import { Command, Flags } from '@oclif/core';
+import fs from 'node:fs';
+import { runningBroker, stopLocalBroker } from '../../local/daemon.js';
+import { localPaths } from '../../local/paths.js';
+
+export default class LocalReset extends Command {
+  static override summary = "Delete the bundled broker's data (topics, records, committed offsets).";
+  static override description = 'Stops the broker first when it is running. Asks for confirmation on a terminal unless --yes.';
+  static override examples = ['<%= config.bin %> local reset', '<%= config.bin %> local reset --yes'];
+  static override flags = {
+    yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation' }),
+    'data-dir': Flags.string({ description: 'data directory of the broker [default: $KT_DATA_DIR or ~/.local/share/kt]' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(LocalReset);
+    const p = localPaths(flags['data-dir']);
+    const interactive = process.stdin.isTTY && process.stdout.isTTY && !process.env.CI;
+    if (!flags.yes) {
+      if (!interactive) this.error('refusing to delete the local broker data without --yes', { exit: 2 });
+      const { confirm } = await import('@inquirer/prompts');
+      const ok = await confirm({ message: `Delete all local broker data in ${p.brokerData}?`, default: false });
+      if (!ok) {
+        process.stderr.write('kt: nothing deleted\n');
+        return;
+      }
+    }
+    const wasRunning = Boolean(await runningBroker(p));
+    if (wasRunning) await stopLocalBroker(p.root);
+    fs.rmSync(p.brokerData, { recursive: true, force: true });
+    process.stderr.write(`kt: deleted the local broker data in ${p.brokerData}${wasRunning ? ' (broker stopped; start: kt local start)' : ''}\n`);
+  }
+}

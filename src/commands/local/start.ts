@@ -1,0 +1,57 @@
+import { Command, Flags } from '@oclif/core';
+import { localPaths } from '../../local/paths.js';
+
+export default class LocalStart extends Command {
+  static override summary = 'Start the bundled Kafka-compatible broker.';
+  static override description = `Starts kt's own Kafka broker (real Kafka wire protocol, data on disk) in the background and returns once it answers requests. Prints its bootstrap address on stdout. Idempotent: when it is already running, prints the address of the running broker.
+
+Any Kafka client can use it: kafkajs, librdkafka (kcat, confluent-kafka), kafka-python, Java.`;
+
+  static override examples = [
+    '<%= config.bin %> local start',
+    '<%= config.bin %> local start --port 19092',
+    '<%= config.bin %> local start --memory',
+    '<%= config.bin %> local start --foreground   # in containers and CI; Ctrl-C stops it',
+    'export KAFKA_BROKERS=$(<%= config.bin %> local start)',
+  ];
+
+  static override flags = {
+    port: Flags.integer({ description: 'TCP port (remembered for later commands) [default: $KT_LOCAL_PORT or 9092]', min: 0, max: 65535 }),
+    host: Flags.string({ description: 'interface to bind; 0.0.0.0 exposes the broker to the network', default: undefined }),
+    'data-dir': Flags.string({ description: 'where the broker keeps its data [default: $KT_DATA_DIR or ~/.local/share/kt]' }),
+    memory: Flags.boolean({ description: 'keep all data in memory (lost on stop)' }),
+    foreground: Flags.boolean({ description: 'run in this process, logging to stderr, until Ctrl-C or SIGTERM' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(LocalStart);
+    const root = flags['data-dir'] ?? localPaths().root;
+    if (flags.foreground) {
+      const { runLocalBroker } = await import('../../local/main.js');
+      const { readState, configuredPort, runningBroker } = await import('../../local/daemon.js');
+      const running = await runningBroker(localPaths(root));
+      if (running) this.error(`the local broker is already running on ${running.host}:${running.port} (pid ${running.pid})`, { exit: 1 });
+      const state = readState(localPaths(root));
+      const host = flags.host ?? state?.host ?? '127.0.0.1';
+      const port = flags.port ?? configuredPort(state);
+      const log = (line: string): void => {
+        process.stderr.write(`[${new Date().toISOString()}] ${line}\n`);
+      };
+      process.stdout.write(`${host}:${port}\n`);
+      await runLocalBroker({ port, host, root, memory: flags.memory, log });
+      return;
+    }
+    const { startLocalBroker, runningBroker } = await import('../../local/daemon.js');
+    const running = await runningBroker(localPaths(root));
+    if (running && flags.port !== undefined && flags.port !== running.port) {
+      this.error(`the local broker is already running on ${running.host}:${running.port}; stop it first (kt local stop)`, { exit: 1 });
+    }
+    const info = await startLocalBroker({ port: flags.port, host: flags.host, dataDir: root, memory: flags.memory });
+    process.stdout.write(`${info.bootstrap}\n`);
+    process.stderr.write(
+      info.started
+        ? `kt: started local broker on ${info.bootstrap} (pid ${info.pid}; stop: kt local stop)\n`
+        : `kt: local broker already running on ${info.bootstrap} (pid ${info.pid})\n`,
+    );
+  }
+}

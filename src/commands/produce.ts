@@ -1,0 +1,168 @@
+import { Flags } from '@oclif/core';
+import { KtCommand } from '../cli/base.js';
+import { EXIT, KtError, UsageError } from '../cli/errors.js';
+import { diag } from '../cli/output.js';
+import { parseKeyValues } from '../cli/properties.js';
+
+export default class Produce extends KtCommand {
+  static override summary = 'Write records to a topic from stdin, a file or a flag (kafka-console-producer).';
+  static override description =
+    'Reads stdin until EOF, one record per line (a trailing \\r is stripped), and sends the records in ' +
+    'batches with several requests in flight (--sync waits for each). In a terminal it shows a > prompt ' +
+    'and the partition/offset of each record. Ends with "Produced N messages to TOPIC" on stderr; exits 1 ' +
+    'naming how many records failed.\n\n' +
+    'Apache producer properties (--property): parse.key, key.separator (TAB), parse.headers, ' +
+    'headers.delimiter (TAB), headers.separator (,), headers.key.separator (:), null.marker, ignore.error. ' +
+    'A line with both is  h1:v1,h2:v2<TAB>key<TAB>value.\n\n' +
+    '--input json reads what kt consume --output json writes (one object a line: key, value, headers, ' +
+    'optional partition, timestamp, keyEncoding/valueEncoding/headersEncoding utf8|base64|hex|json), so ' +
+    'kt consume --output json | kt produce --input json copies records byte for byte. --input raw sends ' +
+    'all input as one record.';
+  static override examples = [
+    "printf 'my first message\\nmy second message\\n' | kt produce --topic myTestTopic",
+    'kt produce -t orders --value \'{"id":1}\' --key order-1 -H source=cli',
+    "printf 'user1\\tlogin\\nuser2\\tlogout\\n' | kt produce -t events --property parse.key=true",
+    'kt produce -t orders --file orders.txt --acks 1 --compression gzip',
+    'kt consume -t orders --from-beginning --exit --output json | kt produce -t orders-copy --input json',
+    'seq 1 1000 | kt produce -t numbers --rate 100',
+  ];
+  static override flags = {
+    topic: Flags.string({ char: 't', summary: 'Topic to write to (prompted for in a terminal).' }),
+    partition: Flags.integer({ char: 'p', summary: 'Partition for every record (default: by key hash, round-robin without a key).', min: 0 }),
+    key: Flags.string({ char: 'k', summary: 'Key for every record that has no key of its own.' }),
+    value: Flags.string({ summary: 'Send this one value instead of reading input.' }),
+    file: Flags.string({ char: 'f', summary: 'Read records from this file instead of stdin.', helpValue: 'PATH' }),
+    header: Flags.string({ char: 'H', summary: 'Header KEY=VALUE or KEY:VALUE for every record (repeatable).', multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
+    property: Flags.string({ summary: 'Apache producer property KEY=VALUE (repeatable).', multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
+    input: Flags.string({ summary: 'Input format.', options: ['lines', 'json', 'raw'], default: 'lines' }),
+    delimiter: Flags.string({ char: 'D', summary: 'Record delimiter for lines input (escapes \\n \\t \\0 \\xNN).', default: '\\n' }),
+    acks: Flags.string({ summary: 'Acknowledgements to wait for.', options: ['all', '-1', '1', '0'], default: 'all' }),
+    compression: Flags.string({ char: 'z', summary: 'Compression codec.', options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], default: 'none' }),
+    'batch-size': Flags.integer({ summary: 'Max bytes of records per produce request.', default: 1_048_576, min: 1 }),
+    'linger-ms': Flags.integer({ summary: 'Max time a partial batch waits for more input.', default: 10, min: 0 }),
+    'max-in-flight': Flags.integer({ summary: 'Produce requests in flight at once.', default: 5, min: 1 }),
+    idempotent: Flags.boolean({ summary: 'Idempotent producer (one request in flight, --acks all).' }),
+    sync: Flags.boolean({ summary: 'Send records one at a time and wait for each acknowledgement.' }),
+    rate: Flags.integer({ summary: 'Limit to N records per second.', min: 1, helpValue: 'N' }),
+    quiet: Flags.boolean({ char: 'q', summary: 'No summary line on stderr.' }),
+    yes: Flags.boolean({ char: 'y', summary: 'Never prompt.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Produce);
+    this.applyGlobalFlags(flags);
+    const [{ parseProducerProperties, parseHeaderFlag }, { separatorBytes }, reader] = await Promise.all([
+      import('../format/input.js'),
+      import('../format/escapes.js'),
+      import('../format/reader.js'),
+    ]);
+    const lineOpts = parseProducerProperties(parseKeyValues(flags.property, '--property'));
+    const headers = (flags.header ?? []).map(parseHeaderFlag);
+    if (flags.value !== undefined && flags.file) throw new UsageError('--value and --file cannot be used together');
+    const delimiter = separatorBytes(flags.delimiter, '--delimiter');
+    const readerOpts = {
+      mode: flags.input as 'lines' | 'json' | 'raw',
+      delimiter,
+      line: lineOpts,
+      fixedKey: flags.key !== undefined ? Buffer.from(flags.key, 'utf8') : undefined,
+      headers,
+      partition: flags.partition,
+      onSkip: (m: string) => diag(`kt: warning: skipped ${m}`),
+    };
+    const interactive = flags.value === undefined && !flags.file && Boolean(process.stdin.isTTY);
+
+    const conn = await this.connection(flags);
+    const { openKafka } = await import('../client/index.js');
+    const h = await openKafka(conn, { clientId: 'kt-producer' });
+    let topic = flags.topic;
+    if (!topic) {
+      const { requireTopic } = await import('../cli/prompt.js');
+      const { withAdmin, listTopicNames } = await import('../client/topics.js');
+      topic = await requireTopic(undefined, () => withAdmin(h, listTopicNames), { yes: flags.yes });
+    }
+    const { ProducerSession, failureError } = await import('../client/producer.js');
+    const session = await ProducerSession.open(h, {
+      topic,
+      acks: flags.acks === 'all' ? -1 : (Number(flags.acks) as -1 | 0 | 1),
+      compression: flags.compression as 'none',
+      batchBytes: flags['batch-size'],
+      lingerMs: flags['linger-ms'],
+      idempotent: flags.idempotent,
+      sync: flags.sync,
+      rate: flags.rate,
+      maxInFlight: flags['max-in-flight'],
+    });
+
+    let interrupted = false;
+    let inputError: unknown;
+    const onSigint = () => {
+      if (interrupted) process.exit(EXIT.INTERRUPTED);
+      interrupted = true;
+      if (interactive) process.stdin.destroy();
+      else process.stdin.pause();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      if (flags.value !== undefined) {
+        const r = reader.recordFrom(Buffer.from(flags.value, 'utf8'), 1, { ...readerOpts, mode: readerOpts.mode === 'json' ? 'json' : 'raw' });
+        if (r) await session.sendOne(r).catch(() => undefined);
+      } else if (interactive) {
+        await this.interactive(session, readerOpts, reader);
+      } else {
+        const { createReadStream } = await import('node:fs');
+        const input = flags.file ? createReadStream(flags.file, { highWaterMark: 1 << 20 }) : process.stdin;
+        if (flags.file) {
+          await new Promise<void>((resolve, reject) => {
+            input.once('open', () => resolve());
+            input.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --file ${flags.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
+          });
+        }
+        for await (const r of reader.readRecords(input, readerOpts)) {
+          if (interrupted) break;
+          if (flags.sync) {
+            await session.sendOne(r).catch(() => undefined);
+          } else {
+            const wait = session.add(r);
+            if (wait) await wait;
+          }
+        }
+      }
+    } catch (err) {
+      inputError = err;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    const summary = await session.close();
+    if (!flags.quiet) diag(`Produced ${summary.sent} message${summary.sent === 1 ? '' : 's'} to ${topic}`);
+    if (inputError) throw inputError;
+    if (summary.failed > 0) throw failureError(topic, summary);
+    if (interrupted) this.exitWith(EXIT.INTERRUPTED);
+  }
+
+  /** TTY mode: a > prompt per line, each record acknowledged with its partition and offset. */
+  private async interactive(
+    session: import('../client/producer.js').ProducerSession,
+    readerOpts: import('../format/reader.js').ReaderOptions,
+    reader: typeof import('../format/reader.js'),
+  ): Promise<void> {
+    const { createInterface } = await import('node:readline');
+    const { err } = await import('../cli/output.js');
+    const rl = createInterface({ input: process.stdin, output: process.stderr, prompt: '> ', terminal: true });
+    const c = err();
+    let n = 0;
+    rl.prompt();
+    for await (const line of rl) {
+      try {
+        const r = reader.recordFrom(Buffer.from(line, 'utf8'), ++n, readerOpts);
+        if (r) {
+          const meta = await session.sendOne(r);
+          if (meta) diag(c.dim(`  partition ${meta.partition}, offset ${meta.baseOffset}`));
+        }
+      } catch (e) {
+        diag(`${c.red('kt: error:')} ${e instanceof KtError ? e.message : String(e)}`);
+      }
+      rl.prompt();
+    }
+    process.stderr.write('\n');
+  }
+}

@@ -1,0 +1,234 @@
+// Producer input: splitting a byte stream into records, and Apache LineMessageReader's
+// properties (`kafka-console-producer --property ...`).
+//
+// Splitting works on bytes (a value is never decoded and re-encoded): records end at the
+// delimiter (default `\n`; with `\n` a trailing `\r` is stripped). A last record without a
+// delimiter is still a record; the empty tail after a final delimiter is not.
+//
+// With parse.headers / parse.key a line is  headers<headers.delimiter>key<key.separator>value
+// and headers are  k1<headers.key.separator>v1<headers.separator>k2...  (Apache's layout).
+
+import { UsageError } from '../cli/errors.js';
+import { unescapeSeparator } from './escapes.js';
+import type { Header, ProduceRecord } from './record.js';
+
+export class RecordSplitter {
+  private readonly delim: Buffer;
+  private readonly stripCR: boolean;
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+
+  constructor(delimiter: Buffer = Buffer.from('\n'), stripCR?: boolean) {
+    if (delimiter.length === 0) throw new UsageError('--delimiter must not be empty');
+    this.delim = delimiter;
+    this.stripCR = stripCR ?? (delimiter.length === 1 && delimiter[0] === 0x0a);
+  }
+
+  /** Feed a chunk; returns the records it completed. */
+  push(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    if (chunk.length === 0) return out;
+    const d = this.delim;
+    let start = 0;
+    if (this.pendingLength > 0 && d.length > 1) {
+      // A delimiter may straddle the pending bytes and this chunk.
+      const all = Buffer.concat(this.pending, this.pendingLength);
+      const tail = all.subarray(Math.max(0, all.length - (d.length - 1)));
+      const window = Buffer.concat([tail, chunk.subarray(0, d.length - 1)]);
+      const i = window.indexOf(d);
+      if (i !== -1 && i < tail.length) {
+        out.push(this.finish(all.subarray(0, all.length - tail.length + i)));
+        this.pending = [];
+        this.pendingLength = 0;
+        start = i + d.length - tail.length;
+      } else {
+        this.pending = [all];
+      }
+    }
+    for (;;) {
+      const i = chunk.indexOf(d, start);
+      if (i === -1) break;
+      if (this.pendingLength > 0) {
+        this.pending.push(chunk.subarray(start, i));
+        out.push(this.finish(Buffer.concat(this.pending, this.pendingLength + i - start)));
+        this.pending = [];
+        this.pendingLength = 0;
+      } else {
+        out.push(this.finish(chunk.subarray(start, i)));
+      }
+      start = i + d.length;
+    }
+    if (start < chunk.length) {
+      this.pending.push(chunk.subarray(start));
+      this.pendingLength += chunk.length - start;
+    }
+    return out;
+  }
+
+  /** End of input: the last record, if any bytes are left. */
+  end(): Buffer[] {
+    if (this.pendingLength === 0) {
+      this.pending = [];
+      return [];
+    }
+    const last = this.finish(Buffer.concat(this.pending, this.pendingLength));
+    this.pending = [];
+    this.pendingLength = 0;
+    return [last];
+  }
+
+  private finish(rec: Buffer): Buffer {
+    if (this.stripCR && rec.length > 0 && rec[rec.length - 1] === 0x0d) return rec.subarray(0, rec.length - 1);
+    return rec;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+export interface LineReaderOptions {
+  parseKey: boolean;
+  keySeparator: string;
+  parseHeaders: boolean;
+  headersDelimiter: string;
+  headersSeparator: string;
+  headersKeySeparator: string;
+  nullMarker: string | null;
+  ignoreError: boolean;
+}
+
+export const DEFAULT_LINE_READER: LineReaderOptions = {
+  parseKey: false,
+  keySeparator: '\t',
+  parseHeaders: false,
+  headersDelimiter: '\t',
+  headersSeparator: ',',
+  headersKeySeparator: ':',
+  nullMarker: null,
+  ignoreError: false,
+};
+
+export const PRODUCER_PROPERTIES = [
+  'parse.key',
+  'key.separator',
+  'parse.headers',
+  'headers.delimiter',
+  'headers.separator',
+  'headers.key.separator',
+  'null.marker',
+  'ignore.error',
+];
+
+function bool(key: string, v: string): boolean {
+  const s = v.trim().toLowerCase();
+  if (s === 'true') return true;
+  if (s === 'false') return false;
+  throw new UsageError(`--property ${key} expects true or false, got '${v}'`);
+}
+
+export function parseProducerProperties(props: Record<string, string>): LineReaderOptions {
+  const o: LineReaderOptions = { ...DEFAULT_LINE_READER };
+  for (const [key, value] of Object.entries(props)) {
+    const sep = () => {
+      const s = unescapeSeparator(value, `--property ${key}`);
+      if (s === '') throw new UsageError(`--property ${key} must not be empty`);
+      return s;
+    };
+    switch (key) {
+      case 'parse.key': o.parseKey = bool(key, value); break;
+      case 'key.separator': o.keySeparator = sep(); break;
+      case 'parse.headers': o.parseHeaders = bool(key, value); break;
+      case 'headers.delimiter': o.headersDelimiter = sep(); break;
+      case 'headers.separator': o.headersSeparator = sep(); break;
+      case 'headers.key.separator': o.headersKeySeparator = sep(); break;
+      case 'null.marker': o.nullMarker = value === '' ? null : unescapeSeparator(value, `--property ${key}`); break;
+      case 'ignore.error': o.ignoreError = bool(key, value); break;
+      default:
+        if (/serializer$/.test(key)) throw new UsageError(`--property ${key} is a Java class and is not supported; use --input json with keyEncoding/valueEncoding`);
+        throw new UsageError(`unknown --property '${key}'; produce accepts: ${PRODUCER_PROPERTIES.join(', ')}`);
+    }
+  }
+  // Apache's checks: the null marker must differ from the separators it would be confused with.
+  if (o.nullMarker !== null) {
+    if (o.parseKey && o.nullMarker === o.keySeparator) throw new UsageError(`null.marker and key.separator must differ ('${o.nullMarker}')`);
+    if (o.parseHeaders && [o.headersDelimiter, o.headersSeparator, o.headersKeySeparator].includes(o.nullMarker)) {
+      throw new UsageError(`null.marker must differ from the headers delimiter and separators ('${o.nullMarker}')`);
+    }
+  }
+  return o;
+}
+
+/** A line that Apache's reader rejects; with ignore.error the reader falls back instead. */
+export class LineParseError extends Error {}
+
+/**
+ * Parse one line as Apache's LineMessageReader does (on bytes). `lineNumber` is 1-based
+ * and only used in messages.
+ */
+export function parseLine(line: Buffer, lineNumber: number, o: LineReaderOptions): ProduceRecord {
+  const nullMarker = o.nullMarker === null ? null : Buffer.from(o.nullMarker, 'utf8');
+  const isNull = (b: Buffer) => nullMarker !== null && b.equals(nullMarker);
+  let pos = 0;
+  let headersPart: Buffer | null = null;
+  let key: Buffer | null = null;
+
+  const find = (sep: string, name: string): number => {
+    const i = line.indexOf(sep, pos, 'utf8');
+    if (i === -1 && !o.ignoreError) throw new LineParseError(`No ${name} found on line number ${lineNumber}: '${preview(line)}'`);
+    return i;
+  };
+
+  if (o.parseHeaders) {
+    const i = find(o.headersDelimiter, 'headers delimiter');
+    if (i !== -1) {
+      headersPart = line.subarray(pos, i);
+      pos = i + Buffer.byteLength(o.headersDelimiter);
+    }
+  }
+  if (o.parseKey) {
+    const i = find(o.keySeparator, 'key separator');
+    if (i !== -1) {
+      const k = line.subarray(pos, i);
+      key = isNull(k) ? null : k;
+      pos = i + Buffer.byteLength(o.keySeparator);
+    }
+  }
+  const v = line.subarray(pos);
+  const value = isNull(v) ? null : v;
+  const headers: Header[] = [];
+  if (headersPart !== null && !isNull(headersPart)) {
+    const text = headersPart.toString('utf8');
+    if (text.length > 0) {
+      for (const pair of text.split(o.headersSeparator)) {
+        const i = pair.indexOf(o.headersKeySeparator);
+        if (i === -1) {
+          if (o.ignoreError) {
+            headers.push([pair, null]);
+            continue;
+          }
+          throw new LineParseError(`No header key separator found in pair '${pair}' on line number ${lineNumber}`);
+        }
+        const hk = pair.slice(0, i);
+        if (o.nullMarker !== null && hk === o.nullMarker) {
+          throw new LineParseError(`Header keys should not be equal to the null marker '${o.nullMarker}' as they can't be null`);
+        }
+        const hv = pair.slice(i + o.headersKeySeparator.length);
+        headers.push([hk, o.nullMarker !== null && hv === o.nullMarker ? null : Buffer.from(hv, 'utf8')]);
+      }
+    }
+  }
+  return { key, value, headers };
+}
+
+function preview(line: Buffer): string {
+  const s = line.subarray(0, 80).toString('utf8');
+  return line.length > 80 ? `${s}...` : s;
+}
+
+/** `--header k=v` / `k:v`: split at the first `=` or `:`, whichever comes first. */
+export function parseHeaderFlag(text: string): Header {
+  const eq = text.indexOf('=');
+  const colon = text.indexOf(':');
+  const cut = eq === -1 ? colon : colon === -1 ? eq : Math.min(eq, colon);
+  if (cut <= 0) throw new UsageError(`--header expects KEY=VALUE or KEY:VALUE, got '${text}'`);
+  return [text.slice(0, cut), Buffer.from(text.slice(cut + 1), 'utf8')];
+}

@@ -1,0 +1,83 @@
+// Turning produce input (stdin or --file) into records, streaming: lines (Apache
+// LineMessageReader semantics), json (the consume envelope) or raw (all input, one record).
+
+import type { Readable } from 'node:stream';
+import { KtError } from '../cli/errors.js';
+import { decodeEnvelope } from './envelope.js';
+import { LineParseError, RecordSplitter, parseLine, type LineReaderOptions } from './input.js';
+import type { Header, ProduceRecord } from './record.js';
+
+export type InputMode = 'lines' | 'json' | 'raw';
+
+export interface ReaderOptions {
+  mode: InputMode;
+  delimiter: Buffer;
+  line: LineReaderOptions;
+  /** --key: used when the input gives no key */
+  fixedKey?: Buffer;
+  /** --header: added to every record, before the record's own */
+  headers: Header[];
+  /** --partition: overrides any partition in the input */
+  partition?: number;
+  /** reports a skipped record (ignore.error) */
+  onSkip?: (message: string) => void;
+}
+
+export function finishRecord(r: ProduceRecord, o: ReaderOptions, keyFromInput: boolean): ProduceRecord {
+  if (!keyFromInput && r.key === null && o.fixedKey) r.key = o.fixedKey;
+  if (o.headers.length) r.headers = [...o.headers, ...r.headers];
+  if (o.partition !== undefined) r.partition = o.partition;
+  return r;
+}
+
+/** One record from one unit of input (a line, or everything for raw). */
+export function recordFrom(unit: Buffer, lineNumber: number, o: ReaderOptions): ProduceRecord | null {
+  switch (o.mode) {
+    case 'raw':
+      return finishRecord({ key: null, value: unit, headers: [] }, o, false);
+    case 'json': {
+      if (unit.length === 0 || /^\s*$/.test(unit.toString('latin1'))) return null; // blank lines
+      try {
+        return finishRecord(decodeEnvelope(unit.toString('utf8')), o, true);
+      } catch (err) {
+        const msg = `line ${lineNumber}: ${(err as Error).message}`;
+        if (o.line.ignoreError) {
+          o.onSkip?.(msg);
+          return null;
+        }
+        throw new KtError(`bad JSON input on ${msg}`, { hint: 'each line must be an object as written by kt consume --output json' });
+      }
+    }
+    case 'lines':
+      try {
+        return finishRecord(parseLine(unit, lineNumber, o.line), o, o.line.parseKey);
+      } catch (err) {
+        if (err instanceof LineParseError) throw new KtError(err.message, { hint: 'or set --property ignore.error=true' });
+        throw err;
+      }
+  }
+}
+
+/** Stream records from a readable (back-pressure: the consumer of the generator paces reads). */
+export async function* readRecords(input: Readable, o: ReaderOptions): AsyncGenerator<ProduceRecord> {
+  if (o.mode === 'raw') {
+    const chunks: Buffer[] = [];
+    for await (const c of input) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+    const r = recordFrom(Buffer.concat(chunks), 1, o);
+    if (r) yield r;
+    return;
+  }
+  const splitter = new RecordSplitter(o.delimiter);
+  let lineNumber = 0;
+  for await (const chunk of input) {
+    const units = splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    for (const u of units) {
+      const r = recordFrom(u, ++lineNumber, o);
+      if (r) yield r;
+    }
+  }
+  for (const u of splitter.end()) {
+    const r = recordFrom(u, ++lineNumber, o);
+    if (r) yield r;
+  }
+}

@@ -1,0 +1,49 @@
+// Consume output: one renderer for every mode (Apache print properties, --format template,
+// JSON envelope), turning the records of one fetch into one Buffer (one write per batch).
+
+import { isValueOnly, renderApache, type ApachePrintOptions } from './apache.js';
+import { encodeEnvelope, type EnvelopeOptions } from './envelope.js';
+import { piecesToBuffer, type ConsumedRecord, type Piece } from './record.js';
+import { renderTemplate, type Token } from './template.js';
+
+export type RenderMode =
+  | { kind: 'apache'; options: ApachePrintOptions }
+  | { kind: 'template'; tokens: Token[] }
+  | { kind: 'json'; options: EnvelopeOptions };
+
+export type Renderer = (records: ConsumedRecord[]) => Buffer;
+
+export function makeRenderer(mode: RenderMode): Renderer {
+  switch (mode.kind) {
+    case 'json':
+      return (records) => Buffer.from(records.map((r) => `${encodeEnvelope(r, mode.options)}\n`).join(''), 'utf8');
+    case 'template':
+      return (records) => {
+        const pieces: Piece[] = [];
+        for (const r of records) renderTemplate(mode.tokens, r, pieces);
+        return piecesToBuffer(pieces);
+      };
+    case 'apache': {
+      const o = mode.options;
+      if (isValueOnly(o)) {
+        // the default: value bytes + line separator
+        const sep = Buffer.from(o.lineSeparator, 'utf8');
+        const nul = Buffer.from(o.nullLiteral, 'utf8');
+        return (records) => {
+          const bufs: Buffer[] = new Array(records.length * 2);
+          let i = 0;
+          for (const r of records) {
+            bufs[i++] = r.value ?? nul;
+            bufs[i++] = sep;
+          }
+          return Buffer.concat(bufs);
+        };
+      }
+      return (records) => {
+        const pieces: Piece[] = [];
+        for (const r of records) renderApache(o, r, pieces);
+        return piecesToBuffer(pieces);
+      };
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// Entry point of the local broker process (started detached by `kt local start` and the
+// embedded default, or in the foreground). Records itself in local.json once it listens; on
+// SIGTERM/SIGINT stops gracefully (flush, fsync, close) before exiting.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { Broker } from '../broker/broker.js';
+import { readState, writeState } from './daemon.js';
+import { localPaths } from './paths.js';
+
+export interface RunOptions {
+  port: number;
+  host: string;
+  root: string;
+  memory: boolean;
+  log: (line: string) => void;
+}
+
+/** Runs the broker until a signal stops it. Resolves once it is stopped. */
+export async function runLocalBroker(opts: RunOptions): Promise<void> {
+  const p = localPaths(opts.root);
+  fs.mkdirSync(p.root, { recursive: true });
+  // The store locks its data directory, so two brokers never open the same data.
+  const broker = await Broker.start({
+    port: opts.port,
+    host: opts.host,
+    dataDir: opts.memory ? undefined : p.brokerData,
+    memory: opts.memory,
+    log: opts.log,
+  });
+  writeState(p, { pid: process.pid, host: opts.host, port: broker.port, memory: opts.memory, startedAt: broker.startedAt });
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (why: string): void => {
+      if (stopping) return;
+      stopping = true;
+      opts.log(`${why}: stopping`);
+      broker
+        .stop()
+        .catch((err: Error) => opts.log(`stop failed: ${err.message}`))
+        .finally(() => {
+          const st = readState(p);
+          if (st?.pid === process.pid) writeState(p, { host: st.host, port: st.port });
+          resolve();
+        });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => stop('SIGHUP'));
+  });
+}
+
+function parseArgs(argv: string[]): RunOptions {
+  const get = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const stamp = (line: string): void => {
+    process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
+  };
+  return {
+    port: Number(get('--port') ?? 9092),
+    host: get('--host') ?? '127.0.0.1',
+    root: get('--data-dir') ?? localPaths().root,
+    memory: argv.includes('--memory'),
+    log: stamp,
+  };
+}
+
+// Started as a script (detached daemon).
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  const opts = parseArgs(process.argv.slice(2));
+  runLocalBroker(opts).then(
+    () => process.exit(0),
+    (err: Error) => {
+      opts.log(`failed: ${err.message}`);
+      process.exit(1);
+    },
+  );
+  process.on('uncaughtException', (err) => {
+    opts.log(`uncaught exception: ${err.stack ?? err.message}`);
+  });
+}

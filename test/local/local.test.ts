@@ -1,0 +1,62 @@
+// `kt local start|status|stop` as a new user types them, against a private data directory
+// and port.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { test } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
+import { runKt, tempDir } from '../helpers.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test('kt local start, status, stop: a detached broker that keeps its data', async () => {
+  const port = await freePort();
+  const env = { KT_DATA_DIR: tempDir(), KT_CONFIG_DIR: tempDir(), KT_LOCAL_PORT: String(port) };
+  try {
+    const before = await runKt(['local', 'status'], { env });
+    assert.equal(before.code, 1, 'status exits 1 while stopped');
+    assert.match(before.stdout, /running\s+no/);
+
+    const start = await runKt(['local', 'start'], { env });
+    assert.equal(start.code, 0, start.stderr);
+    assert.equal(start.stdout, `127.0.0.1:${port}\n`);
+    assert.match(start.stderr, /started local broker on 127\.0\.0\.1:\d+/);
+    const again = await runKt(['local', 'start'], { env });
+    assert.equal(again.code, 0);
+    assert.match(again.stderr, /already running/);
+
+    const kafka = new Kafka({ clientId: 'kt-test', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'kept', messages: [{ value: 'survives a restart' }] });
+    await producer.disconnect();
+
+    const status = await runKt(['local', 'status', '--json'], { env });
+    assert.equal(status.code, 0, status.stderr);
+    const s = JSON.parse(status.stdout);
+    assert.equal(s.running, true);
+    assert.equal(s.address, `127.0.0.1:${port}`);
+    assert.equal(s.topics, 1);
+    assert.ok(s.bytesOnDisk > 0);
+
+    const stop = await runKt(['local', 'stop'], { env });
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal((await runKt(['local', 'status'], { env })).code, 1);
+
+    const restart = await runKt(['local', 'start'], { env });
+    assert.equal(restart.code, 0, restart.stderr);
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets('kept');
+    await admin.disconnect();
+    assert.deepEqual(offsets.map((o) => [o.partition, o.low, o.high]), [[0, '0', '1']]);
+  } finally {
+    await runKt(['local', 'stop'], { env });
+  }
+});

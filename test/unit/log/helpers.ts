@@ -1,0 +1,83 @@
+// Shared helpers for the storage tests: temp directories, batches, decoding reads.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { batchesIn, buildBatch, readRecords, type BuildBatchOptions } from '../../../src/broker/protocol/recordBatch.js';
+import { logConfig } from '../../../src/broker/log/config.js';
+import { DiskPartitionLog } from '../../../src/broker/log/diskLog.js';
+import { MemoryPartitionLog } from '../../../src/broker/log/memoryLog.js';
+import type { ReadResult } from '../../../src/broker/log/types.js';
+
+const created: string[] = [];
+process.on('exit', () => {
+  for (const d of created) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temp directory, removed when the test process exits. */
+export function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-log-test-'));
+  created.push(dir);
+  return dir;
+}
+
+/** A batch of `count` records whose values are `${prefix}-${i}`, padded to `valueSize` bytes. */
+export function batch(count: number, opts: BuildBatchOptions & { prefix?: string; valueSize?: number; timestamp?: number } = {}): Buffer {
+  const records = [];
+  for (let i = 0; i < count; i++) {
+    const v = `${opts.prefix ?? 'v'}-${i}`;
+    records.push({ key: Buffer.from(`k${i}`), value: Buffer.from(v.padEnd(opts.valueSize ?? v.length, '.')), timestamp: opts.timestamp });
+  }
+  return buildBatch(records, opts);
+}
+
+export interface ReadBatch {
+  baseOffset: number;
+  lastOffset: number;
+  maxTimestamp: number;
+  size: number;
+}
+
+/** The batches of a read, checked to be whole. */
+export function batchesOf(r: ReadResult): ReadBatch[] {
+  const buf = Buffer.concat(r.chunks);
+  if (buf.length !== r.bytes) throw new Error(`bytes ${r.bytes} but chunks hold ${buf.length}`);
+  const out: ReadBatch[] = [];
+  let end = 0;
+  for (const [pos, h] of batchesIn(buf)) {
+    out.push({ baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, maxTimestamp: h.maxTimestamp, size: h.size });
+    end = pos + h.size;
+  }
+  if (end !== buf.length) throw new Error(`read ends with a partial batch (${buf.length - end} bytes)`);
+  return out;
+}
+
+/** Values of all records in a read, with their offsets. */
+export function recordsOf(r: ReadResult): { offset: number; value: string }[] {
+  const buf = Buffer.concat(r.chunks);
+  const out: { offset: number; value: string }[] = [];
+  for (const [pos] of batchesIn(buf)) {
+    for (const rec of readRecords(buf, pos)) out.push({ offset: rec.offset as number, value: rec.value?.toString() ?? '' });
+  }
+  return out;
+}
+
+export type AnyLog = DiskPartitionLog | MemoryPartitionLog;
+
+export interface Impl {
+  name: 'disk' | 'memory';
+  /** Opens a log; the disk one in `dir` (a fresh temp dir when omitted). */
+  open(configs?: Record<string, string>, opts?: { dir?: string; now?: number; log?: (m: string) => void }): AnyLog;
+}
+
+export const IMPLS: Impl[] = [
+  {
+    name: 'disk',
+    open: (configs = {}, opts = {}) => new DiskPartitionLog({
+      dir: opts.dir ?? path.join(tempDir(), 't-0'), topic: 't', partition: 0, config: logConfig(configs), log: opts.log, now: opts.now,
+    }),
+  },
+  {
+    name: 'memory',
+    open: (configs = {}, opts = {}) => new MemoryPartitionLog({ topic: 't', partition: 0, config: logConfig(configs), log: opts.log, now: opts.now }),
+  },
+];
