@@ -57,6 +57,7 @@ export class Broker {
   private readonly connections = new Set<Connection>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private maintenance: NodeJS.Timeout | null = null;
+  private lastOffsetExpiry = Date.now();
   private stopping: Promise<void> | null = null;
 
   private constructor(
@@ -197,7 +198,13 @@ export class Broker {
 
   private maintain(): void {
     try {
-      this.store.maintain(Date.now());
+      const now = Date.now();
+      this.store.maintain(now);
+      // committed offsets of long-empty groups (offsets.retention.minutes), checked each minute
+      if (now - this.lastOffsetExpiry >= 60_000) {
+        this.lastOffsetExpiry = now;
+        this.groups.expireOffsets(now);
+      }
     } catch (err) {
       this.log(`maintenance failed: ${(err as Error).message}`);
     }

@@ -4,7 +4,7 @@
 
 import net from 'node:net';
 import { Reader, Writer } from './protocol/bytes.js';
-import { isFlexible, requestCodec, responseCodec, type ApiSchema, type DecodedResp, type Req } from './protocol/schema.js';
+import { isFlexible, requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from './protocol/schema.js';
 
 interface Pending {
   resolve: (frame: Buffer) => void;
@@ -70,7 +70,7 @@ export class WireClient {
   }
 
   /** Encodes a request frame without sending it. */
-  encode<A extends ApiSchema>(api: A, version: number, body: Partial<Req<A>>, correlationId = this.nextId++): Buffer {
+  encode<A extends ApiSchema>(api: A, version: number, body: ReqInput<A>, correlationId = this.nextId++): Buffer {
     const w = new Writer(256);
     w.int32(0);
     w.int16(api.key).int16(version).int32(correlationId).string(this.clientId);
@@ -82,7 +82,7 @@ export class WireClient {
   }
 
   /** Sends a request and decodes the response; `expectResponse: false` for acks=0 produce. */
-  async request<A extends ApiSchema>(api: A, version: number, body: Partial<Req<A>>): Promise<DecodedResp<A>> {
+  async request<A extends ApiSchema>(api: A, version: number, body: ReqInput<A>): Promise<DecodedResp<A>> {
     if (this.error) throw this.error;
     const id = this.nextId++;
     const frame = this.encode(api, version, body, id);

@@ -64,6 +64,11 @@ export function securityFromProperties(props: Properties): SecurityOptions {
   const tls: ConnectionOptions = {};
   let tlsCustom = false;
   for (const [key, value] of Object.entries(props)) {
+    if (!useSsl && key.startsWith('ssl.')) {
+      // As the Java client: ssl.* means nothing without SSL/SASL_SSL (reported as unused).
+      out.ignored.push(key);
+      continue;
+    }
     switch (key) {
       case 'security.protocol':
       case 'sasl.mechanism':
@@ -115,12 +120,13 @@ export function securityFromProperties(props: Properties): SecurityOptions {
         out.requestTimeout = Number(value);
         break;
       default:
-        if (IGNORED.has(key)) out.ignored.push(key);
-        else out.ignored.push(key);
+        // Producer/consumer tuning properties that kt sets with its own flags, and
+        // unknown ones, are reported as unused.
+        out.ignored.push(key);
+        void IGNORED;
     }
   }
   if (useSsl) out.ssl = tlsCustom ? tls : true;
-  else if (tlsCustom) throw new UsageError(`ssl.* properties need security.protocol=SSL or SASL_SSL (it is ${protocol})`);
 
   if (useSasl) {
     const mech = (props['sasl.mechanism'] ?? props['sasl.mechanisms'] ?? 'PLAIN').toUpperCase();

@@ -144,6 +144,8 @@ type DeepPartial<T> = T extends Buffer
 export type Req<A extends ApiSchema> = Infer<A['request'], DecodedPrimitives>;
 export type Resp<A extends ApiSchema> = DeepPartial<Infer<A['response'], EncodedPrimitives>>;
 export type DecodedResp<A extends ApiSchema> = Infer<A['response'], DecodedPrimitives>;
+/** A request as a client builds it (fields may be omitted: defaults). */
+export type ReqInput<A extends ApiSchema> = DeepPartial<Infer<A['request'], EncodedPrimitives>>;
 
 const inRange = (r: VersionRange, v: number): boolean => v >= r.lo && v <= r.hi;
 

@@ -12,7 +12,7 @@ const topicPartition = { topic: 'string', partitions: ['int32'] } as const;
 
 export const ConsumerProtocolSubscription = {
   topics: ['string'],
-  userData: 'bytes',
+  userData: 'bytes?',
   ownedPartitions: f([topicPartition], { v: '1+' }),
   generationId: f('int32', { v: '2+', default: -1 }),
   rackId: f('string?', { v: '3+' }),
@@ -20,7 +20,7 @@ export const ConsumerProtocolSubscription = {
 
 export const ConsumerProtocolAssignment = {
   assignedPartitions: [topicPartition],
-  userData: 'bytes',
+  userData: 'bytes?',
 } as const;
 
 export const CONSUMER_PROTOCOL_MAX_VERSION = 3;
