@@ -3,7 +3,17 @@
 // command, a parse error before the command's own handler) are printed as one
 // `kt: error:` line with the exit code of PRODUCT.md §3. The process exits as soon as the
 // command is done, so open sockets or timers of the Kafka client never keep it alive.
-import { run, flush } from '@oclif/core';
+
+// `kt --version` is called in loops by scripts: answer it without loading oclif (same
+// text as oclif's: name/version platform-arch node-version).
+if (process.argv.length === 3 && process.argv[2] === '--version') {
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${pkg.oclif?.bin ?? pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
+  process.exit(0);
+}
+
+const { run, flush } = await import('@oclif/core');
 
 let code = 0;
 try {

@@ -3,6 +3,7 @@
 // logs unless --debug, tunes timeouts so an unreachable broker fails within 10 s, and
 // turns kafkajs errors into one clear line (errors.ts).
 
+import { Module, createRequire } from 'node:module';
 import type { Kafka, KafkaConfig, logCreator } from 'kafkajs';
 import type { Connection } from '../cli/base.js';
 import { redact } from '../cli/errors.js';
@@ -30,9 +31,45 @@ export const CONNECT_DEADLINE_MS = 8000;
 
 let kafkajsModule: Promise<KafkaJS> | undefined;
 
+/**
+ * kafkajs 2.2.4 groups a send's messages by partition by copying the partition's array
+ * for every message (quadratic: a quarter of produce CPU time at 2,000 records a request).
+ * This is the same function, linear. Installed in the module cache before kafkajs loads.
+ */
+function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: unknown[];
+  partitioner: (o: { topic: string; partitionMetadata: unknown[]; message: unknown }) => number;
+}): Record<number, unknown[]> {
+  const result: Record<number, unknown[]> = {};
+  if (partitionMetadata.length === 0) return result;
+  for (const message of messages) {
+    const partition = partitioner({ topic, partitionMetadata, message });
+    (result[partition] ??= []).push(message);
+  }
+  return result;
+}
+
+function patchKafkaJS(): void {
+  try {
+    const require = createRequire(import.meta.url);
+    const path = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
+    if (require.cache[path]) return;
+    const m = new Module(path);
+    m.filename = path;
+    m.loaded = true;
+    m.exports = groupMessagesPerPartition;
+    require.cache[path] = m;
+  } catch {
+    // another kafkajs layout: run unpatched
+  }
+}
+
 export function loadKafkaJS(): Promise<KafkaJS> {
   // The default-partitioner warning of kafkajs 2 is noise for a CLI.
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  if (!kafkajsModule) patchKafkaJS();
   kafkajsModule ??= import('kafkajs').then((m) => ((m as unknown as { default?: KafkaJS }).default ?? m) as KafkaJS);
   return kafkajsModule;
 }

@@ -24,6 +24,8 @@ export interface ProducerOptions {
   /** records per second (undefined: as fast as possible) */
   rate?: number;
   maxInFlight: number;
+  /** records may name a partition: check it exists (kafkajs silently drops records for unknown partitions) */
+  checkPartitions?: boolean;
 }
 
 export interface ProduceSummary {
@@ -69,6 +71,7 @@ export class ProducerSession {
   private firstError: Error | undefined;
   private accepted = 0;
   private readonly started = Date.now();
+  private partitionCount: number | undefined;
 
   private constructor(
     private readonly h: KafkaHandle,
@@ -99,7 +102,35 @@ export class ProducerSession {
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
     });
     await h.connectWithin(producer.connect());
-    return new ProducerSession(h, producer, o, type);
+    const session = new ProducerSession(h, producer, o, type);
+    if (o.checkPartitions) await session.loadPartitionCount();
+    return session;
+  }
+
+  private async loadPartitionCount(): Promise<void> {
+    const admin = this.h.kafka.admin();
+    try {
+      await this.h.connectWithin(admin.connect());
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const meta = await admin.fetchTopicMetadata({ topics: [this.o.topic] }).catch(() => undefined);
+        const n = meta?.topics[0]?.partitions.length ?? 0;
+        if (n > 0) {
+          this.partitionCount = n;
+          return;
+        }
+        await sleep(100);
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** A record for a partition that does not exist fails here (kafkajs would drop it silently). */
+  private badPartition(r: ProduceRecord): boolean {
+    if (r.partition === undefined || this.partitionCount === undefined || r.partition < this.partitionCount) return false;
+    this.failed++;
+    this.firstError ??= new KtError(`partition ${r.partition} does not exist (topic ${this.o.topic} has ${this.partitionCount})`);
+    return true;
   }
 
   private get maxInFlight(): number {
@@ -118,6 +149,7 @@ export class ProducerSession {
   }
 
   private enqueue(r: ProduceRecord): Promise<void> | undefined {
+    if (this.badPartition(r)) return undefined;
     this.batch.push(toMessage(r));
     this.batchSize += sizeOf(r);
     if (this.batchSize >= this.o.batchBytes || this.batch.length >= MAX_BATCH_RECORDS) return this.dispatch();
@@ -153,6 +185,7 @@ export class ProducerSession {
   /** Send one record and wait for its acknowledgement (TTY mode, --sync). */
   async sendOne(r: ProduceRecord): Promise<RecordMetadata | undefined> {
     await this.flush();
+    if (this.badPartition(r)) throw this.firstError!;
     try {
       const res = await this.producer.send({ topic: this.o.topic, messages: [toMessage(r)], acks: this.o.acks, compression: this.compressionType });
       this.sent++;

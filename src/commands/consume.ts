@@ -76,6 +76,10 @@ export default class Consume extends KtCommand {
         throw new UsageError(`invalid --include regex: ${(e as Error).message}`);
       }
     }
+    if (!flags.topic && !include) {
+      const { canPrompt } = await import('../cli/output.js');
+      if (!canPrompt({ yes: flags.yes })) throw new UsageError('missing --topic (or --include)', 'pass --topic NAME (kt prompts for it only in a terminal)');
+    }
     const mode = await this.renderMode(flags);
     const render = makeRenderer(mode);
 

@@ -38,7 +38,7 @@ export default class Produce extends KtCommand {
     delimiter: Flags.string({ char: 'D', summary: 'Record delimiter for lines input (escapes \\n \\t \\0 \\xNN).', default: '\\n' }),
     acks: Flags.string({ summary: 'Acknowledgements to wait for.', options: ['all', '-1', '1', '0'], default: 'all' }),
     compression: Flags.string({ char: 'z', summary: 'Compression codec.', options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], default: 'none' }),
-    'batch-size': Flags.integer({ summary: 'Max bytes of records per produce request.', default: 1_048_576, min: 1 }),
+    'batch-size': Flags.integer({ summary: 'Max bytes of records per produce request.', default: 262_144, min: 1 }),
     'linger-ms': Flags.integer({ summary: 'Max time a partial batch waits for more input.', default: 10, min: 0 }),
     'max-in-flight': Flags.integer({ summary: 'Produce requests in flight at once.', default: 5, min: 1 }),
     idempotent: Flags.boolean({ summary: 'Idempotent producer (one request in flight, --acks all).' }),
@@ -70,6 +70,10 @@ export default class Produce extends KtCommand {
       onSkip: (m: string) => diag(`kt: warning: skipped ${m}`),
     };
     const interactive = flags.value === undefined && !flags.file && Boolean(process.stdin.isTTY);
+    if (!flags.topic) {
+      const { canPrompt } = await import('../cli/output.js');
+      if (!canPrompt({ yes: flags.yes })) throw new UsageError('missing --topic', 'pass --topic NAME (kt prompts for it only in a terminal)');
+    }
 
     const conn = await this.connection(flags);
     const { openKafka } = await import('../client/index.js');
@@ -91,6 +95,7 @@ export default class Produce extends KtCommand {
       sync: flags.sync,
       rate: flags.rate,
       maxInFlight: flags['max-in-flight'],
+      checkPartitions: flags.partition !== undefined || flags.input === 'json',
     });
 
     let interrupted = false;

@@ -1,7 +1,7 @@
 // One classic consumer group's membership state (Kafka's GroupMetadata + MemberMetadata).
 // Pure state: the coordinator owns the timers and decides when to call what.
 
-import { subscriptionTopics } from './consumerProtocol.js';
+import { decodeSubscription } from '../protocol/apis/consumerProtocol.js';
 import type {
   GroupDescription,
   GroupProtocol,
@@ -245,7 +245,7 @@ export class Group {
       // Before a protocol is chosen, any of the member's subscriptions may become the one.
       const metas = this.protocolName !== null ? [m.metadata(this.protocolName)] : m.protocols.map((p) => p.metadata);
       for (const meta of metas) {
-        const t = subscriptionTopics(meta);
+        const t = decodeSubscription(meta)?.topics ?? null;
         if (t === null) return null;
         for (const name of t) topics.add(name);
       }

@@ -300,11 +300,15 @@ function readValue(r: Reader, p: Plan, flex: boolean): unknown {
   }
 }
 
+// A fresh copy of an array default: handlers may mutate decoded arrays (push into `members`),
+// which must not change what later decodes return.
+const fresh = (p: Plan): unknown => (Array.isArray(p.dflt) ? p.dflt.slice() : p.dflt);
+
 function readStruct(r: Reader, sp: StructPlan): Obj {
   const o: Obj = {};
   for (const p of sp.fields) o[p.name] = readValue(r, p, sp.flexible);
-  for (const p of sp.absent) o[p.name] = p.dflt;
-  for (const p of sp.tagged) o[p.name] = p.dflt;
+  for (const p of sp.absent) o[p.name] = fresh(p);
+  for (const p of sp.tagged) o[p.name] = fresh(p);
   if (sp.flexible) readTags(r, sp, o);
   return o;
 }

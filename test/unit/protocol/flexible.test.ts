@@ -325,3 +325,23 @@ describe('Fetch v12', () => {
     assert.equal(bytes.toString('hex'), hex(expected).toString('hex'));
   });
 });
+
+describe('DescribeCluster (flexible from v0)', () => {
+  test('v1 request adds endpointType', () => {
+    both('request', A.DescribeCluster, 0, `00 00`, { includeClusterAuthorizedOperations: false }, { endpointType: 1 });
+    both('request', A.DescribeCluster, 1, `00 01 00`, { includeClusterAuthorizedOperations: false, endpointType: 1 });
+  });
+
+  test('v0 response', () => {
+    const broker = `00000001 0a ${t('localhost')} 00002384 00 00`;
+    both('response', A.DescribeCluster, 0, `00000000 0000 00 0b ${t('kt-cluster')} 00000001 02 ${broker} 80000000 00`, {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      errorMessage: null,
+      clusterId: 'kt-cluster',
+      controllerId: 1,
+      brokers: [{ brokerId: 1, host: 'localhost', port: 9092, rack: null }],
+      clusterAuthorizedOperations: -2147483648,
+    });
+  });
+});

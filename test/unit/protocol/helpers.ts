@@ -15,15 +15,16 @@ import {
   responseCodec,
 } from '../../../src/broker/protocol/schema.js';
 
-export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// Decoded messages are walked freely in tests; their static types come from the schemas.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Obj = Record<string, any>;
 
 export const require = createRequire(import.meta.url);
 
 /** Repository root (tests run from dist/test/unit/protocol). */
 export const ROOT = new URL('../../../../', import.meta.url);
 
-export function fixture<T = any>(name: string): T {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+export function fixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`test/fixtures/protocol/${name}`, ROOT), 'utf8')) as T;
 }
 
@@ -58,15 +59,6 @@ export const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'he
 
 // ---------------------------------------------------------------------------------------
 // kafkajs internals
-
-/** Loads a kafkajs request module: `kjs('metadata', 4)` → { request, response }. */
-export function kjs(api: string, version: number): { request: (...a: any[]) => any; response: { decode: (b: Buffer) => Promise<Obj>; parse: (d: Obj) => Promise<Obj> } } {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
-  return {
-    request: require(`kafkajs/src/protocol/requests/${api}/v${version}/request.js`),
-    response: require(`kafkajs/src/protocol/requests/${api}/v${version}/response.js`),
-  };
-}
 
 /** Bytes of a kafkajs request body (its Encoder's buffer). */
 export async function kjsEncode(req: { encode: () => Promise<{ buffer: Buffer }> }): Promise<Buffer> {
@@ -126,6 +118,28 @@ export function positional(spec: TypeSpec | StructSpec, version: number, value: 
     out.push(positional(field.type, version, (value as Obj)[name], false));
   }
   return !top && out.length === 1 ? out[0] : out;
+}
+
+/** The inverse of `positional`: builds a kt message object from positional values. */
+export function fromPositional(spec: TypeSpec | StructSpec, version: number, value: unknown, top = true): unknown {
+  if (typeof spec === 'string') {
+    if (value !== null && typeof value === 'object' && 'bytes' in value) return Buffer.from((value as { bytes: string }).bytes, 'hex');
+    return value;
+  }
+  if (Array.isArray(spec)) {
+    if (value === null) return null;
+    return (value as unknown[]).map((e) => fromPositional((spec as readonly [TypeSpec])[0], version, e, false));
+  }
+  if (value === null) return null;
+  const present: [string, Field][] = [];
+  for (const [name, fs] of Object.entries(spec as StructSpec)) {
+    const field: Field = fs instanceof Field ? fs : new Field(fs as TypeSpec, {});
+    const r = parseRange(field.opts.v);
+    if (version >= r.lo && version <= r.hi && field.opts.tag === undefined) present.push([name, field]);
+  }
+  const values = !top && present.length === 1 ? [value] : (value as unknown[]);
+  assert.equal(values.length, present.length, 'positional field count');
+  return Object.fromEntries(present.map(([name, f], i) => [name, fromPositional(f.type, version, values[i], false)]));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -121,3 +121,15 @@ describe('encode → decode round trips', () => {
     }
   });
 });
+
+test('absent array fields decode to a fresh [] each time (mutating one does not leak)', () => {
+  const leave = ALL_APIS.find((a) => a.name === 'LeaveGroup');
+  assert.ok(leave);
+  const c = codec<Obj>(leave.request, 1, false);
+  const w = new Writer();
+  c.encode(w, { groupId: 'g', memberId: 'm' });
+  const bytes = w.toBuffer();
+  const first = c.decode(new Reader(bytes));
+  first.members.push({ memberId: 'm', groupInstanceId: null }); // a handler normalising v0-2 into v3's shape
+  assert.deepEqual(c.decode(new Reader(bytes)).members, []);
+});

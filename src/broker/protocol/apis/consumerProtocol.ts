@@ -46,7 +46,9 @@ export interface Assignment {
   userData: Buffer | null;
 }
 
-function decodeVersioned<T>(spec: typeof ConsumerProtocolSubscription | typeof ConsumerProtocolAssignment, buf: Buffer | null | undefined): (T & { version: number }) | null {
+type Spec = typeof ConsumerProtocolSubscription | typeof ConsumerProtocolAssignment;
+
+function decodeVersioned<T>(spec: Spec, buf: Buffer | null | undefined): (T & { version: number }) | null {
   if (!buf || buf.length < 2) return null;
   try {
     const r = new Reader(buf);
@@ -59,8 +61,10 @@ function decodeVersioned<T>(spec: typeof ConsumerProtocolSubscription | typeof C
   }
 }
 
-function encodeVersioned(spec: typeof ConsumerProtocolSubscription | typeof ConsumerProtocolAssignment, version: number, value: object): Buffer {
-  if (version < 0 || version > CONSUMER_PROTOCOL_MAX_VERSION) throw new RangeError(`consumer protocol version ${version}`);
+function encodeVersioned(spec: Spec, version: number, value: object): Buffer {
+  if (version < 0 || version > CONSUMER_PROTOCOL_MAX_VERSION) {
+    throw new RangeError(`consumer protocol version ${version}`);
+  }
   const w = new Writer(64);
   w.int16(version);
   codec(spec, version, false).encode(w, value as Record<string, unknown>);

@@ -24,7 +24,10 @@ export const Fetch = defineApi({
   request: {
     clusterId: f('string?', { v: '12+', tag: 0 }),
     replicaId: f('int32', { v: '0-14', default: -1 }),
-    replicaState: f({ replicaId: f('int32', { default: -1 }), replicaEpoch: f('int64', { default: -1 }) }, { v: '15+', tag: 1 }),
+    replicaState: f(
+      { replicaId: f('int32', { default: -1 }), replicaEpoch: f('int64', { default: -1 }) },
+      { v: '15+', tag: 1 },
+    ),
     maxWaitMs: 'int32',
     minBytes: 'int32',
     maxBytes: f('int32', { v: '3+', default: 0x7fffffff }),

@@ -1,11 +1,10 @@
-// Interpreter speed for the hot path: decode a Produce v7 request (1 topic, 1 partition, a
-// 16 KB record batch) many times. Skipped unless KT_BENCH=1 (it takes a few seconds):
-//   KT_BENCH=1 node --test dist/test/unit/protocol/bench.test.js
-import { test } from 'node:test';
-import { Produce } from '../../../src/broker/protocol/apis/produce.js';
-import { Fetch } from '../../../src/broker/protocol/apis/fetch.js';
-import { Reader, Writer } from '../../../src/broker/protocol/bytes.js';
-import { requestCodec, responseCodec } from '../../../src/broker/protocol/schema.js';
+// Micro-benchmark of the schema interpreter on the hot path: Produce v7 request decode and
+// encode, Fetch v11/v12 response encode (1 topic, 1 partition, a 16 KB record batch).
+//   npm run build && node dist/test/bench/protocol.js
+import { Produce } from '../../src/broker/protocol/apis/produce.js';
+import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
+import { Reader, Writer } from '../../src/broker/protocol/bytes.js';
+import { requestCodec, responseCodec } from '../../src/broker/protocol/schema.js';
 
 const N = Number(process.env.KT_BENCH_N ?? 1e5);
 
@@ -17,7 +16,7 @@ function measure(label: string, fn: () => void): void {
   console.log(`${label}: ${ns.toFixed(0)} ns/op (${N} ops)`);
 }
 
-test('protocol interpreter speed', { skip: !process.env.KT_BENCH }, () => {
+export function benchProtocol(): void {
   const value = {
     transactionalId: null,
     acks: -1,
@@ -49,4 +48,6 @@ test('protocol interpreter speed', { skip: !process.env.KT_BENCH }, () => {
     f12.encode(x, resp);
     x.toChunks();
   });
-});
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) benchProtocol();
