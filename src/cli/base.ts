@@ -2,10 +2,16 @@
 // once), connection resolution (connection.ts), and error reporting (errors.ts).
 
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { EXIT, ExitSignal, debugStack, describeError, exitCodeOf } from './errors.js';
+import { ExitSignal, KtError, UsageError, debugStack, describeError, exitCodeOf, oneLine } from './errors.js';
 import { locateBrokers, resolveConnection, type ResolvedConnection } from './connection.js';
 import { diag, err as errColor, setColorFlag } from './output.js';
 import type { Properties } from './properties.js';
+
+// oclif's own definitions (not re-exported by @oclif/core's Interfaces).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FlagOutput = { [name: string]: any };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ArgOutput = { [name: string]: any };
 
 export interface Connection {
   brokers: string[];
@@ -68,6 +74,22 @@ export abstract class KtCommand extends Command {
     if (this.argv.includes('--no-color')) setColorFlag(false);
   }
 
+  /** Any error from oclif's parser is a usage error (exit 2), worded on one line. */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv);
+    } catch (err) {
+      if (err instanceof KtError) throw err;
+      const text = oneLine(String((err as Error).message ?? err))
+        .replace(/^Nonexistent flags?:\s*/i, 'unknown flag ')
+        .replace(/^Parsing (--[\w-]+)\s*/, '$1: ');
+      throw new UsageError(text, 'see kt ' + (this.id ?? '').replace(/:/g, ' ') + ' --help');
+    }
+  }
+
   /** Call after parse(): applies --debug/--color. */
   protected applyGlobalFlags(flags: { debug?: boolean; color?: boolean }): void {
     this.debugMode = Boolean(flags.debug);
@@ -108,7 +130,4 @@ export abstract class KtCommand extends Command {
     }
     process.exitCode = code;
   }
-
-  /** Ctrl-C: commands that need a clean shutdown install their own handler. */
-  protected static interrupted = EXIT.INTERRUPTED;
 }

@@ -74,9 +74,14 @@ export async function writeAll(stream: Writable, chunk: string | Uint8Array): Pr
 
 /** Wait until everything written to stdout/stderr has been handed to the OS. */
 export async function drainStdio(): Promise<void> {
+  // Data on stdout is never dropped: wait as long as the reader needs (or until the pipe
+  // breaks). stderr gets a bounded wait.
   for (const s of [process.stdout, process.stderr]) {
-    if (s.writableLength > 0 && !s.destroyed) {
-      await Promise.race([once(s, 'drain'), once(s, 'error'), new Promise((r) => setTimeout(r, 2000))]).catch(() => undefined);
+    while (s.writableLength > 0 && !s.destroyed && !s.writableFinished) {
+      const waits: Array<Promise<unknown>> = [once(s, 'drain'), once(s, 'error'), once(s, 'close')];
+      if (s === process.stderr) waits.push(new Promise((r) => setTimeout(r, 2000)));
+      await Promise.race(waits).catch(() => undefined);
+      if (s === process.stderr) break;
     }
   }
 }

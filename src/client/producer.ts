@@ -72,6 +72,7 @@ export class ProducerSession {
   private accepted = 0;
   private readonly started = Date.now();
   private partitionCount: number | undefined;
+  private warm = false;
 
   private constructor(
     private readonly h: KafkaHandle,
@@ -178,6 +179,12 @@ export class ProducerSession {
         )
         .finally(() => this.inFlight.delete(p));
       this.inFlight.add(p);
+      // The first request waits alone: until kafkajs has the topic's metadata, concurrent
+      // sends can overtake each other, and records would land out of order.
+      if (!this.warm) {
+        await p;
+        this.warm = true;
+      }
     }
     while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
   }

@@ -138,3 +138,20 @@ test('KT_BOOTSTRAP_SERVERS and profiles are used', async () => {
   assert.equal(p.code, 2);
   assert.match(p.stderr, /no profile named 'nope'/);
 });
+
+test('every oclif parse error is a usage error (exit 2) on one line', async () => {
+  const cases: string[][] = [
+    ['topics', 'create', 'x', '--partitions', 'abc'],
+    ['consume', '-t', 'x', '--topic', 'y'],
+    ['consume', '-t', 'x', '--max-messages', '0'],
+    ['produce', '-t', 'x', '--input', 'yaml'],
+    ['topics', '--create', '--list'],
+    ['consume', '-t', 'x', '--format', '%v', '--output', 'json'],
+  ];
+  for (const args of cases) {
+    const r = await kt([...args, '-b', '127.0.0.1:1']);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^kt: error: /);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});

@@ -280,3 +280,13 @@ test('kcat reads what kt produce wrote (keys, headers) and kt reads kcat -P', as
   assert.equal(c.code, 0, c.stderr);
   assert.equal(c.out, 'hk:hv\ta\t1\nhk:hv\tb\t2\n');
 });
+
+test('batched produce keeps the input order within a partition', async () => {
+  const t = topicName('order');
+  const input = Array.from({ length: 60000 }, (_, i) => String(i)).join('\n') + '\n';
+  const p = await kt(['produce', '-b', B, '-t', t, '--batch-size', '16384'], { stdin: input });
+  assert.equal(p.code, 0, p.stderr);
+  const c = await kt(['consume', '-b', B, '-t', t, '--from-beginning', '--exit']);
+  assert.equal(c.code, 0, c.stderr);
+  assert.equal(c.out, input);
+});
