@@ -2,6 +2,7 @@
 // process.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,4 +73,14 @@ export function requirePeer(cmd: string): string | false {
   if (have(cmd)) return false;
   if (process.env.CI) throw new Error(`${cmd} is required in CI (install it in .ci/run)`);
   return `${cmd} is not installed`;
+}
+
+/** A TCP port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
 }

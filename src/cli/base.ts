@@ -23,47 +23,24 @@ export interface Connection {
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof KtCommand)['baseFlags'] & T['flags']>;
 
-export abstract class KtCommand extends Command {
-  static override baseFlags = {
-    'bootstrap-server': Flags.string({
-      char: 'b',
-      aliases: ['broker-list', 'brokers'],
-      summary: 'Kafka brokers to connect to (HOST:PORT[,HOST:PORT...]).',
-      helpValue: 'HOST:PORT',
-      helpGroup: 'CONNECTION',
-    }),
-    local: Flags.boolean({
-      summary: 'Use the bundled local broker (started when not running).',
-      helpGroup: 'CONNECTION',
-    }),
-    profile: Flags.string({
-      summary: 'Connection profile from the kt config file (also env KT_PROFILE).',
-      helpValue: 'NAME',
-      helpGroup: 'CONNECTION',
-    }),
-    'command-config': Flags.string({
-      summary: 'Java client properties file (security.protocol, sasl.*, ssl.*).',
-      helpValue: 'FILE',
-      helpGroup: 'CONNECTION',
-    }),
-    'command-property': Flags.string({
-      char: 'X',
-      summary: 'Client property KEY=VALUE, as in --command-config (repeatable).',
-      helpValue: 'KEY=VALUE',
-      multiple: true,
-      multipleNonGreedy: true,
-      helpGroup: 'CONNECTION',
-    }),
-    debug: Flags.boolean({
-      summary: 'Print stack traces and kafkajs logs on stderr.',
-      helpGroup: 'GLOBAL',
-    }),
-    color: Flags.boolean({
-      summary: 'Colour output on a TTY (--no-color to turn off; NO_COLOR and FORCE_COLOR are honoured).',
-      allowNo: true,
-      helpGroup: 'GLOBAL',
-    }),
-  };
+const globalFlags = {
+  debug: Flags.boolean({
+    summary: 'Print stack traces and kafkajs logs on stderr.',
+    helpGroup: 'GLOBAL',
+  }),
+  color: Flags.boolean({
+    summary: 'Colour output on a TTY (--no-color to turn off; NO_COLOR and FORCE_COLOR are honoured).',
+    allowNo: true,
+    helpGroup: 'GLOBAL',
+  }),
+};
+
+/**
+ * The base of every kt command: --debug and --color, parse errors as usage errors (exit 2),
+ * anything else as one `kt: error:` line with the exit code of PRODUCT.md §3.
+ */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = globalFlags;
 
   /** Set once flags are parsed; before that, --debug is read from argv. */
   protected debugMode = false;
@@ -96,6 +73,57 @@ export abstract class KtCommand extends Command {
     setColorFlag(flags.color);
   }
 
+  /** End the command with an exit code, after it printed what it had to. */
+  protected exitWith(code: number): never {
+    throw new ExitSignal(code);
+  }
+
+  override async catch(error: Error & { exitCode?: number }): Promise<void> {
+    const code = exitCodeOf(error);
+    if (!(error instanceof ExitSignal)) {
+      const e = errColor();
+      diag(`${e.red('kt: error:')} ${describeError(error)}`);
+      if (this.debugMode) diag(debugStack(error));
+    }
+    process.exitCode = code;
+  }
+}
+
+/** The base of every command that talks to Kafka: the connection flags, defined once. */
+export abstract class KtCommand extends BaseCommand {
+  static override baseFlags = {
+    'bootstrap-server': Flags.string({
+      char: 'b',
+      aliases: ['broker-list', 'brokers'],
+      summary: 'Kafka brokers to connect to (HOST:PORT[,HOST:PORT...]).',
+      helpValue: 'HOST:PORT',
+      helpGroup: 'CONNECTION',
+    }),
+    local: Flags.boolean({
+      summary: 'Use the bundled local broker (started when not running).',
+      helpGroup: 'CONNECTION',
+    }),
+    profile: Flags.string({
+      summary: 'Connection profile from the kt config file (also env KT_PROFILE).',
+      helpValue: 'NAME',
+      helpGroup: 'CONNECTION',
+    }),
+    'command-config': Flags.string({
+      summary: 'Java client properties file (security.protocol, sasl.*, ssl.*).',
+      helpValue: 'FILE',
+      helpGroup: 'CONNECTION',
+    }),
+    'command-property': Flags.string({
+      char: 'X',
+      summary: 'Client property KEY=VALUE, as in --command-config (repeatable).',
+      helpValue: 'KEY=VALUE',
+      multiple: true,
+      multipleNonGreedy: true,
+      helpGroup: 'CONNECTION',
+    }),
+    ...globalFlags,
+  };
+
   /** Resolve where to connect (PRODUCT.md §2); may start the local broker. */
   protected async connection(flags: {
     'bootstrap-server'?: string;
@@ -114,20 +142,5 @@ export abstract class KtCommand extends Command {
     });
     const brokers = await locateBrokers(resolved, (line) => diag(line));
     return { brokers, properties: resolved.properties, source: resolved.source, profile: resolved.profile, debug: Boolean(flags.debug) };
-  }
-
-  /** End the command with an exit code, after it printed what it had to. */
-  protected exitWith(code: number): never {
-    throw new ExitSignal(code);
-  }
-
-  override async catch(error: Error & { exitCode?: number }): Promise<void> {
-    const code = exitCodeOf(error);
-    if (!(error instanceof ExitSignal)) {
-      const e = errColor();
-      diag(`${e.red('kt: error:')} ${describeError(error)}`);
-      if (this.debugMode) diag(debugStack(error));
-    }
-    process.exitCode = code;
   }
 }

@@ -1,19 +1,9 @@
 // `kt local start|status|stop` as a new user types them, against a private data directory
 // and port.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { runKt, tempDir } from '../helpers.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, runKt, tempDir } from '../helpers.js';
 
 test('kt local start, status, stop: a detached broker that keeps its data', async () => {
   const port = await freePort();

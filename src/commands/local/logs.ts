@@ -1,8 +1,9 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base.js';
 import fs from 'node:fs';
 import { localPaths } from '../../local/paths.js';
 
-export default class LocalLogs extends Command {
+export default class LocalLogs extends BaseCommand {
   static override summary = "Print the bundled broker's log.";
   static override examples = ['<%= config.bin %> local logs', '<%= config.bin %> local logs -f', '<%= config.bin %> local logs -n 20'];
   static override flags = {
@@ -13,6 +14,7 @@ export default class LocalLogs extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LocalLogs);
+    this.applyGlobalFlags(flags);
     const file = localPaths(flags['data-dir']).log;
     let text = '';
     try {

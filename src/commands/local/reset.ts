@@ -1,11 +1,13 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base.js';
+import { confirmOrYes } from '../../cli/prompt.js';
 import fs from 'node:fs';
 import { runningBroker, stopLocalBroker } from '../../local/daemon.js';
 import { localPaths } from '../../local/paths.js';
 
-export default class LocalReset extends Command {
+export default class LocalReset extends BaseCommand {
   static override summary = "Delete the bundled broker's data (topics, records, committed offsets).";
-  static override description = 'Stops the broker first when it is running. Asks for confirmation on a terminal unless --yes.';
+  static override description = 'Stops the broker first when it is running. Asks for confirmation on a terminal unless --yes (scripts without a terminal are not asked).';
   static override examples = ['<%= config.bin %> local reset', '<%= config.bin %> local reset --yes'];
   static override flags = {
     yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation' }),
@@ -14,16 +16,11 @@ export default class LocalReset extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LocalReset);
+    this.applyGlobalFlags(flags);
     const p = localPaths(flags['data-dir']);
-    const interactive = process.stdin.isTTY && process.stdout.isTTY && !process.env.CI;
-    if (!flags.yes) {
-      if (!interactive) this.error('refusing to delete the local broker data without --yes', { exit: 2 });
-      const { confirm } = await import('@inquirer/prompts');
-      const ok = await confirm({ message: `Delete all local broker data in ${p.brokerData}?`, default: false });
-      if (!ok) {
-        process.stderr.write('kt: nothing deleted\n');
-        return;
-      }
+    if (!(await confirmOrYes(`Delete all local broker data in ${p.brokerData}?`, flags.yes))) {
+      process.stderr.write('kt: nothing deleted\n');
+      return;
     }
     const wasRunning = Boolean(await runningBroker(p));
     if (wasRunning) await stopLocalBroker(p.root);

@@ -1,7 +1,9 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base.js';
+import { KtError } from '../../cli/errors.js';
 import { localPaths } from '../../local/paths.js';
 
-export default class LocalStart extends Command {
+export default class LocalStart extends BaseCommand {
   static override summary = 'Start the bundled Kafka-compatible broker.';
   static override description = `Starts kt's own Kafka broker (real Kafka wire protocol, data on disk) in the background and returns once it answers requests. Prints its bootstrap address on stdout. Idempotent: when it is already running, prints the address of the running broker.
 
@@ -25,12 +27,13 @@ Any Kafka client can use it: kafkajs, librdkafka (kcat, confluent-kafka), kafka-
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LocalStart);
+    this.applyGlobalFlags(flags);
     const root = flags['data-dir'] ?? localPaths().root;
     if (flags.foreground) {
       const { runLocalBroker } = await import('../../local/main.js');
       const { readState, configuredPort, runningBroker } = await import('../../local/daemon.js');
       const running = await runningBroker(localPaths(root));
-      if (running) this.error(`the local broker is already running on ${running.host}:${running.port} (pid ${running.pid})`, { exit: 1 });
+      if (running) throw new KtError(`the local broker is already running on ${running.host}:${running.port} (pid ${running.pid})`);
       const state = readState(localPaths(root));
       const host = flags.host ?? state?.host ?? '127.0.0.1';
       const port = flags.port ?? configuredPort(state);
@@ -44,7 +47,7 @@ Any Kafka client can use it: kafkajs, librdkafka (kcat, confluent-kafka), kafka-
     const { startLocalBroker, runningBroker } = await import('../../local/daemon.js');
     const running = await runningBroker(localPaths(root));
     if (running && flags.port !== undefined && flags.port !== running.port) {
-      this.error(`the local broker is already running on ${running.host}:${running.port}; stop it first (kt local stop)`, { exit: 1 });
+      throw new KtError(`the local broker is already running on ${running.host}:${running.port}; stop it first (kt local stop)`);
     }
     const info = await startLocalBroker({ port: flags.port, host: flags.host, dataDir: root, memory: flags.memory });
     process.stdout.write(`${info.bootstrap}\n`);

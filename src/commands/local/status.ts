@@ -1,4 +1,5 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readState, runningBroker } from '../../local/daemon.js';
@@ -40,7 +41,7 @@ function formatDuration(ms: number): string {
   return [d && `${d}d`, (d || h) && `${h}h`, (d || h || m) && `${m}m`, `${s % 60}s`].filter(Boolean).join(' ');
 }
 
-export default class LocalStatusCommand extends Command {
+export default class LocalStatusCommand extends BaseCommand {
   static override summary = 'Show whether the bundled broker runs, where, and what it holds.';
   static override description = 'Exit code 0 when the broker is running, 1 when it is not.';
   static override enableJsonFlag = true;
@@ -51,6 +52,7 @@ export default class LocalStatusCommand extends Command {
 
   async run(): Promise<LocalStatus> {
     const { flags } = await this.parse(LocalStatusCommand);
+    this.applyGlobalFlags(flags);
     const p = localPaths(flags['data-dir']);
     const running = await runningBroker(p);
     const status: LocalStatus = {

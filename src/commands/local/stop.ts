@@ -1,7 +1,8 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base.js';
 import { stopLocalBroker } from '../../local/daemon.js';
 
-export default class LocalStop extends Command {
+export default class LocalStop extends BaseCommand {
   static override summary = 'Stop the bundled broker gracefully (flush, fsync, close).';
   static override examples = ['<%= config.bin %> local stop'];
   static override flags = {
@@ -10,6 +11,7 @@ export default class LocalStop extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LocalStop);
+    this.applyGlobalFlags(flags);
     const stopped = await stopLocalBroker(flags['data-dir']);
     process.stderr.write(stopped ? 'kt: stopped the local broker\n' : 'kt: the local broker is not running\n');
   }
