@@ -23,39 +23,50 @@ export function testBroker(opts: BrokerOptions = {}): Promise<Broker> {
 export interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;
-  stdout: string;
+  stdout: Buffer;
   stderr: string;
-  stdoutBytes: Buffer;
   ms: number;
+  out: string;
 }
 
 export interface RunOptions {
-  input?: string | Buffer;
-  env?: NodeJS.ProcessEnv;
+  stdin?: string | Buffer;
+  env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** send SIGINT after this many ms */
+  interruptAfterMs?: number;
 }
 
-/** Runs `kt ...args` as a real process with isolated config and data directories. */
-export function runKt(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KT, ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+/** Isolated config/data dirs: a test never touches ~/.config or starts a daemon by accident. */
+export function isolatedEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-cli-'));
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const k of ['KT_PROFILE', 'KT_BOOTSTRAP_SERVERS', 'FORCE_COLOR', 'KAFKAJS_LOG_LEVEL']) delete env[k];
+  return { ...env, KT_CONFIG_DIR: path.join(base, 'config'), KT_DATA_DIR: path.join(base, 'data'), KT_LOCAL_PORT: '1', NO_COLOR: '1', ...extra };
+}
+
+export function kt(args: string[], o: RunOptions = {}): Promise<RunResult> {
+  return run(process.execPath, [KT, ...args], o);
+}
+
+export function run(cmd: string, args: string[], o: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { env: (o.env ?? isolatedEnv()) as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const killer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 30_000);
+    if (o.interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), o.interruptAfterMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const stdoutBytes = Buffer.concat(out);
-      resolve({ code, signal, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes, ms: Date.now() - started });
+      clearTimeout(killer);
+      const stdout = Buffer.concat(out);
+      resolvePromise({ code, signal, stdout, stderr: Buffer.concat(err).toString(), ms: Date.now() - started, out: stdout.toString() });
     });
-    child.stdin.on('error', () => {});
-    if (opts.input !== undefined) child.stdin.end(opts.input);
+    child.stdin.on('error', () => undefined);
+    if (o.stdin !== undefined) child.stdin.end(o.stdin);
     else child.stdin.end();
   });
 }

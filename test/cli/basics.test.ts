@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kt, ROOT } from './helpers.js';
+import { kt, REPO as ROOT } from '../helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -130,7 +130,7 @@ test('a password in -X never shows up in output', async () => {
 });
 
 test('KT_BOOTSTRAP_SERVERS and profiles are used', async () => {
-  const { isolatedEnv } = await import('./helpers.js');
+  const { isolatedEnv } = await import('../helpers.js');
   const r = await kt(['topics', 'list'], { env: isolatedEnv({ KT_BOOTSTRAP_SERVERS: '127.0.0.1:2' }) });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /127\.0\.0\.1:2/);

@@ -1,12 +1,13 @@
 // kt produce / kt consume as processes against the in-process broker (src/broker).
 import { test, before, after } from 'node:test';
+import type { Broker } from '../../src/index.js';
 import assert from 'node:assert/strict';
-import { kt, run, startTestBroker, type TestBroker } from './helpers.js';
+import { kt, run, testBroker } from '../helpers.js';
 
-let broker: TestBroker;
+let broker: Broker;
 let B: string;
 before(async () => {
-  broker = await startTestBroker();
+  broker = await testBroker();
   B = broker.bootstrap;
 });
 after(async () => {
@@ -176,7 +177,7 @@ test('consume | head -1 exits quietly (EPIPE)', async () => {
   const t = topicName('pipe');
   const lines = Array.from({ length: 20000 }, (_, i) => `row ${i} ${'x'.repeat(50)}`).join('\n') + '\n';
   await kt(['produce', '-b', B, '-t', t], { stdin: lines });
-  const { BIN } = await import('./helpers.js');
+  const { KT: BIN } = await import('../helpers.js');
   const r = await run('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" consume -b ${B} -t ${t} --from-beginning | head -1`]);
   assert.equal(r.out, 'row 0 ' + 'x'.repeat(50) + '\n');
   assert.equal(r.code, 0, r.stderr);

@@ -1,12 +1,13 @@
 // kt topics as a process against the in-process broker.
 import { test, before, after } from 'node:test';
+import type { Broker } from '../../src/index.js';
 import assert from 'node:assert/strict';
-import { kt, startTestBroker, type TestBroker } from './helpers.js';
+import { kt, testBroker } from '../helpers.js';
 
-let broker: TestBroker;
+let broker: Broker;
 let B: string;
 before(async () => {
-  broker = await startTestBroker();
+  broker = await testBroker();
   B = broker.bootstrap;
 });
 after(async () => {

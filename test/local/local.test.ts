@@ -3,21 +3,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort, runKt, tempDir } from '../helpers.js';
+import { freePort, isolatedEnv, kt } from '../helpers.js';
 
 test('kt local start, status, stop: a detached broker that keeps its data', async () => {
   const port = await freePort();
-  const env = { KT_DATA_DIR: tempDir(), KT_CONFIG_DIR: tempDir(), KT_LOCAL_PORT: String(port) };
+  const env = isolatedEnv({ KT_LOCAL_PORT: String(port) });
   try {
-    const before = await runKt(['local', 'status'], { env });
+    const before = await kt(['local', 'status'], { env });
     assert.equal(before.code, 1, 'status exits 1 while stopped');
-    assert.match(before.stdout, /running\s+no/);
+    assert.match(before.out, /running\s+no/);
 
-    const start = await runKt(['local', 'start'], { env });
+    const start = await kt(['local', 'start'], { env });
     assert.equal(start.code, 0, start.stderr);
-    assert.equal(start.stdout, `127.0.0.1:${port}\n`);
+    assert.equal(start.out, `127.0.0.1:${port}\n`);
     assert.match(start.stderr, /started local broker on 127\.0\.0\.1:\d+/);
-    const again = await runKt(['local', 'start'], { env });
+    const again = await kt(['local', 'start'], { env });
     assert.equal(again.code, 0);
     assert.match(again.stderr, /already running/);
 
@@ -27,19 +27,19 @@ test('kt local start, status, stop: a detached broker that keeps its data', asyn
     await producer.send({ topic: 'kept', messages: [{ value: 'survives a restart' }] });
     await producer.disconnect();
 
-    const status = await runKt(['local', 'status', '--json'], { env });
+    const status = await kt(['local', 'status', '--json'], { env });
     assert.equal(status.code, 0, status.stderr);
-    const s = JSON.parse(status.stdout);
+    const s = JSON.parse(status.out);
     assert.equal(s.running, true);
     assert.equal(s.address, `127.0.0.1:${port}`);
     assert.equal(s.topics, 1);
     assert.ok(s.bytesOnDisk > 0);
 
-    const stop = await runKt(['local', 'stop'], { env });
+    const stop = await kt(['local', 'stop'], { env });
     assert.equal(stop.code, 0, stop.stderr);
-    assert.equal((await runKt(['local', 'status'], { env })).code, 1);
+    assert.equal((await kt(['local', 'status'], { env })).code, 1);
 
-    const restart = await runKt(['local', 'start'], { env });
+    const restart = await kt(['local', 'start'], { env });
     assert.equal(restart.code, 0, restart.stderr);
     const admin = kafka.admin();
     await admin.connect();
@@ -47,6 +47,6 @@ test('kt local start, status, stop: a detached broker that keeps its data', asyn
     await admin.disconnect();
     assert.deepEqual(offsets.map((o) => [o.partition, o.low, o.high]), [[0, '0', '1']]);
   } finally {
-    await runKt(['local', 'stop'], { env });
+    await kt(['local', 'stop'], { env });
   }
 });
