@@ -7,8 +7,10 @@ import { Connection } from './connection.js';
 import { GroupCoordinator } from './groups/coordinator.js';
 import { HANDLERS } from './handlers/index.js';
 import type { Handler } from './handlers/types.js';
+import { brokerNumber } from './log/config.js';
 import { openStore, type Store } from './log/store.js';
 import type { TopicInfo } from './log/types.js';
+import { MemoryPool } from './memoryPool.js';
 
 export interface BrokerOptions {
   /** Port to listen on; 0 picks a free one. Default 9092. */
@@ -26,8 +28,29 @@ export interface BrokerOptions {
   autoCreateTopics?: boolean;
   /** Kafka's num.partitions for auto-created topics (default 1). */
   numPartitions?: number;
-  /** Kafka's socket.request.max.bytes (default 100 MiB). */
+  /**
+   * Broker configs by Kafka name, the defaults of topics without an override:
+   * `{ 'log.flush.interval.messages': 1, 'log.retention.ms': 3600000 }` (see log/config.ts).
+   */
+  configs?: Record<string, string | number | boolean>;
+  /** Kafka's socket.request.max.bytes (default 100 MiB): a larger request closes its connection. */
   maxFrameBytes?: number;
+  // Limits on what clients can make the broker hold (docs/durability.md).
+  /** Kafka's max.connections (default 1000): connections beyond it are closed at once, with a log line. */
+  maxConnections?: number;
+  /**
+   * Requests a connection may have received but not yet answered (default 100). At the limit,
+   * or when they hold socket.request.max.bytes, the broker stops reading from that socket
+   * until they are handled: back-pressure on the client, not an error.
+   */
+  maxInFlightRequests?: number;
+  /** Kafka's fetch.max.bytes (default 55 MiB): caps a Fetch request's max_bytes. */
+  fetchMaxBytes?: number;
+  /**
+   * Bytes of record data all Fetch responses together may hold while they are assembled and
+   * written (default 256 MiB). A fetch that finds the budget used up waits without holding data.
+   */
+  fetchMemoryBytes?: number;
   /** Kafka's group.min.session.timeout.ms (default 6000). */
   groupMinSessionTimeoutMs?: number;
   /** Kafka's group.max.session.timeout.ms (default 1800000). */
@@ -46,9 +69,24 @@ export interface BrokerConfig {
   autoCreateTopics: boolean;
   numPartitions: number;
   maxFrameBytes: number;
+  maxConnections: number;
+  maxInFlightRequests: number;
+  fetchMaxBytes: number;
+  fetchMemoryBytes: number;
 }
 
-/** Retention, segment.ms rolls and flush.ms are checked this often. */
+export const DEFAULT_LIMITS = {
+  maxFrameBytes: 100 * 1024 * 1024,
+  maxConnections: 1000,
+  maxInFlightRequests: 100,
+  fetchMaxBytes: 57_671_680,
+  fetchMemoryBytes: 256 * 1024 * 1024,
+} as const;
+
+/** Refused connections are logged at most this often (a connection flood must not flood the log). */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+/** Retention, segment.ms rolls, flush.ms and compaction are checked this often. */
 const MAINTENANCE_INTERVAL_MS = 1_000;
 
 export class Broker {
@@ -59,6 +97,9 @@ export class Broker {
   private maintenance: NodeJS.Timeout | null = null;
   private lastOffsetExpiry = Date.now();
   private stopping: Promise<void> | null = null;
+  private refused = { count: 0, lastLog: 0 };
+  /** Record bytes held by Fetch responses being assembled or written (fetchMemoryBytes). */
+  readonly fetchMemory: MemoryPool;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -68,6 +109,7 @@ export class Broker {
     private readonly logFn: (line: string) => void,
   ) {
     this.handlers = new Map(HANDLERS.map((h) => [h.api.key, h]));
+    this.fetchMemory = new MemoryPool(config.fetchMemoryBytes);
   }
 
   static async start(opts: BrokerOptions = {}): Promise<Broker> {
@@ -77,7 +119,7 @@ export class Broker {
       dataDir: opts.memory ? undefined : opts.dataDir,
       memory: opts.memory,
       log,
-      defaults: { numPartitions: opts.numPartitions ?? 1 },
+      defaults: { ...opts.configs, ...(opts.numPartitions === undefined ? {} : { 'num.partitions': opts.numPartitions }) },
     });
     const groups = new GroupCoordinator(store.offsets, {
       minSessionTimeoutMs: opts.groupMinSessionTimeoutMs,
@@ -93,11 +135,15 @@ export class Broker {
       advertisedHost: opts.advertisedHost ?? host,
       nodeId: opts.nodeId ?? 0,
       autoCreateTopics: opts.autoCreateTopics ?? true,
-      numPartitions: opts.numPartitions ?? 1,
-      maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
+      numPartitions: brokerNumber(store.defaults, 'num.partitions'),
+      maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_LIMITS.maxFrameBytes,
+      maxConnections: opts.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+      maxInFlightRequests: opts.maxInFlightRequests ?? DEFAULT_LIMITS.maxInFlightRequests,
+      fetchMaxBytes: opts.fetchMaxBytes ?? DEFAULT_LIMITS.fetchMaxBytes,
+      fetchMemoryBytes: opts.fetchMemoryBytes ?? DEFAULT_LIMITS.fetchMemoryBytes,
     };
     const broker = new Broker(config, store, groups, server, log);
-    server.on('connection', (socket) => broker.connections.add(new Connection(broker, socket)));
+    server.on('connection', (socket) => broker.accept(socket));
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -141,6 +187,32 @@ export class Broker {
 
   connectionClosed(c: Connection): void {
     this.connections.delete(c);
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * A new connection, or its refusal beyond max.connections: closed at once (as Kafka treats
+   * max.connections.per.ip), so a flood of connections costs no more than accepting them.
+   */
+  private accept(socket: net.Socket): void {
+    if (this.connections.size < this.config.maxConnections) {
+      this.connections.add(new Connection(this, socket));
+      return;
+    }
+    const from = socket.remoteAddress ?? 'unknown';
+    socket.on('error', () => {});
+    socket.destroy();
+    const now = Date.now();
+    if (now - this.refused.lastLog < REFUSAL_LOG_INTERVAL_MS) {
+      this.refused.count++;
+      return;
+    }
+    const more = this.refused.count > 0 ? ` (${this.refused.count} more refused since the last report)` : '';
+    this.log(`refused connection from ${from}: ${this.connections.size} connections open, max.connections is ${this.config.maxConnections}${more}`);
+    this.refused = { count: 0, lastLog: now };
   }
 
   /**

@@ -4,6 +4,11 @@
 //
 // A bad frame (negative or oversized length, undecodable header or body, unsupported
 // API or version) closes only this connection, with a log line.
+//
+// Limits (broker options, docs/durability.md): a frame's buffer grows with the bytes that
+// actually arrive (a 4-byte length alone allocates little); while maxInFlightRequests frames
+// wait to be handled, or they hold maxFrameBytes, or the client does not read its responses,
+// the socket is paused: TCP back-pressure on the client, nothing is dropped.
 
 import type { Socket } from 'node:net';
 import type { Broker } from './broker.js';
@@ -21,15 +26,54 @@ import {
 import { isFlexible, requestCodec, responseCodec } from './protocol/schema.js';
 import { ApiVersions } from './protocol/apis/apiVersions.js';
 
+/** First allocation for a frame that spans socket chunks; it doubles as the bytes arrive. */
+const FRAME_START_BYTES = 64 * 1024;
+
+/** A request frame decoded up to its body, ready for its handler. */
+export interface DecodedRequest {
+  header: RequestHeader;
+  handler: Handler;
+  flexible: boolean;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Decodes a request frame (without its size prefix): header, API and version check, body.
+ * An ApiVersions version we do not know comes back as `{ unsupportedApiVersions }` (answered
+ * with a v0 body and UNSUPPORTED_VERSION); anything else it cannot accept throws ProtocolError.
+ * The fuzz test drives this directly.
+ */
+export function decodeRequest(frame: Buffer, handlers: ReadonlyMap<number, Handler>): DecodedRequest | { unsupportedApiVersions: RequestHeader } {
+  const r = new Reader(frame);
+  const header = readRequestHeader(r);
+  const h = handlers.get(header.apiKey);
+  if (!h || header.apiVersion < h.api.min || header.apiVersion > h.api.max) {
+    if (header.apiKey === API_VERSIONS_KEY) return { unsupportedApiVersions: header };
+    const what = h ? `${h.api.name} v${header.apiVersion}` : `API key ${header.apiKey}`;
+    throw new ProtocolError(`unsupported ${what} from client ${header.clientId ?? ''}`);
+  }
+  const flexible = isFlexible(h.api, header.apiVersion);
+  if (flexible) readRequestHeaderTags(r);
+  const body = requestCodec(h.api, header.apiVersion).decode(r);
+  return { header, handler: h, flexible, body };
+}
+
 export class Connection {
   private readonly frames: Buffer[] = [];
+  private queuedBytes = 0;
   private busy = false;
   private closed = false;
+  private writeBlocked = false;
+  private paused = false;
   private readonly abort = new AbortController();
+  /** Callbacks to run once the current response is written (or the connection closes). */
+  private afterSend: (() => void)[] = [];
+  private readonly pendingAfterSend = new Set<() => void>();
   // frame assembly
   private sizeBuf = Buffer.alloc(4);
   private sizeHave = 0;
   private frame: Buffer | null = null;
+  private frameSize = 0;
   private frameHave = 0;
   readonly clientHost: string;
 
@@ -50,8 +94,27 @@ export class Connection {
     if (reason) this.broker.log(`closing connection from ${this.clientHost}: ${reason}`);
     this.abort.abort();
     this.frames.length = 0;
+    this.queuedBytes = 0;
     this.socket.destroy();
+    for (const fn of [...this.pendingAfterSend, ...this.afterSend]) fn();
+    this.pendingAfterSend.clear();
+    this.afterSend = [];
     this.broker.connectionClosed(this);
+  }
+
+  /** Reads from the socket only while there is room for more requests and responses. */
+  private updateReading(): void {
+    const full = this.frames.length >= this.broker.config.maxInFlightRequests || this.queuedBytes >= this.broker.config.maxFrameBytes;
+    const pause = !this.closed && (this.writeBlocked || full);
+    if (pause === this.paused) return;
+    this.paused = pause;
+    if (pause) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  private enqueue(frame: Buffer): void {
+    this.frames.push(frame);
+    this.queuedBytes += frame.length;
   }
 
   private onData(chunk: Buffer): void {
@@ -71,22 +134,29 @@ export class Connection {
         }
         // Zero-copy when the whole frame is inside this chunk.
         if (chunk.length - pos >= size) {
-          this.frames.push(chunk.subarray(pos, pos + size));
+          this.enqueue(chunk.subarray(pos, pos + size));
           pos += size;
           continue;
         }
-        this.frame = Buffer.allocUnsafe(size);
+        this.frame = Buffer.allocUnsafe(Math.min(size, FRAME_START_BYTES));
+        this.frameSize = size;
         this.frameHave = 0;
       }
-      const take = Math.min(this.frame.length - this.frameHave, chunk.length - pos);
+      const take = Math.min(this.frameSize - this.frameHave, chunk.length - pos);
+      if (this.frameHave + take > this.frame.length) {
+        const grown = Buffer.allocUnsafe(Math.min(this.frameSize, Math.max(this.frame.length * 2, this.frameHave + take)));
+        this.frame.copy(grown, 0, 0, this.frameHave);
+        this.frame = grown;
+      }
       chunk.copy(this.frame, this.frameHave, pos, pos + take);
       this.frameHave += take;
       pos += take;
-      if (this.frameHave === this.frame.length) {
-        this.frames.push(this.frame);
+      if (this.frameHave === this.frameSize) {
+        this.enqueue(this.frame);
         this.frame = null;
       }
     }
+    this.updateReading();
     if (!this.busy && this.frames.length > 0) void this.pump();
   }
 
@@ -95,10 +165,13 @@ export class Connection {
     try {
       while (this.frames.length > 0 && !this.closed) {
         const frame = this.frames.shift() as Buffer;
+        this.queuedBytes -= frame.length;
+        this.updateReading();
         await this.handleFrame(frame);
         if (this.socket.writableNeedDrain && !this.closed) {
           // back-pressure: a slow reader stops us from queueing more responses
-          this.socket.pause();
+          this.writeBlocked = true;
+          this.updateReading();
           await new Promise<void>((resolve) => {
             const done = (): void => {
               this.socket.off('drain', done);
@@ -108,7 +181,8 @@ export class Connection {
             this.socket.once('drain', done);
             this.socket.once('close', done);
           });
-          this.socket.resume();
+          this.writeBlocked = false;
+          this.updateReading();
         }
       }
     } catch (err) {
@@ -120,20 +194,12 @@ export class Connection {
   }
 
   private async handleFrame(frame: Buffer): Promise<void> {
-    const r = new Reader(frame);
-    const header = readRequestHeader(r);
-    const h = this.broker.handlers.get(header.apiKey);
-    if (!h || header.apiVersion < h.api.min || header.apiVersion > h.api.max) {
-      if (header.apiKey === API_VERSIONS_KEY) {
-        this.unsupportedApiVersions(header);
-        return;
-      }
-      const what = h ? `${h.api.name} v${header.apiVersion}` : `API key ${header.apiKey}`;
-      throw new ProtocolError(`unsupported ${what} from client ${header.clientId ?? ''}`);
+    const decoded = decodeRequest(frame, this.broker.handlers);
+    if ('unsupportedApiVersions' in decoded) {
+      this.unsupportedApiVersions(decoded.unsupportedApiVersions);
+      return;
     }
-    const flexible = isFlexible(h.api, header.apiVersion);
-    if (flexible) readRequestHeaderTags(r);
-    const req = requestCodec(h.api, header.apiVersion).decode(r);
+    const { header, handler: h, flexible, body } = decoded;
     const ctx: RequestContext = {
       broker: this.broker,
       header,
@@ -141,13 +207,40 @@ export class Connection {
       clientId: header.clientId ?? '',
       clientHost: this.clientHost,
       signal: this.abort.signal,
+      afterSend: (fn) => {
+        if (this.closed) fn();
+        else this.afterSend.push(fn);
+      },
     };
-    const resp = await (h as Handler).handle(req as never, ctx);
-    if (resp === null || this.closed) return;
-    const w = new Writer(512);
-    beginResponse(w, header.correlationId, flexible && header.apiKey !== API_VERSIONS_KEY);
-    responseCodec(h.api, header.apiVersion).encode(w, resp as Record<string, unknown>);
-    this.write(finishFrame(w));
+    // Callbacks of a response that is not written (none, an error, closed) run right away.
+    const takeAfterSend = (): (() => void)[] => {
+      const fns = this.afterSend;
+      this.afterSend = [];
+      return fns;
+    };
+    let resp;
+    try {
+      resp = await h.handle(body as never, ctx);
+    } catch (err) {
+      for (const fn of takeAfterSend()) fn();
+      throw err;
+    }
+    const pending = takeAfterSend();
+    if (resp === null || this.closed) {
+      for (const fn of pending) fn();
+      return;
+    }
+    let out: Buffer[];
+    try {
+      const w = new Writer(512);
+      beginResponse(w, header.correlationId, flexible && header.apiKey !== API_VERSIONS_KEY);
+      responseCodec(h.api, header.apiVersion).encode(w, resp as Record<string, unknown>);
+      out = finishFrame(w);
+    } catch (err) {
+      for (const fn of pending) fn();
+      throw err;
+    }
+    this.write(out, pending);
   }
 
   /** Kafka answers an ApiVersions version it doesn't know with a v0 body and error 35. */
@@ -161,14 +254,26 @@ export class Connection {
     this.write(finishFrame(w));
   }
 
-  private write(chunks: Buffer[]): void {
-    if (this.closed) return;
-    if (chunks.length === 1) {
-      this.socket.write(chunks[0]);
+  private write(chunks: Buffer[], afterSend: (() => void)[] = []): void {
+    let done: (() => void) | undefined;
+    if (afterSend.length > 0) {
+      // Once: the socket calls it when the bytes are handed over, close() if it never does.
+      done = () => {
+        if (!this.pendingAfterSend.delete(done as () => void)) return;
+        for (const fn of afterSend) fn();
+      };
+      this.pendingAfterSend.add(done);
+    }
+    if (this.closed) {
+      done?.();
       return;
     }
-    this.socket.cork();
-    for (const c of chunks) this.socket.write(c);
-    this.socket.uncork();
+    const last = chunks.length - 1;
+    if (last > 0) this.socket.cork();
+    chunks.forEach((c, i) => {
+      if (i === last && done) this.socket.write(c, done);
+      else this.socket.write(c);
+    });
+    if (last > 0) this.socket.uncork();
   }
 }

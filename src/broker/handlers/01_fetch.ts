@@ -4,6 +4,12 @@
 // least one batch even past the byte limits (KIP-74) so a large batch never stalls a
 // consumer. Every requested partition is answered (sessionless: session id 0).
 //
+// Memory (docs/durability.md): max_bytes is capped by the broker's fetchMaxBytes (Kafka's
+// fetch.max.bytes), and record bytes come out of the broker-wide fetch memory pool, returned
+// once the response is handed to the socket. A waiting fetch holds no records: it re-reads
+// when woken. With the pool used up a fetch waits for memory or data until max_wait_ms, then
+// answers without records.
+//
 // Not yet: transactions (last stable offset = high watermark, no aborted transactions).
 import type { Broker } from '../broker.js';
 import { Fetch } from '../protocol/apis/fetch.js';
@@ -24,8 +30,9 @@ interface PartitionData {
   records: Buffer[];
 }
 
-function readAll(broker: Broker, req: FetchRequest): { responses: { topic: string; partitions: PartitionData[] }[]; bytes: number } {
-  let budget = req.maxBytes > 0 ? req.maxBytes : Number.MAX_SAFE_INTEGER;
+/** Reads the partitions within `budget` bytes; with a budget of 0, offsets and errors only. */
+function readAll(broker: Broker, req: FetchRequest, budget: number): { responses: { topic: string; partitions: PartitionData[] }[]; bytes: number } {
+  const noRecords = budget <= 0;
   let bytes = 0;
   const responses = req.topics.map((t) => ({
     topic: t.topic,
@@ -53,7 +60,7 @@ function readAll(broker: Broker, req: FetchRequest): { responses: { topic: strin
         return out;
       }
       // Past the response budget only the first non-empty partition may overshoot.
-      if (budget <= 0 && bytes > 0) return out;
+      if (noRecords || (budget <= 0 && bytes > 0)) return out;
       const limit = Math.min(p.partitionMaxBytes > 0 ? p.partitionMaxBytes : budget, Math.max(budget, 1));
       const read = log.read(p.fetchOffset, limit);
       out.records = read.chunks;
@@ -67,20 +74,45 @@ function readAll(broker: Broker, req: FetchRequest): { responses: { topic: strin
 
 export default handler(Fetch, async (req, ctx) => {
   const { broker, signal } = ctx;
+  const pool = broker.fetchMemory;
   const deadline = Date.now() + Math.max(0, req.maxWaitMs);
   const partitions: [string, number][] = req.topics.flatMap((t) => t.partitions.map((p) => [t.topic, p.partition] as [string, number]));
-  let result = readAll(broker, req);
+  const wanted = Math.min(req.maxBytes > 0 ? req.maxBytes : Infinity, broker.config.fetchMaxBytes);
   for (;;) {
+    const granted = pool.tryReserve(wanted);
+    let result: ReturnType<typeof readAll> | undefined;
+    try {
+      result = readAll(broker, req, granted);
+    } catch (err) {
+      pool.release(granted);
+      throw err;
+    }
     const errors = result.responses.some((t) => t.partitions.some((p) => p.errorCode !== 0));
     const remaining = deadline - Date.now();
-    if (result.bytes >= req.minBytes || errors || remaining <= 0 || signal.aborted) break;
-    await broker.waitForAppend(partitions, remaining, signal);
-    result = readAll(broker, req);
+    if (result.bytes >= req.minBytes || errors || remaining <= 0 || signal.aborted) {
+      pool.settle(granted, result.bytes);
+      const held = result.bytes;
+      if (ctx.afterSend) ctx.afterSend(() => pool.release(held));
+      else pool.release(held);
+      return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: result.responses };
+    }
+    // Not enough yet: wait holding no records (re-read when woken).
+    result = undefined;
+    pool.release(granted);
+    if (granted > 0) {
+      await broker.waitForAppend(partitions, remaining, signal);
+      continue;
+    }
+    // The pool is used up: wait for data or for memory, whichever comes first.
+    const wake = new AbortController();
+    const stop = (): void => wake.abort();
+    const unsubscribe = pool.onRelease(stop);
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      await broker.waitForAppend(partitions, remaining, wake.signal);
+    } finally {
+      unsubscribe();
+      signal.removeEventListener('abort', stop);
+    }
   }
-  return {
-    throttleTimeMs: 0,
-    errorCode: 0,
-    sessionId: 0,
-    responses: result.responses,
-  };
 });

@@ -15,6 +15,11 @@ export interface RequestContext {
   clientHost: string;
   /** Aborted when the connection closes or the broker stops (long-polling Fetch, JoinGroup). */
   signal: AbortSignal;
+  /**
+   * Runs `fn` once the response has been handed to the socket, or the connection closed
+   * (Fetch gives its share of the broker's fetch memory back). Without it, run `fn` at once.
+   */
+  afterSend?: (fn: () => void) => void;
 }
 
 export interface Handler<A extends ApiSchema = ApiSchema> {

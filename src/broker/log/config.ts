@@ -2,7 +2,7 @@
 // (after LogConfig.java / ServerLogConfigs.java). Each topic config has a broker-level
 // synonym (`retention.ms` ← `log.retention.ms`) that supplies the default for topics without
 // an override. Configs marked `stored` are validated, kept and returned by DescribeConfigs but
-// not acted on by this single-node broker (replication, throttling, compaction tuning).
+// not acted on by this single-node broker (replication, throttling, preallocation).
 
 export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'DOUBLE' | 'LIST';
 
@@ -31,8 +31,8 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
   { name: 'compression.type', type: 'STRING', default: 'producer', synonym: 'compression.type',
     values: ['producer', 'uncompressed', 'none', 'gzip', 'snappy', 'lz4', 'zstd'], stored: true,
     doc: 'Final compression of the topic; batches are stored as the producer sent them.' },
-  { name: 'delete.retention.ms', type: 'LONG', default: '86400000', synonym: 'log.cleaner.delete.retention.ms', min: 0, stored: true,
-    doc: 'How long delete tombstones are kept on compacted topics.' },
+  { name: 'delete.retention.ms', type: 'LONG', default: '86400000', synonym: 'log.cleaner.delete.retention.ms', min: 0,
+    doc: 'How long delete tombstones are kept on compacted topics (counted from the last write to their segment).' },
   { name: 'file.delete.delay.ms', type: 'LONG', default: '60000', synonym: 'log.segment.delete.delay.ms', min: 0, stored: true,
     doc: 'Delay before a deleted segment file is removed (segments are removed at once here).' },
   { name: 'flush.messages', type: 'LONG', default: LONG_MAX, synonym: 'log.flush.interval.messages', min: 1,
@@ -41,8 +41,8 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
     doc: 'Fsync when data has been unflushed for this long (checked by periodic maintenance).' },
   { name: 'index.interval.bytes', type: 'INT', default: '4096', synonym: 'log.index.interval.bytes', min: 0,
     doc: 'Bytes of batches between two offset index entries.' },
-  { name: 'max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.cleaner.max.compaction.lag.ms', min: 1, stored: true,
-    doc: 'Maximum time a message stays ineligible for compaction.' },
+  { name: 'max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.cleaner.max.compaction.lag.ms', min: 1,
+    doc: 'Compact a log whose oldest uncompacted segment is older than this, whatever its dirty ratio.' },
   { name: 'max.message.bytes', type: 'INT', default: '1048588', synonym: 'message.max.bytes', min: 0,
     doc: 'Largest record batch the topic accepts.' },
   { name: 'message.timestamp.after.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.after.max.ms', min: 0, stored: true,
@@ -53,10 +53,10 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
     doc: 'Deprecated: maximum difference between a CreateTime timestamp and the broker clock.' },
   { name: 'message.timestamp.type', type: 'STRING', default: 'CreateTime', synonym: 'log.message.timestamp.type', values: ['CreateTime', 'LogAppendTime'],
     doc: 'CreateTime keeps the producer timestamp; LogAppendTime stamps batches with the broker time.' },
-  { name: 'min.cleanable.dirty.ratio', type: 'DOUBLE', default: '0.5', synonym: 'log.cleaner.min.cleanable.ratio', min: 0, max: 1, stored: true,
+  { name: 'min.cleanable.dirty.ratio', type: 'DOUBLE', default: '0.5', synonym: 'log.cleaner.min.cleanable.ratio', min: 0, max: 1,
     doc: 'Dirty ratio above which a compacted log is cleaned.' },
-  { name: 'min.compaction.lag.ms', type: 'LONG', default: '0', synonym: 'log.cleaner.min.compaction.lag.ms', min: 0, stored: true,
-    doc: 'Minimum time a message stays uncompacted.' },
+  { name: 'min.compaction.lag.ms', type: 'LONG', default: '0', synonym: 'log.cleaner.min.compaction.lag.ms', min: 0,
+    doc: 'Minimum time a message stays uncompacted (segments with newer timestamps are not cleaned).' },
   { name: 'min.insync.replicas', type: 'INT', default: '1', synonym: 'min.insync.replicas', min: 1, stored: true,
     doc: 'Replicas that must acknowledge an acks=all produce (always met on one node when 1).' },
   { name: 'preallocate', type: 'BOOLEAN', default: 'false', synonym: 'log.preallocate', stored: true,
@@ -233,6 +233,12 @@ export interface LogConfig {
   flushMs: number;
   indexIntervalBytes: number;
   compressionType: string;
+  /** Compaction (cleanup.policy=compact): tombstone lifetime, cleanable lag window, dirty ratio. */
+  deleteRetentionMs: number;
+  minCompactionLagMs: number;
+  /** Infinity: no forced compaction. */
+  maxCompactionLagMs: number;
+  minCleanableDirtyRatio: number;
 }
 
 /** Long.MAX (and anything past 2^53) means "never" for counters and intervals. */
@@ -257,6 +263,10 @@ export function logConfig(topicConfigs: Record<string, string> = {}, defaults?: 
     flushMs: num(get('flush.ms')),
     indexIntervalBytes: num(get('index.interval.bytes')),
     compressionType: get('compression.type'),
+    deleteRetentionMs: num(get('delete.retention.ms')),
+    minCompactionLagMs: num(get('min.compaction.lag.ms')),
+    maxCompactionLagMs: num(get('max.compaction.lag.ms')),
+    minCleanableDirtyRatio: Number(get('min.cleanable.dirty.ratio')),
   };
 }
 

@@ -4,42 +4,85 @@
 //   <dir>/00000000000000000000.index       sparse offset index
 //   <dir>/00000000000000000000.timeindex   sparse time index
 //   <dir>/log-start-offset-checkpoint      log start offset moved by DeleteRecords
+//   <dir>/cleaner-offset-checkpoint        compaction progress (first dirty offset, tombstone deadline)
 //   <dir>/.kt-clean-shutdown               present only while the files are consistent
 //
 // Recovery at open (Kafka's LogLoader): after a clean shutdown only the last segment is
 // validated; otherwise every segment. The first torn or corrupt batch truncates its segment
 // there, and every later segment is deleted, so the log stays a gap-free prefix of what was
-// written. The marker is removed before the first write after open and written by close().
+// written. The marker is removed before the first write (append or compaction) after open
+// and written by close().
+//
+// Compaction swaps cleaned segments in without a window where data is lost (Kafka's
+// .cleaned/.swap protocol). For segments [B, E) cleaned into one:
+//   1. write <B>.log.cleaned, fsync                   crash: the file is removed at open
+//   2. rename it to <B>-<E>.swap, fsync the dir       the commit point: the swap is complete
+//   3. delete the old segments in [B, E), fsync dir   crash in 2-4: open finishes the swap
+//   4. rename the swap to <B>.log, fsync the dir      (deletes what is left of [B, E), renames)
+// Its indexes are rebuilt from the log. The old and the cleaned data hold the same offsets and
+// the latest record of every key, so whichever a crash leaves behind is a correct log.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { DiskSegment } from './diskSegment.js';
-import { fsyncDir, writeFileAtomic } from './files.js';
-import { parseSegmentFileName, segmentFileName } from './names.js';
+import { fsyncDir, writeFileAtomic, writeFully } from './files.js';
+import type { CleanedSegment, CleanerState } from './cleaner.js';
+import { cleanedFileName, parseSegmentFileName, parseSwapFileName, segmentFileName, swapFileName } from './names.js';
 import { BaseLog, type BaseLogOptions, type Segment } from './partitionLog.js';
 
 export const CLEAN_SHUTDOWN_FILE = '.kt-clean-shutdown';
 export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
+export const CLEANER_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
+
+/** Steps of a compaction swap, in order (tests simulate a crash at each). */
+export type SwapStep = 'cleaned-written' | 'swap-renamed' | 'old-deleted' | 'swap-installed';
 
 export interface DiskLogOptions extends BaseLogOptions {
   dir: string;
   now?: number;
+  /** Test hook: called after each step of a compaction swap; throwing there simulates a crash. */
+  onSwapStep?: (step: SwapStep) => void;
 }
 
 export class DiskPartitionLog extends BaseLog {
   readonly dir: string;
   private cleanMarker = false;
+  private readonly onSwapStep: (step: SwapStep) => void;
 
   constructor(opts: DiskLogOptions) {
     super(opts);
     this.dir = opts.dir;
+    this.onSwapStep = opts.onSwapStep ?? (() => {});
     this.load(opts.now ?? Date.now());
   }
 
   private readonly indexInterval = () => this.config.indexIntervalBytes;
 
+  /** Finishes or rolls back a compaction swap a crash interrupted (see the top of the file). */
+  private recoverSwaps(): void {
+    for (const f of fs.readdirSync(this.dir)) {
+      if (f.endsWith('.cleaned')) {
+        fs.rmSync(path.join(this.dir, f), { force: true });
+        this.log(`${this.name}: removed incomplete compaction output ${f}`);
+      }
+    }
+    for (const f of fs.readdirSync(this.dir)) {
+      const swap = parseSwapFileName(f);
+      if (!swap) continue;
+      for (const other of fs.readdirSync(this.dir)) {
+        const seg = parseSegmentFileName(other);
+        if (seg && seg.baseOffset >= swap.baseOffset && seg.baseOffset < swap.endOffset) fs.rmSync(path.join(this.dir, other), { force: true });
+      }
+      fsyncDir(this.dir);
+      fs.renameSync(path.join(this.dir, f), path.join(this.dir, segmentFileName(swap.baseOffset, '.log')));
+      fsyncDir(this.dir);
+      this.log(`${this.name}: finished an interrupted compaction swap: ${f} replaces the segments from offset ${swap.baseOffset} to ${swap.endOffset - 1}`);
+    }
+  }
+
   private load(now: number): void {
     fs.mkdirSync(this.dir, { recursive: true });
+    this.recoverSwaps();
     const files = fs.readdirSync(this.dir);
     const bases: number[] = [];
     const withLog = new Set<number>();
@@ -110,6 +153,11 @@ export class DiskPartitionLog extends BaseLog {
       this.segments = [DiskSegment.create(this.dir, this.startOffset, this.indexInterval, now)];
     }
     this.deleteOldSegments((_, next) => next <= this.startOffset, 'below the log start offset');
+    // Records past a truncation point are new and dirty: the cleaner must not skip them.
+    const cleaner = this.readCleanerCheckpoint();
+    if (cleaner && cleaner.firstDirtyOffset > this.logEndOffset) {
+      this.writeCleanerCheckpoint({ ...cleaner, firstDirtyOffset: this.logEndOffset });
+    }
   }
 
   private deleteSegmentFiles(base: number): void {
@@ -140,6 +188,74 @@ export class DiskPartitionLog extends BaseLog {
 
   protected saveLogStartOffset(offset: number): void {
     writeFileAtomic(path.join(this.dir, LOG_START_OFFSET_FILE), `${offset}\n`);
+  }
+
+  protected override readCleanerCheckpoint(): CleanerState | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(this.dir, CLEANER_CHECKPOINT_FILE), 'utf8');
+    } catch {
+      return undefined;
+    }
+    const [dirty, deadline] = text.trim().split(/\s+/).map(Number);
+    if (!Number.isSafeInteger(dirty) || dirty < 0 || !Number.isSafeInteger(deadline)) {
+      this.log(`${this.name}: ignoring unreadable ${CLEANER_CHECKPOINT_FILE}; the next compaction pass starts from the log start`);
+      return undefined;
+    }
+    return { firstDirtyOffset: dirty, tombstoneDeadline: deadline < 0 ? Infinity : deadline };
+  }
+
+  protected override writeCleanerCheckpoint(state: CleanerState): void {
+    const deadline = state.tombstoneDeadline === Infinity ? -1 : state.tombstoneDeadline;
+    writeFileAtomic(path.join(this.dir, CLEANER_CHECKPOINT_FILE), `${state.firstDirtyOffset} ${deadline}\n`);
+  }
+
+  protected startCleaned(baseOffset: number): CleanedSegment {
+    const cleaned = path.join(this.dir, cleanedFileName(baseOffset));
+    let fd: number | undefined = fs.openSync(cleaned, 'w');
+    let size = 0;
+    const closeFd = (): void => {
+      if (fd !== undefined) fs.closeSync(fd);
+      fd = undefined;
+    };
+    return {
+      append: (batch) => {
+        writeFully(fd as number, batch, size);
+        size += batch.length;
+      },
+      commit: (old, endOffset, lastModified) => {
+        fs.fdatasyncSync(fd as number);
+        // The merged segment is as old as its newest source (retention, tombstone expiry).
+        const mtime = new Date(lastModified);
+        fs.futimesSync(fd as number, mtime, mtime);
+        closeFd();
+        this.onSwapStep('cleaned-written');
+        const swap = path.join(this.dir, swapFileName(baseOffset, endOffset));
+        fs.renameSync(cleaned, swap);
+        fsyncDir(this.dir);
+        this.onSwapStep('swap-renamed');
+        for (const s of old) s.delete();
+        fsyncDir(this.dir);
+        this.onSwapStep('old-deleted');
+        fs.renameSync(swap, path.join(this.dir, segmentFileName(baseOffset, '.log')));
+        fsyncDir(this.dir);
+        this.onSwapStep('swap-installed');
+        const loaded = DiskSegment.load(this.dir, baseOffset, {
+          indexInterval: this.indexInterval,
+          validate: false,
+          minOffset: baseOffset,
+          nextBase: endOffset,
+          now: Date.now(),
+          log: () => {}, // "index missing, rebuilding" is expected here
+        });
+        if (loaded.problem) this.log(`${this.name}: cleaned segment ${segmentFileName(baseOffset, '.log')}: ${loaded.problem}`);
+        return loaded.segment;
+      },
+      abort: () => {
+        closeFd();
+        fs.rmSync(cleaned, { force: true });
+      },
+    };
   }
 
   protected override beforeWrite(): void {

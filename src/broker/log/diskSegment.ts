@@ -2,11 +2,13 @@
 // `<base>.index` and `<base>.timeindex` are sparse indexes (see segmentIndex.ts) kept in small
 // typed arrays and mirrored to disk. All I/O is synchronous positional reads and writes on
 // an open fd, so a read never sees a half-done append and no data is cached in memory.
+// Only the active segment keeps its files open; a sealed one opens its log per read, so the
+// number of open files does not grow with the number of segments.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { BATCH_HEADER_SIZE, LOG_OVERHEAD, checkBatch, readBatchHeader } from '../protocol/recordBatch.js';
-import { fsyncDir, readAt, writeFully } from './files.js';
+import { fsyncDir, readAt, writeFileAtomic, writeFully } from './files.js';
 import { segmentFileName } from './names.js';
 import { EMPTY_READ, matchInBatch, type AppendedBatch, type Segment } from './partitionLog.js';
 import { OFFSET_ENTRY_SIZE, OffsetIndex, TIME_ENTRY_SIZE, TimeIndex } from './segmentIndex.js';
@@ -86,8 +88,13 @@ export class DiskSegment implements Segment {
   static create(dir: string, baseOffset: number, indexInterval: () => number, now: number): DiskSegment {
     const fd = fs.openSync(path.join(dir, segmentFileName(baseOffset, '.log')), 'w+');
     const s = new DiskSegment(dir, baseOffset, indexInterval, fd, now);
-    s.activate(true);
-    fsyncDir(dir);
+    try {
+      s.activate(true);
+      fsyncDir(dir);
+    } catch (e) {
+      s.close(); // no descriptor leaks when the index files cannot be opened (EMFILE)
+      throw e;
+    }
     return s;
   }
 
@@ -112,6 +119,11 @@ export class DiskSegment implements Segment {
         s.times.maybePush(s.maxTimestamp, s.lastBatchRel); // as seal() left it
       }
       s.rewriteIndexes((msg) => opts.log(`${name}: ${msg}`));
+    }
+    // A sealed segment spans up to the next one even when compaction removed its last records.
+    if (!problem && opts.nextBase !== undefined) {
+      s.nextOffset = opts.nextBase;
+      s.releaseFd();
     }
     return { segment: s, problem };
   }
@@ -226,7 +238,8 @@ export class DiskSegment implements Segment {
         current = undefined;
       }
       if (current && current.equals(data)) return;
-      fs.writeFileSync(this.file(suffix), data);
+      // Durable, so that a clean shutdown's marker never vouches for an index that is not on disk.
+      writeFileAtomic(this.file(suffix), data);
       report?.(`rebuilt ${suffix} (${data.length} bytes)`);
     };
     write('.index', this.offsets.encode());
@@ -235,8 +248,25 @@ export class DiskSegment implements Segment {
     this.timesOnDisk = this.times.count;
   }
 
-  /** Opens the index files for appending (the active segment only). */
+  /** Runs `fn` with a descriptor of the log file: the open one, or a temporary one (sealed). */
+  private withFd<T>(fn: (fd: number) => T): T {
+    if (this.fd >= 0) return fn(this.fd);
+    const fd = fs.openSync(this.file('.log'), 'r');
+    try {
+      return fn(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private releaseFd(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  /** Opens the log and index files for appending (the active segment only). */
   activate(fresh = false): void {
+    if (this.fd < 0) this.fd = fs.openSync(this.file('.log'), 'r+');
     const flags = fresh ? 'w+' : fs.constants.O_RDWR | fs.constants.O_CREAT;
     this.indexFd ??= fs.openSync(this.file('.index'), flags);
     this.timeFd ??= fs.openSync(this.file('.timeindex'), flags);
@@ -266,12 +296,16 @@ export class DiskSegment implements Segment {
 
   read(offset: number, maxBytes: number): ReadResult {
     if (this.size === 0 || offset >= this.nextOffset) return EMPTY_READ;
+    return this.withFd((fd) => this.readFrom(fd, offset, maxBytes));
+  }
+
+  private readFrom(fd: number, offset: number, maxBytes: number): ReadResult {
     const max = Math.min(Math.max(maxBytes, 0), MAX_READ);
     // The batch holding `offset` starts less than index.interval.bytes after the entry found,
     // so one read usually covers both the walk to it and the batches to return.
     const span = this.indexInterval() + max;
     let pos = this.offsets.lookup(Math.max(offset - this.baseOffset, 0));
-    let buf = readAt(this.fd, pos, Math.min(Math.max(span, BATCH_HEADER_SIZE), this.size - pos));
+    let buf = readAt(fd, pos, Math.min(Math.max(span, BATCH_HEADER_SIZE), this.size - pos));
     let p = 0;
     let size = 0;
     for (;;) {
@@ -279,7 +313,7 @@ export class DiskSegment implements Segment {
         if (pos + p >= this.size) return EMPTY_READ;
         pos += p;
         p = 0;
-        buf = readAt(this.fd, pos, Math.min(Math.max(span, BATCH_HEADER_SIZE), this.size - pos));
+        buf = readAt(fd, pos, Math.min(Math.max(span, BATCH_HEADER_SIZE), this.size - pos));
         continue;
       }
       size = buf.readInt32BE(p + 8) + LOG_OVERHEAD;
@@ -291,7 +325,7 @@ export class DiskSegment implements Segment {
       // The first batch did not fit: read from it, at least all of it (KIP-74).
       pos += p;
       p = 0;
-      buf = readAt(this.fd, pos, Math.min(Math.max(size, max), this.size - pos));
+      buf = readAt(fd, pos, Math.min(Math.max(size, max), this.size - pos));
     }
     const start = p;
     let end = p + size;
@@ -310,22 +344,42 @@ export class DiskSegment implements Segment {
       rel < 0 ? 0 : this.offsets.lookup(rel),
       this.offsets.lookup(Math.max(minOffset - this.baseOffset, 0)),
     );
-    const w = new FileWindow(this.fd, this.size);
-    while (pos + BATCH_HEADER_SIZE <= this.size) {
-      let p = w.at(pos, BATCH_HEADER_SIZE);
-      const h = readBatchHeader(w.buf, p);
-      if (h.maxTimestamp >= timestamp && h.baseOffset + h.lastOffsetDelta >= minOffset) {
-        p = w.at(pos, h.size);
-        const found = matchInBatch(w.buf, p, timestamp, minOffset);
-        if (found) return found;
+    return this.withFd((fd) => {
+      const w = new FileWindow(fd, this.size);
+      while (pos + BATCH_HEADER_SIZE <= this.size) {
+        let p = w.at(pos, BATCH_HEADER_SIZE);
+        const h = readBatchHeader(w.buf, p);
+        if (h.maxTimestamp >= timestamp && h.baseOffset + h.lastOffsetDelta >= minOffset) {
+          p = w.at(pos, h.size);
+          const found = matchInBatch(w.buf, p, timestamp, minOffset);
+          if (found) return found;
+        }
+        pos += h.size;
       }
-      pos += h.size;
+      return null;
+    });
+  }
+
+  *batches(): Generator<Buffer> {
+    const own = this.fd < 0;
+    const fd = own ? fs.openSync(this.file('.log'), 'r') : this.fd;
+    try {
+      const w = new FileWindow(fd, this.size);
+      for (let pos = 0; pos + BATCH_HEADER_SIZE <= this.size;) {
+        let p = w.at(pos, BATCH_HEADER_SIZE);
+        const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+        if (size < BATCH_HEADER_SIZE || pos + size > this.size) return; // cannot happen after load
+        p = w.at(pos, size);
+        yield w.buf.subarray(p, p + size);
+        pos += size;
+      }
+    } finally {
+      if (own) fs.closeSync(fd);
     }
-    return null;
   }
 
   flush(): void {
-    fs.fdatasyncSync(this.fd);
+    if (this.fd >= 0) fs.fdatasyncSync(this.fd);
   }
 
   seal(): void {
@@ -340,17 +394,18 @@ export class DiskSegment implements Segment {
       }
     }
     this.indexFd = this.timeFd = undefined;
+    this.releaseFd();
   }
 
   close(): void {
     this.writeIndexEntries();
-    for (const fd of [this.indexFd, this.timeFd, this.fd]) if (fd !== undefined) fs.closeSync(fd);
+    for (const fd of [this.indexFd, this.timeFd]) if (fd !== undefined) fs.closeSync(fd);
     this.indexFd = this.timeFd = undefined;
-    this.fd = -1;
+    this.releaseFd();
   }
 
   delete(): void {
-    if (this.fd >= 0) this.close();
+    this.close();
     for (const suffix of ['.log', '.index', '.timeindex'] as const) fs.rmSync(this.file(suffix), { force: true });
   }
 }

@@ -2,8 +2,10 @@
 // Buffers the producer sent (offsets rewritten in place), with sorted base offsets for a
 // binary search; rolling, retention and DeleteRecords come from BaseLog, as on disk.
 
+import type { CleanedSegment } from './cleaner.js';
 import type { ReadResult } from './types.js';
 import { BaseLog, EMPTY_READ, matchInBatch, type AppendedBatch, type BaseLogOptions, type Segment } from './partitionLog.js';
+import { readBatchHeader } from '../protocol/recordBatch.js';
 
 class MemorySegment implements Segment {
   readonly baseOffset: number;
@@ -12,7 +14,7 @@ class MemorySegment implements Segment {
   maxTimestamp = -1;
   lastModified: number;
   rollBase: number;
-  private batches: Buffer[] = [];
+  private stored: Buffer[] = [];
   private lastOffsets: number[] = [];
   /** Largest max timestamp of batches 0..i: sorted, so a timestamp lookup is a binary search. */
   private maxSoFar: number[] = [];
@@ -27,7 +29,7 @@ class MemorySegment implements Segment {
   append(payload: Buffer, batches: AppendedBatch[], now: number): void {
     if (this.size === 0) this.rollBase = now;
     for (const b of batches) {
-      this.batches.push(payload.subarray(b.position, b.position + b.size));
+      this.stored.push(payload.subarray(b.position, b.position + b.size));
       this.lastOffsets.push(b.lastOffset);
       this.maxTimestamp = Math.max(this.maxTimestamp, b.maxTimestamp);
       this.maxSoFar.push(this.maxTimestamp);
@@ -51,11 +53,11 @@ class MemorySegment implements Segment {
 
   read(offset: number, maxBytes: number): ReadResult {
     let i = this.batchFor(offset);
-    if (i >= this.batches.length) return EMPTY_READ;
+    if (i >= this.stored.length) return EMPTY_READ;
     const chunks: Buffer[] = [];
     let bytes = 0;
-    for (; i < this.batches.length; i++) {
-      const b = this.batches[i];
+    for (; i < this.stored.length; i++) {
+      const b = this.stored[i];
       if (bytes > 0 && bytes + b.length > maxBytes) break;
       chunks.push(b);
       bytes += b.length;
@@ -71,11 +73,26 @@ class MemorySegment implements Segment {
       if (this.maxSoFar[mid] < timestamp) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = Math.max(lo, this.batchFor(minOffset)); i < this.batches.length; i++) {
-      const found = matchInBatch(this.batches[i], 0, timestamp, minOffset);
+    for (let i = Math.max(lo, this.batchFor(minOffset)); i < this.stored.length; i++) {
+      const found = matchInBatch(this.stored[i], 0, timestamp, minOffset);
       if (found) return found;
     }
     return null;
+  }
+
+  batches(): Iterable<Buffer> {
+    return this.stored;
+  }
+
+  /** A sealed segment holding cleaned batches (offsets as stored) up to `endOffset`. */
+  static cleaned(baseOffset: number, batches: Buffer[], endOffset: number, lastModified: number): MemorySegment {
+    const s = new MemorySegment(baseOffset, lastModified);
+    for (const b of batches) {
+      const h = readBatchHeader(b, 0);
+      s.append(b, [{ position: 0, size: h.size, baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, maxTimestamp: h.maxTimestamp, records: h.recordCount }], lastModified);
+    }
+    s.nextOffset = endOffset;
+    return s;
   }
 
   flush(): void {}
@@ -83,7 +100,7 @@ class MemorySegment implements Segment {
   close(): void {}
 
   delete(): void {
-    this.batches = [];
+    this.stored = [];
   }
 }
 
@@ -98,6 +115,15 @@ export class MemoryPartitionLog extends BaseLog {
   }
 
   protected saveLogStartOffset(): void {}
+
+  protected startCleaned(baseOffset: number): CleanedSegment {
+    const out: Buffer[] = [];
+    return {
+      append: (batch) => out.push(batch),
+      commit: (_old, endOffset, lastModified) => MemorySegment.cleaned(baseOffset, out, endOffset, lastModified),
+      abort: () => {},
+    };
+  }
 
   /** Drops all data (topic deletion). */
   delete(): void {

@@ -35,3 +35,23 @@ export function parseSegmentFileName(file: string): { baseOffset: number; suffix
 export function partitionDirName(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
+
+// The cleaner's temporary files (see diskLog.ts for the crash-safe swap):
+//   <B>.log.cleaned   cleaned output being written; removed at open (incomplete)
+//   <B>-<E>.swap      complete cleaned output replacing the segments with base offsets in
+//                     [B, E); finished at open (older segments in the range removed, renamed
+//                     to <B>.log)
+
+export function cleanedFileName(baseOffset: number): string {
+  return `${segmentFileName(baseOffset, '.log')}.cleaned`;
+}
+
+export function swapFileName(baseOffset: number, endOffset: number): string {
+  return `${String(baseOffset).padStart(20, '0')}-${String(endOffset).padStart(20, '0')}.swap`;
+}
+
+export function parseSwapFileName(file: string): { baseOffset: number; endOffset: number } | undefined {
+  const m = /^(\d{20})-(\d{20})\.swap$/.exec(file);
+  if (!m) return undefined;
+  return { baseOffset: Number(m[1]), endOffset: Number(m[2]) };
+}

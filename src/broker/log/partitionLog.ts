@@ -1,11 +1,11 @@
 // What every partition log does, whatever holds its segments: validate a produce payload,
 // assign offsets, roll segments, apply retention and DeleteRecords, honour flush.messages /
-// flush.ms. The disk and memory logs differ only in their Segment, so they behave the same.
+// flush.ms, compact (cleaner.ts). The disk and memory logs differ only in their Segment and
+// in how a cleaned segment is swapped in, so they behave the same.
 
 import { KafkaError } from '../protocol/errors.js';
 import {
   ATTR_TIMESTAMP_LOG_APPEND,
-  Codec,
   checkBatch,
   computeCrc,
   readBatchHeader,
@@ -13,6 +13,7 @@ import {
   setBaseOffset,
   setPartitionLeaderEpoch,
 } from '../protocol/recordBatch.js';
+import { LogCleaner, hasNullKey, type CleanableLog, type CleanResult, type CleanedSegment, type CleanerState } from './cleaner.js';
 import type { LogConfig } from './config.js';
 import type { AppendResult, PartitionLog, ReadResult } from './types.js';
 
@@ -50,6 +51,8 @@ export interface Segment {
   read(offset: number, maxBytes: number): ReadResult;
   /** First record at or after `minOffset` with a timestamp >= `timestamp`. */
   findOffsetByTimestamp(timestamp: number, minOffset: number): { offset: number; timestamp: number } | null;
+  /** Every batch in order (the cleaner). A yielded Buffer is valid until the next one is asked for. */
+  batches(): Iterable<Buffer>;
   flush(): void;
   /** The segment becomes read-only (rolled): final index entries, fsync. */
   seal(): void;
@@ -68,18 +71,17 @@ export function matchInBatch(buf: Buffer, pos: number, timestamp: number, minOff
   const h = readBatchHeader(buf, pos);
   const last = h.baseOffset + h.lastOffsetDelta;
   if (h.maxTimestamp < timestamp || last < minOffset) return null;
-  const codec = h.attributes & 0x07;
-  // LogAppendTime batches carry one timestamp for all records; others need the records,
-  // which only uncompressed and gzip batches let us read here. Otherwise answer with the
-  // batch start: the client then skips the few older records itself.
-  if ((h.attributes & ATTR_TIMESTAMP_LOG_APPEND) !== 0 || (codec !== Codec.None && codec !== Codec.Gzip)) {
+  // LogAppendTime batches carry one timestamp for all records; others need the records
+  // (readRecords decompresses every codec, protocol/compression.ts).
+  if ((h.attributes & ATTR_TIMESTAMP_LOG_APPEND) !== 0) {
     return { offset: Math.max(h.baseOffset, minOffset), timestamp: h.maxTimestamp };
   }
   let records;
   try {
     records = readRecords(buf.subarray(pos, pos + h.size));
   } catch {
-    // A producer's gzip stream we cannot inflate: the batch start is still a safe answer.
+    // Data we cannot decompress (or a codec package that does not load here): the batch
+    // start is still a safe answer, the client skips the few older records itself.
     return { offset: Math.max(h.baseOffset, minOffset), timestamp: h.maxTimestamp };
   }
   for (const r of records) {
@@ -107,6 +109,7 @@ export abstract class BaseLog implements PartitionLog {
   private unflushedMessages = 0;
   private lastFlush = Date.now();
   protected closed = false;
+  private cleaner: LogCleaner | undefined;
 
   constructor(opts: BaseLogOptions) {
     this.topic = opts.topic;
@@ -121,6 +124,13 @@ export abstract class BaseLog implements PartitionLog {
   protected abstract saveLogStartOffset(offset: number): void;
   /** Called before anything is written to a segment (the disk log drops its clean marker). */
   protected beforeWrite(): void {}
+  /** Starts the cleaned replacement of segments beginning at `baseOffset` (compaction). */
+  protected abstract startCleaned(baseOffset: number): CleanedSegment;
+  /** The cleaner's position saved by an earlier run, if any. */
+  protected readCleanerCheckpoint(): CleanerState | undefined {
+    return undefined;
+  }
+  protected writeCleanerCheckpoint(_state: CleanerState): void {}
 
   get logStartOffset(): number {
     return this.startOffset;
@@ -171,6 +181,11 @@ export abstract class BaseLog implements PartitionLog {
       if (h.recordCount <= 0 || h.lastOffsetDelta !== h.recordCount - 1) {
         throw new KafkaError('INVALID_RECORD',
           `Record batch has ${h.recordCount} records but lastOffsetDelta ${h.lastOffsetDelta}`);
+      }
+      // Kafka's LogValidator: the cleaner could never remove such records. Batches whose codec
+      // is not available here are accepted unchecked.
+      if (this.config.compact && hasNullKey(records, pos, h.size)) {
+        throw new KafkaError('INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${this.name}.`);
       }
       batches.push({ position: pos, size: h.size, baseOffset: 0, lastOffset: 0, maxTimestamp: h.maxTimestamp, records: h.recordCount });
       pos += h.size;
@@ -311,8 +326,59 @@ export abstract class BaseLog implements PartitionLog {
         }, `beyond retention.bytes ${retentionBytes}`);
       }
     }
-    // cleanup.policy=compact plugs in here: a cleaner rewrites the sealed segments (all but the
-    // active one) keeping the latest record per key, swaps them in, and leaves offsets as they are.
+    if (this.config.compact) this.clean(now);
+  }
+
+  /**
+   * Runs a compaction pass when one is due (or always with `force`); see cleaner.ts. Returns
+   * what the pass did, or null when none ran.
+   */
+  clean(now = Date.now(), force = false): CleanResult | null {
+    if (this.closed) return null;
+    if (!this.cleaner) {
+      const saved = this.readCleanerCheckpoint();
+      this.cleaner = new LogCleaner({
+        firstDirtyOffset: Math.min(saved?.firstDirtyOffset ?? 0, this.logEndOffset),
+        // Unknown after a restart without a checkpoint: check once.
+        tombstoneDeadline: saved ? saved.tombstoneDeadline : 0,
+      });
+    }
+    const view = this.cleanableView();
+    if (!force && !this.cleaner.needsCleaning(view, now)) return null;
+    const before = { ...this.cleaner.state };
+    const result = this.cleaner.clean(view, now);
+    const after = this.cleaner.state;
+    if (after.firstDirtyOffset !== before.firstDirtyOffset || after.tombstoneDeadline !== before.tombstoneDeadline) {
+      this.writeCleanerCheckpoint({ ...after });
+    }
+    if (result && result.bytesAfter !== result.bytesBefore) {
+      this.log(`${this.name}: compacted ${result.segmentsBefore} segment(s) to ${result.segmentsAfter}, ${result.bytesBefore} to ${result.bytesAfter} bytes; removed ${result.recordsRemoved} record(s), ${result.tombstonesRemoved} of them tombstones`);
+    }
+    return result;
+  }
+
+  private cleanableView(): CleanableLog {
+    const self = this;
+    return {
+      name: this.name,
+      get segments() {
+        return self.segments;
+      },
+      get logStartOffset() {
+        return self.startOffset;
+      },
+      get config() {
+        return self.config;
+      },
+      log: (msg) => this.log(msg),
+      beforeWrite: () => this.beforeWrite(),
+      startCleaned: (base) => this.startCleaned(base),
+      replaced: (old, replacement) => {
+        const i = this.segments.indexOf(old[0]);
+        if (i < 0 || this.segments[i + old.length - 1] !== old[old.length - 1]) throw new Error(`${this.name}: cleaned segments are no longer in the log`);
+        this.segments.splice(i, old.length, replacement);
+      },
+    };
   }
 
   flush(now = Date.now()): void {

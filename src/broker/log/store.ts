@@ -64,7 +64,7 @@ export interface Store {
   getMeta(key: string): string | undefined;
   /** Durable before it returns; undefined removes the key. */
   setMeta(key: string, value: string | undefined): void;
-  /** Retention, segment.ms rolls, flush.ms; call periodically. */
+  /** Retention, segment.ms rolls, flush.ms, compaction; call periodically. */
   maintain(now?: number): void;
   flush(): void;
   close(): void;
@@ -217,8 +217,14 @@ class StoreImpl implements Store {
     const opts = { topic: state.info.name, partition, config: state.config, log: this.log, now };
     if (!this.dir) return new MemoryPartitionLog(opts);
     const dir = path.join(this.dir, 'topics', partitionDirName(state.info.name, partition));
-    if (fresh) fs.rmSync(dir, { recursive: true, force: true }); // leftovers of a crash mid-delete
-    return new DiskPartitionLog({ ...opts, dir });
+    if (!fresh) return new DiskPartitionLog({ ...opts, dir });
+    fs.rmSync(dir, { recursive: true, force: true }); // leftovers of a crash mid-delete
+    try {
+      return new DiskPartitionLog({ ...opts, dir });
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
   }
 
   private saveTopics(): void {
@@ -276,8 +282,34 @@ class StoreImpl implements Store {
     if (opts.validateOnly) return info;
     const state = this.addTopic(info);
     this.saveTopics();
-    for (let p = 0; p < count; p++) state.logs.push(this.openLog(state, p, true));
+    try {
+      for (let p = 0; p < count; p++) state.logs.push(this.openLog(state, p, true));
+    } catch (e) {
+      // e.g. EMFILE: take the topic back, so that a restart does not meet it again
+      this.topics.delete(name);
+      this.byId.delete(info.id.toString('hex'));
+      this.saveTopics();
+      this.dropLogs(state.logs);
+      throw this.storageError(`Cannot create the ${count} partition(s) of topic ${name}`, e);
+    }
     return info;
+  }
+
+  private dropLogs(logs: (DiskPartitionLog | MemoryPartitionLog)[]): void {
+    for (const l of logs) {
+      try {
+        l.delete();
+      } catch (e) {
+        this.log(`${l.name}: cannot remove: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private storageError(what: string, e: unknown): KafkaError {
+    const err = e as NodeJS.ErrnoException;
+    const hint = err.code === 'EMFILE' || err.code === 'ENFILE' ? ' (too many open files: raise the limit with ulimit -n)' : '';
+    this.log(`${what}: ${err.message}${hint}`);
+    return new KafkaError('KAFKA_STORAGE_ERROR', `${what}: ${err.message}${hint}`);
   }
 
   deleteTopic(name: string): void {
@@ -300,9 +332,17 @@ class StoreImpl implements Store {
     if (newTotal > MAX_PARTITIONS) fail('INVALID_PARTITIONS', `Number of partitions must be at most ${MAX_PARTITIONS} on this broker.`);
     const info = freeze(name, state.info.id, newTotal, state.info.configs);
     if (opts.validateOnly) return info;
+    const before = state.info;
     state.info = info;
     this.saveTopics();
-    for (let p = current; p < newTotal; p++) state.logs.push(this.openLog(state, p, true));
+    try {
+      for (let p = current; p < newTotal; p++) state.logs.push(this.openLog(state, p, true));
+    } catch (e) {
+      state.info = before;
+      this.saveTopics();
+      this.dropLogs(state.logs.splice(current));
+      throw this.storageError(`Cannot add partitions ${current}..${newTotal - 1} to topic ${name}`, e);
+    }
     return info;
   }
 

@@ -52,7 +52,7 @@ export interface PartitionLog {
   /** Moves the log start offset forward (DeleteRecords); deletes segments wholly below it. */
   deleteRecordsBefore(offset: number): number;
 
-  /** Applies retention (retention.ms / retention.bytes) and rolls by segment.ms; called periodically. */
+  /** Applies retention (retention.ms / retention.bytes), rolls by segment.ms, flushes by flush.ms and compacts (cleanup.policy=compact); called periodically. */
   maintain(now: number): void;
 
   /** Makes everything appended so far durable (fsync). */

@@ -316,3 +316,22 @@ test('flush.messages=N fsyncs after N messages; flush.ms flushes in maintain', (
     spy.mock.restore();
   }
 });
+
+test('sealed segments hold no open file: open descriptors do not grow with the segment count', () => {
+  const fds = () => fs.readdirSync('/dev/fd').length;
+  const before = fds();
+  const dir = path.join(tempDir(), 't-0');
+  const log = open(dir, { 'segment.bytes': '500' });
+  fill(log, 120, 60);
+  assert.ok(log.describeSegments().length > 50);
+  assert.ok(fds() - before <= 3, `${fds() - before} descriptors for ${log.describeSegments().length} segments`);
+  // sealed segments are still read, searched by time and reopened
+  assert.deepEqual(allOffsets(log), Array.from({ length: log.logEndOffset }, (_, i) => i));
+  assert.ok(log.offsetForTimestamp(0));
+  log.close();
+  assert.equal(fds(), before);
+  const again = open(dir, { 'segment.bytes': '500' });
+  assert.ok(fds() - before <= 3);
+  assert.deepEqual(allOffsets(again), Array.from({ length: again.logEndOffset }, (_, i) => i));
+  again.close();
+});

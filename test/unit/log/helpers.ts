@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { batchesIn, buildBatch, readRecords, type BuildBatchOptions } from '../../../src/broker/protocol/recordBatch.js';
+import assert from 'node:assert/strict';
+import { batchesIn, buildBatch, checkBatch, readRecords, type BuildBatchOptions, type Codec } from '../../../src/broker/protocol/recordBatch.js';
 import { logConfig } from '../../../src/broker/log/config.js';
 import { DiskPartitionLog } from '../../../src/broker/log/diskLog.js';
 import { MemoryPartitionLog } from '../../../src/broker/log/memoryLog.js';
@@ -81,3 +82,32 @@ export const IMPLS: Impl[] = [
     open: (configs = {}, opts = {}) => new MemoryPartitionLog({ topic: 't', partition: 0, config: logConfig(configs), log: opts.log, now: opts.now }),
   },
 ];
+
+/** One batch of keyed records; a null value is a tombstone. */
+export function kv(pairs: [string, string | null][], opts: { timestamp?: number; codec?: Codec; attributes?: number } = {}): Buffer {
+  return buildBatch(pairs.map(([k, v]) => ({ key: Buffer.from(k), value: v === null ? null : Buffer.from(v), timestamp: opts.timestamp })), opts);
+}
+
+export interface Rec {
+  offset: number;
+  key: string;
+  value: string | null;
+}
+
+/** Every record of the log, by reading from each batch boundary to the end. */
+export function readAll(log: AnyLog): Rec[] {
+  const out: Rec[] = [];
+  for (let next = log.logStartOffset; next < log.logEndOffset;) {
+    const r = log.read(next, 1 << 20);
+    if (r.bytes === 0) break;
+    const buf = Buffer.concat(r.chunks);
+    for (const [pos, h] of batchesIn(buf)) {
+      assert.equal(checkBatch(buf, pos), null, `batch at ${h.baseOffset} has a valid CRC`);
+      for (const rec of readRecords(buf, pos)) {
+        if ((rec.offset as number) >= next) out.push({ offset: rec.offset as number, key: rec.key?.toString() ?? '', value: rec.value?.toString() ?? null });
+      }
+      next = h.baseOffset + h.lastOffsetDelta + 1;
+    }
+  }
+  return out;
+}

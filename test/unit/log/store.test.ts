@@ -222,3 +222,57 @@ test('kill -9 with flush.messages=1 loses no acknowledged record or commit', () 
   assert.equal(values[99].replace(/\.+$/, ''), 'r49-1');
   s.close();
 });
+
+test('a graceful close fsyncs every partition with unflushed data and leaves clean-shutdown markers', async () => {
+  const { mock } = await import('node:test');
+  const dataDir = tempDir();
+  const s = openStore({ dataDir });
+  s.createTopic('a', 3);
+  s.createTopic('b', 2, { 'segment.bytes': '300' });
+  for (let p = 0; p < 3; p++) s.partition('a', p)!.append(batch(2));
+  for (let i = 0; i < 6; i++) s.partition('b', i % 2)!.append(batch(2, { valueSize: 100 }));
+  const synced = new Set<number>();
+  const fdatasync = mock.method(fs, 'fdatasyncSync', (fd: number) => void synced.add(fd));
+  const fsync = mock.method(fs, 'fsyncSync', () => {});
+  try {
+    s.close();
+    // one fdatasync per partition's active segment (5), all different files
+    assert.ok(synced.size >= 5, `${synced.size} files fdatasync'ed`);
+  } finally {
+    fdatasync.mock.restore();
+    fsync.mock.restore();
+  }
+  for (const dir of ['a-0', 'a-1', 'a-2', 'b-0', 'b-1']) {
+    assert.ok(fs.existsSync(path.join(dataDir, 'topics', dir, '.kt-clean-shutdown')), `${dir} is marked clean`);
+  }
+});
+
+test('partitions that cannot be opened (EMFILE) are taken back: no half-created topic, the store reopens', async () => {
+  const { mock } = await import('node:test');
+  const dataDir = tempDir();
+  const s = openStore({ dataDir });
+  s.createTopic('ok', 2);
+  let failOn = '';
+  const realOpen = fs.openSync;
+  const open = mock.method(fs, 'openSync', (file: fs.PathLike, ...rest: unknown[]) => {
+    if (failOn && String(file).includes(`${path.sep}${failOn}${path.sep}`)) throw Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' });
+    return (realOpen as (...a: unknown[]) => number)(file, ...rest);
+  });
+  try {
+    failOn = 'big-5';
+    assert.throws(() => s.createTopic('big', 8), (e: unknown) => kafkaError('KAFKA_STORAGE_ERROR')(e) && /ulimit -n/.test((e as Error).message));
+    failOn = 'ok-5';
+    assert.throws(() => s.createPartitions('ok', 8), kafkaError('KAFKA_STORAGE_ERROR'));
+  } finally {
+    open.mock.restore();
+  }
+  assert.equal(s.getTopic('big'), undefined);
+  assert.equal(s.getTopic('ok')?.partitions, 2);
+  assert.equal(s.partition('ok', 2), undefined);
+  assert.deepEqual(fs.readdirSync(path.join(dataDir, 'topics')).sort(), ['ok-0', 'ok-1']);
+  assert.equal(s.partition('ok', 1)?.append(batch(1)).baseOffset, 0, 'the topic still works');
+  s.close();
+  const again = openStore({ dataDir });
+  assert.deepEqual(again.listTopics().map((t) => `${t.name}:${t.partitions}`), ['ok:2']);
+  again.close();
+});

@@ -1,0 +1,354 @@
+// The log cleaner for cleanup.policy=compact (Kafka's LogCleaner, run inline by maintain()).
+//
+// A pass over one partition:
+//   1. The cleanable part of the log is its sealed segments, up to the first one holding a
+//      record younger than min.compaction.lag.ms (the active segment is never cleaned).
+//   2. An offset map (key -> offset of its latest record) is built from the dirty part: the
+//      segments from the cleaner checkpoint (first dirty offset) on, as many as the map budget
+//      allows.
+//   3. Every cleanable segment up to the end of that dirty part is rewritten, consecutive small
+//      segments merged (at most segment.bytes together): a record is kept when no later record
+//      has its key; a tombstone (null value) is also dropped once its segment was last written
+//      more than delete.retention.ms ago. Records keep their offsets: a batch that loses records
+//      keeps its base offset and lastOffsetDelta (so it may become sparse, as in Kafka) and an
+//      emptied batch disappears. Readers skip the gaps.
+//   4. The checkpoint moves to the end of the cleaned part.
+//
+// Batches the cleaner cannot read are kept whole and their keys do not supersede older ones:
+// snappy/lz4/zstd (no codec here), control and transactional batches (markers and aborted
+// data need transaction state). A tombstone is only dropped when no such batch precedes it,
+// since an older value of its key could hide there and would resurface.
+//
+// Whether a pass is due is a cheap check on segment sizes (dirty ratio above
+// min.cleanable.dirty.ratio, max.compaction.lag.ms exceeded, or a kept tombstone expired).
+// Crash safety of the rewrite is the log's business (see CleanedSegment and diskLog.ts).
+
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Reader } from '../protocol/bytes.js';
+import {
+  ATTR_CONTROL,
+  ATTR_TRANSACTIONAL,
+  BATCH_HEADER_SIZE,
+  Codec,
+  computeCrc,
+  readBatchHeader,
+} from '../protocol/recordBatch.js';
+import type { LogConfig } from './config.js';
+import type { Segment } from './partitionLog.js';
+
+const CRC_OFFSET = 17;
+const RECORD_COUNT_OFFSET = 57;
+const INT32_MAX = 2147483647;
+/** A gzip batch inflating past this is treated as unreadable (a "bomb" must not take the memory). */
+const MAX_INFLATED_BYTES = 64 << 20;
+/** Bytes of keys (plus per-entry overhead) the offset map may hold in one pass. */
+export const DEFAULT_MAP_BUDGET = 64 << 20;
+const MAP_ENTRY_OVERHEAD = 64;
+
+/** Where the cleaner is, kept across restarts (the disk log's cleaner-offset-checkpoint). */
+export interface CleanerState {
+  /** Everything below this offset was cleaned by an earlier pass. */
+  firstDirtyOffset: number;
+  /** When a kept tombstone's delete.retention.ms runs out (Infinity: none). */
+  tombstoneDeadline: number;
+}
+
+/** Output of a pass for one group of segments; replaces them atomically on commit. */
+export interface CleanedSegment {
+  /** Adds a batch (offsets as stored). The disk log writes it at once; memory keeps the Buffer. */
+  append(batch: Buffer): void;
+  /**
+   * Swaps the cleaned data in for `old` (consecutive sealed segments, oldest first, the first
+   * one's base offset is this segment's) and returns the new segment. `endOffset` is the base
+   * offset of the segment after them; `lastModified` the time the sources were last written.
+   */
+  commit(old: Segment[], endOffset: number, lastModified: number): Segment;
+  /** Drops the output (nothing changed, or an error). */
+  abort(): void;
+}
+
+/** What the cleaner needs from a partition log. */
+export interface CleanableLog {
+  readonly name: string;
+  /** Oldest first; the last one is the active segment. */
+  readonly segments: readonly Segment[];
+  readonly logStartOffset: number;
+  readonly config: LogConfig;
+  log(msg: string): void;
+  /** Called once before the pass writes anything (the disk log drops its clean-shutdown marker). */
+  beforeWrite(): void;
+  startCleaned(baseOffset: number): CleanedSegment;
+  /** Puts `replacement` where `old` (consecutive, in the segment list) were. */
+  replaced(old: Segment[], replacement: Segment): void;
+}
+
+export interface CleanResult {
+  segmentsBefore: number;
+  segmentsAfter: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  recordsRemoved: number;
+  tombstonesRemoved: number;
+  firstDirtyOffset: number;
+}
+
+interface RawRecord {
+  start: number;
+  end: number;
+  offset: number;
+  /** Latin-1 view of the key bytes (an exact, compact Map key), or null. */
+  key: string | null;
+  tombstone: boolean;
+}
+
+/** The records of a batch as slices of its (decompressed) data, or null if it cannot be read here. */
+export function rawRecords(batch: Buffer): { data: Buffer; records: RawRecord[] } | null {
+  const h = readBatchHeader(batch, 0);
+  const codec = h.attributes & 0x07;
+  if (codec !== Codec.None && codec !== Codec.Gzip) return null;
+  try {
+    const body = batch.subarray(BATCH_HEADER_SIZE, h.size);
+    const data = codec === Codec.Gzip ? gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES }) : body;
+    const r = new Reader(data);
+    const records: RawRecord[] = [];
+    for (let i = 0; i < h.recordCount; i++) {
+      const start = r.pos;
+      const len = r.varint();
+      const end = r.pos + len;
+      if (len < 0 || end > data.length) return null;
+      r.int8(); // attributes
+      r.varlong(); // timestamp delta
+      const offset = h.baseOffset + r.varint();
+      const kl = r.varint();
+      const key = kl < 0 ? null : r.raw(kl).toString('latin1');
+      const vl = r.varint();
+      records.push({ start, end, offset, key, tombstone: vl < 0 });
+      r.pos = end;
+    }
+    return { data, records };
+  } catch {
+    return null; // a gzip stream or record we cannot parse: leave the batch as it is
+  }
+}
+
+/** Whether a batch of a compacted topic has a record without a key (Kafka refuses those). */
+export function hasNullKey(batch: Buffer, pos: number, size: number): boolean {
+  const parsed = rawRecords(batch.subarray(pos, pos + size));
+  return parsed !== null && parsed.records.some((r) => r.key === null);
+}
+
+/** A batch holding only `keep` of its records: same header, lastOffsetDelta and codec, new count and CRC. */
+function rebuildBatch(batch: Buffer, data: Buffer, keep: RawRecord[]): Buffer {
+  const codec = batch.readInt16BE(21) & 0x07;
+  let payload: Buffer = Buffer.concat(keep.map((r) => data.subarray(r.start, r.end)));
+  if (codec === Codec.Gzip) payload = gzipSync(payload);
+  const out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
+  batch.copy(out, 0, 0, BATCH_HEADER_SIZE);
+  payload.copy(out, BATCH_HEADER_SIZE);
+  out.writeInt32BE(out.length - 12, 8);
+  out.writeInt32BE(keep.length, RECORD_COUNT_OFFSET);
+  out.writeUInt32BE(computeCrc(out, 0, out.length), CRC_OFFSET);
+  return out;
+}
+
+const isOpaque = (attributes: number): boolean => (attributes & (ATTR_CONTROL | ATTR_TRANSACTIONAL)) !== 0;
+
+export class LogCleaner {
+  private warnedUnreadable = false;
+
+  constructor(
+    readonly state: CleanerState,
+    private readonly mapBudget = DEFAULT_MAP_BUDGET,
+  ) {}
+
+  /** Index of the first segment that may not be cleaned (the active one at the latest). */
+  private cleanableEnd(log: CleanableLog, now: number): number {
+    const segs = log.segments;
+    const lag = log.config.minCompactionLagMs;
+    for (let i = 0; i < segs.length - 1; i++) {
+      const ts = segs[i].maxTimestamp >= 0 ? segs[i].maxTimestamp : segs[i].lastModified;
+      if (lag > 0 && ts > now - lag) return i;
+    }
+    return segs.length - 1;
+  }
+
+  /** Index of the first segment holding offsets at or past the first dirty offset. */
+  private firstDirtyIndex(log: CleanableLog, end: number): number {
+    const segs = log.segments;
+    const firstDirty = Math.max(this.state.firstDirtyOffset, log.logStartOffset);
+    let i = 0;
+    while (i < end && segs[i + 1].baseOffset <= firstDirty) i++;
+    return i;
+  }
+
+  /** The cheap check maintain() makes every time: is a pass due? */
+  needsCleaning(log: CleanableLog, now: number): boolean {
+    if (this.state.tombstoneDeadline <= now) return true;
+    const end = this.cleanableEnd(log, now);
+    if (end === 0) return false;
+    const dirtyFrom = this.firstDirtyIndex(log, end);
+    let clean = 0;
+    let dirty = 0;
+    for (let i = 0; i < end; i++) {
+      if (i < dirtyFrom) clean += log.segments[i].size;
+      else dirty += log.segments[i].size;
+    }
+    if (dirty === 0) return false;
+    if (dirty / (clean + dirty) > log.config.minCleanableDirtyRatio) return true;
+    const s = log.segments[dirtyFrom];
+    const oldest = s.maxTimestamp >= 0 ? s.maxTimestamp : s.lastModified;
+    return now - oldest > log.config.maxCompactionLagMs;
+  }
+
+  /** One cleaning pass. Returns null when there was nothing to clean. */
+  clean(log: CleanableLog, now: number): CleanResult | null {
+    const cleanableEnd = this.cleanableEnd(log, now);
+    if (cleanableEnd === 0) {
+      this.state.tombstoneDeadline = Infinity; // nothing cleanable holds a tombstone
+      return null;
+    }
+    const segs = log.segments.slice();
+    const dirtyFrom = this.firstDirtyIndex(log, cleanableEnd);
+
+    // The offset map over the dirty segments, as many as fit in the budget (at least one).
+    const latest = new Map<string, number>();
+    let mapBytes = 0;
+    let end = cleanableEnd;
+    for (let i = dirtyFrom; i < cleanableEnd; i++) {
+      if (i > dirtyFrom && mapBytes > this.mapBudget) {
+        end = i;
+        break;
+      }
+      for (const batch of segs[i].batches()) {
+        const h = readBatchHeader(batch, 0);
+        if (isOpaque(h.attributes)) continue;
+        const parsed = rawRecords(batch);
+        if (!parsed) continue;
+        for (const r of parsed.records) {
+          if (r.key === null) continue;
+          if (!latest.has(r.key)) mapBytes += r.key.length + MAP_ENTRY_OVERHEAD;
+          latest.set(r.key, r.offset);
+        }
+      }
+    }
+    const dirtyEnd = segs[end].baseOffset;
+
+    // Groups of consecutive segments below dirtyEnd, merged while they fit in segment.bytes.
+    const groups: Segment[][] = [];
+    for (let i = 0; i < end;) {
+      const group = [segs[i]];
+      let bytes = segs[i].size;
+      let j = i + 1;
+      while (j < end && bytes + segs[j].size <= log.config.segmentBytes && segs[j + 1].baseOffset - 1 - segs[i].baseOffset <= INT32_MAX) {
+        bytes += segs[j].size;
+        group.push(segs[j]);
+        j++;
+      }
+      groups.push(group);
+      i = j;
+    }
+
+    const result: CleanResult = {
+      segmentsBefore: segs.length, segmentsAfter: 0, bytesBefore: 0, bytesAfter: 0,
+      recordsRemoved: 0, tombstonesRemoved: 0, firstDirtyOffset: dirtyEnd,
+    };
+    const pass = { unreadableSeen: false, deadline: Infinity };
+    let wrote = false;
+    for (const group of groups) {
+      const groupEnd = segs[segs.indexOf(group[group.length - 1]) + 1].baseOffset;
+      const before = group.reduce((n, s) => n + s.size, 0);
+      result.bytesBefore += before;
+      // A lone segment is rewritten only if something in it goes; a dry run tells.
+      const passBefore = { ...pass };
+      if (group.length === 1 && !this.filterGroup(log, group, latest, now, pass, null).changed) {
+        result.bytesAfter += before;
+        continue;
+      }
+      Object.assign(pass, passBefore);
+      if (!wrote) {
+        log.beforeWrite();
+        wrote = true;
+      }
+      const out = log.startCleaned(group[0].baseOffset);
+      let replacement: Segment;
+      try {
+        const stats = this.filterGroup(log, group, latest, now, pass, out);
+        result.recordsRemoved += stats.removed;
+        result.tombstonesRemoved += stats.tombstones;
+        replacement = out.commit(group, groupEnd, Math.max(...group.map((s) => s.lastModified)));
+      } catch (e) {
+        out.abort();
+        throw e;
+      }
+      log.replaced(group, replacement);
+      result.bytesAfter += replacement.size;
+    }
+    this.state.firstDirtyOffset = dirtyEnd;
+    this.state.tombstoneDeadline = pass.deadline;
+    result.segmentsAfter = log.segments.length;
+    return result;
+  }
+
+  /**
+   * Filters the batches of `group` into `out` (or only evaluates with out = null).
+   * `pass` carries state across groups: whether an unreadable batch was seen, the earliest
+   * deadline of a kept tombstone.
+   */
+  private filterGroup(
+    log: CleanableLog,
+    group: Segment[],
+    latest: Map<string, number>,
+    now: number,
+    pass: { unreadableSeen: boolean; deadline: number },
+    out: CleanedSegment | null,
+  ): { changed: boolean; removed: number; tombstones: number } {
+    const stats = { changed: false, removed: 0, tombstones: 0 };
+    const { deleteRetentionMs } = log.config;
+    for (const seg of group) {
+      const tombstonesExpired = now - seg.lastModified > deleteRetentionMs;
+      for (const batch of seg.batches()) {
+        const h = readBatchHeader(batch, 0);
+        if (h.baseOffset + h.lastOffsetDelta < log.logStartOffset) {
+          stats.changed = true; // wholly below the log start offset (DeleteRecords): unreadable anyway
+          stats.removed += h.recordCount;
+          continue;
+        }
+        const parsed = isOpaque(h.attributes) ? null : rawRecords(batch);
+        if (!parsed) {
+          if (!isOpaque(h.attributes) && !this.warnedUnreadable) {
+            this.warnedUnreadable = true;
+            log.log(`${log.name}: compaction keeps batches it cannot read as they are (codec ${h.attributes & 0x07}, e.g. at offset ${h.baseOffset})`);
+          }
+          pass.unreadableSeen = true;
+          out?.append(batch);
+          continue;
+        }
+        const keep: RawRecord[] = [];
+        for (const r of parsed.records) {
+          const superseded = r.offset < log.logStartOffset
+            || (r.key !== null && (latest.get(r.key) ?? -1) > r.offset);
+          if (superseded) {
+            stats.removed++;
+            continue;
+          }
+          if (r.tombstone && r.key !== null) {
+            if (tombstonesExpired && !pass.unreadableSeen) {
+              stats.removed++;
+              stats.tombstones++;
+              continue;
+            }
+            if (!pass.unreadableSeen) pass.deadline = Math.min(pass.deadline, seg.lastModified + deleteRetentionMs + 1);
+          }
+          keep.push(r);
+        }
+        if (keep.length === parsed.records.length) {
+          out?.append(batch);
+          continue;
+        }
+        stats.changed = true;
+        if (keep.length > 0) out?.append(rebuildBatch(batch, parsed.data, keep));
+      }
+    }
+    return stats;
+  }
+}
