@@ -18,10 +18,16 @@ export default handler(DescribeConfigs, (req, ctx) => {
       const configs = describeTopicConfigs(t.configs, broker.store.defaults)
         .filter((c) => wanted(c.name))
         .map((c) => {
-          const synonyms = [{ name: c.name, value: c.value, source: sourceNumber(c.source) }];
-          if (c.source === 'TOPIC_CONFIG' && c.def.synonym) {
+          // Kafka's synonym order: the topic override, then the broker config it falls back
+          // to, under the broker config's own name (static when the broker sets it, default).
+          const synonyms = [];
+          if (c.source === 'TOPIC_CONFIG') synonyms.push({ name: c.name, value: c.value, source: sourceNumber('TOPIC_CONFIG') });
+          if (c.def.synonym) {
             const brokerValue = broker.store.defaults[c.def.synonym];
-            if (brokerValue !== undefined) synonyms.push({ name: c.def.synonym, value: brokerValue, source: 5 });
+            if (brokerValue !== undefined && brokerValue !== c.def.default) {
+              synonyms.push({ name: c.def.synonym, value: brokerValue, source: sourceNumber('STATIC_BROKER_CONFIG') });
+            }
+            synonyms.push({ name: c.def.synonym, value: c.def.default, source: sourceNumber('DEFAULT_CONFIG') });
           }
           return {
             name: c.name,

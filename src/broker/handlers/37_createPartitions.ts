@@ -1,6 +1,6 @@
 // CreatePartitions v0-3: grows a topic to a new total partition count (never shrinks).
 import { CreatePartitions } from '../protocol/apis/createPartitions.js';
-import { code } from '../protocol/errors.js';
+import { code, KafkaError } from '../protocol/errors.js';
 import { handler } from './types.js';
 
 export default handler(CreatePartitions, (req, ctx) => {
@@ -14,7 +14,12 @@ export default handler(CreatePartitions, (req, ctx) => {
     if (t.assignments?.some((a) => a.brokerIds.some((id) => id !== broker.nodeId))) {
       return fail('INVALID_REPLICA_ASSIGNMENT', `Unknown broker in the assignment; the only broker is ${broker.nodeId}.`);
     }
-    if (!req.validateOnly) broker.store.createPartitions(t.name, t.count);
+    try {
+      broker.store.createPartitions(t.name, t.count, { validateOnly: req.validateOnly });
+    } catch (err) {
+      if (!(err instanceof KafkaError)) throw err;
+      return { name: t.name, errorCode: err.code, errorMessage: err.message };
+    }
     return { name: t.name, errorCode: 0, errorMessage: null };
   });
   return { throttleTimeMs: 0, results };
