@@ -47,6 +47,8 @@ export interface ConsumeOptions {
   sink: (records: ConsumedRecord[]) => Promise<boolean>;
   /** called when the end offsets and assignment are known (for --debug / progress) */
   onAssigned?: (info: { topic: string; partition: number; start: number; end: number }[]) => void;
+  /** group mode: the group started rebalancing, or this member joined a generation and owns `assignment` */
+  onRebalance?: (e: { event: 'rebalancing' } | { event: 'joined'; memberId: string; leader: boolean; assignment: Array<{ topic: string; partitions: number[] }> }) => void;
 }
 
 export interface ConsumeResult {
@@ -449,6 +451,14 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       const ma = e.payload.memberAssignment as Record<string, number[]>;
       assigned = Object.entries(ma).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition })));
+      o.onRebalance?.({
+        event: 'joined',
+        memberId: e.payload.memberId,
+        leader: e.payload.isLeader,
+        assignment: Object.entries(ma)
+          .map(([topic, ps]) => ({ topic, partitions: [...ps].sort((a, b) => a - b) }))
+          .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0)),
+      });
       for (const { topic, partition } of assigned) {
         const k = `${topic}:${partition}`;
         const bounds = { low: lows.get(k) ?? 0, high: ends.get(k) ?? 0, timestampOffset: tsOffsets.get(k) };
@@ -465,6 +475,7 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
       }
       if (o.exitAtEnd && assigned.length > 0 && assigned.every(({ topic, partition }) => states.get(`${topic}:${partition}`)?.done)) run.stop('end');
     });
+    consumer.on(consumer.events.REBALANCING, () => o.onRebalance?.({ event: 'rebalancing' }));
     consumer.on(consumer.events.CRASH, (e) => {
       const err = (e.payload as { error?: unknown; restart?: boolean }).error;
       if (!(e.payload as { restart?: boolean }).restart) {

@@ -122,6 +122,8 @@ export default class Consume extends KtCommand {
       exitAtEnd: flags.exit,
       readCommitted: flags['isolation-level'] === 'read_committed',
       sink,
+      // In a terminal, say which partitions this consumer owns after each rebalance.
+      onRebalance: flags.group && process.stderr.isTTY ? rebalanceNotice(flags.group) : undefined,
     });
     void closed.then(() => handle.stop('closed'));
     let interrupts = 0;
@@ -166,4 +168,16 @@ export default class Consume extends KtCommand {
     const { parsePrintProperties } = await import('../format/apache.js');
     return { kind: 'apache', options: parsePrintProperties(props) } as const;
   }
+}
+
+/** `kt: group billing: this consumer now owns orders-0, orders-2` on stderr (TTY only). */
+export function rebalanceNotice(group: string) {
+  return (e: { event: 'rebalancing' } | { event: 'joined'; assignment: Array<{ topic: string; partitions: number[] }> }): void => {
+    if (e.event === 'rebalancing') {
+      diag(`kt: group ${group} is rebalancing`);
+      return;
+    }
+    const owned = e.assignment.flatMap((a) => a.partitions.map((p) => `${a.topic}-${p}`));
+    diag(`kt: group ${group}: this consumer now owns ${owned.length ? owned.join(', ') : 'no partitions'}`);
+  };
 }

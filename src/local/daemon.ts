@@ -23,6 +23,8 @@ export interface LocalState {
   port: number;
   memory?: boolean;
   startedAt?: number;
+  /** Broker configs by Kafka name (`kt local start --config`), remembered like the port. */
+  configs?: Record<string, string>;
 }
 
 export interface StartOptions {
@@ -30,6 +32,8 @@ export interface StartOptions {
   host?: string;
   dataDir?: string;
   memory?: boolean;
+  /** Broker configs by Kafka name; default: the ones remembered from the last start. */
+  configs?: Record<string, string>;
 }
 
 const START_TIMEOUT_MS = 15_000;
@@ -115,6 +119,7 @@ export async function startLocalBroker(opts: StartOptions = {}): Promise<LocalBr
   const logFd = fs.openSync(p.log, 'a');
   const args = [mainScript(), '--port', String(port), '--host', host, '--data-dir', p.root];
   if (opts.memory) args.push('--memory');
+  for (const [k, v] of Object.entries(opts.configs ?? state?.configs ?? {})) args.push('--config', `${k}=${v}`);
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],

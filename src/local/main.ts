@@ -13,6 +13,8 @@ export interface RunOptions {
   host: string;
   root: string;
   memory: boolean;
+  /** Broker configs by Kafka name (server.properties), e.g. log.retention.ms. */
+  configs: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -26,9 +28,11 @@ export async function runLocalBroker(opts: RunOptions): Promise<void> {
     host: opts.host,
     dataDir: opts.memory ? undefined : p.brokerData,
     memory: opts.memory,
+    configs: opts.configs,
     log: opts.log,
   });
-  writeState(p, { pid: process.pid, host: opts.host, port: broker.port, memory: opts.memory, startedAt: broker.startedAt });
+  const configs = Object.keys(opts.configs).length > 0 ? opts.configs : undefined;
+  writeState(p, { pid: process.pid, host: opts.host, port: broker.port, memory: opts.memory, startedAt: broker.startedAt, configs });
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -41,7 +45,7 @@ export async function runLocalBroker(opts: RunOptions): Promise<void> {
         .catch((err: Error) => opts.log(`stop failed: ${err.message}`))
         .finally(() => {
           const st = readState(p);
-          if (st?.pid === process.pid) writeState(p, { host: st.host, port: st.port });
+          if (st?.pid === process.pid) writeState(p, { host: st.host, port: st.port, configs: st.configs });
           resolve();
         });
     };
@@ -59,7 +63,15 @@ function parseArgs(argv: string[]): RunOptions {
   const stamp = (line: string): void => {
     process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
   };
+  const configs: Record<string, string> = {};
+  argv.forEach((a, i) => {
+    if (a !== '--config') return;
+    const kv = argv[i + 1] ?? '';
+    const eq = kv.indexOf('=');
+    if (eq > 0) configs[kv.slice(0, eq)] = kv.slice(eq + 1);
+  });
   return {
+    configs,
     port: Number(get('--port') ?? 9092),
     host: get('--host') ?? '127.0.0.1',
     root: get('--data-dir') ?? localPaths().root,

@@ -1,0 +1,111 @@
+// The work behind kt cluster: brokers, controller and cluster id (Metadata for no topics),
+// each broker's ApiVersions (kafka-broker-api-versions), and the CI smoke check.
+
+import { createRequire } from 'node:module';
+import { KtError } from '../cli/errors.js';
+import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../broker/protocol/apis/index.js';
+import { apiName, type BrokerApiVersions, type ClusterDescription } from '../format/cluster.js';
+import { kafkaErrorText, type AdminSession } from './admin.js';
+
+const require = createRequire(import.meta.url);
+
+export async function describeCluster(s: AdminSession): Promise<ClusterDescription> {
+  const meta = await s.metadata([]);
+  const controller = meta.controllerId >= 0 ? meta.controllerId : null;
+  return {
+    clusterId: meta.clusterId,
+    controller,
+    brokers: meta.brokers
+      .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack, controller: b.nodeId === controller }))
+      .sort((a, b) => a.nodeId - b.nodeId),
+  };
+}
+
+let clientVersions: Map<number, { min: number; max: number }> | undefined;
+
+/**
+ * The API versions kt itself can use: kafkajs's requests, and the ones kt sends with the
+ * broker's schemas (admin.ts). This is the "client" side of kafka-broker-api-versions' `usable`.
+ */
+export function ktClientVersions(): ReadonlyMap<number, { min: number; max: number }> {
+  if (clientVersions) return clientVersions;
+  const m = new Map<number, { min: number; max: number }>();
+  const add = (key: number, min: number, max: number) => {
+    const prev = m.get(key);
+    m.set(key, prev ? { min: Math.min(prev.min, min), max: Math.max(prev.max, max) } : { min, max });
+  };
+  try {
+    const { requests } = require('kafkajs/src/protocol/requests/index.js') as { requests: Record<string, { versions: string[] }> };
+    const keys = require('kafkajs/src/protocol/requests/apiKeys.js') as Record<string, number>;
+    for (const [name, def] of Object.entries(requests)) {
+      const key = keys[name];
+      const vs = def.versions.map(Number).filter((n) => Number.isInteger(n));
+      if (key !== undefined && vs.length) add(key, Math.min(...vs), Math.max(...vs));
+    }
+  } catch {
+    // another kafkajs layout: only kt's own requests below
+  }
+  for (const api of [Metadata, ListOffsets, DeleteRecords, DescribeConfigs, AlterConfigs, IncrementalAlterConfigs]) add(api.key, api.min, api.max);
+  clientVersions = m;
+  return m;
+}
+
+/** ApiVersions of every broker in the cluster (asked of each broker, not the bootstrap one). */
+export async function brokerApiVersions(s: AdminSession): Promise<BrokerApiVersions[]> {
+  const { brokers } = await describeCluster(s);
+  const client = ktClientVersions();
+  return Promise.all(
+    brokers.map(async (b): Promise<BrokerApiVersions> => {
+      const node = { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack };
+      try {
+        const broker = await s.broker(b.nodeId);
+        const versions = await broker.apiVersions();
+        const apis = Object.entries(versions)
+          .map(([k, v]) => {
+            const apiKey = Number(k);
+            const c = client.get(apiKey);
+            const usable = c && c.max >= v.minVersion && v.maxVersion >= c.min ? Math.min(c.max, v.maxVersion) : null;
+            return { apiKey, name: apiName(apiKey), minVersion: v.minVersion, maxVersion: v.maxVersion, usable };
+          })
+          .sort((x, y) => x.apiKey - y.apiKey);
+        return { ...node, error: null, apis };
+      } catch (err) {
+        return { ...node, error: s.h.fail(err).message, apis: [] };
+      }
+    }),
+  );
+}
+
+export interface CheckResult {
+  ok: true;
+  clusterId: string | null;
+  controller: number | null;
+  brokers: number;
+  topics: Array<{ name: string; partitions: number }>;
+}
+
+/**
+ * The CI smoke check: the cluster answers, has brokers, and every named topic exists with a
+ * leader for each partition. Throws a KtError whose message is the reason otherwise.
+ */
+export async function checkCluster(s: AdminSession, topics: string[]): Promise<CheckResult> {
+  const meta = await s.metadata([...new Set(topics)]);
+  if (meta.brokers.length === 0) throw new KtError('the cluster reports no brokers');
+  const missing = meta.topics.filter((t) => t.errorCode === 3).map((t) => t.name);
+  if (missing.length) {
+    throw new KtError(`topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => `'${t}'`).join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist`);
+  }
+  for (const t of meta.topics) {
+    if (t.errorCode !== 0) throw new KtError(`topic '${t.name}': ${kafkaErrorText(t.errorCode)}`);
+    const leaderless = t.partitions.filter((p) => p.leader < 0).map((p) => p.partition);
+    if (leaderless.length) throw new KtError(`topic '${t.name}': partition${leaderless.length > 1 ? 's' : ''} ${leaderless.join(',')} without a leader`);
+  }
+  const byName = new Map(meta.topics.map((t) => [t.name, t]));
+  return {
+    ok: true,
+    clusterId: meta.clusterId,
+    controller: meta.controllerId >= 0 ? meta.controllerId : null,
+    brokers: meta.brokers.length,
+    topics: [...new Set(topics)].map((name) => ({ name, partitions: byName.get(name)?.partitions.length ?? 0 })),
+  };
+}

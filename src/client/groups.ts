@@ -1,0 +1,362 @@
+// Consumer-group administration: the work behind `kt groups`.
+//
+// kafkajs 2.2.4's admin covers groups only partly: no OffsetDelete, no group instance ids in
+// DescribeGroups (it stops at v2), OffsetFetch needs the topic list, and setOffsets/resetOffsets
+// join the group as a consumer (a rebalance, and a protocol type the group may not have). So
+// kt drives kafkajs's Cluster (its connections, TLS/SASL, retries) and sends the group
+// requests with the schemas of src/broker/protocol, which describe every version as data:
+// requests are encoded with our codec and handed to kafkajs's connection as the body of a
+// request it frames; responses are decoded back with our codec. Only non-flexible versions
+// are used (kafkajs writes request header v1), the highest both sides support.
+//
+// Offsets are committed as Kafka's admin client does (AlterConsumerGroupOffsets): OffsetCommit
+// with generation -1 and no member id, which the coordinator accepts only while the group has
+// no members.
+
+import { createRequire } from 'node:module';
+import { KtError } from '../cli/errors.js';
+import { Reader, Writer } from '../broker/protocol/bytes.js';
+import { ERRORS, errorName } from '../broker/protocol/errors.js';
+import { requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../broker/protocol/schema.js';
+import { DescribeGroups } from '../broker/protocol/apis/describeGroups.js';
+import { ListGroups } from '../broker/protocol/apis/listGroups.js';
+import { OffsetFetch } from '../broker/protocol/apis/offsetFetch.js';
+import { OffsetCommit } from '../broker/protocol/apis/offsetCommit.js';
+import { DeleteGroups } from '../broker/protocol/apis/deleteGroups.js';
+import { OffsetDelete } from '../broker/protocol/apis/offsetDelete.js';
+import { decodeAssignment } from '../broker/protocol/apis/consumerProtocol.js';
+import type { KafkaHandle } from './index.js';
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface GroupListing {
+  group: string;
+  protocolType: string;
+  state: string;
+  /** The chosen assignor ("range", "RoundRobinAssigner"...); "" unless Stable. */
+  protocol: string;
+  members: number;
+}
+
+export interface GroupMember {
+  consumerId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  host: string;
+  /** Decoded from the consumer-protocol assignment; empty when it is not one. */
+  assignment: TopicPartition[];
+}
+
+export interface GroupDescription {
+  group: string;
+  state: string;
+  protocolType: string;
+  protocol: string;
+  coordinator: { id: number; host: string; port: number };
+  members: GroupMember[];
+}
+
+export interface CommittedOffset extends TopicPartition {
+  offset: number;
+  leaderEpoch: number | null;
+  metadata: string | null;
+}
+
+export interface PartitionError extends TopicPartition {
+  /** Kafka's error name, null on success. */
+  error: string | null;
+}
+
+export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
+
+/** Kafka's message for an error name ("The group is not empty."). */
+export function errorMessage(name: string): string {
+  for (const e of ERRORS.values()) if (e.name === name) return e.message;
+  return name;
+}
+
+// ---- kafkajs internals used here (kafkajs 2.2.4) ----
+
+interface KjsBroker {
+  nodeId: number;
+  versions: Record<number, { minVersion: number; maxVersion: number }>;
+  connectionPool: { host: string; port: number; send(r: unknown): Promise<unknown> };
+}
+
+interface KjsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  metadata(o?: { topics?: string[] }): Promise<{
+    brokers: Array<{ nodeId: number; host: string; port: number }>;
+    topicMetadata: Array<{ topic: string; partitionMetadata: Array<{ partitionId: number; leader: number }> }>;
+  }>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  findBroker(o: { nodeId: string | number }): Promise<KjsBroker>;
+  findGroupCoordinator(o: { groupId: string }): Promise<KjsBroker>;
+  fetchTopicsOffset(
+    t: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning?: boolean; fromTimestamp?: number }>,
+  ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
+}
+
+const require = createRequire(import.meta.url);
+
+function createCluster(h: KafkaHandle): KjsCluster {
+  const kafka = h.kafka as unknown as Record<symbol, (o: object) => KjsCluster>;
+  const sym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (!sym) throw new KtError('unsupported kafkajs version: cannot reach its cluster client');
+  // Never create topics as a side effect of looking at a group.
+  return kafka[sym]({ allowAutoTopicCreation: false, isolationLevel: 0, metadataMaxAge: 300_000, maxInFlightRequests: null });
+}
+
+/** The highest version of `api` both kt (non-flexible only) and the broker support. */
+function pickVersion(broker: KjsBroker, api: ApiSchema): number {
+  const ours = api.flexible === null ? api.max : Math.min(api.max, api.flexible - 1);
+  const theirs = broker.versions?.[api.key];
+  if (!theirs) throw new KtError(`the broker does not support ${api.name}`);
+  const v = Math.min(ours, theirs.maxVersion);
+  if (v < Math.max(api.min, theirs.minVersion)) throw new KtError(`the broker does not support a ${api.name} version kt can send`);
+  return v;
+}
+
+/** Sends one request on kafkajs's connection to `broker`, encoded and decoded with our schema. */
+async function send<A extends ApiSchema>(broker: KjsBroker, api: A, body: ReqInput<A>, version = pickVersion(broker, api)): Promise<DecodedResp<A>> {
+  const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => { writeBuffer(b: Buffer): unknown };
+  const request = {
+    apiKey: api.key,
+    apiVersion: version,
+    apiName: api.name,
+    encode: async () => {
+      const w = new Writer(256);
+      requestCodec(api, version).encode(w, body as Record<string, unknown>);
+      const e = new Encoder();
+      e.writeBuffer(w.toBuffer());
+      return e;
+    },
+  };
+  const response = {
+    decode: async (payload: Buffer) => responseCodec(api, version).decode(new Reader(payload, 0)),
+    parse: async (data: unknown) => data,
+  };
+  return (await broker.connectionPool.send({ request, response })) as DecodedResp<A>;
+}
+
+function fail(what: string, code: number, subject?: string): never {
+  const name = errorName(code);
+  throw new KtError(`${what}${subject ? ` ${subject}` : ''}: ${errorMessage(name)} (${name})`);
+}
+
+/** One connection to the cluster for a `kt groups` command. */
+export class GroupAdmin {
+  private constructor(private readonly cluster: KjsCluster) {}
+
+  static async open(h: KafkaHandle): Promise<GroupAdmin> {
+    const cluster = createCluster(h);
+    // Metadata first: kafkajs's coordinator lookup otherwise waits out a retry for it.
+    await h.connectWithin(cluster.connect().then(() => cluster.refreshMetadata()));
+    return new GroupAdmin(cluster);
+  }
+
+  async close(): Promise<void> {
+    await this.cluster.disconnect().catch(() => undefined);
+  }
+
+  /** Runs `fn` with a connected admin; kafkajs errors become one clear line. */
+  static async with<T>(h: KafkaHandle, fn: (a: GroupAdmin) => Promise<T>): Promise<T> {
+    const admin = await GroupAdmin.open(h);
+    try {
+      return await fn(admin);
+    } catch (err) {
+      throw h.fail(err);
+    } finally {
+      await admin.close();
+    }
+  }
+
+  /** Every group of every broker, with state, protocol and member count (ListGroups + DescribeGroups). */
+  async listGroups(): Promise<GroupListing[]> {
+    const meta = await this.cluster.metadata();
+    const ids = new Set<string>();
+    for (const b of meta.brokers) {
+      const broker = await this.cluster.findBroker({ nodeId: b.nodeId });
+      const r = await send(broker, ListGroups, {});
+      if (r.errorCode) fail('cannot list groups', r.errorCode);
+      for (const g of r.groups) ids.add(g.groupId);
+    }
+    const described = await this.describeGroups([...ids]);
+    return described
+      .filter((d) => d.state !== 'Dead')
+      .map((d) => ({ group: d.group, protocolType: d.protocolType, state: d.state, protocol: d.protocol, members: d.members.length }))
+      .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  }
+
+  /** DescribeGroups at each group's coordinator; unknown groups come back with state Dead. */
+  async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
+    const out: GroupDescription[] = [];
+    const byCoordinator = new Map<number, { broker: KjsBroker; ids: string[] }>();
+    for (const id of groupIds) {
+      const broker = await this.cluster.findGroupCoordinator({ groupId: id });
+      const entry = byCoordinator.get(broker.nodeId) ?? { broker, ids: [] };
+      entry.ids.push(id);
+      byCoordinator.set(broker.nodeId, entry);
+    }
+    for (const { broker, ids } of byCoordinator.values()) {
+      const r = await send(broker, DescribeGroups, { groups: ids, includeAuthorizedOperations: false });
+      for (const g of r.groups) {
+        if (g.errorCode) fail('cannot describe group', g.errorCode, `'${g.groupId}'`);
+        out.push({
+          group: g.groupId,
+          state: g.groupState,
+          protocolType: g.protocolType,
+          protocol: g.protocolData,
+          coordinator: { id: broker.nodeId, host: broker.connectionPool.host, port: broker.connectionPool.port },
+          members: g.members.map((m) => ({
+            consumerId: m.memberId,
+            groupInstanceId: m.groupInstanceId ?? null,
+            clientId: m.clientId,
+            host: m.clientHost,
+            assignment: g.protocolType === 'consumer' || g.protocolType === '' ? assignmentOf(m.memberAssignment) : [],
+          })),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Every committed offset of the group (OffsetFetch with no topic list). */
+  async committedOffsets(groupId: string): Promise<CommittedOffset[]> {
+    const broker = await this.cluster.findGroupCoordinator({ groupId });
+    const version = pickVersion(broker, OffsetFetch);
+    if (version < 2) throw new KtError('the broker is too old to list a group\'s offsets (OffsetFetch v2 needed)');
+    const r = await send(broker, OffsetFetch, { groupId, topics: null, requireStable: false }, version);
+    if (r.errorCode) fail('cannot fetch the offsets of group', r.errorCode, `'${groupId}'`);
+    const out: CommittedOffset[] = [];
+    for (const t of r.topics) {
+      for (const p of t.partitions) {
+        if (p.errorCode) fail('cannot fetch the offsets of group', p.errorCode, `'${groupId}'`);
+        if (Number(p.committedOffset) < 0) continue;
+        const epoch = p.committedLeaderEpoch ?? -1;
+        out.push({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset), leaderEpoch: epoch >= 0 ? epoch : null, metadata: p.metadata ?? null });
+      }
+    }
+    return out.sort(byTopicPartition);
+  }
+
+  /** Topic name → partition ids, for the named topics (or all); missing topics are left out. */
+  async topicPartitions(topics?: string[]): Promise<Map<string, number[]>> {
+    const meta = await this.cluster.metadata();
+    const out = new Map<string, number[]>();
+    for (const t of meta.topicMetadata) {
+      if (topics && !topics.includes(t.topic)) continue;
+      out.set(t.topic, t.partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b));
+    }
+    return out;
+  }
+
+  /**
+   * ListOffsets for the partitions: earliest (log start), latest (log end) or the first
+   * offset at/after a timestamp (null when no record is that new).
+   */
+  async logOffsets(tps: TopicPartition[], spec: OffsetSpec): Promise<Map<string, number | null>> {
+    const out = new Map<string, number | null>();
+    const topics = [...new Set(tps.map((tp) => tp.topic))];
+    if (topics.length === 0) return out;
+    await this.cluster.addMultipleTargetTopics(topics);
+    const res = await this.cluster.fetchTopicsOffset(
+      topics.map((topic) => ({
+        topic,
+        partitions: tps.filter((tp) => tp.topic === topic).map((tp) => ({ partition: tp.partition })),
+        ...(spec === 'earliest' || spec === 'latest' ? { fromBeginning: spec === 'earliest' } : { fromTimestamp: spec.timestamp }),
+      })),
+    );
+    for (const t of res) {
+      for (const p of t.partitions) {
+        const o = Number(p.offset);
+        out.set(tpKey(t.topic, p.partition), o >= 0 ? o : null);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Commits offsets for a group nobody is a member of (generation -1, no member id), as
+   * Kafka's admin client does. Per-partition errors are thrown; UNKNOWN_MEMBER_ID here means
+   * a consumer joined meanwhile.
+   */
+  async commitOffsets(groupId: string, offsets: Array<TopicPartition & { offset: number }>): Promise<void> {
+    if (offsets.length === 0) return;
+    const broker = await this.cluster.findGroupCoordinator({ groupId });
+    const topics = [...new Set(offsets.map((o) => o.topic))].map((name) => ({
+      name,
+      partitions: offsets
+        .filter((o) => o.topic === name)
+        .map((o) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: '' })),
+    }));
+    const r = await send(broker, OffsetCommit, { groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics });
+    for (const t of r.topics) {
+      for (const p of t.partitions) {
+        if (!p.errorCode) continue;
+        if (errorName(p.errorCode) === 'UNKNOWN_MEMBER_ID') {
+          throw new KtError(`cannot commit offsets of group '${groupId}': the group has active members now`, {
+            hint: `stop its consumers, then run the reset again`,
+          });
+        }
+        fail(`cannot commit the offset of ${t.name}-${p.partitionIndex} for group '${groupId}'`, p.errorCode);
+      }
+    }
+  }
+
+  /** DeleteGroups: per group, null or Kafka's error name. */
+  async deleteGroups(groupIds: string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    const byCoordinator = new Map<number, { broker: KjsBroker; ids: string[] }>();
+    for (const id of groupIds) {
+      const broker = await this.cluster.findGroupCoordinator({ groupId: id });
+      const entry = byCoordinator.get(broker.nodeId) ?? { broker, ids: [] };
+      entry.ids.push(id);
+      byCoordinator.set(broker.nodeId, entry);
+    }
+    for (const { broker, ids } of byCoordinator.values()) {
+      const r = await send(broker, DeleteGroups, { groupsNames: ids });
+      for (const g of r.results) out.set(g.groupId, g.errorCode ? errorName(g.errorCode) : null);
+    }
+    return out;
+  }
+
+  /** OffsetDelete: a top-level error name (or null) and one result per partition. */
+  async deleteOffsets(groupId: string, tps: TopicPartition[]): Promise<{ error: string | null; partitions: PartitionError[] }> {
+    const broker = await this.cluster.findGroupCoordinator({ groupId });
+    const topics = [...new Set(tps.map((tp) => tp.topic))].map((name) => ({
+      name,
+      partitions: tps.filter((tp) => tp.topic === name).map((tp) => ({ partitionIndex: tp.partition })),
+    }));
+    const r = await send(broker, OffsetDelete, { groupId, topics });
+    const partitions: PartitionError[] = [];
+    for (const t of r.topics) {
+      for (const p of t.partitions) partitions.push({ topic: t.name, partition: p.partitionIndex, error: p.errorCode ? errorName(p.errorCode) : null });
+    }
+    return { error: r.errorCode ? errorName(r.errorCode) : null, partitions: partitions.sort(byTopicPartition) };
+  }
+}
+
+function assignmentOf(bytes: Buffer | null | undefined): TopicPartition[] {
+  if (!bytes || bytes.length === 0) return [];
+  try {
+    const a = decodeAssignment(bytes);
+    if (!a) return [];
+    return a.assignedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition }))).sort(byTopicPartition);
+  } catch {
+    return [];
+  }
+}
+
+export function tpKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+export function byTopicPartition(a: TopicPartition, b: TopicPartition): number {
+  return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
+}

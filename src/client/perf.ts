@@ -1,0 +1,383 @@
+// The engines behind kt perf produce|consume (kafka-producer-perf-test,
+// kafka-consumer-perf-test).
+//
+// Producer: records are grouped into produce requests (up to batch.size bytes, or what came
+// within linger.ms when throttled), several requests in flight; each record's latency is the
+// time from when it was queued to when its request was acknowledged, as the Java producer's
+// callback measures it. Throttling (--throughput) paces records as Apache's
+// ThroughputThrottler does: never ahead of start + i / throughput.
+// Consumer: without --group the partitions are read directly (kt consume's fetch path: no
+// group, no rebalance); with --group kafkajs's consumer joins the group, and the time until
+// the first assignment (then each rebalance) is the rebalance time.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Message, Producer } from 'kafkajs';
+import { KtError, UsageError } from '../cli/errors.js';
+import { ProducerStats, type ProducerTotals } from '../format/perf.js';
+import type { ConsumedRecord } from '../format/record.js';
+import type { KafkaHandle } from './index.js';
+
+// ---------------------------------------------------------------------------------------
+// Payloads
+
+export interface PayloadSource {
+  next(i: number): Buffer;
+  describe?: string[];
+}
+
+/** --record-size: random upper-case letters (as Apache), different from record to record. */
+export function randomPayload(size: number, random: () => number = Math.random): PayloadSource {
+  const spread = 4093;
+  const pool = Buffer.allocUnsafe(size + spread);
+  for (let i = 0; i < pool.length; i++) pool[i] = 65 + Math.floor(random() * 26);
+  return { next: (i) => pool.subarray((i * 7919) % spread, ((i * 7919) % spread) + size) };
+}
+
+/** --payload-monotonic: the record number as text. */
+export function monotonicPayload(): PayloadSource {
+  return { next: (i) => Buffer.from(String(i)) };
+}
+
+/** --payload-file: the file split at the delimiter; each record picks one at random. */
+export function filePayload(file: string, delimiter: string, random: () => number = Math.random): PayloadSource {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read --payload-file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  if (text.length === 0) throw new UsageError(`--payload-file ${file} is empty`);
+  const parts = text.split(delimiter).filter((p, i, all) => !(i === all.length - 1 && p === ''));
+  const payloads = parts.map((p) => Buffer.from(p, 'utf8'));
+  return {
+    next: () => payloads[Math.floor(random() * payloads.length)],
+    describe: [`Reading payloads from: ${path.resolve(file)}`, `Number of messages read: ${payloads.length}`],
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Producer
+
+export interface ProducerPerfOptions {
+  topic: string;
+  numRecords: number;
+  payload: PayloadSource;
+  /** records/s; <= 0: unlimited */
+  throughput: number;
+  acks: -1 | 0 | 1;
+  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  batchBytes: number;
+  lingerMs: number;
+  maxInFlight: number;
+  idempotent: boolean;
+  reportingIntervalMs: number;
+}
+
+export interface ProducerPerfResult extends ProducerTotals {
+  failed: number;
+  firstError: Error | null;
+}
+
+const MAX_BATCH_RECORDS = 10_000;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function runProducerPerf(
+  h: KafkaHandle,
+  o: ProducerPerfOptions,
+  hooks: { onWindow(line: string): void; onProgress?(queued: number, acked: number): void; stopped?(): boolean },
+): Promise<ProducerPerfResult> {
+  const kjs = h.kafkajs;
+  const codecs: Record<ProducerPerfOptions['compression'], number> = {
+    none: kjs.CompressionTypes.None,
+    gzip: kjs.CompressionTypes.GZIP,
+    snappy: kjs.CompressionTypes.Snappy,
+    lz4: kjs.CompressionTypes.LZ4,
+    zstd: kjs.CompressionTypes.ZSTD,
+  };
+  const compression = codecs[o.compression];
+  if (o.compression !== 'none' && o.compression !== 'gzip' && !(kjs.CompressionCodecs as Record<number, unknown>)[compression]) {
+    throw new UsageError(`compression.type=${o.compression} needs a codec that kt does not bundle yet`, 'use gzip or none');
+  }
+  const producer: Producer = h.kafka.producer({
+    createPartitioner: kjs.Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: true,
+    idempotent: o.idempotent,
+    maxInFlightRequests: o.idempotent ? 1 : undefined,
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+  });
+  await h.connectWithin(producer.connect());
+  const stats = new ProducerStats(o.numRecords, o.reportingIntervalMs, hooks.onWindow);
+  const maxInFlight = o.idempotent ? 1 : Math.max(1, o.maxInFlight);
+  const inFlight = new Set<Promise<void>>();
+  let batch: Message[] = [];
+  let times: number[] = [];
+  let sizes: number[] = [];
+  let batchBytes = 0;
+  let linger: NodeJS.Timeout | undefined;
+  let failed = 0;
+  let firstError: Error | null = null;
+  let queued = 0;
+  let warm = false;
+
+  const dispatch = async (): Promise<void> => {
+    clearTimeout(linger);
+    linger = undefined;
+    if (batch.length > 0) {
+      const messages = batch;
+      const sent = times;
+      const bytes = sizes;
+      batch = [];
+      times = [];
+      sizes = [];
+      batchBytes = 0;
+      const p: Promise<void> = producer
+        .send({ topic: o.topic, messages, acks: o.acks, compression })
+        .then(
+          () => {
+            const now = Date.now();
+            for (let j = 0; j < sent.length; j++) stats.record(now - sent[j], bytes[j], now);
+            hooks.onProgress?.(queued, stats.count);
+          },
+          (err: unknown) => {
+            failed += messages.length;
+            firstError ??= h.fail(err);
+          },
+        )
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      // the first request waits alone, until kafkajs has the topic's metadata
+      if (!warm) {
+        await p;
+        warm = true;
+      }
+    }
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+  };
+
+  try {
+    const start = Date.now();
+    for (let i = 0; i < o.numRecords; i++) {
+      if (hooks.stopped?.()) break;
+      if (o.throughput > 0) {
+        const due = start + (i * 1000) / o.throughput;
+        // as Apache's throttler: sleep only once at least 2 ms ahead (timers are coarse);
+        // a partial batch leaves on its linger timer meanwhile
+        const wait = due - Date.now();
+        if (wait >= 2) await sleep(wait);
+      }
+      const value = o.payload.next(i);
+      batch.push({ value });
+      times.push(Date.now());
+      sizes.push(value.length);
+      batchBytes += value.length + 20;
+      queued++;
+      if (batchBytes >= o.batchBytes || batch.length >= MAX_BATCH_RECORDS) await dispatch();
+      else if (linger === undefined && o.throughput > 0) linger = setTimeout(() => void dispatch(), o.lingerMs);
+    }
+    await dispatch();
+    while (inFlight.size > 0) await Promise.race(inFlight);
+  } finally {
+    clearTimeout(linger);
+    await producer.disconnect().catch(() => undefined);
+  }
+  return { ...stats.totals(), failed, firstError };
+}
+
+// ---------------------------------------------------------------------------------------
+// Consumer
+
+export interface ConsumerPerfOptions {
+  topics: string[] | RegExp;
+  messages: number;
+  group?: string;
+  fromLatest: boolean;
+  /** max time between returned records */
+  timeoutMs: number;
+  /** max bytes per partition per fetch (--fetch-size) */
+  fetchSize: number;
+  reportingIntervalMs: number;
+}
+
+export interface ConsumerPerfProgress {
+  bytes: number;
+  lastBytes: number;
+  messages: number;
+  lastMessages: number;
+  startMs: number;
+  endMs: number;
+  rebalanceMs: number;
+}
+
+export interface ConsumerPerfResult {
+  startMs: number;
+  endMs: number;
+  bytes: number;
+  messages: number;
+  rebalanceTimeMs: number;
+  timedOut: boolean;
+}
+
+/** Counts records and bytes, and closes a reporting interval when one is due. */
+class Meter {
+  bytes = 0;
+  messages = 0;
+  private lastBytes = 0;
+  private lastMessages = 0;
+  private lastReport: number;
+  rebalanceInInterval = 0;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly onInterval: ((p: ConsumerPerfProgress) => void) | undefined,
+    now: number,
+  ) {
+    this.lastReport = now;
+  }
+
+  add(messages: number, bytes: number): void {
+    this.messages += messages;
+    this.bytes += bytes;
+    const now = Date.now();
+    if (now - this.lastReport >= this.intervalMs) {
+      this.onInterval?.({ bytes: this.bytes, lastBytes: this.lastBytes, messages: this.messages, lastMessages: this.lastMessages, startMs: this.lastReport, endMs: now, rebalanceMs: this.rebalanceInInterval });
+      this.rebalanceInInterval = 0;
+      this.lastReport = now;
+      this.lastBytes = this.bytes;
+      this.lastMessages = this.messages;
+    }
+  }
+}
+
+export interface ConsumerPerfRun {
+  result: Promise<ConsumerPerfResult>;
+  stop(): void;
+}
+
+export function runConsumerPerf(
+  h: KafkaHandle,
+  o: ConsumerPerfOptions,
+  hooks: { onInterval?(p: ConsumerPerfProgress): void; onProgress?(messages: number, bytes: number): void } = {},
+): ConsumerPerfRun {
+  let stopper: () => void = () => undefined;
+  const result = (async (): Promise<ConsumerPerfResult> => {
+    const startMs = Date.now();
+    const meter = new Meter(o.reportingIntervalMs, hooks.onInterval, startMs);
+    if (!o.group) {
+      const { startConsume } = await import('./consumer.js');
+      const sink = async (records: ConsumedRecord[]): Promise<boolean> => {
+        let bytes = 0;
+        for (const r of records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+        meter.add(records.length, bytes);
+        hooks.onProgress?.(meter.messages, meter.bytes);
+        return true;
+      };
+      const handle = startConsume(h, {
+        topics: o.topics,
+        start: o.fromLatest ? { kind: 'latest' } : { kind: 'earliest' },
+        maxMessages: o.messages,
+        timeoutMs: o.timeoutMs,
+        exitAtEnd: false,
+        readCommitted: false,
+        sink,
+      });
+      stopper = () => handle.stop('interrupted');
+      const res = await handle.result;
+      return { startMs, endMs: Date.now(), bytes: meter.bytes, messages: meter.messages, rebalanceTimeMs: 0, timedOut: res.reason === 'timeout' };
+    }
+    return consumeWithGroup(h, { ...o, group: o.group }, meter, startMs, hooks, (s) => (stopper = s));
+  })();
+  return { result, stop: () => stopper() };
+}
+
+async function consumeWithGroup(
+  h: KafkaHandle,
+  o: ConsumerPerfOptions & { group: string },
+  meter: Meter,
+  startMs: number,
+  hooks: { onProgress?(messages: number, bytes: number): void },
+  setStopper: (s: () => void) => void,
+): Promise<ConsumerPerfResult> {
+  const consumer = h.kafka.consumer({
+    groupId: o.group,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 500,
+    maxBytesPerPartition: o.fetchSize,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3000,
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+  });
+  let rebalanceTimeMs = 0;
+  let joined = false;
+  let done = false;
+  let timedOut = false;
+  let failure: unknown;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((r) => (finish = r));
+  let idle: NodeJS.Timeout | undefined;
+  const armIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, o.timeoutMs);
+  };
+  const stop = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(idle);
+    finish();
+  };
+  setStopper(stop);
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    // the first assignment counts from the start (connect and join, as Apache's listener);
+    // later rebalances by their own duration
+    const ms = joined ? Number((e.payload as { duration?: number }).duration ?? 0) : Date.now() - startMs;
+    joined = true;
+    rebalanceTimeMs += ms;
+    meter.rebalanceInInterval += ms;
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    const p = e.payload as { error?: unknown; restart?: boolean };
+    if (!p.restart) {
+      failure = p.error;
+      stop();
+    }
+  });
+  try {
+    await h.connectWithin(consumer.connect());
+    armIdle();
+    await consumer.subscribe({ topics: o.topics instanceof RegExp ? [o.topics] : o.topics, fromBeginning: !o.fromLatest });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        if (done) return;
+        let n = 0;
+        let bytes = 0;
+        for (const m of batch.messages) {
+          if (meter.messages + n >= o.messages) break;
+          n++;
+          bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+          resolveOffset(m.offset);
+        }
+        if (n > 0) {
+          armIdle();
+          meter.add(n, bytes);
+          hooks.onProgress?.(meter.messages, meter.bytes);
+        }
+        if (meter.messages >= o.messages) stop();
+        await heartbeat();
+      },
+    });
+    await finished;
+    const endMs = Date.now();
+    if (failure) throw failure;
+    return { startMs, endMs, bytes: meter.bytes, messages: meter.messages, rebalanceTimeMs, timedOut };
+  } catch (err) {
+    throw err instanceof KtError ? err : h.fail(err);
+  } finally {
+    clearTimeout(idle);
+    await consumer.disconnect().catch(() => undefined);
+  }
+}
