@@ -8,6 +8,8 @@ import type { Kafka, KafkaConfig, logCreator } from 'kafkajs';
 import type { Connection } from '../cli/base.js';
 import { redact } from '../cli/errors.js';
 import { diag } from '../cli/output.js';
+import { startSpinner } from '../cli/spinner.js';
+import { registerCodecs } from './compression.js';
 import { securityFromProperties } from './security.js';
 import { connectError, toKtError } from './errors.js';
 
@@ -70,7 +72,12 @@ export function loadKafkaJS(): Promise<KafkaJS> {
   // The default-partitioner warning of kafkajs 2 is noise for a CLI.
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   if (!kafkajsModule) patchKafkaJS();
-  kafkajsModule ??= import('kafkajs').then((m) => ((m as unknown as { default?: KafkaJS }).default ?? m) as KafkaJS);
+  kafkajsModule ??= import('kafkajs').then((m) => {
+    const kafkajs = ((m as unknown as { default?: KafkaJS }).default ?? m) as KafkaJS;
+    // snappy, lz4, zstd: factories only; each native package loads with its first batch.
+    registerCodecs(kafkajs as unknown as Parameters<typeof registerCodecs>[0]);
+    return kafkajs;
+  });
   return kafkajsModule;
 }
 
@@ -107,6 +114,7 @@ export async function openKafka(conn: Connection, opts: { clientId?: string } = 
     fail: (err) => toKtError(err, conn.brokers),
     connectWithin: async <T>(what: Promise<T>): Promise<T> => {
       let timer: NodeJS.Timeout | undefined;
+      const spinner = startSpinner(`connecting to ${conn.brokers.join(',')}`);
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(connectError(conn.brokers, 'timed out')), CONNECT_DEADLINE_MS);
       });
@@ -116,6 +124,7 @@ export async function openKafka(conn: Connection, opts: { clientId?: string } = 
         throw toKtError(err, conn.brokers);
       } finally {
         clearTimeout(timer);
+        spinner.stop();
       }
     },
   };

@@ -1,4 +1,5 @@
-// Produce v3-9 (record batch v2 only; v9 is flexible). The log checks each batch (length,
+// Produce v3-9 (record batch v2 only; v9 is flexible). zstd batches need v7+ (KIP-110): below
+// that, UNSUPPORTED_COMPRESSION_TYPE, as Kafka. The log checks each batch (length,
 // magic 2, CRC32C, record count, max.message.bytes), assigns offsets by rewriting the base
 // offset in place and stamps LogAppendTime topics; here only what clients may not send is
 // refused (control batches). One node means acks=1 and acks=all are the same promise; the
@@ -26,12 +27,17 @@ function fail(index: number, errorCode: number, message: string | null = null): 
   return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage: message };
 }
 
-function appendPartition(broker: Broker, topic: string, index: number, records: Buffer | null): PartitionResult {
+const CODEC_ZSTD = 4;
+
+function appendPartition(broker: Broker, topic: string, index: number, records: Buffer | null, version: number): PartitionResult {
   const log = broker.store.partition(topic, index);
   if (!log) return fail(index, code('UNKNOWN_TOPIC_OR_PARTITION'));
   if (!records) return fail(index, code('INVALID_RECORD'), 'null record set');
   for (const [, h] of batchesIn(records)) {
     if (h.attributes & ATTR_CONTROL) return fail(index, code('INVALID_RECORD'), 'clients may not send control batches');
+    if (version < 7 && (h.attributes & 0x07) === CODEC_ZSTD) {
+      return fail(index, code('UNSUPPORTED_COMPRESSION_TYPE'), `Produce requests with version ${version} are not allowed to use ZStandard compression`);
+    }
   }
   try {
     const result = log.append(records);
@@ -55,7 +61,7 @@ export default handler(Produce, (req, ctx) => {
   const { broker } = ctx;
   const responses = req.topicData.map((topic) => ({
     name: topic.name,
-    partitionResponses: topic.partitionData.map((p) => appendPartition(broker, topic.name, p.index, p.records)),
+    partitionResponses: topic.partitionData.map((p) => appendPartition(broker, topic.name, p.index, p.records, ctx.version)),
   }));
   if (req.acks === 0) return null;
   return { responses, throttleTimeMs: 0 };

@@ -7,11 +7,12 @@
 //
 // The CRC32C covers attributes..end, so the broker may rewrite baseOffset and
 // partitionLeaderEpoch in place without touching it. Compressed batches keep their header
-// uncompressed: the broker never needs to decompress.
+// uncompressed: the broker never needs to decompress to store or serve a batch (only to
+// read records: compaction, ListOffsets by timestamp; codecs in compression.ts).
 
 import { crc32c } from '@node-rs/crc32';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { Reader, Writer } from './bytes.js';
+import { compressSync, decompressSync } from './compression.js';
 
 export const BATCH_HEADER_SIZE = 61;
 /** baseOffset + batchLength: the bytes before the length-counted part. */
@@ -162,16 +163,14 @@ function encodeRecords(records: Record[], baseTimestamp: number): Buffer {
   return w.toBuffer();
 }
 
-/** Builds one record batch v2 (gzip or uncompressed). */
+/** Builds one record batch v2, in any codec. */
 export function buildBatch(records: Record[], opts: BuildBatchOptions = {}): Buffer {
   const now = Date.now();
   const baseTimestamp = opts.baseTimestamp ?? records[0]?.timestamp ?? now;
   let maxTimestamp = baseTimestamp;
   for (const r of records) maxTimestamp = Math.max(maxTimestamp, r.timestamp ?? baseTimestamp);
   const codec = opts.codec ?? Codec.None;
-  let payload = encodeRecords(records, baseTimestamp);
-  if (codec === Codec.Gzip) payload = gzipSync(payload);
-  else if (codec !== Codec.None) throw new Error(`buildBatch: codec ${codec} not available here`);
+  const payload = compressSync(codec, encodeRecords(records, baseTimestamp));
   const w = new Writer(BATCH_HEADER_SIZE + payload.length);
   w.int64(opts.baseOffset ?? 0);
   w.int32(BATCH_HEADER_SIZE - LOG_OVERHEAD + payload.length);
@@ -192,13 +191,14 @@ export function buildBatch(records: Record[], opts: BuildBatchOptions = {}): Buf
   return buf;
 }
 
-/** Reads the records of one batch (uncompressed or gzip). */
+/**
+ * Reads the records of one batch, in any codec. Throws when the data does not decompress, or
+ * a CodecUnavailableError when the codec's package does not load here.
+ */
 export function readRecords(batch: Buffer, pos = 0): Record[] {
   const h = readBatchHeader(batch, pos);
   const codec = h.attributes & 0x07;
-  let data = batch.subarray(pos + BATCH_HEADER_SIZE, pos + h.size);
-  if (codec === Codec.Gzip) data = gunzipSync(data);
-  else if (codec !== Codec.None) throw new Error(`readRecords: codec ${codec} not available here`);
+  const data = decompressSync(codec, batch.subarray(pos + BATCH_HEADER_SIZE, pos + h.size));
   const r = new Reader(data);
   const out: Record[] = [];
   for (let i = 0; i < h.recordCount; i++) {

@@ -1,0 +1,37 @@
+// kafkajs codec plug-ins for snappy, lz4 and zstd (kafkajs 2.2.4 ships gzip only).
+//
+// kafkajs looks a codec up per batch through `CompressionCodecs[type]()` and then awaits
+// `compress(encoder)` / `decompress(buffer)`. Registering a factory costs nothing; the
+// codec's native package is loaded on the first batch that uses it (see
+// ../broker/protocol/compression.ts for the framings: xerial snappy, LZ4 frame, zstd frame).
+
+import {
+  CODEC_LZ4,
+  CODEC_SNAPPY,
+  CODEC_ZSTD,
+  compress,
+  decompress,
+} from '../broker/protocol/compression.js';
+
+export interface KafkaJSCodec {
+  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
+  decompress(buffer: Buffer): Promise<Buffer>;
+}
+
+function codec(type: number): KafkaJSCodec {
+  return {
+    compress: (encoder) => compress(type, encoder.buffer),
+    decompress: (buffer) => decompress(type, buffer),
+  };
+}
+
+const CODECS: Record<number, KafkaJSCodec> = {
+  [CODEC_SNAPPY]: codec(CODEC_SNAPPY),
+  [CODEC_LZ4]: codec(CODEC_LZ4),
+  [CODEC_ZSTD]: codec(CODEC_ZSTD),
+};
+
+/** Installs kt's snappy, lz4 and zstd codecs into a kafkajs module (idempotent). */
+export function registerCodecs(kafkajs: { CompressionCodecs: Record<number, () => unknown> }): void {
+  for (const [type, c] of Object.entries(CODECS)) kafkajs.CompressionCodecs[Number(type)] = () => c;
+}
