@@ -169,7 +169,7 @@ export async function kcatProduce(bootstrap: string, topic: string, codec: Codec
     if (r.key === null || /[\t\n]/.test(r.key + (r.value ?? ''))) throw new Error('kcat input: key required, no tabs or newlines');
   }
   const input = records.map((r) => `${r.key}\t${r.value ?? ''}\n`).join('');
-  const args = ['-P', '-b', bootstrap, '-t', topic, '-K', '\t', '-Z', '-X', `compression.codec=${codec}`, '-X', 'linger.ms=20', '-X', 'message.max.bytes=4194304'];
+  const args = ['-P', '-b', bootstrap, '-t', topic, '-K', '\t', '-Z', '-X', `compression.codec=${codec}`, '-X', 'linger.ms=1000', '-X', 'message.max.bytes=4194304'];
   for (const [k, v] of headers) args.push('-H', `${k}=${v ?? ''}`);
   const res = await kcat(args, input);
   if (res.code !== 0) throw new PeerError(`kcat -P (${codec}): exit ${res.code}: ${res.stderr.trim()}`);

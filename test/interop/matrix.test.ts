@@ -149,7 +149,12 @@ test('interop matrix: writer × reader × codec, with and without a group', { ti
       const codec = topic.split('-').pop() as CodecName;
       const view = await readTopic(broker.port, topic, PARTITIONS);
       reference.set(topic, view.records);
-      const wrongCodec = [...view.codecs].filter((c) => c !== codec);
+      // librdkafka (kcat, confluent-kafka) sends a batch uncompressed when it decides
+      // compression does not pay (seen under load with confluent-kafka 1.7): from those writers
+      // a mix of the codec and none is what was received; at least one batch must be in the codec.
+      const librdkafka = topic.startsWith(`${PREFIX}kcat-`) || topic.startsWith(`${PREFIX}confluent-kafka-`);
+      const wrongCodec = [...view.codecs].filter((c) => c !== codec && !(librdkafka && c === 'none'));
+      if (!view.codecs.has(codec)) wrongCodec.push(codec);
       const why = wrongCodec.length
         ? `FAIL: stored batches are ${[...view.codecs].join('+')}, not ${codec}`
         : diffIntended(records, view.records, topic.startsWith(`${PREFIX}kcat-`) ? { from: window.from - 1000, to: window.to + 1000 } : undefined);

@@ -1,4 +1,5 @@
-// Produce v3-9 (record batch v2 only; v9 is flexible). zstd batches need v7+ (KIP-110): below
+// Produce v0-9 (record batch v2 only: the message sets of v0-2 get UNSUPPORTED_FOR_MESSAGE_FORMAT;
+// v9 is flexible). zstd batches need v7+ (KIP-110): below
 // that, UNSUPPORTED_COMPRESSION_TYPE, as Kafka. The log checks each batch (length,
 // magic 2, CRC32C, record count, max.message.bytes), assigns offsets by rewriting the base
 // offset in place and stamps LogAppendTime topics; here only what clients may not send is
@@ -33,6 +34,10 @@ function appendPartition(broker: Broker, topic: string, index: number, records: 
   const log = broker.store.partition(topic, index);
   if (!log) return fail(index, code('UNKNOWN_TOPIC_OR_PARTITION'));
   if (!records) return fail(index, code('INVALID_RECORD'), 'null record set');
+  // byte 16 is the magic in record batches and in the old message sets alike
+  if (records.length > 16 && records[16] !== 2) {
+    return fail(index, code('UNSUPPORTED_FOR_MESSAGE_FORMAT'), `message format v${records[16]} is not supported: only record batches (magic 2, Produce v3+)`);
+  }
   for (const [, h] of batchesIn(records)) {
     if (h.attributes & ATTR_CONTROL) return fail(index, code('INVALID_RECORD'), 'clients may not send control batches');
     if (version < 7 && (h.attributes & 0x07) === CODEC_ZSTD) {

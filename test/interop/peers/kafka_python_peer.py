@@ -42,7 +42,7 @@ def produce(req):
             bootstrap_servers=req['bootstrap'],
             client_id='kafka-python-interop',
             compression_type=None if codec == 'none' else codec,
-            linger_ms=20,
+            linger_ms=1000,  # one batch per partition (flush() sends at once)
             acks='all',
             max_request_size=4 * 1024 * 1024,
         )

@@ -14,6 +14,8 @@ interface Case {
   args: (v: number) => Obj | string[];
   expect: (v: number) => Obj;
   check?: (v: number, decoded: Obj) => void;
+  /** Lowest version to compare (kafkajs Produce v0-2 carry message sets, which the broker refuses). */
+  from?: number;
 }
 
 const Encoder = require('kafkajs/src/protocol/encoder.js');
@@ -23,6 +25,7 @@ const cases: Case[] = [
   {
     kjs: 'produce',
     api: A.Produce,
+    from: 3,
     args: () => ({
       acks: -1,
       timeout: 30000,
@@ -361,7 +364,7 @@ const cases: Case[] = [
 
 describe('kafkajs 2.2.4 requests decode with kt schemas', () => {
   for (const c of cases) {
-    const versions = kafkajsVersions(c.kjs).filter((v) => v >= c.api.min && v <= c.api.max);
+    const versions = kafkajsVersions(c.kjs).filter((v) => v >= Math.max(c.api.min, c.from ?? 0) && v <= c.api.max);
     assert.ok(versions.length > 0, `${c.kjs}: no common version`);
     for (const v of versions) {
       test(`${c.api.name} v${v}`, async () => {

@@ -16,6 +16,8 @@ interface Case {
   build: (v: number) => Obj;
   expect: (v: number) => Obj;
   check?: (v: number, decoded: Obj) => void;
+  /** Lowest version to compare (kafkajs Produce v0-2 carry message sets, which the broker refuses). */
+  from?: number;
 }
 
 const blob = Buffer.from('0000000000010006746f7069633100000000', 'hex');
@@ -35,6 +37,7 @@ const cases: Case[] = [
   {
     kjs: 'produce',
     api: A.Produce,
+    from: 3,
     build: () => ({
       responses: [
         {
@@ -418,7 +421,7 @@ const cases: Case[] = [
 
 describe('kt responses decode with kafkajs 2.2.4', () => {
   for (const c of cases) {
-    const versions = kafkajsVersions(c.kjs).filter((v) => v >= c.api.min && v <= c.api.max);
+    const versions = kafkajsVersions(c.kjs).filter((v) => v >= Math.max(c.api.min, c.from ?? 0) && v <= c.api.max);
     assert.ok(versions.length > 0, `${c.kjs}: no common version`);
     for (const v of versions) {
       test(`${c.api.name} v${v}`, async () => {

@@ -31,8 +31,13 @@ function revive(o: unknown): unknown {
   return o;
 }
 
-test('the fixture covers every advertised version of every API', () => {
-  const want = ALL_APIS.flatMap((a) => Array.from({ length: a.max - a.min + 1 }, (_, i) => `${a.name} v${a.min + i}`));
+// @platformatic/kafka has no Produce v0-2 (message sets; the broker refuses them anyway).
+const NOT_IN_PLATFORMATIC = new Set(['Produce v0', 'Produce v1', 'Produce v2']);
+
+test('the fixture covers every advertised version of every API (that platformatic implements)', () => {
+  const want = ALL_APIS.flatMap((a) => Array.from({ length: a.max - a.min + 1 }, (_, i) => `${a.name} v${a.min + i}`)).filter(
+    (name) => !NOT_IN_PLATFORMATIC.has(name),
+  );
   assert.deepEqual(doc.requests.map((e) => `${e.api} v${e.version}`), want);
   assert.deepEqual(doc.responses.map((e) => `${e.api} v${e.version}`), want);
 });

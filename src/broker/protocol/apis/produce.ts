@@ -1,5 +1,8 @@
-// Produce (key 0). We implement 3-9: v3 brings transactionalId and record batch (magic 2), which
-// is the only format this broker stores, so v0-2 (message sets) are not advertised. v5 adds
+// Produce (key 0), versions 0-9. v3 brings transactionalId and record batch (magic 2), the
+// only format this broker stores: v0-2 requests decode, but their message sets (magic 0/1)
+// are refused per partition. They are advertised because librdkafka 2.0 compresses only
+// when the broker's Produce range includes v0 (its per-codec feature check), and Kafka 3.x
+// advertises 0-N; every client picks the highest common version (v7+). v5 adds
 // logStartOffset to the response, v7 allows ZSTD, v8 adds per-record errors and errorMessage,
 // v9 is the first flexible version. Response fields tagged from v10 (currentLeader,
 // nodeEndpoints, KIP-951) are described but never sent at v9. Quirks: `records` is nullable in
@@ -10,7 +13,7 @@ import { defineApi, f } from '../schema.js';
 export const Produce = defineApi({
   key: 0,
   name: 'Produce',
-  min: 3,
+  min: 0,
   max: 9,
   flexible: 9,
   request: {
