@@ -91,9 +91,6 @@ export class ProducerSession {
       zstd: kjs.CompressionTypes.ZSTD,
     };
     const type = types[o.compression];
-    if (o.compression !== 'none' && o.compression !== 'gzip' && !(kjs.CompressionCodecs as Record<number, unknown>)[type]) {
-      throw new UsageError(`--compression ${o.compression} needs a codec that kt does not bundle yet`, 'use --compression gzip or none');
-    }
     if (o.idempotent && o.acks !== -1) throw new UsageError('--idempotent needs --acks all');
     const producer = h.kafka.producer({
       createPartitioner: kjs.Partitioners.DefaultPartitioner,

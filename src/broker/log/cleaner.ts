@@ -15,7 +15,7 @@
 //   4. The checkpoint moves to the end of the cleaned part.
 //
 // Batches the cleaner cannot read are kept whole and their keys do not supersede older ones:
-// snappy/lz4/zstd (no codec here), control and transactional batches (markers and aborted
+// batches in a codec whose package did not load, control and transactional batches (markers and aborted
 // data need transaction state). A tombstone is only dropped when no such batch precedes it,
 // since an older value of its key could hide there and would resurface.
 //
@@ -23,7 +23,8 @@
 // min.cleanable.dirty.ratio, max.compaction.lag.ms exceeded, or a kept tombstone expired).
 // Crash safety of the rewrite is the log's business (see CleanedSegment and diskLog.ts).
 
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
+import { compressSync, decompressSync } from '../protocol/compression.js';
 import { Reader } from '../protocol/bytes.js';
 import {
   ATTR_CONTROL,
@@ -105,10 +106,9 @@ interface RawRecord {
 export function rawRecords(batch: Buffer): { data: Buffer; records: RawRecord[] } | null {
   const h = readBatchHeader(batch, 0);
   const codec = h.attributes & 0x07;
-  if (codec !== Codec.None && codec !== Codec.Gzip) return null;
   try {
     const body = batch.subarray(BATCH_HEADER_SIZE, h.size);
-    const data = codec === Codec.Gzip ? gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES }) : body;
+    const data = codec === Codec.Gzip ? gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES }) : decompressSync(codec, body);
     const r = new Reader(data);
     const records: RawRecord[] = [];
     for (let i = 0; i < h.recordCount; i++) {
@@ -127,7 +127,7 @@ export function rawRecords(batch: Buffer): { data: Buffer; records: RawRecord[] 
     }
     return { data, records };
   } catch {
-    return null; // a gzip stream or record we cannot parse: leave the batch as it is
+    return null; // data or a codec we cannot read (package missing): leave the batch as it is
   }
 }
 
@@ -141,7 +141,7 @@ export function hasNullKey(batch: Buffer, pos: number, size: number): boolean {
 function rebuildBatch(batch: Buffer, data: Buffer, keep: RawRecord[]): Buffer {
   const codec = batch.readInt16BE(21) & 0x07;
   let payload: Buffer = Buffer.concat(keep.map((r) => data.subarray(r.start, r.end)));
-  if (codec === Codec.Gzip) payload = gzipSync(payload);
+  payload = compressSync(codec, payload);
   const out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
   batch.copy(out, 0, 0, BATCH_HEADER_SIZE);
   payload.copy(out, BATCH_HEADER_SIZE);

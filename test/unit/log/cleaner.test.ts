@@ -151,6 +151,23 @@ for (const impl of IMPLS) {
     log.close();
   });
 
+  test(name('snappy, lz4 and zstd batches are cleaned and recompressed in their own codec'), () => {
+    const log = impl.open(compact({ 'segment.bytes': '100000' }));
+    const codecs = [Codec.Snappy, Codec.Lz4, Codec.Zstd];
+    for (const codec of codecs) log.append(kv([['a', `old-${codec}`], [`only-${codec}`, 'kept']], { codec })); // a superseded each time
+    log.append(kv([['a', 'latest']]));
+    (log as unknown as { roll(now: number): void }).roll(Date.now());
+    log.append(kv([['x', '1']]));
+    log.clean(Date.now(), true);
+    const buf = Buffer.concat(log.read(0, 1 << 20).chunks);
+    const hs = [...batchesIn(buf)].map(([pos, h]) => ({ pos, h }));
+    assert.deepEqual(hs.slice(0, 3).map(({ h }) => [h.baseOffset, h.recordCount, h.attributes & 7]), codecs.map((c, i) => [i * 2, 1, c]));
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(readRecords(buf, hs[i].pos).map((r) => `${r.offset}:${r.key}=${r.value}`), [`${i * 2 + 1}:only-${codecs[i]}=kept`]);
+    }
+    log.close();
+  });
+
   test(name('records without a key are refused on compacted topics, accepted elsewhere'), () => {
     const log = impl.open(compact());
     const noKey = buildBatch([{ key: null, value: Buffer.from('v') }]);
