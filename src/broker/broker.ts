@@ -3,6 +3,8 @@
 // store and coordinator.
 
 import net from 'node:net';
+import tls from 'node:tls';
+import { saslConfig, securityProtocol, tlsServerOptions, type BrokerSaslOptions, type BrokerTlsOptions, type SaslConfig, type SecurityProtocol } from './auth/index.js';
 import { Connection } from './connection.js';
 import { GroupCoordinator } from './groups/coordinator.js';
 import { HANDLERS } from './handlers/index.js';
@@ -57,6 +59,14 @@ export interface BrokerOptions {
   groupMaxSessionTimeoutMs?: number;
   /** Kafka's group.initial.rebalance.delay.ms (default 0 here; Kafka's is 3000). */
   groupInitialRebalanceDelayMs?: number;
+  /**
+   * SASL on the listener (SASL_PLAINTEXT, or SASL_SSL with `tls`): PLAIN, SCRAM-SHA-256,
+   * SCRAM-SHA-512. Before a client authenticates only ApiVersions, SaslHandshake and
+   * SaslAuthenticate are accepted (docs/security.md).
+   */
+  sasl?: BrokerSaslOptions;
+  /** TLS on the listener (SSL, or SASL_SSL with `sasl`): PEM certificate and key (text or paths). */
+  tls?: BrokerTlsOptions;
   /** Where log lines go (default: nowhere). */
   log?: (line: string) => void;
 }
@@ -73,6 +83,8 @@ export interface BrokerConfig {
   maxInFlightRequests: number;
   fetchMaxBytes: number;
   fetchMemoryBytes: number;
+  /** The listener's security protocol, by Kafka's name. */
+  securityProtocol: SecurityProtocol;
 }
 
 export const DEFAULT_LIMITS = {
@@ -86,6 +98,9 @@ export const DEFAULT_LIMITS = {
 /** Refused connections are logged at most this often (a connection flood must not flood the log). */
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
+/** A TLS client that has not finished its handshake by then is dropped. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 /** Retention, segment.ms rolls, flush.ms and compaction are checked this often. */
 const MAINTENANCE_INTERVAL_MS = 1_000;
 
@@ -98,6 +113,7 @@ export class Broker {
   private lastOffsetExpiry = Date.now();
   private stopping: Promise<void> | null = null;
   private refused = { count: 0, lastLog: 0 };
+  private tlsFailures = { count: 0, lastLog: 0 };
   /** Record bytes held by Fetch responses being assembled or written (fetchMemoryBytes). */
   readonly fetchMemory: MemoryPool;
 
@@ -107,6 +123,8 @@ export class Broker {
     readonly groups: GroupCoordinator,
     private readonly server: net.Server,
     private readonly logFn: (line: string) => void,
+    /** SASL mechanisms and credentials, on SASL_PLAINTEXT and SASL_SSL listeners. */
+    readonly sasl: SaslConfig | null,
   ) {
     this.handlers = new Map(HANDLERS.map((h) => [h.api.key, h]));
     this.fetchMemory = new MemoryPool(config.fetchMemoryBytes);
@@ -115,6 +133,15 @@ export class Broker {
   static async start(opts: BrokerOptions = {}): Promise<Broker> {
     const log = opts.log ?? (() => {});
     if (!opts.memory && !opts.dataDir) throw new Error('startBroker: give dataDir or memory: true');
+    // Security first: a bad certificate or an empty user list fails before anything is opened.
+    const sasl = opts.sasl ? await saslConfig(opts.sasl, opts.memory ? undefined : opts.dataDir) : null;
+    const tlsOptions = opts.tls ? tlsServerOptions(opts.tls) : null;
+    let server: net.Server;
+    try {
+      server = tlsOptions ? tls.createServer({ ...tlsOptions, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }) : net.createServer();
+    } catch (err) {
+      throw new Error(`TLS: ${(err as Error).message}`);
+    }
     const store = openStore({
       dataDir: opts.memory ? undefined : opts.dataDir,
       memory: opts.memory,
@@ -128,7 +155,6 @@ export class Broker {
       log,
     });
     const host = opts.host ?? '127.0.0.1';
-    const server = net.createServer();
     const config: BrokerConfig = {
       port: opts.port ?? 9092,
       host,
@@ -141,9 +167,15 @@ export class Broker {
       maxInFlightRequests: opts.maxInFlightRequests ?? DEFAULT_LIMITS.maxInFlightRequests,
       fetchMaxBytes: opts.fetchMaxBytes ?? DEFAULT_LIMITS.fetchMaxBytes,
       fetchMemoryBytes: opts.fetchMemoryBytes ?? DEFAULT_LIMITS.fetchMemoryBytes,
+      securityProtocol: securityProtocol(sasl !== null, tlsOptions !== null),
     };
-    const broker = new Broker(config, store, groups, server, log);
-    server.on('connection', (socket) => broker.accept(socket));
+    const broker = new Broker(config, store, groups, server, log, sasl);
+    if (tlsOptions) {
+      server.on('secureConnection', (socket: tls.TLSSocket) => broker.accept(socket));
+      server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => broker.tlsFailed(err, socket));
+    } else {
+      server.on('connection', (socket: net.Socket) => broker.accept(socket));
+    }
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -161,7 +193,8 @@ export class Broker {
     if (addr && typeof addr === 'object') config.port = addr.port;
     broker.maintenance = setInterval(() => broker.maintain(), MAINTENANCE_INTERVAL_MS);
     broker.maintenance.unref();
-    log(`broker listening on ${broker.bootstrap}`);
+    const mechs = sasl ? `, SASL mechanisms ${sasl.mechanisms.join(',')}, ${sasl.credentials.size} user(s)` : '';
+    log(`broker listening on ${broker.bootstrap} (${config.securityProtocol}${mechs})`);
     return broker;
   }
 
@@ -175,6 +208,10 @@ export class Broker {
 
   get bootstrap(): string {
     return `${this.config.advertisedHost}:${this.config.port}`;
+  }
+
+  get securityProtocol(): SecurityProtocol {
+    return this.config.securityProtocol;
   }
 
   get nodeId(): number {
@@ -213,6 +250,23 @@ export class Broker {
     const more = this.refused.count > 0 ? ` (${this.refused.count} more refused since the last report)` : '';
     this.log(`refused connection from ${from}: ${this.connections.size} connections open, max.connections is ${this.config.maxConnections}${more}`);
     this.refused = { count: 0, lastLog: now };
+  }
+
+  /** A TLS handshake that failed: logged (rate-limited like refusals), the socket is gone. */
+  private tlsFailed(err: Error, socket: tls.TLSSocket): void {
+    const from = socket.remoteAddress ?? 'unknown';
+    socket.destroy();
+    // A peer that hangs up before the handshake (a port probe, `kt local status`) is no failure.
+    if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') return;
+    const now = Date.now();
+    if (now - this.tlsFailures.lastLog < REFUSAL_LOG_INTERVAL_MS) {
+      this.tlsFailures.count++;
+      return;
+    }
+    const more = this.tlsFailures.count > 0 ? ` (${this.tlsFailures.count} more since the last report)` : '';
+    const reason = (err as NodeJS.ErrnoException).code ?? err.message;
+    this.log(`TLS handshake failed with /${from}: ${reason}${more}`);
+    this.tlsFailures = { count: 0, lastLog: now };
   }
 
   /**

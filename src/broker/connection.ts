@@ -9,9 +9,15 @@
 // actually arrive (a 4-byte length alone allocates little); while maxInFlightRequests frames
 // wait to be handled, or they hold maxFrameBytes, or the client does not read its responses,
 // the socket is paused: TCP back-pressure on the client, nothing is dropped.
+//
+// On a SASL listener every frame goes to the connection's SASL session (auth/session.ts)
+// until it has authenticated: only ApiVersions, SaslHandshake and SaslAuthenticate (or, after
+// SaslHandshake v0, raw SASL tokens) are accepted, frames are limited to Kafka's
+// sasl.server.max.receive.size, and anything else closes the connection as Kafka does.
 
 import type { Socket } from 'node:net';
 import type { Broker } from './broker.js';
+import { SASL_MAX_RECEIVE_SIZE, SASL_AUTHENTICATE_KEY, SASL_HANDSHAKE_KEY, SaslSession } from './auth/session.js';
 import type { Handler, RequestContext } from './handlers/types.js';
 import { ProtocolError, Reader, Writer } from './protocol/bytes.js';
 import { code } from './protocol/errors.js';
@@ -23,8 +29,10 @@ import {
   readRequestHeaderTags,
   type RequestHeader,
 } from './protocol/header.js';
-import { isFlexible, requestCodec, responseCodec } from './protocol/schema.js';
+import { isFlexible, requestCodec, responseCodec, type ApiSchema } from './protocol/schema.js';
 import { ApiVersions } from './protocol/apis/apiVersions.js';
+import { SaslAuthenticate } from './protocol/apis/saslAuthenticate.js';
+import { SaslHandshake } from './protocol/apis/saslHandshake.js';
 
 /** First allocation for a frame that spans socket chunks; it doubles as the bytes arrive. */
 const FRAME_START_BYTES = 64 * 1024;
@@ -76,26 +84,38 @@ export class Connection {
   private frameSize = 0;
   private frameHave = 0;
   readonly clientHost: string;
+  /** The SASL state on a SASL listener; null on PLAINTEXT and SSL listeners. */
+  readonly sasl: SaslSession | null;
 
   constructor(
     private readonly broker: Broker,
     private readonly socket: Socket,
   ) {
     this.clientHost = `/${socket.remoteAddress ?? 'unknown'}`;
+    this.sasl = broker.sasl ? new SaslSession(broker.sasl) : null;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
   }
 
-  close(reason?: string): void {
+  /**
+   * Closes the connection. `flush`: what was written still reaches the client (a final error
+   * response) before the socket closes; otherwise it is dropped at once.
+   */
+  close(reason?: string, opts: { flush?: boolean } = {}): void {
     if (this.closed) return;
     this.closed = true;
     if (reason) this.broker.log(`closing connection from ${this.clientHost}: ${reason}`);
     this.abort.abort();
     this.frames.length = 0;
     this.queuedBytes = 0;
-    this.socket.destroy();
+    if (opts.flush) {
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 2000).unref();
+    } else {
+      this.socket.destroy();
+    }
     for (const fn of [...this.pendingAfterSend, ...this.afterSend]) fn();
     this.pendingAfterSend.clear();
     this.afterSend = [];
@@ -128,8 +148,10 @@ export class Connection {
         if (this.sizeHave < 4) return;
         const size = this.sizeBuf.readInt32BE(0);
         this.sizeHave = 0;
-        if (size <= 0 || size > this.broker.config.maxFrameBytes) {
-          this.close(`invalid frame size ${size} (max ${this.broker.config.maxFrameBytes})`);
+        const max = this.sasl && !this.sasl.complete ? Math.min(SASL_MAX_RECEIVE_SIZE, this.broker.config.maxFrameBytes) : this.broker.config.maxFrameBytes;
+        // A raw SASL token (after SaslHandshake v0) may be empty.
+        if (size < 0 || (size === 0 && !this.sasl?.expectsRawToken) || size > max) {
+          this.close(`invalid frame size ${size} (max ${max}${max === SASL_MAX_RECEIVE_SIZE ? ' before SASL authentication' : ''})`);
           return;
         }
         // Zero-copy when the whole frame is inside this chunk.
@@ -194,11 +216,118 @@ export class Connection {
   }
 
   private async handleFrame(frame: Buffer): Promise<void> {
+    if (this.sasl && !this.sasl.complete) {
+      await this.handleSaslFrame(frame, this.sasl);
+      return;
+    }
     const decoded = decodeRequest(frame, this.broker.handlers);
     if ('unsupportedApiVersions' in decoded) {
       this.unsupportedApiVersions(decoded.unsupportedApiVersions);
       return;
     }
+    await this.dispatch(decoded);
+  }
+
+  /** A frame before authentication on a SASL listener (the states: auth/session.ts). */
+  private async handleSaslFrame(frame: Buffer, sasl: SaslSession): Promise<void> {
+    if (sasl.expectsRawToken) {
+      const r = await sasl.rawToken(frame);
+      if (r.failure !== undefined) {
+        // Nothing in this framing carries an error: Kafka closes the connection.
+        await this.failedAuthenticationDelay();
+        this.close(r.failure);
+        return;
+      }
+      const token = r.token ?? Buffer.alloc(0);
+      const size = Buffer.allocUnsafe(4);
+      size.writeInt32BE(token.length, 0);
+      this.write(token.length > 0 ? [size, token] : [size]);
+      return;
+    }
+    // The header first: nothing but the three SASL-phase APIs has its body parsed.
+    let header: RequestHeader;
+    try {
+      header = readRequestHeader(new Reader(frame));
+    } catch {
+      this.close('not a Kafka request before SASL authentication (GSSAPI is not supported)');
+      return;
+    }
+    const h = this.broker.handlers.get(header.apiKey);
+    if (!h) {
+      this.close(`unsupported API key ${header.apiKey} before SASL authentication`);
+      return;
+    }
+    const refused = sasl.admit(header.apiKey, h.api.name);
+    if (refused) {
+      const inRange = header.apiVersion >= h.api.min && header.apiVersion <= h.api.max;
+      if (refused.errorResponse && inRange && (header.apiKey === API_VERSIONS_KEY || header.apiKey === SASL_HANDSHAKE_KEY)) {
+        // Kafka answers with the request's error response (ILLEGAL_SASL_STATE), then closes.
+        const d = decodeRequest(frame, this.broker.handlers);
+        if (!('unsupportedApiVersions' in d)) {
+          const resp = header.apiKey === API_VERSIONS_KEY
+            ? { errorCode: code('ILLEGAL_SASL_STATE'), apiKeys: [], throttleTimeMs: 0 }
+            : { errorCode: code('ILLEGAL_SASL_STATE'), mechanisms: [] };
+          this.sendResponse(d.header, d.handler.api, d.flexible, resp);
+          this.close(refused.reason, { flush: true });
+          return;
+        }
+      }
+      this.close(refused.reason);
+      return;
+    }
+    const decoded = decodeRequest(frame, this.broker.handlers);
+    if ('unsupportedApiVersions' in decoded) {
+      this.unsupportedApiVersions(decoded.unsupportedApiVersions); // the state stays: the client retries
+      return;
+    }
+    const { body, flexible } = decoded;
+    switch (header.apiKey) {
+      case API_VERSIONS_KEY:
+        await this.dispatch(decoded);
+        sasl.versionsAnswered();
+        return;
+      case SASL_HANDSHAKE_KEY: {
+        const r = sasl.handshake(String((body as { mechanism: unknown }).mechanism), header.apiVersion);
+        if (r.failure !== undefined) await this.failedAuthenticationDelay();
+        this.sendResponse(header, SaslHandshake, flexible, r.response);
+        if (r.failure !== undefined) this.close(r.failure, { flush: true });
+        return;
+      }
+      case SASL_AUTHENTICATE_KEY: {
+        const r = await sasl.authenticate((body as { authBytes: Buffer }).authBytes);
+        if (r.failure !== undefined) await this.failedAuthenticationDelay();
+        this.sendResponse(header, SaslAuthenticate, flexible, r.response);
+        if (r.failure !== undefined) this.close(r.failure, { flush: true });
+        return;
+      }
+    }
+  }
+
+  /** Kafka's connection.failed.authentication.delay.ms: slows down password guessing. */
+  private failedAuthenticationDelay(): Promise<void> {
+    const ms = this.broker.sasl?.failedAuthenticationDelayMs ?? 0;
+    if (ms <= 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      const signal = this.abort.signal;
+      function done(): void {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Encodes and writes one response. */
+  private sendResponse(header: RequestHeader, api: ApiSchema, flexible: boolean, resp: Record<string, unknown>): void {
+    const w = new Writer(256);
+    beginResponse(w, header.correlationId, flexible && header.apiKey !== API_VERSIONS_KEY);
+    responseCodec(api, header.apiVersion).encode(w, resp);
+    this.write(finishFrame(w));
+  }
+
+  private async dispatch(decoded: DecodedRequest): Promise<void> {
     const { header, handler: h, flexible, body } = decoded;
     const ctx: RequestContext = {
       broker: this.broker,

@@ -55,7 +55,25 @@ const TYPE_MESSAGES: Record<string, string> = {
   POLICY_VIOLATION: 'rejected by the broker\'s policy',
   INVALID_CONFIG: 'invalid topic configuration',
   UNSUPPORTED_VERSION: 'the broker does not support this request version',
+  UNSUPPORTED_SASL_MECHANISM: 'authentication failed: the broker does not enable this SASL mechanism',
+  ILLEGAL_SASL_STATE: 'the broker did not expect SASL authentication here',
+  SASL_AUTHENTICATION_FAILED: 'authentication failed',
 };
+
+/** Hints for the Kafka errors of the security paths (docs/security.md). */
+const TYPE_HINTS: Record<string, string> = {
+  UNSUPPORTED_SASL_MECHANISM: 'check sasl.mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)',
+  ILLEGAL_SASL_STATE: 'is the listener SASL_PLAINTEXT or SASL_SSL? check security.protocol',
+};
+
+/** A connection the broker closed at once often means a TLS or SASL listener the client did not use. */
+const CLOSED_HINT = 'is the broker running? if its listener needs TLS or SASL, set security.protocol with --command-config or -X (docs/security.md)';
+
+/** A TLS handshake or certificate failure (Node's messages and codes: CERT_*, ERR_SSL_*, ...). */
+function isTlsFailure(e: ErrLike): boolean {
+  const text = `${e.message ?? ''} ${String(e.code ?? '')}`;
+  return /certificate|self[- ]signed|\bCERT_|_CERT\b|ERR_SSL|ERR_TLS|UNABLE_TO_VERIFY|SSL routines|Hostname\/IP does not match/i.test(text);
+}
 
 export function toKtError(err: unknown, brokers: string[]): Error {
   if (err instanceof KtError) return err;
@@ -73,15 +91,24 @@ export function toKtError(err: unknown, brokers: string[]): Error {
       if (!reason && /timeout/i.test(msg)) reason = 'timed out';
       if (!reason && /ECONNREFUSED/.test(msg)) reason = 'connection refused';
       if (!reason && /closed/i.test(msg)) reason = 'connection closed by the broker';
+      if (isTlsFailure(e)) break; // reported below
       const ke = connectError(brokers, reason ?? msg.replace(/^Connection error:\s*/, ''), e.broker);
+      if (reason === 'connection closed by the broker' || reason === 'connection reset') {
+        return new KtError(ke.message, { hint: CLOSED_HINT, cause: err });
+      }
       (ke as { cause?: unknown }).cause = err;
       return ke;
     }
     if (e.name === 'KafkaJSSASLAuthenticationError') {
-      return new KtError(`authentication failed: ${e.message ?? ''}`, { hint: 'check sasl.mechanism and the credentials', cause: err });
+      // kafkajs: "SASL SCRAM SHA256 authentication failed: <the broker's message>"
+      const detail = (e.message ?? '').replace(/^SASL [\w -]+? authentication failed:\s*/, '').replace(/^Authentication failed:\s*/, '');
+      return new KtError(`authentication failed: ${detail}`, { hint: 'check sasl.mechanism and the credentials', cause: err });
     }
-    if (/SSL|TLS|certificate|self[- ]signed/i.test(e.message ?? '') && /ssl|tls|cert/i.test(String(e.code ?? e.message))) {
-      return new KtError(`TLS handshake failed: ${e.message ?? ''}`, { hint: 'check ssl.ca.location and ssl.endpoint.identification.algorithm', cause: err });
+  }
+  for (const e of chain) {
+    if (isTlsFailure(e)) {
+      const detail = (e.message ?? '').replace(/^Connection error:\s*/, '');
+      return new KtError(`TLS handshake failed: ${detail}`, { hint: 'check ssl.ca.location and ssl.endpoint.identification.algorithm', cause: err });
     }
   }
   // Kafka protocol errors
@@ -89,7 +116,7 @@ export function toKtError(err: unknown, brokers: string[]): Error {
     if (e.type && typeof e.type === 'string') {
       const friendly = TYPE_MESSAGES[e.type];
       const text = friendly ? `${friendly} (${e.type})` : `${e.message ?? e.type} (${e.type})`;
-      return new KtError(text, { cause: err });
+      return new KtError(text, { hint: TYPE_HINTS[e.type], cause: err });
     }
   }
   const last = chain[chain.length - 1] ?? (err as ErrLike);

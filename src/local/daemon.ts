@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LOCAL_HOST, DEFAULT_LOCAL_PORT, localPaths, type LocalPaths } from './paths.js';
+import { securityArgs, type LocalSecurity } from './security.js';
 
 export interface LocalBrokerInfo {
   /** host:port of the running local broker. */
@@ -25,6 +26,8 @@ export interface LocalState {
   startedAt?: number;
   /** Broker configs by Kafka name (`kt local start --config`), remembered like the port. */
   configs?: Record<string, string>;
+  /** The listener's security (kt local start --security-protocol, --sasl-mechanism, --tls-*), remembered. */
+  security?: LocalSecurity;
 }
 
 export interface StartOptions {
@@ -34,6 +37,8 @@ export interface StartOptions {
   memory?: boolean;
   /** Broker configs by Kafka name; default: the ones remembered from the last start. */
   configs?: Record<string, string>;
+  /** Listener security; default: the one remembered from the last start. */
+  security?: LocalSecurity;
 }
 
 const START_TIMEOUT_MS = 15_000;
@@ -120,6 +125,7 @@ export async function startLocalBroker(opts: StartOptions = {}): Promise<LocalBr
   const args = [mainScript(), '--port', String(port), '--host', host, '--data-dir', p.root];
   if (opts.memory) args.push('--memory');
   for (const [k, v] of Object.entries(opts.configs ?? state?.configs ?? {})) args.push('--config', `${k}=${v}`);
+  args.push(...securityArgs(opts.security ?? state?.security));
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],

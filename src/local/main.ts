@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Broker } from '../broker/broker.js';
 import { readState, writeState } from './daemon.js';
 import { localPaths } from './paths.js';
+import { brokerSecurity, parseSecurityArgs, type LocalSecurity } from './security.js';
 
 export interface RunOptions {
   port: number;
@@ -15,6 +16,8 @@ export interface RunOptions {
   memory: boolean;
   /** Broker configs by Kafka name (server.properties), e.g. log.retention.ms. */
   configs: Record<string, string>;
+  /** Listener security; users come from credentials.json in the data directory. */
+  security?: LocalSecurity;
   log: (line: string) => void;
 }
 
@@ -22,6 +25,9 @@ export interface RunOptions {
 export async function runLocalBroker(opts: RunOptions): Promise<void> {
   const p = localPaths(opts.root);
   fs.mkdirSync(p.root, { recursive: true });
+  const security = opts.security && opts.security.protocol !== 'PLAINTEXT' ? opts.security : undefined;
+  const sec = brokerSecurity(security, p, opts.host);
+  if (sec.note) opts.log(sec.note);
   // The store locks its data directory, so two brokers never open the same data.
   const broker = await Broker.start({
     port: opts.port,
@@ -29,10 +35,12 @@ export async function runLocalBroker(opts: RunOptions): Promise<void> {
     dataDir: opts.memory ? undefined : p.brokerData,
     memory: opts.memory,
     configs: opts.configs,
+    sasl: sec.sasl,
+    tls: sec.tls,
     log: opts.log,
   });
   const configs = Object.keys(opts.configs).length > 0 ? opts.configs : undefined;
-  writeState(p, { pid: process.pid, host: opts.host, port: broker.port, memory: opts.memory, startedAt: broker.startedAt, configs });
+  writeState(p, { pid: process.pid, host: opts.host, port: broker.port, memory: opts.memory, startedAt: broker.startedAt, configs, security });
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -45,7 +53,7 @@ export async function runLocalBroker(opts: RunOptions): Promise<void> {
         .catch((err: Error) => opts.log(`stop failed: ${err.message}`))
         .finally(() => {
           const st = readState(p);
-          if (st?.pid === process.pid) writeState(p, { host: st.host, port: st.port, configs: st.configs });
+          if (st?.pid === process.pid) writeState(p, { host: st.host, port: st.port, configs: st.configs, security: st.security });
           resolve();
         });
     };
@@ -76,6 +84,7 @@ function parseArgs(argv: string[]): RunOptions {
     host: get('--host') ?? '127.0.0.1',
     root: get('--data-dir') ?? localPaths().root,
     memory: argv.includes('--memory'),
+    security: parseSecurityArgs(argv),
     log: stamp,
   };
 }

@@ -5,6 +5,8 @@
 //   local.json   the running broker (pid, host, port, started) and the remembered port
 //   local.log    its log
 //   broker/      topics, segments, committed offsets
+//   credentials.json  SCRAM credentials of the SASL users (mode 0600; no passwords)
+//   tls/         the self-signed CA and certificate of --tls-self-signed
 
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +28,8 @@ export interface LocalPaths {
   state: string;
   log: string;
   brokerData: string;
+  credentials: string;
+  tls: string;
 }
 
 export function localPaths(root = dataDir()): LocalPaths {
@@ -34,6 +38,8 @@ export function localPaths(root = dataDir()): LocalPaths {
     state: path.join(root, 'local.json'),
     log: path.join(root, 'local.log'),
     brokerData: path.join(root, 'broker'),
+    credentials: path.join(root, 'credentials.json'),
+    tls: path.join(root, 'tls'),
   };
 }
 

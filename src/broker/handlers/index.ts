@@ -12,12 +12,14 @@ import leaveGroup from './13_leaveGroup.js';
 import syncGroup from './14_syncGroup.js';
 import describeGroups from './15_describeGroups.js';
 import listGroups from './16_listGroups.js';
+import saslHandshake from './17_saslHandshake.js';
 import apiVersions from './18_apiVersions.js';
 import createTopics from './19_createTopics.js';
 import deleteTopics from './20_deleteTopics.js';
 import deleteRecords from './21_deleteRecords.js';
 import describeConfigs from './32_describeConfigs.js';
 import alterConfigs from './33_alterConfigs.js';
+import saslAuthenticate from './36_saslAuthenticate.js';
 import createPartitions from './37_createPartitions.js';
 import deleteGroups from './42_deleteGroups.js';
 import incrementalAlterConfigs from './44_incrementalAlterConfigs.js';
@@ -38,12 +40,14 @@ export const HANDLERS = [
   syncGroup,
   describeGroups,
   listGroups,
+  saslHandshake,
   apiVersions,
   createTopics,
   deleteTopics,
   deleteRecords,
   describeConfigs,
   alterConfigs,
+  saslAuthenticate,
   createPartitions,
   deleteGroups,
   incrementalAlterConfigs,

@@ -15,6 +15,8 @@ export interface LocalStatus {
   groups: number | null;
   bytesOnDisk: number;
   dataDir: string;
+  /** The listener's security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL). */
+  securityProtocol: string;
 }
 
 function du(dir: string): number {
@@ -65,8 +67,11 @@ export default class LocalStatusCommand extends BaseCommand {
       groups: null,
       bytesOnDisk: du(p.brokerData),
       dataDir: p.root,
+      securityProtocol: (running ?? readState(p))?.security?.protocol ?? 'PLAINTEXT',
     };
-    if (running) {
+    // Topics and groups are counted over a plain connection: not on TLS or SASL listeners
+    // (kt keeps no password to log in with).
+    if (running && status.securityProtocol === 'PLAINTEXT') {
       const { WireClient } = await import('../../broker/wireClient.js');
       const { Metadata } = await import('../../broker/protocol/apis/metadata.js');
       const { ListGroups } = await import('../../broker/protocol/apis/listGroups.js');
@@ -84,9 +89,11 @@ export default class LocalStatusCommand extends BaseCommand {
       if (running) {
         this.log(`running      yes (pid ${status.pid})`);
         this.log(`address      ${status.address}`);
+        this.log(`security     ${status.securityProtocol}`);
         this.log(`uptime       ${formatDuration(status.uptimeMs ?? 0)}`);
-        this.log(`topics       ${status.topics}`);
-        this.log(`groups       ${status.groups}`);
+        const secured = status.securityProtocol !== 'PLAINTEXT' ? ' (not counted on a secured listener)' : '';
+        this.log(`topics       ${status.topics ?? '-'}${secured}`);
+        this.log(`groups       ${status.groups ?? '-'}${secured}`);
       } else {
         const st = readState(p);
         this.log('running      no (start: kt local start)');
