@@ -24,6 +24,7 @@ import createPartitions from './37_createPartitions.js';
 import deleteGroups from './42_deleteGroups.js';
 import incrementalAlterConfigs from './44_incrementalAlterConfigs.js';
 import offsetDelete from './47_offsetDelete.js';
+import describeCluster from './60_describeCluster.js';
 import type { Handler } from './types.js';
 
 export const HANDLERS = [
@@ -52,4 +53,5 @@ export const HANDLERS = [
   deleteGroups,
   incrementalAlterConfigs,
   offsetDelete,
+  describeCluster,
 ] as unknown as Handler[];
