@@ -114,47 +114,55 @@ export async function resetFlow(conn: Connection, p: Printer, o: ResetOptions): 
     }
   }
 
+  const { startSpinner } = await import('./spinner.js');
   return withGroupAdmin(conn, async (a, fmt) => {
-    const groups = o.allGroups ? (await a.listGroups()).map((g) => g.group) : [...new Set(o.groups)];
-    const fromFile = csv !== undefined ? fmt.parseResetCsv(csv, groups.length === 1 ? groups[0] : null) : [];
-    // Only inactive groups: Empty, or Dead (unknown — resetting creates its offsets).
-    for (const d of await a.describeGroups(groups)) {
-      if (d.state !== 'Empty' && d.state !== 'Dead') {
-        throw new KtError(`Assignments can only be reset if the group '${d.group}' is inactive, but the current state is ${d.state}.`, {
-          hint: `stop the group's consumers first (kt groups describe ${d.group} --members lists them)`,
-        });
+    const spinner = startSpinner('planning the offsets');
+    try {
+      const groups = o.allGroups ? (await a.listGroups()).map((g) => g.group) : [...new Set(o.groups)];
+      const fromFile = csv !== undefined ? fmt.parseResetCsv(csv, groups.length === 1 ? groups[0] : null) : [];
+      // Only inactive groups: Empty, or Dead (unknown — resetting creates its offsets).
+      for (const d of await a.describeGroups(groups)) {
+        if (d.state !== 'Empty' && d.state !== 'Dead') {
+          throw new KtError(`Assignments can only be reset if the group '${d.group}' is inactive, but the current state is ${d.state}.`, {
+            hint: `stop the group's consumers first (kt groups describe ${d.group} --members lists them)`,
+          });
+        }
       }
-    }
-    const existing = await a.topicPartitions();
-    const rows: PlanRow[] = [];
-    for (const group of groups) {
-      const committed = await a.committedOffsets(group);
-      const current = new Map(committed.map((c) => [key(c.topic, c.partition), c.offset]));
-      const planned = fromFile.filter((f) => f.group === group);
-      if (csv !== undefined && planned.length === 0) {
-        diag(`Error: No reset plan for group ${group} found.`);
-        continue;
-      }
-      const tps = partitionsToReset(o, fmt, existing, committed, planned);
-      const offsets = await newOffsets(a, o.scenario, tps, current, planned);
-      for (const tp of tps) {
-        rows.push({ group, topic: tp.topic, partition: tp.partition, currentOffset: current.get(key(tp.topic, tp.partition)) ?? null, newOffset: offsets.get(key(tp.topic, tp.partition))! });
-      }
-    }
-    rows.sort((x, y) => (x.group !== y.group ? (x.group < y.group ? -1 : 1) : x.topic !== y.topic ? (x.topic < y.topic ? -1 : 1) : x.partition - y.partition));
-
-    if (o.execute) {
+      const existing = await a.topicPartitions();
+      const rows: PlanRow[] = [];
       for (const group of groups) {
-        await a.commitOffsets(group, rows.filter((r) => r.group === group).map((r) => ({ topic: r.topic, partition: r.partition, offset: r.newOffset })));
+        const committed = await a.committedOffsets(group);
+        const current = new Map(committed.map((c) => [key(c.topic, c.partition), c.offset]));
+        const planned = fromFile.filter((f) => f.group === group);
+        if (csv !== undefined && planned.length === 0) {
+          diag(`Error: No reset plan for group ${group} found.`);
+          continue;
+        }
+        const tps = partitionsToReset(o, fmt, existing, committed, planned);
+        const offsets = await newOffsets(a, o.scenario, tps, current, planned);
+        for (const tp of tps) {
+          rows.push({ group, topic: tp.topic, partition: tp.partition, currentOffset: current.get(key(tp.topic, tp.partition)) ?? null, newOffset: offsets.get(key(tp.topic, tp.partition))! });
+        }
       }
+      rows.sort((x, y) => (x.group !== y.group ? (x.group < y.group ? -1 : 1) : x.topic !== y.topic ? (x.topic < y.topic ? -1 : 1) : x.partition - y.partition));
+
+      if (o.execute) {
+        for (const [i, group] of groups.entries()) {
+          spinner.update(`committing ${rows.length} offsets${groups.length > 1 ? ` (group ${i + 1}/${groups.length})` : ''}`);
+          await a.commitOffsets(group, rows.filter((r) => r.group === group).map((r) => ({ topic: r.topic, partition: r.partition, offset: r.newOffset })));
+        }
+      }
+      spinner.stop();
+      if (!p.json) {
+        if (o.export) p.write(fmt.exportCsv(rows, groups.length > 1));
+        else if (o.apache) p.write(fmt.apacheResetPlan(rows));
+        else if (rows.length) p.log(fmt.planTable(rows, out().bold));
+        else diag('Nothing to reset: no partitions in scope.');
+      }
+      return { executed: Boolean(o.execute), offsets: rows };
+    } finally {
+      spinner.stop();
     }
-    if (!p.json) {
-      if (o.export) p.write(fmt.exportCsv(rows, groups.length > 1));
-      else if (o.apache) p.write(fmt.apacheResetPlan(rows));
-      else if (rows.length) p.log(fmt.planTable(rows, out().bold));
-      else diag('Nothing to reset: no partitions in scope.');
-    }
-    return { executed: Boolean(o.execute), offsets: rows };
   });
 }
 

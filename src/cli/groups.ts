@@ -39,8 +39,8 @@ async function resolveGroups(a: GroupAdmin, given: string[], allGroups: boolean 
   if (!canPrompt({ yes: opts.yes })) throw new UsageError(`missing ${flag}`, 'name a group or pass --all-groups (kt prompts for it only in a terminal)');
   const names = (await a.listGroups()).map((g) => g.group);
   if (names.length === 0) throw new KtError('there are no consumer groups in the cluster');
-  const { pickTopic } = await import('./prompt.js');
-  return [await pickTopic(names, 'Consumer group')];
+  const { pickGroup } = await import('./prompt.js');
+  return [await pickGroup(names)];
 }
 
 /** Apache's notes on a group's state (stderr); Apache mode keeps its leading blank line. */

@@ -1,11 +1,11 @@
 // Interactive prompts (@inquirer/prompts, loaded only when a prompt is shown). Callers
 // check canPrompt() first; without a TTY kt never waits on a prompt.
 
-import { UsageError } from './errors.js';
+import { KtError, UsageError } from './errors.js';
 import { canPrompt } from './output.js';
 
-export async function pickTopic(names: string[], message = 'Topic'): Promise<string> {
-  if (names.length === 0) throw new UsageError('no topics in the cluster; pass --topic NAME');
+/** A searchable list: type to filter, arrows to move, Enter to choose. */
+export async function pickOne(names: string[], message: string): Promise<string> {
   const { search } = await import('@inquirer/prompts');
   return search<string>({
     message,
@@ -17,9 +17,25 @@ export async function pickTopic(names: string[], message = 'Topic'): Promise<str
   });
 }
 
-export async function askText(message: string): Promise<string> {
+export async function pickTopic(names: string[], message = 'Topic'): Promise<string> {
+  if (names.length === 0) throw new UsageError('no topics in the cluster; pass --topic NAME');
+  return pickOne(names, message);
+}
+
+export async function pickGroup(names: string[], message = 'Consumer group'): Promise<string> {
+  if (names.length === 0) throw new KtError('there are no consumer groups in the cluster');
+  return pickOne(names, message);
+}
+
+export async function askText(message: string, opts: { validate?: (value: string) => string | true; default?: string } = {}): Promise<string> {
   const { input } = await import('@inquirer/prompts');
-  return input({ message, required: true });
+  return input({ message, required: true, default: opts.default, validate: opts.validate });
+}
+
+/** A password: echoed as `*`, never kept anywhere but the return value. */
+export async function askPassword(message: string): Promise<string> {
+  const { password } = await import('@inquirer/prompts');
+  return password({ message, mask: '*', validate: (v) => (v.length > 0 ? true : 'a password is required') });
 }
 
 export async function confirmAction(message: string): Promise<boolean> {

@@ -137,7 +137,9 @@ export async function describeFlow(conn: Connection, p: Printer, o: DescribeOpti
     } else {
       names = all.filter((n) => !(o.excludeInternal && topics.isInternalTopic(n)));
     }
-    return names.length ? topics.describeTopics(h, admin, names) : [];
+    if (!names.length) return [];
+    const { withSpinner } = await import('./spinner.js');
+    return withSpinner(`describing ${names.length === 1 ? names[0] : `${names.length} topics`}`, topics.describeTopics(h, admin, names));
   });
   const filtered = fmt.filterDescriptions(described, {
     topicsWithOverrides: o.topicsWithOverrides,

@@ -124,6 +124,23 @@ export function describeSecurity(s: LocalSecurity | undefined, p: LocalPaths): s
   return parts.length ? `${s.protocol}: ${parts.join('; ')}` : s.protocol;
 }
 
+/** Client properties for the `local` profile: how to reach this listener (never a password). */
+function clientProperties(s: LocalSecurity | undefined, p: LocalPaths): Record<string, string> {
+  if (!s || s.protocol === 'PLAINTEXT') return {};
+  const props: Record<string, string> = { 'security.protocol': s.protocol };
+  if (isSasl(s.protocol)) props['sasl.mechanism'] = (s.saslMechanisms ?? SASL_MECHANISMS)[0];
+  const ca = selfSignedCaPath(s, p);
+  if (ca) props['ssl.ca.location'] = ca;
+  return props;
+}
+
+/** Offers the running broker as the `local` profile (kt profile use local); a note on stderr. */
+async function offerLocalProfile(bootstrap: string, s: LocalSecurity | undefined, p: LocalPaths): Promise<void> {
+  const { rememberLocalProfile } = await import('../../cli/config.js');
+  const note = rememberLocalProfile(bootstrap, { properties: clientProperties(s, p) });
+  if (note.message) process.stderr.write(`${note.message}\n`);
+}
+
 /** KEY=VALUE flags → broker configs, checked against Kafka's broker config names and types. */
 function brokerConfigs(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -230,6 +247,7 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
       };
       process.stdout.write(`${host}:${port}\n`);
       process.stderr.write(`kt: local broker on ${host}:${port} (${describeSecurity(security, p)}); Ctrl-C stops it\n`);
+      await offerLocalProfile(`${host}:${port}`, security, p);
       await runLocalBroker({ port, host, root, memory: flags.memory, configs: configs ?? state?.configs ?? {}, security, log });
       return;
     }
@@ -244,6 +262,7 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
     const info = await startLocalBroker({ port: flags.port, host: flags.host, dataDir: root, memory: flags.memory, configs, security });
     const now = readState(p)?.security;
     process.stdout.write(`${info.bootstrap}\n`);
+    await offerLocalProfile(info.bootstrap, now, p);
     process.stderr.write(
       info.started
         ? `kt: started local broker on ${info.bootstrap} (${describeSecurity(now, p)}; pid ${info.pid}; stop: kt local stop)\n`

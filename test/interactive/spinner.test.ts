@@ -1,0 +1,68 @@
+// src/cli/spinner.ts: nothing for short waits, one redrawn line on a terminal for long ones,
+// erased at the end; never on a pipe, with TERM=dumb or in CI.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { spinnerEnabled, startSpinner, withSpinner } from '../../src/cli/spinner.js';
+
+function fakeTTY(): Writable & { isTTY: boolean; columns: number; text: () => string } {
+  const chunks: string[] = [];
+  const s = new Writable({ write(c, _e, cb) { chunks.push(String(c)); cb(); } }) as Writable & { isTTY: boolean; columns: number; text: () => string };
+  s.isTTY = true;
+  s.columns = 40;
+  s.text = () => chunks.join('');
+  return s;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ENV = { LANG: 'C.UTF-8' };
+
+test('a wait shorter than the delay draws nothing', async () => {
+  const s = fakeTTY();
+  const v = await withSpinner('connecting', sleep(20).then(() => 7), { stream: s, env: ENV, delayMs: 200 });
+  assert.equal(v, 7);
+  await sleep(250);
+  assert.equal(s.text(), '');
+});
+
+test('a long wait draws frames on one line, shows updates, and erases the line at the end', async () => {
+  const s = fakeTTY();
+  const sp = startSpinner('connecting to 127.0.0.1:9092', { stream: s, env: ENV, delayMs: 30, intervalMs: 20 });
+  await sleep(100);
+  sp.update('describing 400 partitions and a very long label that does not fit');
+  await sleep(60);
+  sp.stop();
+  sp.stop();
+  const text = s.text();
+  assert.match(text, /^\r⠋ connecting to 127\.0\.0\.1:9092\u001b\[K/);
+  assert.ok(text.split('\r').length > 3, 'redrawn in place');
+  assert.match(text, /\r. describing 400 partitions and a very…\u001b\[K/, 'cut to the terminal width');
+  assert.ok(text.endsWith('\r\u001b[K'), 'the line is erased');
+  assert.ok(!text.includes('\n'), 'never a new line');
+  const after = text.length;
+  await sleep(60);
+  assert.equal(s.text().length, after, 'nothing after stop');
+});
+
+test('an error in the work still erases the spinner and propagates', async () => {
+  const s = fakeTTY();
+  await assert.rejects(withSpinner('x', sleep(60).then(() => { throw new Error('boom'); }), { stream: s, env: ENV, delayMs: 10, intervalMs: 10 }), /boom/);
+  assert.ok(s.text().endsWith('\r\u001b[K'));
+});
+
+test('never on a pipe, with TERM=dumb or in CI; ASCII frames without a UTF-8 locale', async () => {
+  assert.equal(spinnerEnabled({ isTTY: false }, {}), false);
+  assert.equal(spinnerEnabled({ isTTY: true }, { TERM: 'dumb' }), false);
+  assert.equal(spinnerEnabled({ isTTY: true }, { CI: 'true' }), false);
+  assert.equal(spinnerEnabled({ isTTY: true }, { CI: '0' }), true);
+  const pipe = fakeTTY();
+  pipe.isTTY = false;
+  const sp = startSpinner('x', { stream: pipe, env: {}, delayMs: 1, intervalMs: 5 });
+  await sleep(30);
+  sp.stop();
+  assert.equal(pipe.text(), '');
+  const ascii = fakeTTY();
+  const sp2 = startSpinner('x', { stream: ascii, env: { LANG: 'C' }, delayMs: 1, intervalMs: 5 });
+  await sleep(30);
+  sp2.stop();
+  assert.match(ascii.text(), /^\r\| x/);
+});

@@ -1,0 +1,90 @@
+// A real terminal for tests: a private tmux server (its own socket, no user config) running
+// one command in a pane of fixed size. Tests type keys and read the screen as a user would.
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+let counter = 0;
+
+export interface TerminalOptions {
+  env: Record<string, string | undefined>;
+  cols?: number;
+  rows?: number;
+  cwd?: string;
+}
+
+export class Terminal {
+  private constructor(private readonly socket: string) {}
+
+  /** Starts `command` (a shell command line) in a new tmux server. */
+  static async start(command: string, o: TerminalOptions): Promise<Terminal> {
+    const socket = `kt-test-${process.pid}-${++counter}`;
+    const env = { ...o.env, TMUX: undefined, TERM: 'xterm-256color' } as NodeJS.ProcessEnv;
+    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+    // remain-on-exit keeps the pane (and its exit status) after the command ends
+    await exec('tmux', [
+      '-L', socket, '-f', '/dev/null',
+      'new-session', '-d', '-s', 'main', '-x', String(o.cols ?? 120), '-y', String(o.rows ?? 40), ...(o.cwd ? ['-c', o.cwd] : []), command,
+      ';', 'set-option', '-t', 'main', 'remain-on-exit', 'on',
+    ], { env });
+    return new Terminal(socket);
+  }
+
+  private tmux(...args: string[]): Promise<{ stdout: string }> {
+    return exec('tmux', ['-L', this.socket, ...args]);
+  }
+
+  /** Keys by tmux name (Enter, Tab, Down, C-c) or literal text with `literal`. */
+  async send(keys: string, literal = false): Promise<void> {
+    await this.tmux('send-keys', '-t', 'main', ...(literal ? ['-l', '--', keys] : [keys]));
+  }
+
+  async type(text: string): Promise<void> {
+    await this.send(text, true);
+  }
+
+  /** The visible screen, trailing blanks trimmed. */
+  async screen(): Promise<string> {
+    const { stdout } = await this.tmux('capture-pane', '-p', '-J', '-t', 'main');
+    return stdout.replace(/\s+$/, '');
+  }
+
+  /** Waits until the screen matches; fails with the screen in the message. */
+  async waitFor(re: RegExp, timeoutMs = 10_000): Promise<string> {
+    const until = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < until) {
+      last = await this.screen().catch(() => last);
+      if (re.test(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${re} on the screen:\n${last}`);
+  }
+
+  /** The exit status once the command has ended, else null. */
+  async exitStatus(): Promise<number | null> {
+    const { stdout } = await this.tmux('display-message', '-p', '-t', 'main', '#{pane_dead}:#{pane_dead_status}');
+    const [dead, status] = stdout.trim().split(':');
+    return dead === '1' ? Number(status) : null;
+  }
+
+  async waitForExit(timeoutMs = 10_000): Promise<number> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const s = await this.exitStatus();
+      if (s !== null) return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the command did not exit within ${timeoutMs} ms:\n${await this.screen()}`);
+  }
+
+  async close(): Promise<void> {
+    await this.tmux('kill-server').catch(() => undefined);
+  }
+}
+
+/** A shell word for a tmux command line. */
+export function sh(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
