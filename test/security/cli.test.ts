@@ -105,7 +105,7 @@ test('kt local start --user --tls-self-signed: SASL_SSL remembered, no password 
     assert.equal(start.code, 0, start.stderr);
     assert.equal(start.out, `127.0.0.1:${port}\n`);
     const ca = path.join(data, 'tls', 'ca.pem');
-    assert.match(start.stderr, new RegExp(`^kt: started local broker on 127\\.0\\.0\\.1:${port} \\(SASL_SSL: SCRAM-SHA-256; trust ${ca.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; pid \\d+; stop: kt local stop\\)\\n$`));
+    assert.match(start.stderr, new RegExp(`^kt: started local broker on 127\\.0\\.0\\.1:${port} \\(SASL_SSL: SCRAM-SHA-256; trust ${ca.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; pid \\d+; stop: kt local stop\\)$`, 'm'));
     assertNoSecret(start);
 
     const X = ['--local', '-X', 'security.protocol=SASL_SSL', '-X', 'sasl.mechanism=SCRAM-SHA-256', '-X', 'sasl.username=alice', '-X', `ssl.ca.location=${ca}`];

@@ -262,11 +262,11 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
     const info = await startLocalBroker({ port: flags.port, host: flags.host, dataDir: root, memory: flags.memory, configs, security });
     const now = readState(p)?.security;
     process.stdout.write(`${info.bootstrap}\n`);
-    await offerLocalProfile(info.bootstrap, now, p);
     process.stderr.write(
       info.started
         ? `kt: started local broker on ${info.bootstrap} (${describeSecurity(now, p)}; pid ${info.pid}; stop: kt local stop)\n`
         : `kt: local broker already running on ${info.bootstrap} (${describeSecurity(now, p)}; pid ${info.pid})\n`,
     );
+    await offerLocalProfile(info.bootstrap, now, p);
   }
 }
