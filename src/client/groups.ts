@@ -193,17 +193,22 @@ export class GroupAdmin {
       .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   }
 
+  /** The groups grouped by their coordinator broker (one request per coordinator). */
+  private async byCoordinator(groupIds: string[]): Promise<{ broker: KjsBroker; ids: string[] }[]> {
+    const by = new Map<number, { broker: KjsBroker; ids: string[] }>();
+    for (const id of groupIds) {
+      const broker = await this.cluster.findGroupCoordinator({ groupId: id });
+      const entry = by.get(broker.nodeId) ?? { broker, ids: [] };
+      entry.ids.push(id);
+      by.set(broker.nodeId, entry);
+    }
+    return [...by.values()];
+  }
+
   /** DescribeGroups at each group's coordinator; unknown groups come back with state Dead. */
   async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
     const out: GroupDescription[] = [];
-    const byCoordinator = new Map<number, { broker: KjsBroker; ids: string[] }>();
-    for (const id of groupIds) {
-      const broker = await this.cluster.findGroupCoordinator({ groupId: id });
-      const entry = byCoordinator.get(broker.nodeId) ?? { broker, ids: [] };
-      entry.ids.push(id);
-      byCoordinator.set(broker.nodeId, entry);
-    }
-    for (const { broker, ids } of byCoordinator.values()) {
+    for (const { broker, ids } of await this.byCoordinator(groupIds)) {
       const r = await send(broker, DescribeGroups, { groups: ids, includeAuthorizedOperations: false });
       for (const g of r.groups) {
         if (g.errorCode) fail('cannot describe group', g.errorCode, `'${g.groupId}'`);
@@ -312,14 +317,7 @@ export class GroupAdmin {
   /** DeleteGroups: per group, null or Kafka's error name. */
   async deleteGroups(groupIds: string[]): Promise<Map<string, string | null>> {
     const out = new Map<string, string | null>();
-    const byCoordinator = new Map<number, { broker: KjsBroker; ids: string[] }>();
-    for (const id of groupIds) {
-      const broker = await this.cluster.findGroupCoordinator({ groupId: id });
-      const entry = byCoordinator.get(broker.nodeId) ?? { broker, ids: [] };
-      entry.ids.push(id);
-      byCoordinator.set(broker.nodeId, entry);
-    }
-    for (const { broker, ids } of byCoordinator.values()) {
+    for (const { broker, ids } of await this.byCoordinator(groupIds)) {
       const r = await send(broker, DeleteGroups, { groupsNames: ids });
       for (const g of r.results) out.set(g.groupId, g.errorCode ? errorName(g.errorCode) : null);
     }
