@@ -13,6 +13,7 @@ import { brokerNumber } from './log/config.js';
 import { openStore, type Store } from './log/store.js';
 import type { TopicInfo } from './log/types.js';
 import { MemoryPool } from './memoryPool.js';
+import { TransactionCoordinator } from './txn/coordinator.js';
 
 export interface BrokerOptions {
   /** Port to listen on; 0 picks a free one. Default 9092. */
@@ -116,6 +117,8 @@ export class Broker {
   private tlsFailures = { count: 0, lastLog: 0 };
   /** Record bytes held by Fetch responses being assembled or written (fetchMemoryBytes). */
   readonly fetchMemory: MemoryPool;
+  /** Producer ids, transactional ids and their transactions (txn/coordinator.ts). */
+  txn!: TransactionCoordinator;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -170,6 +173,13 @@ export class Broker {
       securityProtocol: securityProtocol(sasl !== null, tlsOptions !== null),
     };
     const broker = new Broker(config, store, groups, server, log, sasl);
+    try {
+      broker.txn = new TransactionCoordinator({ store, groups, log, onAppend: (t, p) => broker.notifyAppend(t, p) });
+    } catch (err) {
+      groups.close();
+      store.close();
+      throw err;
+    }
     if (tlsOptions) {
       server.on('secureConnection', (socket: tls.TLSSocket) => broker.accept(socket));
       server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => broker.tlsFailed(err, socket));
@@ -185,6 +195,7 @@ export class Broker {
         });
       });
     } catch (err) {
+      broker.txn.close();
       groups.close();
       store.close();
       throw err;
@@ -326,6 +337,7 @@ export class Broker {
     try {
       const now = Date.now();
       this.store.maintain(now);
+      this.txn.maintain(now);
       // committed offsets of long-empty groups (offsets.retention.minutes), checked each minute
       if (now - this.lastOffsetExpiry >= 60_000) {
         this.lastOffsetExpiry = now;
@@ -345,6 +357,7 @@ export class Broker {
         for (const c of [...this.connections]) c.close();
         await closed;
         this.groups.close();
+        this.txn.close();
         this.store.close();
         this.log('broker stopped');
       })();

@@ -1,9 +1,15 @@
 // The group coordinator handlers call: membership (membership.ts) plus committed offsets
 // (OffsetCommit / OffsetFetch / OffsetDelete, kept durable by the OffsetStore), offset
 // retention, and the admin views (ListGroups, DescribeGroups, DeleteGroups).
+//
+// Transactional offset commits (TxnOffsetCommit) are pending per (group, producer id) until
+// the transaction ends: the transaction coordinator (txn/coordinator.ts), which keeps them
+// durable in its own state, calls completeTxnOffsets() to commit or discard them. Until then
+// OffsetFetch shows the last committed offsets, or UNSTABLE_OFFSET_COMMIT with requireStable.
 
 import type { CommittedOffset, OffsetCommitEntry } from '../log/types.js';
 import type { Group } from './group.js';
+import { code } from '../protocol/errors.js';
 import { E } from './base.js';
 import { GroupMembership } from './membership.js';
 import type {
@@ -22,7 +28,65 @@ export type { Clock } from './clock.js';
 
 type StoredOffset = CommittedOffset & { topic: string; partition: number };
 
+const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
 export class GroupCoordinator extends GroupMembership {
+  /** group -> producer id -> topic/partition -> offset committed in that producer's open transaction */
+  private readonly pendingTxnOffsets = new Map<string, Map<number, Map<string, OffsetCommitEntry>>>();
+
+  // ---- TxnOffsetCommit ----
+
+  /**
+   * The member check of a TxnOffsetCommit (v3+ carries the consumer's generation and member
+   * id, KIP-447). Without member information there is no check, as in Kafka: v0-2 clients
+   * commit for a group whatever its state.
+   */
+  validateTxnOffsetCommit(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null): number {
+    if (generationId < 0 && memberId === '' && groupInstanceId === null) return E.NONE;
+    const group = this.lookup(groupId);
+    if (!group) return generationId >= 0 ? E.ILLEGAL_GENERATION : E.UNKNOWN_MEMBER_ID;
+    if (group.is('Dead')) return E.COORDINATOR_NOT_AVAILABLE;
+    const error = this.validateMember(group, memberId, groupInstanceId);
+    if (error !== E.NONE) return error;
+    return generationId === group.generationId ? E.NONE : E.ILLEGAL_GENERATION;
+  }
+
+  /** Why an offset's metadata cannot be stored, or NONE (offset.metadata.max.bytes). */
+  offsetMetadataError(metadata: string | null): number {
+    return (metadata ?? '').length > this.offsetMetadataMaxBytes ? E.OFFSET_METADATA_TOO_LARGE : E.NONE;
+  }
+
+  /** Offsets committed inside a transaction: pending until completeTxnOffsets(). */
+  addPendingTxnOffsets(groupId: string, producerId: number, entries: OffsetCommitEntry[]): void {
+    let byProducer = this.pendingTxnOffsets.get(groupId);
+    if (!byProducer) this.pendingTxnOffsets.set(groupId, (byProducer = new Map()));
+    let pending = byProducer.get(producerId);
+    if (!pending) byProducer.set(producerId, (pending = new Map()));
+    for (const e of entries) pending.set(partitionKey(e.topic, e.partition), { ...e, metadata: e.metadata ?? '' });
+  }
+
+  /**
+   * The transaction of `producerId` ended: its offsets for the group become the committed
+   * ones (durable before this returns), or are dropped. Throws when the store fails (the
+   * transaction coordinator then retries); the pending offsets stay until it succeeds.
+   */
+  completeTxnOffsets(groupId: string, producerId: number, commit: boolean): void {
+    const byProducer = this.pendingTxnOffsets.get(groupId);
+    const pending = byProducer?.get(producerId);
+    if (commit && pending && pending.size > 0) this.offsets.commit(groupId, [...pending.values()], this.now());
+    byProducer?.delete(producerId);
+    if (byProducer?.size === 0) this.pendingTxnOffsets.delete(groupId);
+  }
+
+  /** Whether an open transaction has committed an offset for this partition (requireStable). */
+  hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
+    const byProducer = this.pendingTxnOffsets.get(groupId);
+    if (!byProducer) return false;
+    const key = partitionKey(topic, partition);
+    for (const pending of byProducer.values()) if (pending.has(key)) return true;
+    return false;
+  }
+
   // ---- OffsetCommit / OffsetFetch ----
 
   commitOffsets(req: OffsetCommitRequest): OffsetCommitResult {
@@ -99,8 +163,23 @@ export class GroupCoordinator extends GroupMembership {
     return result;
   }
 
-  /** Committed offsets, whatever the group's state (it may use Kafka only for offset storage). */
-  fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): OffsetFetchResult {
+  /**
+   * Committed offsets, whatever the group's state (it may use Kafka only for offset storage).
+   * With `requireStable` (OffsetFetch v7+, KIP-447) a partition with a transactional commit
+   * still pending answers UNSTABLE_OFFSET_COMMIT, which the client retries.
+   */
+  fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable = false): OffsetFetchResult {
+    if (requireStable && this.pendingTxnOffsets.has(groupId)) {
+      const r = this.fetchOffsets(groupId, topics);
+      for (const t of r.topics) {
+        for (const p of t.partitions) {
+          if (this.hasPendingTxnOffset(groupId, t.name, p.partitionIndex)) {
+            Object.assign(p, { committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: code('UNSTABLE_OFFSET_COMMIT') });
+          }
+        }
+      }
+      return r;
+    }
     if (topics === null) {
       const byTopic = new Map<string, OffsetFetchPartition[]>();
       for (const o of this.offsets.list(groupId)) {

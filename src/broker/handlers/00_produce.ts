@@ -7,12 +7,18 @@
 // topic's flush.messages decides when the append is fsynced. acks=0 gets no response at
 // all, as in Kafka.
 //
-// Not yet: idempotent sequence checks and transactions (accepted, not validated), per-record
-// errors (v8 RecordErrors stay empty).
+// Idempotence and transactions: batches with a producer id are checked by the partition's
+// producer state (log/producerState.ts): a repeat of one of the producer's last five batches
+// is answered with the original base offset and not written again; a gap in the sequence gets
+// OUT_OF_ORDER_SEQUENCE_NUMBER, an older epoch INVALID_PRODUCER_EPOCH. A transactional batch
+// must belong to an Ongoing transaction that added this partition (AddPartitionsToTxn), else
+// INVALID_TXN_STATE (the transaction coordinator's check, as Kafka 3.6+ verifies).
+//
+// Not yet: per-record errors (v8 RecordErrors stay empty).
 import type { Broker } from '../broker.js';
 import { Produce } from '../protocol/apis/produce.js';
 import { code, KafkaError } from '../protocol/errors.js';
-import { ATTR_CONTROL, batchesIn } from '../protocol/recordBatch.js';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn } from '../protocol/recordBatch.js';
 import { handler } from './types.js';
 
 interface PartitionResult {
@@ -43,10 +49,14 @@ function appendPartition(broker: Broker, topic: string, index: number, records: 
     if (version < 7 && (h.attributes & 0x07) === CODEC_ZSTD) {
       return fail(index, code('UNSUPPORTED_COMPRESSION_TYPE'), `Produce requests with version ${version} are not allowed to use ZStandard compression`);
     }
+    if ((h.attributes & ATTR_TRANSACTIONAL) !== 0) {
+      const error = h.producerId < 0 ? code('INVALID_RECORD') : broker.txn.verifyProduce(h.producerId, h.producerEpoch, topic, index);
+      if (error !== 0) return fail(index, error, `transactional batch of producer ${h.producerId} epoch ${h.producerEpoch} is not part of an ongoing transaction with ${topic}-${index}`);
+    }
   }
   try {
     const result = log.append(records);
-    broker.notifyAppend(topic, index);
+    if (!result.duplicate) broker.notifyAppend(topic, index);
     return {
       index,
       errorCode: 0,

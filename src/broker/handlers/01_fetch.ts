@@ -10,7 +10,12 @@
 // when woken. With the pool used up a fetch waits for memory or data until max_wait_ms, then
 // answers without records.
 //
-// Not yet: transactions (last stable offset = high watermark, no aborted transactions).
+// Transactions: every partition reports its last stable offset (the first offset of the
+// earliest open transaction, else the high watermark). With isolation_level 1
+// (read_committed) only batches below the LSO are returned, with the aborted transactions
+// (producer id, first offset) overlapping them, which clients use to drop aborted records;
+// read_uncommitted gets everything up to the high watermark and no aborted list. Markers
+// (control batches) are returned like any batch: clients never show them as records.
 import type { Broker } from '../broker.js';
 import { Fetch } from '../protocol/apis/fetch.js';
 import { code } from '../protocol/errors.js';
@@ -19,13 +24,27 @@ import { handler } from './types.js';
 
 type FetchRequest = Req<typeof Fetch>;
 
+const READ_COMMITTED = 1;
+
+/** The offset after the last batch of a read. */
+function endOffset(chunks: Buffer[]): number {
+  const last = chunks[chunks.length - 1];
+  let pos = 0;
+  let end = 0;
+  while (pos + 27 <= last.length) {
+    end = Number(last.readBigInt64BE(pos)) + last.readInt32BE(pos + 23) + 1;
+    pos += last.readInt32BE(pos + 8) + 12;
+  }
+  return end;
+}
+
 interface PartitionData {
   partitionIndex: number;
   errorCode: number;
   highWatermark: number;
   lastStableOffset: number;
   logStartOffset: number;
-  abortedTransactions: [];
+  abortedTransactions: { producerId: number; firstOffset: number }[];
   preferredReadReplica: number;
   records: Buffer[];
 }
@@ -33,6 +52,7 @@ interface PartitionData {
 /** Reads the partitions within `budget` bytes; with a budget of 0, offsets and errors only. */
 function readAll(broker: Broker, req: FetchRequest, budget: number): { responses: { topic: string; partitions: PartitionData[] }[]; bytes: number } {
   const noRecords = budget <= 0;
+  const readCommitted = req.isolationLevel === READ_COMMITTED;
   let bytes = 0;
   const responses = req.topics.map((t) => ({
     topic: t.topic,
@@ -53,7 +73,7 @@ function readAll(broker: Broker, req: FetchRequest, budget: number): { responses
         return out;
       }
       out.highWatermark = log.logEndOffset;
-      out.lastStableOffset = log.logEndOffset;
+      out.lastStableOffset = log.lastStableOffset;
       out.logStartOffset = log.logStartOffset;
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
         out.errorCode = code('OFFSET_OUT_OF_RANGE');
@@ -62,8 +82,9 @@ function readAll(broker: Broker, req: FetchRequest, budget: number): { responses
       // Past the response budget only the first non-empty partition may overshoot.
       if (noRecords || (budget <= 0 && bytes > 0)) return out;
       const limit = Math.min(p.partitionMaxBytes > 0 ? p.partitionMaxBytes : budget, Math.max(budget, 1));
-      const read = log.read(p.fetchOffset, limit);
+      const read = log.read(p.fetchOffset, limit, readCommitted ? out.lastStableOffset : Infinity);
       out.records = read.chunks;
+      if (readCommitted && read.bytes > 0) out.abortedTransactions = log.abortedTransactions(p.fetchOffset, endOffset(read.chunks));
       bytes += read.bytes;
       budget -= read.bytes;
       return out;

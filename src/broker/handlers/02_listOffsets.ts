@@ -1,7 +1,8 @@
 // ListOffsets v0-7. Timestamp -1: the latest offset (high watermark), -2: the earliest (log
 // start), -3 (v7, KIP-734): the offset of the record with the largest timestamp, t >= 0: the
 // first offset whose timestamp is >= t, or -1 when there is none. v0 answers with Kafka's old
-// style offsets array.
+// style offsets array. With isolation_level read_committed (v2+) the latest offset is the
+// last stable offset, and a timestamp lookup finds nothing at or past it (as Kafka).
 import { ListOffsets } from '../protocol/apis/listOffsets.js';
 import { code } from '../protocol/errors.js';
 import { handler } from './types.js';
@@ -9,6 +10,7 @@ import { handler } from './types.js';
 const LATEST = -1;
 const EARLIEST = -2;
 const MAX_TIMESTAMP = -3;
+const READ_COMMITTED = 1;
 
 export default handler(ListOffsets, (req, ctx) => {
   const { broker, version } = ctx;
@@ -23,14 +25,15 @@ export default handler(ListOffsets, (req, ctx) => {
         }
         let offset = -1;
         let timestamp = -1;
-        if (p.timestamp === LATEST) offset = log.logEndOffset;
+        const lastFetchable = version >= 2 && req.isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.logEndOffset;
+        if (p.timestamp === LATEST) offset = lastFetchable;
         else if (p.timestamp === EARLIEST) offset = log.logStartOffset;
         else if (p.timestamp === MAX_TIMESTAMP) {
           const found = log.maxTimestampOffset?.() ?? null;
           if (found) ({ offset, timestamp } = found);
         } else {
           const found = log.offsetForTimestamp(p.timestamp);
-          if (found) ({ offset, timestamp } = found);
+          if (found && found.offset < lastFetchable) ({ offset, timestamp } = found);
         }
         const oldStyleOffsets = version === 0 && offset >= 0 ? [offset] : [];
         return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp, offset, leaderEpoch: 0, oldStyleOffsets };

@@ -17,6 +17,11 @@ import apiVersions from './18_apiVersions.js';
 import createTopics from './19_createTopics.js';
 import deleteTopics from './20_deleteTopics.js';
 import deleteRecords from './21_deleteRecords.js';
+import initProducerId from './22_initProducerId.js';
+import addPartitionsToTxn from './24_addPartitionsToTxn.js';
+import addOffsetsToTxn from './25_addOffsetsToTxn.js';
+import endTxn from './26_endTxn.js';
+import txnOffsetCommit from './28_txnOffsetCommit.js';
 import describeConfigs from './32_describeConfigs.js';
 import alterConfigs from './33_alterConfigs.js';
 import saslAuthenticate from './36_saslAuthenticate.js';
@@ -46,6 +51,11 @@ export const HANDLERS = [
   createTopics,
   deleteTopics,
   deleteRecords,
+  initProducerId,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  txnOffsetCommit,
   describeConfigs,
   alterConfigs,
   saslAuthenticate,

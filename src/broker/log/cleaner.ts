@@ -14,10 +14,22 @@
 //      emptied batch disappears. Readers skip the gaps.
 //   4. The checkpoint moves to the end of the cleaned part.
 //
-// Batches the cleaner cannot read are kept whole and their keys do not supersede older ones:
-// batches in a codec whose package did not load, control and transactional batches (markers and aborted
-// data need transaction state). A tombstone is only dropped when no such batch precedes it,
+// Batches the cleaner cannot read (a codec whose package did not load) are kept whole and their
+// keys do not supersede older ones. A tombstone is only dropped when no such batch precedes it,
 // since an older value of its key could hide there and would resurface.
+//
+// Transactions (Kafka's cleaner does the same):
+//   - nothing at or past the last stable offset is cleaned: the segment holding the first
+//     offset of an open transaction, and every later one, are not cleanable;
+//   - data of aborted transactions (the partition's aborted-transaction index says which) is
+//     removed whole and never enters the offset map;
+//   - committed transactional data is compacted like any other;
+//   - a transaction marker (control batch) is kept while any data of its transaction is left
+//     before it, since rebuilding the producer state from the log would otherwise see that
+//     transaction as open and hold the LSO back. Once its transaction has no data left it is
+//     removed after delete.retention.ms (counted like a tombstone's, from the last write to its
+//     segment), so a consumer that read the data has that long to see the marker. The log then
+//     drops removed ABORT markers from its aborted-transaction index.
 //
 // Whether a pass is due is a cheap check on segment sizes (dirty ratio above
 // min.cleanable.dirty.ratio, max.compaction.lag.ms exceeded, or a kept tombstone expired).
@@ -33,9 +45,11 @@ import {
   Codec,
   computeCrc,
   readBatchHeader,
+  type BatchHeader,
 } from '../protocol/recordBatch.js';
 import type { LogConfig } from './config.js';
 import type { Segment } from './partitionLog.js';
+import { CONTROL_ABORT, controlType, type AbortedTxn } from './producerState.js';
 
 const CRC_OFFSET = 17;
 const RECORD_COUNT_OFFSET = 57;
@@ -74,6 +88,10 @@ export interface CleanableLog {
   /** Oldest first; the last one is the active segment. */
   readonly segments: readonly Segment[];
   readonly logStartOffset: number;
+  /** Nothing at or past it is cleaned (open transactions). */
+  readonly lastStableOffset: number;
+  /** The aborted-transaction index, oldest marker first. */
+  readonly abortedTxns: readonly AbortedTxn[];
   readonly config: LogConfig;
   log(msg: string): void;
   /** Called once before the pass writes anything (the disk log drops its clean-shutdown marker). */
@@ -90,6 +108,12 @@ export interface CleanResult {
   bytesAfter: number;
   recordsRemoved: number;
   tombstonesRemoved: number;
+  /** Records of aborted transactions removed (counted in recordsRemoved too). */
+  abortedRecordsRemoved: number;
+  /** Transaction markers removed. */
+  markersRemoved: number;
+  /** Offsets of the ABORT markers removed: the log drops them from its aborted-transaction index. */
+  abortMarkersRemoved: number[];
   firstDirtyOffset: number;
 }
 
@@ -151,7 +175,37 @@ function rebuildBatch(batch: Buffer, data: Buffer, keep: RawRecord[]): Buffer {
   return out;
 }
 
-const isOpaque = (attributes: number): boolean => (attributes & (ATTR_CONTROL | ATTR_TRANSACTIONAL)) !== 0;
+const isControl = (attributes: number): boolean => (attributes & ATTR_CONTROL) !== 0;
+const isTransactional = (attributes: number): boolean => (attributes & ATTR_TRANSACTIONAL) !== 0;
+
+/** Whether a data batch belongs to an aborted transaction, by the aborted-transaction index. */
+type AbortedCheck = (h: BatchHeader) => boolean;
+
+function abortedCheck(aborted: readonly AbortedTxn[]): AbortedCheck {
+  if (aborted.length === 0) return () => false;
+  const byProducer = new Map<number, AbortedTxn[]>();
+  for (const a of aborted) {
+    let list = byProducer.get(a.producerId);
+    if (!list) byProducer.set(a.producerId, (list = []));
+    list.push(a);
+  }
+  return (h) => {
+    if (!isTransactional(h.attributes) || isControl(h.attributes)) return false;
+    const list = byProducer.get(h.producerId);
+    return list !== undefined && list.some((a) => a.firstOffset <= h.baseOffset && h.baseOffset <= a.lastOffset);
+  };
+}
+
+/** State of one pass carried from batch to batch and group to group. */
+interface PassState {
+  unreadableSeen: boolean;
+  /** Earliest time a kept tombstone or marker may go. */
+  deadline: number;
+  /** Producer id -> whether data of its current transaction was kept (decides its marker). */
+  txnData: Map<number, boolean>;
+}
+
+const copyPass = (p: PassState): PassState => ({ ...p, txnData: new Map(p.txnData) });
 
 export class LogCleaner {
   private warnedUnreadable = false;
@@ -166,6 +220,8 @@ export class LogCleaner {
     const segs = log.segments;
     const lag = log.config.minCompactionLagMs;
     for (let i = 0; i < segs.length - 1; i++) {
+      // the segment holds offsets at or past the LSO: an open transaction may still abort
+      if (segs[i + 1].baseOffset > log.lastStableOffset) return i;
       const ts = segs[i].maxTimestamp >= 0 ? segs[i].maxTimestamp : segs[i].lastModified;
       if (lag > 0 && ts > now - lag) return i;
     }
@@ -209,6 +265,7 @@ export class LogCleaner {
     }
     const segs = log.segments.slice();
     const dirtyFrom = this.firstDirtyIndex(log, cleanableEnd);
+    const isAborted = abortedCheck(log.abortedTxns);
 
     // The offset map over the dirty segments, as many as fit in the budget (at least one).
     const latest = new Map<string, number>();
@@ -221,7 +278,7 @@ export class LogCleaner {
       }
       for (const batch of segs[i].batches()) {
         const h = readBatchHeader(batch, 0);
-        if (isOpaque(h.attributes)) continue;
+        if (isControl(h.attributes) || isAborted(h)) continue;
         const parsed = rawRecords(batch);
         if (!parsed) continue;
         for (const r of parsed.records) {
@@ -250,17 +307,18 @@ export class LogCleaner {
 
     const result: CleanResult = {
       segmentsBefore: segs.length, segmentsAfter: 0, bytesBefore: 0, bytesAfter: 0,
-      recordsRemoved: 0, tombstonesRemoved: 0, firstDirtyOffset: dirtyEnd,
+      recordsRemoved: 0, tombstonesRemoved: 0, abortedRecordsRemoved: 0, markersRemoved: 0, abortMarkersRemoved: [],
+      firstDirtyOffset: dirtyEnd,
     };
-    const pass = { unreadableSeen: false, deadline: Infinity };
+    const pass: PassState = { unreadableSeen: false, deadline: Infinity, txnData: new Map() };
     let wrote = false;
     for (const group of groups) {
       const groupEnd = segs[segs.indexOf(group[group.length - 1]) + 1].baseOffset;
       const before = group.reduce((n, s) => n + s.size, 0);
       result.bytesBefore += before;
       // A lone segment is rewritten only if something in it goes; a dry run tells.
-      const passBefore = { ...pass };
-      if (group.length === 1 && !this.filterGroup(log, group, latest, now, pass, null).changed) {
+      const passBefore = copyPass(pass);
+      if (group.length === 1 && !this.filterGroup(log, group, latest, isAborted, now, pass, null).changed) {
         result.bytesAfter += before;
         continue;
       }
@@ -272,9 +330,12 @@ export class LogCleaner {
       const out = log.startCleaned(group[0].baseOffset);
       let replacement: Segment;
       try {
-        const stats = this.filterGroup(log, group, latest, now, pass, out);
+        const stats = this.filterGroup(log, group, latest, isAborted, now, pass, out);
         result.recordsRemoved += stats.removed;
         result.tombstonesRemoved += stats.tombstones;
+        result.abortedRecordsRemoved += stats.aborted;
+        result.markersRemoved += stats.markers;
+        result.abortMarkersRemoved.push(...stats.abortMarkers);
         replacement = out.commit(group, groupEnd, Math.max(...group.map((s) => s.lastModified)));
       } catch (e) {
         out.abort();
@@ -298,11 +359,12 @@ export class LogCleaner {
     log: CleanableLog,
     group: Segment[],
     latest: Map<string, number>,
+    isAborted: AbortedCheck,
     now: number,
-    pass: { unreadableSeen: boolean; deadline: number },
+    pass: PassState,
     out: CleanedSegment | null,
-  ): { changed: boolean; removed: number; tombstones: number } {
-    const stats = { changed: false, removed: 0, tombstones: 0 };
+  ): { changed: boolean; removed: number; tombstones: number; aborted: number; markers: number; abortMarkers: number[] } {
+    const stats = { changed: false, removed: 0, tombstones: 0, aborted: 0, markers: 0, abortMarkers: [] as number[] };
     const { deleteRetentionMs } = log.config;
     for (const seg of group) {
       const tombstonesExpired = now - seg.lastModified > deleteRetentionMs;
@@ -313,13 +375,38 @@ export class LogCleaner {
           stats.removed += h.recordCount;
           continue;
         }
-        const parsed = isOpaque(h.attributes) ? null : rawRecords(batch);
+        const txn = isTransactional(h.attributes);
+        if (isControl(h.attributes)) {
+          // A marker goes once its transaction has no data left and delete.retention.ms passed.
+          const hasData = pass.txnData.get(h.producerId) === true;
+          pass.txnData.delete(h.producerId);
+          if (!hasData) {
+            if (tombstonesExpired) {
+              stats.changed = true;
+              stats.markers++;
+              if (controlType(batch, 0, h.size) === CONTROL_ABORT) stats.abortMarkers.push(h.baseOffset);
+              continue;
+            }
+            pass.deadline = Math.min(pass.deadline, seg.lastModified + deleteRetentionMs + 1);
+          }
+          out?.append(batch);
+          continue;
+        }
+        if (txn && !pass.txnData.has(h.producerId)) pass.txnData.set(h.producerId, false);
+        if (isAborted(h)) {
+          stats.changed = true;
+          stats.removed += h.recordCount;
+          stats.aborted += h.recordCount;
+          continue;
+        }
+        const parsed = rawRecords(batch);
         if (!parsed) {
-          if (!isOpaque(h.attributes) && !this.warnedUnreadable) {
+          if (!this.warnedUnreadable) {
             this.warnedUnreadable = true;
             log.log(`${log.name}: compaction keeps batches it cannot read as they are (codec ${h.attributes & 0x07}, e.g. at offset ${h.baseOffset})`);
           }
           pass.unreadableSeen = true;
+          if (txn) pass.txnData.set(h.producerId, true);
           out?.append(batch);
           continue;
         }
@@ -341,6 +428,7 @@ export class LogCleaner {
           }
           keep.push(r);
         }
+        if (txn && keep.length > 0) pass.txnData.set(h.producerId, true);
         if (keep.length === parsed.records.length) {
           out?.append(batch);
           continue;

@@ -87,6 +87,9 @@ const BROKER_ONLY: readonly ConfigDef[] = [
   { name: 'group.initial.rebalance.delay.ms', type: 'INT', default: '3000', min: 0, doc: 'Wait for more members before the first rebalance.' },
   { name: 'group.min.session.timeout.ms', type: 'INT', default: '6000', min: 0, doc: 'Smallest session timeout a member may ask for.' },
   { name: 'group.max.session.timeout.ms', type: 'INT', default: '1800000', min: 0, doc: 'Largest session timeout a member may ask for.' },
+  { name: 'transaction.max.timeout.ms', type: 'INT', default: '900000', min: 1, doc: 'Largest transaction timeout a transactional producer may ask for (InitProducerId).' },
+  { name: 'transactional.id.expiration.ms', type: 'INT', default: '604800000', min: 1, doc: 'A transactional id without a transaction for this long is forgotten.' },
+  { name: 'producer.id.expiration.ms', type: 'INT', default: '86400000', min: 1, doc: 'A partition forgets the sequence numbers of a producer id idle for this long.' },
 ];
 
 export const BROKER_CONFIGS: readonly ConfigDef[] = [
@@ -239,6 +242,8 @@ export interface LogConfig {
   /** Infinity: no forced compaction. */
   maxCompactionLagMs: number;
   minCleanableDirtyRatio: number;
+  /** Broker-wide producer.id.expiration.ms: idle producer ids are forgotten by each partition. */
+  producerIdExpirationMs: number;
 }
 
 /** Long.MAX (and anything past 2^53) means "never" for counters and intervals. */
@@ -267,6 +272,7 @@ export function logConfig(topicConfigs: Record<string, string> = {}, defaults?: 
     minCompactionLagMs: num(get('min.compaction.lag.ms')),
     maxCompactionLagMs: num(get('max.compaction.lag.ms')),
     minCleanableDirtyRatio: Number(get('min.cleanable.dirty.ratio')),
+    producerIdExpirationMs: num(defaults?.['producer.id.expiration.ms'] ?? brokerDefs.get('producer.id.expiration.ms')?.default ?? '86400000'),
   };
 }
 

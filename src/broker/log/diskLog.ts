@@ -5,6 +5,8 @@
 //   <dir>/00000000000000000000.timeindex   sparse time index
 //   <dir>/log-start-offset-checkpoint      log start offset moved by DeleteRecords
 //   <dir>/cleaner-offset-checkpoint        compaction progress (first dirty offset, tombstone deadline)
+//   <dir>/producer-state.snapshot          producer state (idempotence, open and aborted
+//                                          transactions) as of an offset; see below
 //   <dir>/.kt-clean-shutdown               present only while the files are consistent
 //
 // Recovery at open (Kafka's LogLoader): after a clean shutdown only the last segment is
@@ -12,6 +14,13 @@
 // there, and every later segment is deleted, so the log stays a gap-free prefix of what was
 // written. The marker is removed before the first write (append or compaction) after open
 // and written by close().
+//
+// Producer state (producerState.ts) is rebuilt at open from the snapshot plus the batches
+// written after it; without a usable snapshot (none yet, or the log was truncated below its
+// offset) from every batch. The snapshot is one CRC-framed JSON entry, replaced atomically at
+// every roll (once the partition has seen a producer id), after compaction removed ABORT
+// markers, after a rebuild, and at close, so a restart after a clean stop replays nothing and
+// one after a crash at most the batches since the last roll.
 //
 // Compaction swaps cleaned segments in without a window where data is lost (Kafka's
 // .cleaned/.swap protocol). For segments [B, E) cleaned into one:
@@ -25,7 +34,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DiskSegment } from './diskSegment.js';
-import { fsyncDir, writeFileAtomic, writeFully } from './files.js';
+import { frameEntry, fsyncDir, readFramedEntries, writeFileAtomic, writeFully } from './files.js';
 import type { CleanedSegment, CleanerState } from './cleaner.js';
 import { cleanedFileName, parseSegmentFileName, parseSwapFileName, segmentFileName, swapFileName } from './names.js';
 import { BaseLog, type BaseLogOptions, type Segment } from './partitionLog.js';
@@ -33,6 +42,7 @@ import { BaseLog, type BaseLogOptions, type Segment } from './partitionLog.js';
 export const CLEAN_SHUTDOWN_FILE = '.kt-clean-shutdown';
 export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
 export const CLEANER_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
+export const PRODUCER_SNAPSHOT_FILE = 'producer-state.snapshot';
 
 /** Steps of a compaction swap, in order (tests simulate a crash at each). */
 export type SwapStep = 'cleaned-written' | 'swap-renamed' | 'old-deleted' | 'swap-installed';
@@ -47,6 +57,9 @@ export interface DiskLogOptions extends BaseLogOptions {
 export class DiskPartitionLog extends BaseLog {
   readonly dir: string;
   private cleanMarker = false;
+  private hasProducerSnapshot = false;
+  /** Log end offset and producer-state version the snapshot on disk was written at. */
+  private snapshotAt = { offset: -1, version: -1 };
   private readonly onSwapStep: (step: SwapStep) => void;
 
   constructor(opts: DiskLogOptions) {
@@ -158,6 +171,64 @@ export class DiskPartitionLog extends BaseLog {
     if (cleaner && cleaner.firstDirtyOffset > this.logEndOffset) {
       this.writeCleanerCheckpoint({ ...cleaner, firstDirtyOffset: this.logEndOffset });
     }
+    this.loadProducerState();
+  }
+
+  /** The snapshot, then the batches after it (everything without a usable snapshot). */
+  private loadProducerState(): void {
+    const file = path.join(this.dir, PRODUCER_SNAPSHOT_FILE);
+    let from = this.startOffset;
+    let why: string | undefined;
+    let data: Buffer | undefined;
+    try {
+      data = fs.readFileSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    if (data) {
+      this.hasProducerSnapshot = true;
+      const { entries, problem } = readFramedEntries(data);
+      try {
+        if (entries.length !== 1 || problem) throw new Error(problem ?? 'not one entry');
+        const offset = this.producers.loadSnapshot(entries[0]);
+        if (offset > this.logEndOffset) {
+          this.producers.clear();
+          why = `its offset ${offset} is past the recovered log end ${this.logEndOffset}`;
+        } else {
+          from = Math.max(offset, this.startOffset);
+          this.snapshotAt = { offset, version: this.producers.version };
+        }
+      } catch (e) {
+        this.producers.clear();
+        why = `unreadable (${(e as Error).message})`;
+      }
+    } else if (this.logEndOffset > this.startOffset) why = 'there is none';
+    if (from >= this.logEndOffset && !why) return;
+    const started = Date.now();
+    const n = this.replayProducerState(from);
+    if (why) {
+      this.log(`${this.name}: producer state snapshot ${why}; rebuilt from ${this.logEndOffset - from} offset(s) of the log in ${Date.now() - started} ms (${n} batch(es) with a producer id, ${this.producers.size} producer(s), ${this.openTransactions().length} open transaction(s))`);
+    }
+    if (n > 0 || why) this.saveProducerSnapshot(true);
+  }
+
+  /**
+   * Writes the producer state snapshot (at rolls only once there is state to keep), unless the
+   * one on disk is already as of the log end. Not fsynced: the snapshot is CRC-checked and
+   * only saves work, so a machine crash at worst means replaying more of the log (or all of it).
+   */
+  protected override saveProducerSnapshot(always = false): void {
+    if (!always && !this.hasProducerSnapshot && this.producers.isEmpty) return;
+    const at = { offset: this.logEndOffset, version: this.producers.version };
+    if (at.offset === this.snapshotAt.offset && at.version === this.snapshotAt.version) return;
+    try {
+      writeFileAtomic(path.join(this.dir, PRODUCER_SNAPSHOT_FILE), frameEntry(this.producers.toSnapshot(at.offset)), { durable: false });
+      this.hasProducerSnapshot = true;
+      this.snapshotAt = at;
+    } catch (e) {
+      // only costs a longer replay at the next start
+      this.log(`${this.name}: cannot write ${PRODUCER_SNAPSHOT_FILE}: ${(e as Error).message}`);
+    }
   }
 
   private deleteSegmentFiles(base: number): void {
@@ -268,6 +339,7 @@ export class DiskPartitionLog extends BaseLog {
 
   override close(): void {
     if (this.closed) return;
+    this.saveProducerSnapshot(true);
     super.close();
     if (!this.cleanMarker) {
       fs.closeSync(fs.openSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), 'w'));

@@ -20,18 +20,23 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Replaces `file` with `data` so that a crash leaves either the old or the new content. */
-export function writeFileAtomic(file: string, data: string | Buffer): void {
+/**
+ * Replaces `file` with `data` so that a crash leaves either the old or the new content.
+ * `durable: false` skips the fsyncs: a process crash still leaves old or new, a machine crash
+ * may leave the old content, or (for files that are checked on read) a damaged one.
+ */
+export function writeFileAtomic(file: string, data: string | Buffer, opts: { durable?: boolean } = {}): void {
+  const durable = opts.durable ?? true;
   const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
     writeFully(fd, typeof data === 'string' ? Buffer.from(data) : data, 0);
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
-  fsyncDir(path.dirname(file));
+  if (durable) fsyncDir(path.dirname(file));
 }
 
 export function writeFully(fd: number, buf: Buffer, position: number): void {

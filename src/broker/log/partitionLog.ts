@@ -6,15 +6,18 @@
 import { KafkaError } from '../protocol/errors.js';
 import {
   ATTR_TIMESTAMP_LOG_APPEND,
+  LOG_OVERHEAD,
   checkBatch,
   computeCrc,
   readBatchHeader,
   readRecords,
   setBaseOffset,
   setPartitionLeaderEpoch,
+  type BatchHeader,
 } from '../protocol/recordBatch.js';
 import { LogCleaner, hasNullKey, type CleanableLog, type CleanResult, type CleanedSegment, type CleanerState } from './cleaner.js';
 import type { LogConfig } from './config.js';
+import { ProducerStateManager, type PreparedAppend } from './producerState.js';
 import type { AppendResult, PartitionLog, ReadResult } from './types.js';
 
 /** One batch of an append, offsets already assigned. `position` is within the payload. */
@@ -110,12 +113,15 @@ export abstract class BaseLog implements PartitionLog {
   private lastFlush = Date.now();
   protected closed = false;
   private cleaner: LogCleaner | undefined;
+  /** Idempotent producers and transactions seen by this partition (producerState.ts). */
+  protected readonly producers: ProducerStateManager;
 
   constructor(opts: BaseLogOptions) {
     this.topic = opts.topic;
     this.partition = opts.partition;
     this.config = opts.config;
     this.log = opts.log ?? (() => {});
+    this.producers = new ProducerStateManager(`${opts.topic}-${opts.partition}`);
   }
 
   /** A new, empty, active segment starting at `baseOffset`. */
@@ -131,6 +137,8 @@ export abstract class BaseLog implements PartitionLog {
     return undefined;
   }
   protected writeCleanerCheckpoint(_state: CleanerState): void {}
+  /** Persists the producer state as of the log end (the disk log; at rolls, compaction and close). */
+  protected saveProducerSnapshot(): void {}
 
   get logStartOffset(): number {
     return this.startOffset;
@@ -138,6 +146,25 @@ export abstract class BaseLog implements PartitionLog {
 
   get logEndOffset(): number {
     return this.active.nextOffset;
+  }
+
+  /**
+   * The last stable offset: the first offset of the earliest open transaction, else the log
+   * end offset (one node: the high watermark). read_committed consumers read up to here.
+   */
+  get lastStableOffset(): number {
+    const first = this.producers.firstUnstableOffset;
+    return first === undefined ? this.logEndOffset : Math.min(Math.max(first, this.startOffset), this.logEndOffset);
+  }
+
+  /** Aborted transactions overlapping [fetchOffset, upperBound) (Fetch, read_committed). */
+  abortedTransactions(fetchOffset: number, upperBound: number): { producerId: number; firstOffset: number }[] {
+    return this.producers.abortedTransactions(fetchOffset, upperBound);
+  }
+
+  /** Transactions with data in this partition and no marker yet, earliest first. */
+  openTransactions(): { producerId: number; producerEpoch: number; firstOffset: number }[] {
+    return this.producers.openTransactions();
   }
 
   get sizeBytes(): number {
@@ -163,13 +190,14 @@ export abstract class BaseLog implements PartitionLog {
   }
 
   /** Checks a produce payload (Kafka's LogValidator, the parts that need no decompression). */
-  private validate(records: Buffer): AppendedBatch[] {
+  private validate(records: Buffer): { batches: AppendedBatch[]; headers: BatchHeader[] } {
     if (records.length === 0) throw new KafkaError('CORRUPT_MESSAGE', 'Produce request holds no record batch');
     if (records.length > this.config.segmentBytes) {
       throw new KafkaError('RECORD_LIST_TOO_LARGE',
         `Record batches of ${records.length} bytes exceed segment.bytes ${this.config.segmentBytes} of ${this.name}`);
     }
     const batches: AppendedBatch[] = [];
+    const headers: BatchHeader[] = [];
     for (let pos = 0; pos < records.length;) {
       const problem = checkBatch(records, pos);
       if (problem) throw new KafkaError('CORRUPT_MESSAGE', `Record batch at byte ${pos} for ${this.name}: ${problem}`);
@@ -188,22 +216,37 @@ export abstract class BaseLog implements PartitionLog {
         throw new KafkaError('INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${this.name}.`);
       }
       batches.push({ position: pos, size: h.size, baseOffset: 0, lastOffset: 0, maxTimestamp: h.maxTimestamp, records: h.recordCount });
+      headers.push(h);
       pos += h.size;
     }
-    return batches;
+    return { batches, headers };
   }
 
   append(records: Buffer, now = Date.now()): AppendResult {
     if (this.closed) throw new KafkaError('KAFKA_STORAGE_ERROR', `${this.name} is closed`);
-    const batches = this.validate(records);
+    const { batches, headers } = this.validate(records);
     let messages = 0;
     for (const b of batches) messages += b.records;
-    if (this.shouldRoll(records.length, messages, now)) this.roll(now);
-    const logAppendTime = this.config.logAppendTime;
     let next = this.logEndOffset;
     const baseOffset = next;
     for (const b of batches) {
-      setBaseOffset(records, b.position, next);
+      b.baseOffset = next;
+      b.lastOffset = next + b.records - 1;
+      next = b.lastOffset + 1;
+    }
+    // Idempotence and transactions (producerState.ts): a retried batch is answered with its
+    // original offsets and not written again; sequence, epoch and transaction errors throw.
+    let prepared: PreparedAppend | undefined;
+    if (headers.some((h) => h.producerId >= 0)) {
+      prepared = this.producers.prepare(records, batches.map((b, i) => ({ position: b.position, header: headers[i], baseOffset: b.baseOffset, lastOffset: b.lastOffset })), now);
+      if (prepared.duplicate) {
+        return { baseOffset: prepared.duplicate.firstOffset, logAppendTime: -1, logStartOffset: this.startOffset, duplicate: true };
+      }
+    }
+    if (this.shouldRoll(records.length, messages, now)) this.roll(now);
+    const logAppendTime = this.config.logAppendTime;
+    for (const b of batches) {
+      setBaseOffset(records, b.position, b.baseOffset);
       setPartitionLeaderEpoch(records, b.position, 0);
       if (logAppendTime) {
         // The timestamp type and max timestamp are inside the CRC: rewrite, then re-checksum.
@@ -212,12 +255,10 @@ export abstract class BaseLog implements PartitionLog {
         records.writeUInt32BE(computeCrc(records, b.position, b.size), b.position + CRC_OFFSET);
         b.maxTimestamp = now;
       }
-      b.baseOffset = next;
-      b.lastOffset = next + b.records - 1;
-      next = b.lastOffset + 1;
     }
     this.beforeWrite();
     this.active.append(records, batches, now);
+    if (prepared) this.producers.commit(prepared);
     this.unflushedMessages += messages;
     if (this.unflushedMessages >= this.config.flushMessages) this.flush(now);
     return { baseOffset, logAppendTime: logAppendTime ? now : -1, logStartOffset: this.startOffset };
@@ -235,6 +276,7 @@ export abstract class BaseLog implements PartitionLog {
   protected roll(now: number): void {
     this.active.seal();
     this.segments.push(this.createSegment(this.logEndOffset, now));
+    this.saveProducerSnapshot();
   }
 
   private segmentIndexFor(offset: number): number {
@@ -248,16 +290,16 @@ export abstract class BaseLog implements PartitionLog {
     return lo;
   }
 
-  read(offset: number, maxBytes: number): ReadResult {
+  read(offset: number, maxBytes: number, maxOffset = Infinity): ReadResult {
     if (offset < this.startOffset || offset > this.logEndOffset) {
       throw new KafkaError('OFFSET_OUT_OF_RANGE',
         `Offset ${offset} is outside [${this.startOffset}, ${this.logEndOffset}] of ${this.name}`);
     }
-    if (offset === this.logEndOffset) return EMPTY_READ;
+    if (offset === this.logEndOffset || offset >= maxOffset) return EMPTY_READ;
     // A fetch is served from one segment, as Kafka does; the next fetch continues in the next.
     for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
       const r = this.segments[i].read(offset, maxBytes);
-      if (r.bytes > 0) return r;
+      if (r.bytes > 0) return maxOffset < this.logEndOffset ? cutBefore(r, maxOffset) : r;
     }
     return EMPTY_READ;
   }
@@ -289,6 +331,7 @@ export abstract class BaseLog implements PartitionLog {
     this.startOffset = offset;
     this.saveLogStartOffset(offset);
     this.deleteOldSegments((s, next) => next <= this.startOffset, 'below the log start offset');
+    this.producers.truncateHead(this.startOffset);
     return this.startOffset;
   }
 
@@ -303,6 +346,7 @@ export abstract class BaseLog implements PartitionLog {
     const gone = this.segments.splice(0, n);
     this.startOffset = Math.max(this.startOffset, this.segments[0].baseOffset);
     for (const s of gone) s.delete();
+    this.producers.truncateHead(this.startOffset);
     this.log(`${this.name}: deleted ${n} segment(s) ${why} (offsets ${gone[0].baseOffset}..${this.segments[0].baseOffset - 1}); log start offset ${this.startOffset}`);
   }
 
@@ -327,6 +371,27 @@ export abstract class BaseLog implements PartitionLog {
       }
     }
     if (this.config.compact) this.clean(now);
+    this.producers.expire(now, this.config.producerIdExpirationMs);
+  }
+
+  /**
+   * Rebuilds the producer state from the batches at or after `from` (after a snapshot, or
+   * everything): Kafka's recovery of the producer state from the log tail. Returns how many
+   * batches with a producer id it applied.
+   */
+  protected replayProducerState(from: number): number {
+    let n = 0;
+    for (const s of this.segments) {
+      if (s.nextOffset <= from || s.size === 0) continue;
+      for (const batch of s.batches()) {
+        const h = readBatchHeader(batch, 0);
+        if (h.producerId < 0 || h.baseOffset + h.lastOffsetDelta < from) continue;
+        this.producers.replay(batch, h);
+        n++;
+      }
+    }
+    this.producers.truncateHead(this.startOffset);
+    return n;
   }
 
   /**
@@ -347,12 +412,20 @@ export abstract class BaseLog implements PartitionLog {
     if (!force && !this.cleaner.needsCleaning(view, now)) return null;
     const before = { ...this.cleaner.state };
     const result = this.cleaner.clean(view, now);
+    if (result && result.abortMarkersRemoved.length > 0) {
+      // The aborted-transaction index must not name a transaction whose marker is gone.
+      this.producers.removeAborted(result.abortMarkersRemoved);
+      this.saveProducerSnapshot();
+    }
     const after = this.cleaner.state;
     if (after.firstDirtyOffset !== before.firstDirtyOffset || after.tombstoneDeadline !== before.tombstoneDeadline) {
       this.writeCleanerCheckpoint({ ...after });
     }
     if (result && result.bytesAfter !== result.bytesBefore) {
-      this.log(`${this.name}: compacted ${result.segmentsBefore} segment(s) to ${result.segmentsAfter}, ${result.bytesBefore} to ${result.bytesAfter} bytes; removed ${result.recordsRemoved} record(s), ${result.tombstonesRemoved} of them tombstones`);
+      const txn = result.abortedRecordsRemoved + result.markersRemoved > 0
+        ? `, ${result.abortedRecordsRemoved} of aborted transactions; removed ${result.markersRemoved} transaction marker(s)`
+        : '';
+      this.log(`${this.name}: compacted ${result.segmentsBefore} segment(s) to ${result.segmentsAfter}, ${result.bytesBefore} to ${result.bytesAfter} bytes; removed ${result.recordsRemoved} record(s), ${result.tombstonesRemoved} of them tombstones${txn}`);
     }
     return result;
   }
@@ -366,6 +439,12 @@ export abstract class BaseLog implements PartitionLog {
       },
       get logStartOffset() {
         return self.startOffset;
+      },
+      get lastStableOffset() {
+        return self.lastStableOffset;
+      },
+      get abortedTxns() {
+        return self.producers.abortedList();
       },
       get config() {
         return self.config;
@@ -394,4 +473,21 @@ export abstract class BaseLog implements PartitionLog {
     for (const s of this.segments) s.close();
     this.closed = true;
   }
+}
+
+/** The batches of a read that start before `maxOffset` (read_committed stops at the LSO). */
+function cutBefore(r: ReadResult, maxOffset: number): ReadResult {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for (const c of r.chunks) {
+    let end = 0;
+    while (end + LOG_OVERHEAD <= c.length && Number(c.readBigInt64BE(end)) < maxOffset) end += c.readInt32BE(end + 8) + LOG_OVERHEAD;
+    end = Math.min(end, c.length);
+    if (end > 0) {
+      chunks.push(end === c.length ? c : c.subarray(0, end));
+      bytes += end;
+    }
+    if (end < c.length) break;
+  }
+  return { chunks, bytes };
 }

@@ -4,6 +4,7 @@
 //   <dataDir>/meta.json              cluster id + small broker key/values (atomic rewrite)
 //   <dataDir>/topics.json            topics: name, id, partitions, config overrides (atomic rewrite)
 //   <dataDir>/consumer-offsets.log   committed offsets (see offsetStore.ts)
+//   <dataDir>/transaction-state.log  transactional ids and their transactions (see txn/stateLog.ts)
 //   <dataDir>/topics/<topic>-<p>/    one partition log (see diskLog.ts)
 //
 // topics.json is the truth: it is written before partition directories are created and
@@ -48,6 +49,8 @@ export interface Store {
   /** Every broker config by name, with the given or Kafka's default value. */
   readonly defaults: BrokerDefaults;
   readonly memory: boolean;
+  /** The data directory (absolute), undefined in memory. */
+  readonly dataDir: string | undefined;
   listTopics(): TopicInfo[];
   getTopic(name: string): TopicInfo | undefined;
   getTopicById(id: Buffer): TopicInfo | undefined;
@@ -118,6 +121,10 @@ class StoreImpl implements Store {
   private meta: MetaFile;
   private readonly dir: string | undefined;
   private readonly log: (msg: string) => void;
+
+  get dataDir(): string | undefined {
+    return this.dir;
+  }
   private caseInsensitive = false;
   private closed = false;
 

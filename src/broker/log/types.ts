@@ -8,6 +8,8 @@ export interface AppendResult {
   /** -1 for CreateTime topics; the broker time for LogAppendTime topics. */
   logAppendTime: number;
   logStartOffset: number;
+  /** The payload repeated one of its producer's last five batches: nothing was written (idempotence). */
+  duplicate?: boolean;
 }
 
 /** Whole record batches as stored, starting with the batch that contains the fetch offset. */
@@ -23,6 +25,11 @@ export interface PartitionLog {
   readonly logStartOffset: number;
   /** Next offset to assign; on a single node this is also the high watermark. */
   readonly logEndOffset: number;
+  /**
+   * First offset of the earliest open transaction, or the log end offset when none is open:
+   * read_committed consumers read below it (Fetch, ListOffsets latest).
+   */
+  readonly lastStableOffset: number;
   /** Bytes held by the partition's segments. */
   readonly sizeBytes: number;
 
@@ -32,13 +39,24 @@ export interface PartitionLog {
    * log owns `records` afterwards; it must not be reused by the caller).
    */
   append(records: Buffer, now?: number): AppendResult;
+  // Batches with a producer id are checked as Kafka does (producerState.ts): a repeat of one
+  // of the producer's last five batches returns the original offsets (duplicate: true);
+  // OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH and INVALID_TXN_STATE are thrown as
+  // KafkaError. Control batches (transaction markers) are only written by the broker.
 
   /**
    * Reads whole batches starting with the one containing `offset`, stopping before `maxBytes`
    * would be exceeded but always returning at least one batch when one exists (KIP-74).
    * `offset` must be within [logStartOffset, logEndOffset]; at logEndOffset the result is empty.
+   * With `maxOffset` only batches starting below it are returned (read_committed: the LSO).
    */
-  read(offset: number, maxBytes: number): ReadResult;
+  read(offset: number, maxBytes: number, maxOffset?: number): ReadResult;
+
+  /** Aborted transactions (producer id, first offset) overlapping [fetchOffset, upperBound). */
+  abortedTransactions(fetchOffset: number, upperBound: number): { producerId: number; firstOffset: number }[];
+
+  /** Transactions with data here and no marker yet (producer id, epoch, first offset). */
+  openTransactions(): { producerId: number; producerEpoch: number; firstOffset: number }[];
 
   /** Offset of the first record whose timestamp is >= `timestamp`, or null if none. */
   offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null;

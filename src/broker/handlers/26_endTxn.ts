@@ -1,0 +1,10 @@
+// EndTxn v0-3: commits (committed=true) or aborts the producer's transaction. The coordinator
+// writes a COMMIT or ABORT marker to every partition of the transaction and commits or drops
+// its group offsets before it answers; a retry of a finished EndTxn gets NONE again.
+import { EndTxn } from '../protocol/apis/endTxn.js';
+import { handler } from './types.js';
+
+export default handler(EndTxn, (req, ctx) => ({
+  throttleTimeMs: 0,
+  errorCode: ctx.broker.txn.endTxn(req.transactionalId, req.producerId, req.producerEpoch, req.committed, ctx.version),
+}));
