@@ -5,8 +5,11 @@
 // A bad frame (negative or oversized length, undecodable header or body, unsupported
 // API or version) closes only this connection, with a log line.
 //
-// Limits (broker options, docs/durability.md): a frame's buffer grows with the bytes that
-// actually arrive (a 4-byte length alone allocates little); while maxInFlightRequests frames
+// Limits (broker options, docs/durability.md): a frame takes memory as its bytes actually
+// arrive (a 4-byte length alone allocates nothing): the socket's chunks are kept as they
+// come, and once half of the frame is there it gets its buffer and every byte is copied once
+// (a client dribbling many small chunks gets a buffer that doubles as bytes arrive instead);
+// while maxInFlightRequests frames
 // wait to be handled, or they hold maxFrameBytes, or the client does not read its responses,
 // the socket is paused: TCP back-pressure on the client, nothing is dropped.
 //
@@ -34,8 +37,9 @@ import { ApiVersions } from './protocol/apis/apiVersions.js';
 import { SaslAuthenticate } from './protocol/apis/saslAuthenticate.js';
 import { SaslHandshake } from './protocol/apis/saslHandshake.js';
 
-/** First allocation for a frame that spans socket chunks; it doubles as the bytes arrive. */
-const FRAME_START_BYTES = 64 * 1024;
+/** A frame arriving in more pieces than this gets a buffer that grows (a dribbling client). */
+const FRAME_MAX_PARTS = 64;
+const FRAME_MIN_GROWTH = 64 * 1024;
 
 /** A request frame decoded up to its body, ready for its handler. */
 export interface DecodedRequest {
@@ -80,7 +84,9 @@ export class Connection {
   // frame assembly
   private sizeBuf = Buffer.alloc(4);
   private sizeHave = 0;
-  private frame: Buffer | null = null;
+  /** A frame spanning socket chunks: first its pieces (views, no copy), then its buffer. */
+  private frameParts: Buffer[] | null = null;
+  private frameBuf: Buffer | null = null;
   private frameSize = 0;
   private frameHave = 0;
   readonly clientHost: string;
@@ -140,7 +146,7 @@ export class Connection {
   private onData(chunk: Buffer): void {
     let pos = 0;
     while (pos < chunk.length && !this.closed) {
-      if (this.frame === null) {
+      if (this.frameParts === null && this.frameBuf === null) {
         const take = Math.min(4 - this.sizeHave, chunk.length - pos);
         chunk.copy(this.sizeBuf, this.sizeHave, pos, pos + take);
         this.sizeHave += take;
@@ -160,22 +166,40 @@ export class Connection {
           pos += size;
           continue;
         }
-        this.frame = Buffer.allocUnsafe(Math.min(size, FRAME_START_BYTES));
+        this.frameParts = [];
         this.frameSize = size;
         this.frameHave = 0;
       }
       const take = Math.min(this.frameSize - this.frameHave, chunk.length - pos);
-      if (this.frameHave + take > this.frame.length) {
-        const grown = Buffer.allocUnsafe(Math.min(this.frameSize, Math.max(this.frame.length * 2, this.frameHave + take)));
-        this.frame.copy(grown, 0, 0, this.frameHave);
-        this.frame = grown;
+      if (this.frameParts !== null) {
+        this.frameParts.push(chunk.subarray(pos, pos + take));
+        this.frameHave += take;
+        pos += take;
+        if (this.frameHave === this.frameSize) {
+          this.enqueue(this.frameParts.length === 1 ? this.frameParts[0] : Buffer.concat(this.frameParts, this.frameSize));
+          this.frameParts = null;
+        } else if (this.frameHave * 2 >= this.frameSize || this.frameParts.length >= FRAME_MAX_PARTS) {
+          // half there: the whole buffer; many small pieces: one that doubles as bytes come
+          const size = this.frameHave * 2 >= this.frameSize ? this.frameSize : Math.min(this.frameSize, Math.max(this.frameHave * 2, FRAME_MIN_GROWTH));
+          this.frameBuf = Buffer.allocUnsafe(size);
+          let at = 0;
+          for (const part of this.frameParts) at += part.copy(this.frameBuf, at);
+          this.frameParts = null;
+        }
+        continue;
       }
-      chunk.copy(this.frame, this.frameHave, pos, pos + take);
+      const buf = this.frameBuf as Buffer;
+      if (this.frameHave + take > buf.length) {
+        const grown = Buffer.allocUnsafe(Math.min(this.frameSize, Math.max(buf.length * 2, this.frameHave + take)));
+        buf.copy(grown, 0, 0, this.frameHave);
+        this.frameBuf = grown;
+      }
+      chunk.copy(this.frameBuf as Buffer, this.frameHave, pos, pos + take);
       this.frameHave += take;
       pos += take;
       if (this.frameHave === this.frameSize) {
-        this.enqueue(this.frame);
-        this.frame = null;
+        this.enqueue(this.frameBuf as Buffer);
+        this.frameBuf = null;
       }
     }
     this.updateReading();

@@ -25,6 +25,9 @@ import { KtError } from '../cli/errors.js';
 import { resolveStartOffset, type OffsetSpec } from '../format/offset.js';
 import type { ConsumedRecord, Header } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
+import { Fetch } from '../broker/protocol/apis/fetch.js';
+import { createCluster, encodeBody, kafkaError, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
+import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
 
 export type StopReason = 'max-messages' | 'timeout' | 'end' | 'interrupted' | 'closed';
 
@@ -136,45 +139,6 @@ class Run {
 
 const require = createRequire(import.meta.url);
 
-interface KjsCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  addMultipleTargetTopics(topics: string[]): Promise<void>;
-  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number; leader: number }>;
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(o: { nodeId: string | number }): Promise<KjsBroker>;
-  fetchTopicsOffset(t: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning?: boolean; fromTimestamp?: number }>): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
-  findGroupCoordinator(o: { groupId: string }): Promise<KjsBroker>;
-  metadata(o?: { topics?: string[] }): Promise<{ topicMetadata: Array<{ topic: string }> }>;
-}
-
-interface KjsBroker {
-  fetch(o: {
-    replicaId?: number;
-    isolationLevel: number;
-    maxWaitTime: number;
-    minBytes: number;
-    maxBytes: number;
-    topics: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }> }>;
-  }): Promise<{ responses: Array<{ topicName: string; partitions: Array<{ partition: number; errorCode: number; highWatermark: string; messages: KjsMessage[] }> }> }>;
-  offsetCommit(o: { groupId: string; groupGenerationId: number; memberId: string; topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> }): Promise<unknown>;
-  offsetFetch(o: { groupId: string; topics: Array<{ topic: string; partitions: Array<{ partition: number }> }> }): Promise<{ responses: Array<{ topic: string; partitions: Array<{ partition: number; offset: string; errorCode: number }> }> }>;
-}
-
-/** kafkajs's Cluster for this client (same brokers, TLS/SASL, logger, retry). */
-function createCluster(h: KafkaHandle, readCommitted: boolean): KjsCluster {
-  const kafka = h.kafka as unknown as Record<symbol, (o: object) => KjsCluster>;
-  const sym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (!sym) throw new KtError('unsupported kafkajs version: cannot reach its cluster client');
-  return kafka[sym]({
-    allowAutoTopicCreation: true,
-    isolationLevel: readCommitted ? 1 : 0,
-    metadataMaxAge: 300_000,
-    maxInFlightRequests: null,
-  });
-}
-
 type BatchCtor = new (topic: string, fetchedOffset: string, partitionData: unknown) => {
   messages: KjsMessage[];
   isEmptyIncludingFiltered(): boolean;
@@ -224,9 +188,88 @@ function offsetsByPartition(res: Array<{ topic: string; partitions: Array<{ part
   return m;
 }
 
+const FETCH_MAX_BYTES = 52_428_800;
+const PARTITION_MAX_BYTES = 1_048_576;
+const FETCH_MAX_WAIT_MS = 500;
+/** v12 is flexible (kafkajs's connection speaks request header v1 only). */
+const FETCH_MAX_VERSION = 11;
+
+interface FetchResponse {
+  errorCode: number;
+  responses: Array<{
+    topic: string;
+    partitions: Array<{ partitionIndex: number; errorCode: number; highWatermark: number; abortedTransactions: AbortedTransaction[] | null; records: Buffer | null }>;
+  }>;
+}
+
+function fetchKey(want: Array<{ s: PartitionState; offset: number }>): string {
+  return want.map(({ s, offset }) => `${s.topic}:${s.partition}@${offset}`).join(',');
+}
+
+/**
+ * The positions a fetch response leads to (after its last complete batch, as decodeBatches
+ * moves them), or undefined when nothing is left to fetch or the response has errors.
+ */
+function predictNext(res: FetchResponse, want: Array<{ s: PartitionState; offset: number }>, exitAtEnd: boolean): Array<{ s: PartitionState; offset: number }> | undefined {
+  const next: Array<{ s: PartitionState; offset: number }> = [];
+  for (const w of want) {
+    let pd: FetchResponse['responses'][number]['partitions'][number] | undefined;
+    for (const t of res.responses) {
+      if (t.topic !== w.s.topic) continue;
+      pd = t.partitions.find((p) => p.partitionIndex === w.s.partition);
+      if (pd) break;
+    }
+    if (!pd || pd.errorCode !== 0) return undefined;
+    let offset = w.offset;
+    const data = pd.records;
+    if (data) {
+      for (let pos = 0; pos + 61 <= data.length;) {
+        const size = data.readInt32BE(pos + 8) + 12;
+        if (size < 61 || pos + size > data.length) break;
+        const last = data.readInt32BE(pos) * 4294967296 + data.readUInt32BE(pos + 4) + data.readInt32BE(pos + 23);
+        if (last >= offset) offset = last + 1;
+        pos += size;
+      }
+    }
+    if (exitAtEnd) {
+      offset = Math.min(offset, w.s.end);
+      if (offset >= w.s.end) continue;
+    }
+    next.push({ s: w.s, offset });
+  }
+  return next.length > 0 ? next : undefined;
+}
+
+/** Message format v0/v1 data (Kafka < 0.11 on disk): decoded by kafkajs's decoder. */
+async function decodeLegacy(records: Buffer, o: { topic: string; partition: number; fetchOffset: number; endOffset: number; max: number; abortedTransactions?: AbortedTransaction[] | null }, out: ConsumedRecord[]): Promise<number> {
+  const Batch = loadBatch();
+  const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => unknown;
+  const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (d: unknown) => Promise<KjsMessage[]>;
+  const framed = Buffer.allocUnsafe(4 + records.length);
+  framed.writeInt32BE(records.length, 0);
+  records.copy(framed, 4);
+  const messages = await decodeMessages(new Decoder(framed));
+  const batch = new Batch(o.topic, String(o.fetchOffset), {
+    partition: o.partition,
+    highWatermark: '0',
+    abortedTransactions: (o.abortedTransactions ?? []).map((a) => ({ producerId: String(a.producerId), firstOffset: String(a.firstOffset) })),
+    messages,
+  });
+  let next = o.fetchOffset;
+  let taken = 0;
+  for (const m of batch.messages) {
+    const off = Number(m.offset);
+    if (off >= o.endOffset || taken >= o.max) return next;
+    out.push(toRecord(o.topic, o.partition, m));
+    taken++;
+    next = off + 1;
+  }
+  if (!batch.isEmptyIncludingFiltered()) next = Math.max(next, Math.min(Number(batch.lastOffset()) + 1, o.endOffset));
+  return next;
+}
+
 /** The manual-assignment fetch path (see the top of the file). */
 export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Run = new Run(o)): Promise<ConsumeResult> {
-  const Batch = loadBatch();
   const cluster = createCluster(h, o.readCommitted);
   await h.connectWithin(cluster.connect());
   try {
@@ -295,9 +338,30 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
     if (allDone()) run.stop('end');
 
     // One fetch loop per leader; a loop ends when the run stops or its partitions are done.
-    const FETCH_MAX_BYTES = 52_428_800;
-    const PARTITION_MAX_BYTES = 1_048_576;
     let lastCommit = Date.now();
+    const isolationLevel = o.readCommitted ? 1 : 0;
+    const fetchFrom = (broker: KjsBroker, version: number, want: Array<{ s: PartitionState; offset: number }>): Promise<FetchResponse | undefined> => {
+      const topicsReq = new Map<string, Array<{ partition: number; fetchOffset: number; partitionMaxBytes: number }>>();
+      for (const { s, offset } of want) {
+        if (!topicsReq.has(s.topic)) topicsReq.set(s.topic, []);
+        topicsReq.get(s.topic)!.push({ partition: s.partition, fetchOffset: offset, partitionMaxBytes: PARTITION_MAX_BYTES });
+      }
+      const body = encodeBody(Fetch, version, {
+        replicaId: -1,
+        maxWaitMs: FETCH_MAX_WAIT_MS,
+        minBytes: 1,
+        maxBytes: FETCH_MAX_BYTES,
+        isolationLevel,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [...topicsReq.entries()].map(([topic, partitions]) => ({ topic, partitions })),
+        forgottenTopicsData: [],
+        rackId: '',
+      });
+      return sendRequest<FetchResponse>(broker, Fetch, version, body, { requestTimeout: FETCH_MAX_WAIT_MS + 30_000 });
+    };
+    /** One fetch in flight ahead per leader, for the positions its last response leads to. */
+    const prefetched = new Map<string, { key: string; response: Promise<FetchResponse | undefined> }>();
     const loops = async (): Promise<void> => {
       while (!run.done) {
         const active = states.filter((s) => !s.done);
@@ -319,64 +383,76 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
         await Promise.all(
           [...byLeader.entries()].map(async ([leader, parts]) => {
             const broker = await cluster.findBroker({ nodeId: leader });
-            const topicsReq = new Map<string, Array<{ partition: number; fetchOffset: string; maxBytes: number }>>();
-            for (const s of parts) {
-              if (!topicsReq.has(s.topic)) topicsReq.set(s.topic, []);
-              topicsReq.get(s.topic)!.push({ partition: s.partition, fetchOffset: String(s.position), maxBytes: PARTITION_MAX_BYTES });
-            }
-            let res;
+            const version = pickVersion(broker, Fetch, FETCH_MAX_VERSION);
+            if (version < 0) throw new KtError('the broker does not support Fetch v4 or later (Kafka 0.11+), which kt consume needs');
+            const want = parts.map((s) => ({ s, offset: s.position }));
+            const key = fetchKey(want);
+            const ahead = prefetched.get(leader);
+            prefetched.delete(leader);
+            let res: FetchResponse | undefined;
             try {
-              res = await broker.fetch({
-                replicaId: -1,
-                isolationLevel: o.readCommitted ? 1 : 0,
-                maxWaitTime: 500,
-                minBytes: 1,
-                maxBytes: FETCH_MAX_BYTES,
-                topics: [...topicsReq.entries()].map(([topic, partitions]) => ({ topic, partitions })),
-              });
+              res = await (ahead?.key === key ? ahead.response : fetchFrom(broker, version, want));
             } catch (err) {
-              const e = err as { name?: string; type?: string; topic?: string; partition?: number };
-              if (e.name === 'KafkaJSOffsetOutOfRange' && e.topic !== undefined) {
-                // The position fell off the log (retention) or past its end: reset as
-                // auto.offset.reset would (earliest for an explicit start, else latest).
-                const s = parts.find((x) => x.topic === e.topic && x.partition === e.partition);
-                if (s) {
-                  const r = offsetsByPartition(await cluster.fetchTopicsOffset([{ topic: s.topic, partitions: [{ partition: s.partition }], fromBeginning: o.start !== null }]));
-                  s.position = r.get(`${s.topic}:${s.partition}`) ?? s.position;
-                }
-                return;
-              }
+              const e = err as { name?: string; type?: string };
               if (e.type === 'NOT_LEADER_FOR_PARTITION' || e.type === 'UNKNOWN_TOPIC_OR_PARTITION' || e.type === 'LEADER_NOT_AVAILABLE' || e.name === 'KafkaJSConnectionClosedError') {
                 refresh = true;
                 return;
               }
               throw err;
             }
-            if (run.done) return;
+            // Ask for what follows before decoding and writing this response, so the broker
+            // reads and sends it meanwhile (a blocking stdout pipe no longer idles the broker).
+            if (res && !run.done && !res.errorCode) {
+              const next = predictNext(res, want, o.exitAtEnd);
+              if (next) {
+                const response = fetchFrom(broker, version, next);
+                response.catch(() => undefined);
+                prefetched.set(leader, { key: fetchKey(next), response });
+              }
+            }
+            if (run.done || !res) return;
+            if (res.errorCode) throw kafkaError(res.errorCode);
             const out: ConsumedRecord[] = [];
             for (const t of res.responses) {
               for (const pd of t.partitions) {
-                const s = parts.find((x) => x.topic === t.topicName && x.partition === pd.partition);
+                const s = parts.find((x) => x.topic === t.topic && x.partition === pd.partitionIndex);
                 if (!s) continue;
-                const batch = new Batch(t.topicName, String(s.position), pd);
-                const hw = Number(pd.highWatermark);
-                let next = s.position;
-                for (const m of batch.messages) {
-                  const off = Number(m.offset);
-                  if (o.exitAtEnd && off >= s.end) break;
-                  if (out.length >= run.remaining) break;
-                  out.push(toRecord(t.topicName, pd.partition, m));
-                  next = off + 1;
+                if (pd.errorCode !== 0) {
+                  const e = kafkaError(pd.errorCode);
+                  if (e.type === 'OFFSET_OUT_OF_RANGE') {
+                    // The position fell off the log (retention) or past its end: reset as
+                    // auto.offset.reset would (earliest for an explicit start, else latest).
+                    const r = offsetsByPartition(await cluster.fetchTopicsOffset([{ topic: s.topic, partitions: [{ partition: s.partition }], fromBeginning: o.start !== null }]));
+                    s.position = r.get(`${s.topic}:${s.partition}`) ?? s.position;
+                    continue;
+                  }
+                  if (e.retriable) {
+                    refresh = true;
+                    continue;
+                  }
+                  throw e;
                 }
-                if (out.length < run.remaining && !batch.isEmptyIncludingFiltered()) {
-                  // everything in the batch was taken (or filtered): move past it
-                  const last = Number(batch.lastOffset()) + 1;
-                  if (!(o.exitAtEnd && last > s.end)) next = Math.max(next, last);
-                  else next = Math.max(next, Math.min(last, s.end));
+                const remaining = run.remaining - out.length;
+                if (remaining <= 0) break;
+                const records = pd.records;
+                if (!records || records.length === 0) continue;
+                const opts = {
+                  topic: s.topic,
+                  partition: s.partition,
+                  fetchOffset: s.position,
+                  endOffset: o.exitAtEnd ? s.end : Infinity,
+                  max: remaining,
+                  abortedTransactions: o.readCommitted ? pd.abortedTransactions : null,
+                };
+                let next: number;
+                try {
+                  next = decodeBatches(records, opts, out, await inflate(records)).next;
+                } catch (err) {
+                  if (!(err instanceof LegacyFormatError)) throw err;
+                  next = await decodeLegacy(records, opts, out);
                 }
-                s.position = next;
+                s.position = Math.max(s.position, next);
                 if (o.exitAtEnd && s.position >= s.end) s.done = true;
-                void hw;
               }
             }
             await run.deliver(out);

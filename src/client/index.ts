@@ -19,6 +19,8 @@ export interface KafkaHandle {
   kafka: Kafka;
   kafkajs: KafkaJS;
   brokers: string[];
+  /** The client id kafkajs puts in every request header. */
+  clientId: string;
   debug: boolean;
   /** wraps any kafkajs error as a KtError naming the brokers */
   fail(err: unknown): Error;
@@ -53,16 +55,62 @@ function groupMessagesPerPartition({ topic, partitionMetadata, messages, partiti
   return result;
 }
 
+/**
+ * kafkajs frames every request by copying its body twice into zero-filled power-of-two
+ * buffers (protocol/request.js). This writes the header once and copies the body once, or
+ * not at all for kt's own requests (kjs.ts), whose body comes with free bytes before it.
+ */
+async function createRequest({ correlationId, clientId, request }: {
+  correlationId: number;
+  clientId: string | null;
+  request: { apiKey: number; apiVersion: number; encode: () => Promise<{ buffer: Buffer; ktFrame?: Buffer; ktBodyStart?: number }> };
+}): Promise<{ buffer: Buffer }> {
+  const payload = await request.encode();
+  const body = payload.buffer;
+  const id = clientId == null ? null : Buffer.from(String(clientId), 'utf8');
+  const headerLen = 14 + (id ? id.length : 0);
+  let frame: Buffer;
+  let at: number;
+  let end: number;
+  if (payload.ktFrame && payload.ktBodyStart !== undefined && payload.ktBodyStart >= headerLen) {
+    frame = payload.ktFrame;
+    at = payload.ktBodyStart - headerLen;
+    end = payload.ktBodyStart + body.length;
+  } else {
+    frame = Buffer.allocUnsafe(headerLen + body.length);
+    at = 0;
+    end = frame.length;
+    body.copy(frame, headerLen);
+  }
+  frame.writeInt32BE(end - at - 4, at);
+  frame.writeInt16BE(request.apiKey, at + 4);
+  frame.writeInt16BE(request.apiVersion, at + 6);
+  frame.writeInt32BE(correlationId, at + 8);
+  if (id) {
+    frame.writeInt16BE(id.length, at + 12);
+    id.copy(frame, at + 14);
+  } else {
+    frame.writeInt16BE(-1, at + 12);
+  }
+  return { buffer: frame.subarray(at, end) };
+}
+
+/** Installs a module into the require cache before kafkajs loads (no-op when already loaded). */
+function preload(require: NodeJS.Require, id: string, exports: unknown): void {
+  const path = require.resolve(id);
+  if (require.cache[path]) return;
+  const m = new Module(path);
+  m.filename = path;
+  m.loaded = true;
+  m.exports = exports;
+  require.cache[path] = m;
+}
+
 function patchKafkaJS(): void {
   try {
     const require = createRequire(import.meta.url);
-    const path = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
-    if (require.cache[path]) return;
-    const m = new Module(path);
-    m.filename = path;
-    m.loaded = true;
-    m.exports = groupMessagesPerPartition;
-    require.cache[path] = m;
+    preload(require, 'kafkajs/src/producer/groupMessagesPerPartition.js', groupMessagesPerPartition);
+    preload(require, 'kafkajs/src/protocol/request.js', createRequest);
   } catch {
     // another kafkajs layout: run unpatched
   }
@@ -110,6 +158,7 @@ export async function openKafka(conn: Connection, opts: { clientId?: string } = 
     kafka,
     kafkajs,
     brokers: conn.brokers,
+    clientId: config.clientId ?? 'kt',
     debug: conn.debug,
     fail: (err) => toKtError(err, conn.brokers),
     connectWithin: async <T>(what: Promise<T>): Promise<T> => {

@@ -1,12 +1,19 @@
-// The engine behind `kt produce`: records are grouped into produce requests (up to
+// The engines behind `kt produce`: records are grouped into produce requests (up to
 // --batch-size bytes, or whatever arrived within --linger-ms), several requests are in
 // flight at once, and the caller is made to wait (back-pressure) only when the in-flight
 // limit is reached — so memory stays bounded whatever the input size. --sync sends one
 // record at a time and waits for each acknowledgement.
+//
+// Two engines behind one interface:
+// * DirectProducerSession (directProducer.ts), the default: kt encodes record batches itself
+//   (records.ts) and sends Produce requests over kafkajs's broker connections. No per-record
+//   kafkajs objects: several times kafkajs's throughput.
+// * KafkaJSProducerSession (below): kafkajs's producer, for --idempotent (its sequence and
+//   epoch handling) and for brokers older than Produce v3.
 
-import type { Message, Producer, RecordMetadata } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import { KtError, UsageError } from '../cli/errors.js';
-import type { ProduceRecord } from '../format/record.js';
+import type { Header, ProduceRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
@@ -26,7 +33,45 @@ export interface ProducerOptions {
   maxInFlight: number;
   /** records may name a partition: check it exists (kafkajs silently drops records for unknown partitions) */
   checkPartitions?: boolean;
+  /** Key, headers and partition of every addValue record (the plain-lines fast path). */
+  fixed?: { key?: Buffer; headers: Header[]; partition?: number };
 }
+
+/** Where a record went (sendOne). */
+export interface SentRecord {
+  partition: number;
+  baseOffset: string;
+}
+
+export interface ProducerSession {
+  /** Queue a record. Returns a promise only when the caller must wait (back-pressure, --rate). */
+  add(r: ProduceRecord): Promise<void> | undefined;
+  /**
+   * The fast path for plain lines: queue a record whose value is `src[start, end)`, with
+   * the session's fixed key, headers and partition (`fixed`). Never waits; call `pace()`
+   * after a chunk of input. Absent when the engine has no such path.
+   */
+  addValue?: (src: Buffer, start: number, end: number) => void;
+  /** After a run of addValue calls: a promise when the caller must wait (back-pressure). */
+  pace?: () => Promise<void> | undefined;
+  /** Send one record and wait for its acknowledgement (TTY mode, --sync, --value). */
+  sendOne(r: ProduceRecord): Promise<SentRecord | undefined>;
+  flush(): Promise<void>;
+  readonly counts: ProduceSummary;
+  close(): Promise<ProduceSummary>;
+}
+
+export const ProducerSession = {
+  async open(h: KafkaHandle, o: ProducerOptions): Promise<ProducerSession> {
+    if (o.idempotent && o.acks !== -1) throw new UsageError('--idempotent needs --acks all');
+    if (!o.idempotent) {
+      const { DirectProducerSession } = await import('./directProducer.js');
+      const direct = await DirectProducerSession.open(h, o);
+      if (direct) return direct;
+    }
+    return KafkaJSProducerSession.open(h, o);
+  },
+};
 
 export interface ProduceSummary {
   sent: number;
@@ -61,7 +106,8 @@ function sizeOf(r: ProduceRecord): number {
   return n;
 }
 
-export class ProducerSession {
+/** The kafkajs producer: --idempotent, and brokers without Produce v3 (record batches). */
+class KafkaJSProducerSession implements ProducerSession {
   private batch: Message[] = [];
   private batchSize = 0;
   private linger: NodeJS.Timeout | undefined;
@@ -81,7 +127,7 @@ export class ProducerSession {
     private readonly compressionType: number,
   ) {}
 
-  static async open(h: KafkaHandle, o: ProducerOptions): Promise<ProducerSession> {
+  static async open(h: KafkaHandle, o: ProducerOptions): Promise<KafkaJSProducerSession> {
     const kjs = h.kafkajs;
     const types: Record<Compression, number> = {
       none: kjs.CompressionTypes.None,
@@ -100,7 +146,7 @@ export class ProducerSession {
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
     });
     await h.connectWithin(producer.connect());
-    const session = new ProducerSession(h, producer, o, type);
+    const session = new KafkaJSProducerSession(h, producer, o, type);
     if (o.checkPartitions) await session.loadPartitionCount();
     return session;
   }
@@ -187,13 +233,13 @@ export class ProducerSession {
   }
 
   /** Send one record and wait for its acknowledgement (TTY mode, --sync). */
-  async sendOne(r: ProduceRecord): Promise<RecordMetadata | undefined> {
+  async sendOne(r: ProduceRecord): Promise<SentRecord | undefined> {
     await this.flush();
     if (this.badPartition(r)) throw this.firstError!;
     try {
       const res = await this.producer.send({ topic: this.o.topic, messages: [toMessage(r)], acks: this.o.acks, compression: this.compressionType });
       this.sent++;
-      return res[0];
+      return res[0] ? { partition: res[0].partition, baseOffset: String(res[0].baseOffset) } : undefined;
     } catch (err) {
       this.failed++;
       const e = this.h.fail(err);
@@ -221,7 +267,7 @@ export class ProducerSession {
   }
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 

@@ -96,6 +96,7 @@ export default class Produce extends KtCommand {
       rate: flags.rate,
       maxInFlight: flags['max-in-flight'],
       checkPartitions: flags.partition !== undefined || flags.input === 'json',
+      fixed: { key: readerOpts.fixedKey, headers, partition: flags.partition },
     });
 
     let interrupted = false;
@@ -114,21 +115,57 @@ export default class Produce extends KtCommand {
       } else if (interactive) {
         await this.interactive(session, readerOpts, reader);
       } else {
-        const { createReadStream } = await import('node:fs');
-        const input = flags.file ? createReadStream(flags.file, { highWaterMark: 1 << 20 }) : process.stdin;
+        const { createReadStream, fstatSync } = await import('node:fs');
+        // Input read in 1 MiB chunks: a --file, or stdin redirected from a file (node reads
+        // such a stdin 64 KiB at a time).
+        const stdinIsFile = !flags.file && (() => {
+          try {
+            return fstatSync(0).isFile();
+          } catch {
+            return false;
+          }
+        })();
+        const input = flags.file
+          ? createReadStream(flags.file, { highWaterMark: 1 << 20 })
+          : stdinIsFile
+            ? createReadStream('', { fd: 0, highWaterMark: 1 << 20, autoClose: false })
+            : process.stdin;
         if (flags.file) {
           await new Promise<void>((resolve, reject) => {
             input.once('open', () => resolve());
             input.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --file ${flags.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
           });
         }
-        for await (const r of reader.readRecords(input, readerOpts)) {
-          if (interrupted) break;
-          if (flags.sync) {
-            await session.sendOne(r).catch(() => undefined);
-          } else {
-            const wait = session.add(r);
+        // Plain lines (no parsing of keys, headers or null markers): each line's bytes go
+        // straight into a record batch, no object per record; from a file, into one reused
+        // read buffer (the encoder copies each line before the next read).
+        const plain = readerOpts.mode === 'lines' && !lineOpts.parseKey && !lineOpts.parseHeaders && lineOpts.nullMarker === null;
+        if (plain && !flags.sync && !flags.rate && session.addValue && session.pace) {
+          const { RecordSplitter } = await import('../format/input.js');
+          const splitter = new RecordSplitter(delimiter);
+          const each = session.addValue;
+          const fd = flags.file ? (input as import('node:fs').ReadStream & { fd: number | null }).fd : stdinIsFile ? 0 : null;
+          const chunks = typeof fd === 'number' ? reader.fileChunks(fd) : input;
+          for await (const chunk of chunks) {
+            if (interrupted) break;
+            splitter.scan(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer), each);
+            const wait = session.pace();
             if (wait) await wait;
+          }
+          if (!interrupted) splitter.scanEnd(each);
+          if (flags.file) input.destroy();
+        } else {
+          for await (const records of reader.readRecordChunks(input, readerOpts)) {
+            for (const r of records) {
+              if (interrupted) break;
+              if (flags.sync) {
+                await session.sendOne(r).catch(() => undefined);
+              } else {
+                const wait = session.add(r);
+                if (wait) await wait;
+              }
+            }
+            if (interrupted) break;
           }
         }
       }

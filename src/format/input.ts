@@ -27,7 +27,25 @@ export class RecordSplitter {
   /** Feed a chunk; returns the records it completed. */
   push(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
-    if (chunk.length === 0) return out;
+    this.scan(chunk, (b, s, e) => out.push(s === 0 && e === b.length ? b : b.subarray(s, e)));
+    return out;
+  }
+
+  /** End of input: the last record, if any bytes are left. */
+  end(): Buffer[] {
+    const out: Buffer[] = [];
+    this.scanEnd((b, s, e) => out.push(s === 0 && e === b.length ? b : b.subarray(s, e)));
+    return out;
+  }
+
+  /**
+   * Feed a chunk; calls `each(buf, start, end)` for every record it completes, the record
+   * being `buf[start, end)` (no Buffer is made per record: the producer's fast path copies
+   * the bytes straight into a record batch). `buf` is valid during the call only, and the
+   * caller may reuse `chunk` once scan returns (an unfinished record is copied).
+   */
+  scan(chunk: Buffer, each: (buf: Buffer, start: number, end: number) => void): void {
+    if (chunk.length === 0) return;
     const d = this.delim;
     let start = 0;
     if (this.pendingLength > 0 && d.length > 1) {
@@ -37,7 +55,7 @@ export class RecordSplitter {
       const window = Buffer.concat([tail, chunk.subarray(0, d.length - 1)]);
       const i = window.indexOf(d);
       if (i !== -1 && i < tail.length) {
-        out.push(this.finish(all.subarray(0, all.length - tail.length + i)));
+        this.emit(all, 0, all.length - tail.length + i, each);
         this.pending = [];
         this.pendingLength = 0;
         start = i + d.length - tail.length;
@@ -45,41 +63,43 @@ export class RecordSplitter {
         this.pending = [all];
       }
     }
+    const single = d.length === 1 ? d[0] : -1;
     for (;;) {
-      const i = chunk.indexOf(d, start);
+      const i = single >= 0 ? chunk.indexOf(single, start) : chunk.indexOf(d, start);
       if (i === -1) break;
       if (this.pendingLength > 0) {
         this.pending.push(chunk.subarray(start, i));
-        out.push(this.finish(Buffer.concat(this.pending, this.pendingLength + i - start)));
+        const joined = Buffer.concat(this.pending, this.pendingLength + i - start);
         this.pending = [];
         this.pendingLength = 0;
+        this.emit(joined, 0, joined.length, each);
       } else {
-        out.push(this.finish(chunk.subarray(start, i)));
+        this.emit(chunk, start, i, each);
       }
       start = i + d.length;
     }
     if (start < chunk.length) {
-      this.pending.push(chunk.subarray(start));
+      // a copy: the caller may reuse `chunk` for its next read
+      this.pending.push(Buffer.from(chunk.subarray(start)));
       this.pendingLength += chunk.length - start;
     }
-    return out;
   }
 
-  /** End of input: the last record, if any bytes are left. */
-  end(): Buffer[] {
+  /** End of input: `each` gets the last record, if any bytes are left. */
+  scanEnd(each: (buf: Buffer, start: number, end: number) => void): void {
     if (this.pendingLength === 0) {
       this.pending = [];
-      return [];
+      return;
     }
-    const last = this.finish(Buffer.concat(this.pending, this.pendingLength));
+    const last = Buffer.concat(this.pending, this.pendingLength);
     this.pending = [];
     this.pendingLength = 0;
-    return [last];
+    this.emit(last, 0, last.length, each);
   }
 
-  private finish(rec: Buffer): Buffer {
-    if (this.stripCR && rec.length > 0 && rec[rec.length - 1] === 0x0d) return rec.subarray(0, rec.length - 1);
-    return rec;
+  private emit(buf: Buffer, start: number, end: number, each: (buf: Buffer, start: number, end: number) => void): void {
+    if (this.stripCR && end > start && buf[end - 1] === 0x0d) end--;
+    each(buf, start, end);
   }
 }
 

@@ -1,6 +1,7 @@
 // Turning produce input (stdin or --file) into records, streaming: lines (Apache
 // LineMessageReader semantics), json (the consume envelope) or raw (all input, one record).
 
+import { read } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { KtError } from '../cli/errors.js';
 import { decodeEnvelope } from './envelope.js';
@@ -60,24 +61,62 @@ export function recordFrom(unit: Buffer, lineNumber: number, o: ReaderOptions): 
 
 /** Stream records from a readable (back-pressure: the consumer of the generator paces reads). */
 export async function* readRecords(input: Readable, o: ReaderOptions): AsyncGenerator<ProduceRecord> {
+  for await (const records of readRecordChunks(input, o)) yield* records;
+}
+
+/** As readRecords, the records of each input chunk at once (one await per chunk, not per record). */
+export async function* readRecordChunks(input: Readable, o: ReaderOptions): AsyncGenerator<ProduceRecord[]> {
   if (o.mode === 'raw') {
     const chunks: Buffer[] = [];
     for await (const c of input) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
     const r = recordFrom(Buffer.concat(chunks), 1, o);
-    if (r) yield r;
+    if (r) yield [r];
     return;
   }
   const splitter = new RecordSplitter(o.delimiter);
   let lineNumber = 0;
-  for await (const chunk of input) {
-    const units = splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-    for (const u of units) {
-      const r = recordFrom(u, ++lineNumber, o);
-      if (r) yield r;
+  // A bad unit ends the stream after the good ones before it (they are still sent).
+  let failure: unknown;
+  const records = (units: Buffer[]): ProduceRecord[] => {
+    const out: ProduceRecord[] = [];
+    try {
+      for (const u of units) {
+        const r = recordFrom(u, ++lineNumber, o);
+        if (r) out.push(r);
+      }
+    } catch (err) {
+      failure = err;
     }
+    return out;
+  };
+  for await (const chunk of input) {
+    const out = records(splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)));
+    if (out.length) yield out;
+    if (failure) throw failure;
   }
-  for (const u of splitter.end()) {
-    const r = recordFrom(u, ++lineNumber, o);
-    if (r) yield r;
+  const last = records(splitter.end());
+  if (last.length) yield last;
+  if (failure) throw failure;
+}
+
+/**
+ * The bytes of a file descriptor (a regular file) in chunks of `size`, read into two buffers
+ * that take turns: a chunk is valid only until the next one is asked for. The next read is
+ * under way (node's thread pool) while the caller works on the current chunk, and nothing
+ * is allocated per chunk (node's streams allocate a new buffer for every read).
+ */
+export async function* fileChunks(fd: number, size = 1 << 20): AsyncGenerator<Buffer> {
+  const bufs = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+  const fill = (buf: Buffer) => new Promise<number>((resolve, reject) => read(fd, buf, 0, size, null, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+  let turn = 0;
+  let next = fill(bufs[0]);
+  for (;;) {
+    const n = await next;
+    if (n === 0) return;
+    const buf = bufs[turn];
+    turn ^= 1;
+    next = fill(bufs[turn]);
+    next.catch(() => undefined); // reported when awaited
+    yield buf.subarray(0, n);
   }
 }

@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LOCAL_HOST, DEFAULT_LOCAL_PORT, localPaths, type LocalPaths } from './paths.js';
-import { securityArgs, type LocalSecurity } from './security.js';
+import type { LocalSecurity } from './security.js';
 
 export interface LocalBrokerInfo {
   /** host:port of the running local broker. */
@@ -120,6 +120,8 @@ export async function startLocalBroker(opts: StartOptions = {}): Promise<LocalBr
       `port ${port} on ${host} is in use by another program; choose another with KT_LOCAL_PORT or kt local start --port`,
     );
   }
+  // loaded only when a broker is started: it pulls in the broker's auth code
+  const { securityArgs } = await import('./security.js');
   fs.mkdirSync(p.root, { recursive: true });
   const logFd = fs.openSync(p.log, 'a');
   const args = [mainScript(), '--port', String(port), '--host', host, '--data-dir', p.root];

@@ -1,0 +1,254 @@
+// kt's client-side record batch codec (src/client/records.ts) against the two other
+// implementations in the project: the broker's buildBatch/readRecords and kafkajs's
+// RecordBatch encoder / decoder (with its Batch filtering). Encoding must be byte for byte
+// the same given the same header fields; decoding must yield the same records.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { describe, test } from 'node:test';
+import { ATTR_TRANSACTIONAL, buildBatch, checkBatch, readRecords, setBaseOffset, type Record } from '../../../src/broker/protocol/recordBatch.js';
+import { markerBatch } from '../../../src/broker/txn/markers.js';
+import type { ConsumedRecord, Header } from '../../../src/format/record.js';
+import { BatchEncoder, decodeBatches, inflate, murmur2, partitionForKey, LegacyFormatError } from '../../../src/client/records.js';
+
+const require = createRequire(import.meta.url);
+
+interface Rec {
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Header[];
+}
+
+const T0 = 1_732_579_200_000;
+
+function sample(n: number, seed = 1): Rec[] {
+  let x = seed;
+  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const out: Rec[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = rnd();
+    const key = r < 0.2 ? null : Buffer.from(`key-${i}-${'k'.repeat(Math.floor(rnd() * 200))}`);
+    const value = r > 0.9 ? null : Buffer.from(`value ${i} ${'v'.repeat(Math.floor(rnd() * 300))} é`);
+    const headers: Header[] = rnd() < 0.3 ? [['h1', Buffer.from(`x${i}`)], ['ünï', null], ['h1', Buffer.alloc(0)]] : [];
+    // deltas below, above and far from the first timestamp (varlong beyond 32 bits)
+    const timestamp = i === 3 ? T0 - 5000 : i === 7 ? T0 + 2 ** 36 : T0 + Math.floor(rnd() * 100_000);
+    out.push({ timestamp, key, value, headers });
+  }
+  return out;
+}
+
+function encode(records: Rec[], fields: Parameters<BatchEncoder['sealSync']>[0] = {}, headroom = 0): Buffer {
+  const e = new BatchEncoder(64, headroom);
+  for (const r of records) {
+    if (r.headers.length === 0 && r.value !== null) e.appendValue(r.timestamp, r.key, r.value, 0, r.value.length);
+    else e.append(r.timestamp, r.key, r.value, r.headers);
+  }
+  return Buffer.from(e.sealSync(fields));
+}
+
+const asBroker = (records: Rec[]): Record[] => records.map((r) => ({ timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers.map(([key, value]) => ({ key, value })) }));
+
+describe('BatchEncoder', () => {
+  test('byte for byte the broker\'s buildBatch (uncompressed), and a valid batch', () => {
+    for (const n of [1, 2, 50, 700]) {
+      const records = sample(n, n);
+      const mine = encode(records, { partitionLeaderEpoch: 0 });
+      const theirs = buildBatch(asBroker(records), { partitionLeaderEpoch: 0 });
+      assert.equal(mine.toString('hex'), theirs.toString('hex'), `${n} records`);
+      assert.equal(checkBatch(mine, 0), null);
+    }
+  });
+
+  test('appendValue takes the value from a slice of a larger buffer; headroom does not change the batch', () => {
+    const src = Buffer.from('xxhello worldyy');
+    const a = new BatchEncoder(16, 100);
+    a.appendValue(T0, Buffer.from('k'), src, 2, 13);
+    a.appendValue(T0 + 1, null, null, 0, 0);
+    const batch = Buffer.from(a.sealSync({ partitionLeaderEpoch: 0 }));
+    assert.equal(a.frameStart, 100);
+    assert.equal(a.frame!.subarray(100, 100 + batch.length).toString('hex'), batch.toString('hex'));
+    const b = buildBatch([{ timestamp: T0, key: Buffer.from('k'), value: Buffer.from('hello world') }, { timestamp: T0 + 1, key: null, value: null }], { partitionLeaderEpoch: 0 });
+    assert.equal(batch.toString('hex'), b.toString('hex'));
+  });
+
+  test('every codec: the broker reads back the same records, header fields as given', async () => {
+    const records = sample(300, 7);
+    for (const codec of [0, 1, 2, 3, 4]) {
+      const e = new BatchEncoder(1024, 40);
+      for (const r of records) e.append(r.timestamp, r.key, r.value, r.headers);
+      const batch = Buffer.from(await e.seal({ codec, producerId: 42, producerEpoch: 3, baseSequence: 9, transactional: true }));
+      assert.equal(checkBatch(batch, 0), null, `codec ${codec}`);
+      assert.equal(batch.readInt16BE(21) & 0x17, codec | 0x10);
+      assert.equal(Number(batch.readBigInt64BE(43)), 42);
+      assert.equal(batch.readInt16BE(51), 3);
+      assert.equal(batch.readInt32BE(53), 9);
+      const back = readRecords(batch);
+      assert.equal(back.length, records.length);
+      back.forEach((r, i) => {
+        assert.equal(r.offset, i);
+        assert.equal(r.timestamp, records[i].timestamp);
+        assert.deepEqual(r.key, records[i].key);
+        assert.deepEqual(r.value, records[i].value);
+        assert.deepEqual(r.headers?.map((h) => [h.key, h.value]), records[i].headers);
+      });
+    }
+  });
+
+  test('byte for byte kafkajs\'s RecordBatch encoder (same header fields)', async () => {
+    const Long = require('kafkajs/src/utils/long.js');
+    const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js');
+    const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js');
+    // kafkajs's base timestamp is the smallest; give it records in order, headers without repeats
+    const records = sample(120, 3)
+      .map((r, i) => ({ ...r, timestamp: T0 + i * 13, headers: r.headers.length ? ([['a', Buffer.from('1')], ['b', Buffer.alloc(0)]] as Header[]) : [] })); // kafkajs cannot encode a null header value
+    const kjsRecords = records.map((r, i) =>
+      Record({
+        offsetDelta: i,
+        timestampDelta: r.timestamp - T0,
+        key: r.key,
+        value: r.value,
+        headers: Object.fromEntries(r.headers),
+      }),
+    );
+    const enc = await RecordBatch({
+      records: kjsRecords,
+      firstTimestamp: T0,
+      maxTimestamp: records[records.length - 1].timestamp,
+      partitionLeaderEpoch: 0,
+      lastOffsetDelta: records.length - 1,
+      producerId: Long.fromValue(-1),
+      producerEpoch: 0,
+      firstSequence: 0,
+    });
+    const mine = encode(records, { partitionLeaderEpoch: 0, producerEpoch: 0, baseSequence: 0 });
+    assert.equal(mine.toString('hex'), (enc.buffer as Buffer).toString('hex'));
+  });
+});
+
+test('murmur2 and the key partition match kafkajs\'s default partitioner', () => {
+  const kjsMurmur = require('kafkajs/src/producer/partitioners/default/murmur2.js');
+  const createPartitioner = require('kafkajs/src/producer/partitioners/default/index.js');
+  const partitioner = createPartitioner();
+  const keys = ['', 'a', 'ab', 'abc', 'abcd', 'order-1', 'ünïcödé', 'x'.repeat(1001)].map((k) => Buffer.from(k));
+  for (let i = 0; i < 300; i++) keys.push(Buffer.from(`key-${i * 7919}`));
+  for (const k of keys) {
+    assert.equal(murmur2(k), kjsMurmur(k), k.toString());
+    for (const n of [1, 3, 7, 64]) {
+      const partitionMetadata = Array.from({ length: n }, (_, i) => ({ partitionId: i, leader: 0 }));
+      assert.equal(partitionForKey(k, n), partitioner({ topic: 't', partitionMetadata, message: { key: k } }));
+    }
+  }
+});
+
+describe('decodeBatches', () => {
+  const decode = (data: Buffer, o: Partial<Parameters<typeof decodeBatches>[1]> = {}): { records: ConsumedRecord[]; next: number; complete: boolean } => {
+    const records: ConsumedRecord[] = [];
+    const r = decodeBatches(data, { topic: 't', partition: 2, fetchOffset: 0, endOffset: Infinity, max: Infinity, ...o }, records);
+    return { records, ...r };
+  };
+  /** Batches at consecutive offsets starting at `base`. */
+  const log = (batches: Buffer[], base = 0): Buffer => {
+    let off = base;
+    const out = batches.map((b) => {
+      const c = Buffer.from(b);
+      setBaseOffset(c, 0, off);
+      off += c.readInt32BE(23) + 1;
+      return c;
+    });
+    return Buffer.concat(out);
+  };
+
+  test('the same records as the broker\'s readRecords, in every codec', async () => {
+    const records = sample(200, 11);
+    for (const codec of [0, 1, 2, 3, 4]) {
+      const data = log([buildBatch(asBroker(records.slice(0, 120)), { codec }), buildBatch(asBroker(records.slice(120)), { codec })], 1000);
+      const got = decode(data, { fetchOffset: 1000 });
+      const viaInflate: ConsumedRecord[] = [];
+      decodeBatches(data, { topic: 't', partition: 2, fetchOffset: 1000, endOffset: Infinity, max: Infinity }, viaInflate, await inflate(data));
+      assert.deepEqual(viaInflate, got.records);
+      assert.equal(got.records.length, 200);
+      assert.equal(got.next, 1200);
+      assert.equal(got.complete, true);
+      const theirs = [...readRecords(data, 0), ...readRecords(data, data.readInt32BE(8) + 12)];
+      got.records.forEach((r, i) => {
+        assert.equal(r.topic, 't');
+        assert.equal(r.partition, 2);
+        assert.equal(r.offset, theirs[i].offset);
+        assert.equal(r.timestamp, theirs[i].timestamp);
+        assert.equal(r.timestampType, 0);
+        assert.deepEqual(r.key, theirs[i].key);
+        assert.deepEqual(r.value, theirs[i].value);
+        assert.deepEqual(r.headers, (theirs[i].headers ?? []).map((h) => [h.key, h.value]));
+      });
+    }
+  });
+
+  test('the same records as kafkajs\'s decoder and Batch', async () => {
+    const Decoder = require('kafkajs/src/protocol/decoder.js');
+    const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js');
+    const Batch = require('kafkajs/src/consumer/batch.js');
+    const records = sample(90, 5);
+    const data = log([buildBatch(asBroker(records.slice(0, 40))), buildBatch(asBroker(records.slice(40)), { codec: 1 })], 50);
+    const framed = Buffer.concat([Buffer.alloc(4), data]);
+    framed.writeInt32BE(data.length, 0);
+    const messages = await decodeMessages(new Decoder(framed));
+    const batch = new Batch('t', '60', { partition: 2, highWatermark: '140', messages });
+    const mine = decode(data, { fetchOffset: 60 }).records;
+    assert.equal(mine.length, batch.messages.length);
+    mine.forEach((r, i) => {
+      const m = batch.messages[i];
+      assert.equal(String(r.offset), m.offset);
+      assert.equal(String(r.timestamp), m.timestamp);
+      assert.deepEqual(r.key, m.key);
+      assert.deepEqual(r.value, m.value);
+      const headers: Header[] = [];
+      for (const [k, v] of Object.entries(m.headers as { [k: string]: Buffer | Buffer[] })) for (const x of Array.isArray(v) ? v : [v]) headers.push([k, x ?? null]);
+      assert.deepEqual([...r.headers].sort(), headers.sort());
+    });
+  });
+
+  test('fetch offset inside a batch, end offset and max cut the records; a torn last batch is left', () => {
+    const a = buildBatch(asBroker(sample(10, 2)));
+    const b = buildBatch(asBroker(sample(10, 3)));
+    const data = log([a, b], 100);
+    assert.deepEqual(decode(data, { fetchOffset: 104 }).records.map((r) => r.offset), Array.from({ length: 16 }, (_, i) => 104 + i));
+    const cut = decode(data, { fetchOffset: 100, endOffset: 113 });
+    assert.equal(cut.records.length, 13);
+    assert.equal(cut.next, 113);
+    assert.equal(cut.complete, false);
+    const max = decode(data, { fetchOffset: 102, max: 5 });
+    assert.deepEqual(max.records.map((r) => r.offset), [102, 103, 104, 105, 106]);
+    assert.equal(max.next, 107);
+    const torn = decode(data.subarray(0, data.length - 7), { fetchOffset: 100 });
+    assert.equal(torn.records.length, 10);
+    assert.equal(torn.next, 110);
+    assert.equal(torn.complete, true);
+    assert.equal(decode(Buffer.alloc(0), { fetchOffset: 7 }).next, 7);
+  });
+
+  test('control batches are skipped; read_committed drops aborted transactions up to their marker', () => {
+    const pid = 77;
+    const txn = (n: number, seed: number) => buildBatch(asBroker(sample(n, seed)), { producerId: pid, producerEpoch: 0, attributes: ATTR_TRANSACTIONAL });
+    const plain = buildBatch(asBroker(sample(3, 9)));
+    // 0-4 aborted txn, 5 ABORT marker, 6-8 plain, 9-11 committed txn, 12 COMMIT marker, 13-14 aborted txn, 15 ABORT
+    const data = log([txn(5, 1), markerBatch(pid, 0, false), plain, txn(3, 2), markerBatch(pid, 0, true), txn(2, 3), markerBatch(pid, 0, false)]);
+    const all = decode(data);
+    assert.deepEqual(all.records.map((r) => r.offset), [0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 13, 14]);
+    assert.equal(all.next, 16);
+    const committed = decode(data, { abortedTransactions: [{ producerId: pid, firstOffset: 13 }, { producerId: pid, firstOffset: 0 }] });
+    assert.deepEqual(committed.records.map((r) => r.offset), [6, 7, 8, 9, 10, 11]);
+    assert.equal(committed.next, 16);
+  });
+
+  test('LogAppendTime batches give every record the batch max timestamp', () => {
+    const b = Buffer.from(buildBatch([{ timestamp: T0, key: null, value: Buffer.from('a') }, { timestamp: T0 + 5, key: null, value: Buffer.from('b') }], { attributes: 0x08 }));
+    const r = decode(b).records;
+    assert.deepEqual(r.map((x) => [x.timestamp, x.timestampType]), [[T0 + 5, 1], [T0 + 5, 1]]);
+  });
+
+  test('message format v0/v1 is left to kafkajs', () => {
+    const b = Buffer.from(buildBatch([{ key: null, value: Buffer.from('a') }]));
+    b[16] = 1;
+    assert.throws(() => decode(b), LegacyFormatError);
+  });
+});
