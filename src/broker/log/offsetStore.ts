@@ -1,16 +1,12 @@
 // Committed consumer-group offsets and small per-group records (Kafka keeps both in the
-// compacted __consumer_offsets topic). State is held in maps; on disk it is an append-only
-// file of CRC-framed JSON entries ([length u32][crc32c u32][json]), one entry per call, so a
-// commit of many partitions is atomic and costs one fsync. At open the file is replayed (a
-// torn or corrupt tail is cut off) and rewritten as a snapshot when mostly superseded; it is
-// also rewritten when it outgrows the threshold.
+// compacted __consumer_offsets topic). State is held in maps; on disk it is a journal
+// (journal.ts), one entry per call, so a commit of many partitions is atomic and costs one
+// fsync.
 //
 // Deleted topics: their offsets are dropped from every group (as Kafka's coordinator does),
 // so a topic re-created under the same name starts without stale committed offsets.
 
-import fs from 'node:fs';
-import path from 'node:path';
-import { fsyncDir, frameEntry, readFramedEntries, writeFileAtomic, writeFully } from './files.js';
+import { Journal } from './journal.js';
 import type { CommittedOffset, OffsetCommitEntry, OffsetStore } from './types.js';
 
 type Meta = Record<string, unknown>;
@@ -30,61 +26,14 @@ interface GroupState {
   meta?: Meta;
 }
 
-/** Rewrite once the file is this much larger than its last snapshot (and at least MIN); at open, twice. */
-const GROWTH_FACTOR = 4;
-const MIN_COMPACT_BYTES = 1 << 20;
-
 export class OffsetStoreImpl implements OffsetStore {
   private readonly state = new Map<string, GroupState>();
-  private fd: number | undefined;
-  private size = 0;
-  private snapshotSize = 0;
-
-  private readonly minCompactBytes: number;
+  private readonly journal: Journal<Entry>;
 
   /** `file` undefined: memory only. */
-  constructor(
-    private readonly file?: string,
-    private readonly log: (msg: string) => void = () => {},
-    opts: { minCompactBytes?: number } = {},
-  ) {
-    this.minCompactBytes = opts.minCompactBytes ?? MIN_COMPACT_BYTES;
-    if (file) this.load(file);
-  }
-
-  private load(file: string): void {
-    let data = Buffer.alloc(0);
-    try {
-      data = fs.readFileSync(file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    const { entries, validBytes, problem } = readFramedEntries(data);
-    let applied = 0;
-    for (const payload of entries) {
-      let entry: Entry;
-      try {
-        entry = JSON.parse(payload.toString('utf8')) as Entry;
-      } catch {
-        break; // CRC-valid but unparsable: treat as the end, like a torn tail
-      }
-      this.apply(entry);
-      applied++;
-    }
-    const kept = applied === entries.length ? validBytes : entries.slice(0, applied).reduce((n, e) => n + e.length + 8, 0);
-    if (kept < data.length) {
-      this.log(`${path.basename(file)}: ${problem ?? 'unreadable entry'} at byte ${kept}; dropped ${data.length - kept} trailing bytes`);
-    }
-    this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT);
-    if (kept < data.length) {
-      fs.ftruncateSync(this.fd, kept);
-      fs.fsyncSync(this.fd);
-    }
-    this.size = kept;
-    const snapshot = this.snapshot();
-    if (this.size > 2 * snapshot.length && this.size > 4096) this.compact(snapshot);
-    else this.snapshotSize = snapshot.length;
-    if (data.length === 0) fsyncDir(path.dirname(file));
+  constructor(file?: string, log: (msg: string) => void = () => {}, opts: { minCompactBytes?: number } = {}) {
+    this.journal = new Journal<Entry>(file, { log, minCompactBytes: opts.minCompactBytes, snapshot: () => this.snapshot() });
+    this.journal.open((e) => this.apply(e));
   }
 
   private group(g: string, create: true): GroupState;
@@ -138,43 +87,23 @@ export class OffsetStoreImpl implements OffsetStore {
     if ('g' in e) this.dropIfEmpty(e.g);
   }
 
-  /** Applies and, on disk, appends one entry durably (one write, one fsync). */
+  /** Appends one entry durably (on disk: one write, one fsync), then applies it. */
   private record(e: Entry): void {
-    if (this.fd === undefined) {
-      this.apply(e);
-      return;
-    }
-    // Durable first, applied second: a failed write leaves the state as it was.
-    const frame = frameEntry(Buffer.from(JSON.stringify(e)));
-    writeFully(this.fd, frame, this.size);
-    fs.fdatasyncSync(this.fd);
-    this.size += frame.length;
-    this.apply(e);
-    if (this.size > Math.max(this.minCompactBytes, GROWTH_FACTOR * this.snapshotSize)) this.compact(this.snapshot());
+    this.journal.append(e, () => this.apply(e));
   }
 
-  /** The current state as framed entries. */
-  private snapshot(): Buffer {
-    const frames: Buffer[] = [];
+  /** The current state as entries. */
+  private snapshot(): Entry[] {
+    const entries: Entry[] = [];
     for (const [g, s] of this.state) {
-      if (s.meta !== undefined) frames.push(frameEntry(Buffer.from(JSON.stringify({ t: 'meta', g, m: s.meta }))));
+      if (s.meta !== undefined) entries.push({ t: 'meta', g, m: s.meta });
       const o: OffsetTuple[] = [];
       for (const [topic, byPartition] of s.offsets) {
         for (const [p, c] of byPartition) o.push([topic, p, c.offset, c.leaderEpoch, c.metadata, c.commitTimestamp]);
       }
-      if (o.length > 0) frames.push(frameEntry(Buffer.from(JSON.stringify({ t: 'commit', g, o }))));
+      if (o.length > 0) entries.push({ t: 'commit', g, o });
     }
-    return Buffer.concat(frames);
-  }
-
-  private compact(snapshot: Buffer): void {
-    if (!this.file || this.fd === undefined) return;
-    fs.closeSync(this.fd);
-    writeFileAtomic(this.file, snapshot);
-    this.fd = fs.openSync(this.file, fs.constants.O_RDWR);
-    this.log(`${path.basename(this.file)}: compacted ${this.size} bytes to ${snapshot.length}`);
-    this.size = snapshot.length;
-    this.snapshotSize = snapshot.length;
+    return entries;
   }
 
   commit(group: string, entries: OffsetCommitEntry[], now = Date.now()): void {
@@ -236,11 +165,10 @@ export class OffsetStoreImpl implements OffsetStore {
 
   /** Bytes of the file on disk (tests, diagnostics). */
   get fileSize(): number {
-    return this.size;
+    return this.journal.fileSize;
   }
 
   close(): void {
-    if (this.fd !== undefined) fs.closeSync(this.fd);
-    this.fd = undefined;
+    this.journal.close();
   }
 }
