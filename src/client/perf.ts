@@ -17,6 +17,7 @@ import { KtError, UsageError } from '../cli/errors.js';
 import { ProducerStats, type ProducerTotals } from '../format/perf.js';
 import type { ConsumedRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
+import { compressionType, connectKafkaJSProducer } from './producer.js';
 
 // ---------------------------------------------------------------------------------------
 // Payloads
@@ -87,23 +88,8 @@ export async function runProducerPerf(
   o: ProducerPerfOptions,
   hooks: { onWindow(line: string): void; onProgress?(queued: number, acked: number): void; stopped?(): boolean },
 ): Promise<ProducerPerfResult> {
-  const kjs = h.kafkajs;
-  const codecs: Record<ProducerPerfOptions['compression'], number> = {
-    none: kjs.CompressionTypes.None,
-    gzip: kjs.CompressionTypes.GZIP,
-    snappy: kjs.CompressionTypes.Snappy,
-    lz4: kjs.CompressionTypes.LZ4,
-    zstd: kjs.CompressionTypes.ZSTD,
-  };
-  const compression = codecs[o.compression];
-  const producer: Producer = h.kafka.producer({
-    createPartitioner: kjs.Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: true,
-    idempotent: o.idempotent,
-    maxInFlightRequests: o.idempotent ? 1 : undefined,
-    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
-  });
-  await h.connectWithin(producer.connect());
+  const compression = compressionType(h, o.compression);
+  const producer: Producer = await connectKafkaJSProducer(h, o.idempotent);
   const stats = new ProducerStats(o.numRecords, o.reportingIntervalMs, hooks.onWindow);
   const maxInFlight = o.idempotent ? 1 : Math.max(1, o.maxInFlight);
   const inFlight = new Set<Promise<void>>();

@@ -73,6 +73,25 @@ export const ProducerSession = {
   },
 };
 
+/** kafkajs's number for a codec name. */
+export function compressionType(h: KafkaHandle, c: Compression): number {
+  const t = h.kafkajs.CompressionTypes;
+  return { none: t.None, gzip: t.GZIP, snappy: t.Snappy, lz4: t.LZ4, zstd: t.ZSTD }[c];
+}
+
+/** A connected kafkajs producer as kt uses it: Java's default partitioner, retries, idempotence on request. */
+export async function connectKafkaJSProducer(h: KafkaHandle, idempotent: boolean): Promise<Producer> {
+  const producer = h.kafka.producer({
+    createPartitioner: h.kafkajs.Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: true,
+    idempotent,
+    maxInFlightRequests: idempotent ? 1 : undefined,
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+  });
+  await h.connectWithin(producer.connect());
+  return producer;
+}
+
 export interface ProduceSummary {
   sent: number;
   failed: number;
@@ -128,25 +147,9 @@ class KafkaJSProducerSession implements ProducerSession {
   ) {}
 
   static async open(h: KafkaHandle, o: ProducerOptions): Promise<KafkaJSProducerSession> {
-    const kjs = h.kafkajs;
-    const types: Record<Compression, number> = {
-      none: kjs.CompressionTypes.None,
-      gzip: kjs.CompressionTypes.GZIP,
-      snappy: kjs.CompressionTypes.Snappy,
-      lz4: kjs.CompressionTypes.LZ4,
-      zstd: kjs.CompressionTypes.ZSTD,
-    };
-    const type = types[o.compression];
     if (o.idempotent && o.acks !== -1) throw new UsageError('--idempotent needs --acks all');
-    const producer = h.kafka.producer({
-      createPartitioner: kjs.Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: true,
-      idempotent: o.idempotent,
-      maxInFlightRequests: o.idempotent ? 1 : undefined,
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
-    });
-    await h.connectWithin(producer.connect());
-    const session = new KafkaJSProducerSession(h, producer, o, type);
+    const producer = await connectKafkaJSProducer(h, o.idempotent);
+    const session = new KafkaJSProducerSession(h, producer, o, compressionType(h, o.compression));
     if (o.checkPartitions) await session.loadPartitionCount();
     return session;
   }
