@@ -18,13 +18,13 @@
 
 import { KtError } from '../cli/errors.js';
 import { Produce } from '../broker/protocol/apis/produce.js';
+import { codecOf } from '../broker/protocol/compression.js';
 import type { ProduceRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 import { createCluster, kafkaError, pickVersion, requestHeaderSize, sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './kjs.js';
 import type { ProduceSummary, ProducerOptions, ProducerSession, SentRecord } from './producer.js';
 import { BatchEncoder, partitionForKey } from './records.js';
 
-const CODECS: Record<string, number> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 /** A partition's batch is sent before it passes this (Kafka's max.message.bytes is 1 MiB + 12). */
 const MAX_PARTITION_BATCH = 1_000_000;
 /** Records per request at most, whatever their size. */
@@ -107,7 +107,7 @@ export class DirectProducerSession implements ProducerSession {
 
   /** The engine, or undefined when the broker cannot take kt's batches (then kafkajs's producer). */
   static async open(h: KafkaHandle, o: ProducerOptions): Promise<DirectProducerSession | undefined> {
-    const codec = CODECS[o.compression] ?? 0;
+    const codec = codecOf(o.compression);
     const cluster = createCluster(h, false);
     try {
       await h.connectWithin(cluster.connect());

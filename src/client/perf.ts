@@ -17,6 +17,7 @@ import { KtError, UsageError } from '../cli/errors.js';
 import { ProducerStats, type ProducerTotals } from '../format/perf.js';
 import type { ConsumedRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
+import type { CodecName } from '../broker/protocol/compression.js';
 import { compressionType, connectKafkaJSProducer } from './producer.js';
 
 // ---------------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ export interface ProducerPerfOptions {
   /** records/s; <= 0: unlimited */
   throughput: number;
   acks: -1 | 0 | 1;
-  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  compression: CodecName;
   batchBytes: number;
   lingerMs: number;
   maxInFlight: number;

@@ -14,9 +14,10 @@
 import type { Message, Producer } from 'kafkajs';
 import { KtError, UsageError } from '../cli/errors.js';
 import type { Header, ProduceRecord } from '../format/record.js';
+import type { CodecName } from '../broker/protocol/compression.js';
 import type { KafkaHandle } from './index.js';
 
-export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+export type Compression = CodecName;
 
 export interface ProducerOptions {
   topic: string;

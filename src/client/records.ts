@@ -19,13 +19,17 @@ import { createRequire } from 'node:module';
 import { compress, decompress, decompressSync } from '../broker/protocol/compression.js';
 import type { ConsumedRecord, Header } from '../format/record.js';
 
-export const BATCH_HEADER_SIZE = 61;
-const CRC_OFFSET = 17;
-const ATTRIBUTES_OFFSET = 21;
-const ATTR_CODEC_MASK = 0x07;
-const ATTR_LOG_APPEND_TIME = 0x08;
-const ATTR_TRANSACTIONAL = 0x10;
-const ATTR_CONTROL = 0x20;
+import {
+  ATTRIBUTES_OFFSET,
+  ATTR_CODEC_MASK,
+  ATTR_CONTROL,
+  ATTR_TIMESTAMP_LOG_APPEND as ATTR_LOG_APPEND_TIME,
+  ATTR_TRANSACTIONAL,
+  BATCH_HEADER_SIZE,
+  CRC_OFFSET,
+} from '../broker/protocol/batchLayout.js';
+
+export { BATCH_HEADER_SIZE };
 const TWO_32 = 4294967296;
 
 // The native CRC32C loads with the first batch sealed (consumers never need it).

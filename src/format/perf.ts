@@ -3,6 +3,7 @@
 // for printf, plus a live progress line for terminals.
 
 import { UsageError } from '../cli/errors.js';
+import type { CodecName } from '../broker/protocol/compression.js';
 
 const MB = 1024 * 1024;
 
@@ -359,7 +360,7 @@ export const PRODUCER_TUNING_KEYS = ['acks', 'compression.type', 'batch.size', '
 
 export interface ProducerTuning {
   acks: -1 | 0 | 1;
-  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  compression: CodecName;
   batchBytes: number;
   lingerMs: number;
   maxInFlight: number;

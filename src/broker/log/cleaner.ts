@@ -42,7 +42,9 @@ import {
   ATTR_CONTROL,
   ATTR_TRANSACTIONAL,
   BATCH_HEADER_SIZE,
+  CRC_OFFSET,
   Codec,
+  RECORD_COUNT_OFFSET,
   computeCrc,
   readBatchHeader,
   type BatchHeader,
@@ -51,8 +53,6 @@ import type { LogConfig } from './config.js';
 import type { Segment } from './partitionLog.js';
 import { CONTROL_ABORT, controlType, type AbortedTxn } from './producerState.js';
 
-const CRC_OFFSET = 17;
-const RECORD_COUNT_OFFSET = 57;
 const INT32_MAX = 2147483647;
 /** A gzip batch inflating past this is treated as unreadable (a "bomb" must not take the memory). */
 const MAX_INFLATED_BYTES = 64 << 20;

@@ -6,6 +6,7 @@
 import { KafkaError } from '../protocol/errors.js';
 import {
   ATTR_TIMESTAMP_LOG_APPEND,
+  CRC_OFFSET,
   LOG_OVERHEAD,
   checkBatch,
   computeCrc,
@@ -15,6 +16,7 @@ import {
   setPartitionLeaderEpoch,
   type BatchHeader,
 } from '../protocol/recordBatch.js';
+import { ATTRIBUTES_OFFSET } from '../protocol/batchLayout.js';
 import { LogCleaner, hasNullKey, type CleanableLog, type CleanResult, type CleanedSegment, type CleanerState } from './cleaner.js';
 import type { LogConfig } from './config.js';
 import { ProducerStateManager, type PreparedAppend } from './producerState.js';
@@ -64,9 +66,7 @@ export interface Segment {
 }
 
 export const EMPTY_READ: ReadResult = Object.freeze({ chunks: [], bytes: 0 }) as ReadResult;
-const TIMESTAMP_TYPE_OFFSET = 21;
 const MAX_TIMESTAMP_OFFSET = 35;
-const CRC_OFFSET = 17;
 const INT32_MAX = 2147483647;
 
 /** Offset and timestamp of the first record of a batch matching (timestamp, minOffset), or null. */
@@ -250,7 +250,7 @@ export abstract class BaseLog implements PartitionLog {
       setPartitionLeaderEpoch(records, b.position, 0);
       if (logAppendTime) {
         // The timestamp type and max timestamp are inside the CRC: rewrite, then re-checksum.
-        records.writeInt16BE(records.readInt16BE(b.position + TIMESTAMP_TYPE_OFFSET) | ATTR_TIMESTAMP_LOG_APPEND, b.position + TIMESTAMP_TYPE_OFFSET);
+        records.writeInt16BE(records.readInt16BE(b.position + ATTRIBUTES_OFFSET) | ATTR_TIMESTAMP_LOG_APPEND, b.position + ATTRIBUTES_OFFSET);
         records.writeBigInt64BE(BigInt(now), b.position + MAX_TIMESTAMP_OFFSET);
         records.writeUInt32BE(computeCrc(records, b.position, b.size), b.position + CRC_OFFSET);
         b.maxTimestamp = now;

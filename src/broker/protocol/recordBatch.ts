@@ -14,11 +14,17 @@ import { crc32c } from '@node-rs/crc32';
 import { Reader, Writer } from './bytes.js';
 import { compressSync, decompressSync } from './compression.js';
 
-export const BATCH_HEADER_SIZE = 61;
-/** baseOffset + batchLength: the bytes before the length-counted part. */
-export const LOG_OVERHEAD = 12;
-const CRC_OFFSET = 17;
-const ATTRIBUTES_OFFSET = 21;
+import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK, BATCH_HEADER_SIZE, CRC_OFFSET, LOG_OVERHEAD } from './batchLayout.js';
+
+export {
+  ATTR_CONTROL,
+  ATTR_TIMESTAMP_LOG_APPEND,
+  ATTR_TRANSACTIONAL,
+  BATCH_HEADER_SIZE,
+  CRC_OFFSET,
+  LOG_OVERHEAD,
+  RECORD_COUNT_OFFSET,
+} from './batchLayout.js';
 
 export const enum Codec {
   None = 0,
@@ -28,9 +34,6 @@ export const enum Codec {
   Zstd = 4,
 }
 
-export const ATTR_TIMESTAMP_LOG_APPEND = 0x08;
-export const ATTR_TRANSACTIONAL = 0x10;
-export const ATTR_CONTROL = 0x20;
 
 export interface BatchHeader {
   baseOffset: number;
@@ -197,7 +200,7 @@ export function buildBatch(records: Record[], opts: BuildBatchOptions = {}): Buf
  */
 export function readRecords(batch: Buffer, pos = 0): Record[] {
   const h = readBatchHeader(batch, pos);
-  const codec = h.attributes & 0x07;
+  const codec = h.attributes & ATTR_CODEC_MASK;
   const data = decompressSync(codec, batch.subarray(pos + BATCH_HEADER_SIZE, pos + h.size));
   const r = new Reader(data);
   const out: Record[] = [];
