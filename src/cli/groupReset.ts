@@ -102,6 +102,27 @@ export function checkReset(o: Omit<ResetOptions, 'scenario'> & { scenario?: Scen
   if (o.groups.length && o.allGroups) throw new UsageError('a group and --all-groups cannot be used together');
 }
 
+/** The reset options from the command's flags, checked before connecting (usage errors, exit 2). */
+export async function resetOptionsFrom(
+  flags: ScenarioFlags & { 'all-groups'?: boolean; topic?: string[]; 'all-topics'?: boolean; execute?: boolean; 'dry-run'?: boolean; export?: boolean },
+  groups: string[],
+  apache: boolean | undefined,
+): Promise<ResetOptions> {
+  const options: ResetOptions = {
+    groups,
+    allGroups: flags['all-groups'],
+    topics: flags.topic ?? [],
+    allTopics: flags['all-topics'],
+    scenario: await scenarioFrom(flags),
+    execute: flags.execute,
+    dryRun: flags['dry-run'],
+    export: flags.export,
+    apache,
+  };
+  checkReset(options);
+  return options;
+}
+
 export async function resetFlow(conn: Connection, p: Printer, o: ResetOptions): Promise<ResetResult> {
   checkReset(o);
   if (!o.execute && !o.dryRun) diag(EXECUTE_WARNING);

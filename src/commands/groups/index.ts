@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { KtCommand } from '../../cli/base.js';
 import { UsageError } from '../../cli/errors.js';
-import { checkReset, resetFlags, resetFlow, scenarioFrom } from '../../cli/groupReset.js';
+import { resetFlags, resetFlow, resetOptionsFrom } from '../../cli/groupReset.js';
 import { deleteFlow, deleteOffsetsFlow, describeFlow, listFlow } from '../../cli/groups.js';
 
 /** Apache's `--state` takes an optional value; oclif's flags do not, so a bare one becomes `--state=`. */
@@ -69,19 +69,7 @@ export default class Groups extends KtCommand {
       });
     }
     if (flags['reset-offsets']) {
-      const scenario = await scenarioFrom(flags);
-      const options = {
-        groups,
-        allGroups: flags['all-groups'],
-        topics: flags.topic ?? [],
-        allTopics: flags['all-topics'],
-        scenario,
-        execute: flags.execute,
-        dryRun: flags['dry-run'],
-        export: flags.export,
-        apache: true,
-      };
-      checkReset(options);
+      const options = await resetOptionsFrom(flags, groups, true);
       return resetFlow(await this.connection(flags), p, options);
     }
     if (flags.delete) {

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { KtCommand } from '../../cli/base.js';
-import { checkReset, resetFlags, resetFlow, scenarioFrom, type ResetResult } from '../../cli/groupReset.js';
+import { resetFlags, resetFlow, resetOptionsFrom, type ResetResult } from '../../cli/groupReset.js';
 
 export default class GroupsResetOffsets extends KtCommand {
   static override summary = 'Plan, and with --execute commit, new offsets for an inactive consumer group.';
@@ -39,19 +39,7 @@ export default class GroupsResetOffsets extends KtCommand {
   async run(): Promise<ResetResult> {
     const { flags, argv } = await this.parse(GroupsResetOffsets);
     this.applyGlobalFlags(flags);
-    const scenario = await scenarioFrom(flags);
-    const options = {
-      groups: [...(argv as string[]), ...(flags.group ?? [])],
-      allGroups: flags['all-groups'],
-      topics: flags.topic ?? [],
-      allTopics: flags['all-topics'],
-      scenario,
-      execute: flags.execute,
-      dryRun: flags['dry-run'],
-      export: flags.export,
-      apache: flags.apache,
-    };
-    checkReset(options);
+    const options = await resetOptionsFrom(flags, [...(argv as string[]), ...(flags.group ?? [])], flags.apache);
     const conn = await this.connection(flags);
     return resetFlow(conn, { json: this.jsonEnabled(), log: (l) => this.log(l), write: (t) => process.stdout.write(t) }, options);
   }

@@ -9,20 +9,11 @@ of the interop suite. Same JSON protocol as kafka_python_peer.py:
 Without a group the consumer uses assign() (librdkafka still wants a group.id in its
 config, but assign() never joins it and nothing is committed).
 """
-import json
-import sys
 import time
-import traceback
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, Producer, TopicPartition
 
-
-def b(s):
-    return None if s is None else s.encode('utf-8')
-
-
-def s(v):
-    return None if v is None else v.decode('utf-8')
+from peer import b, s, serve, step
 
 
 def produce(req):
@@ -111,13 +102,6 @@ def consume(req):
         c.commit(asynchronous=False)
     c.close()
     return {'records': records}
-
-
-def step(report, name, fn):
-    try:
-        report[name] = {'ok': True, 'result': fn()}
-    except Exception as e:  # reported, the test decides
-        report[name] = {'ok': False, 'error': '%s: %s' % (type(e).__name__, e)}
 
 
 def wait_all(futures):
@@ -219,23 +203,5 @@ def admin(req):
     return report
 
 
-def main():
-    req = json.loads(sys.argv[1] if len(sys.argv) > 1 else sys.stdin.read())
-    op = req['op']
-    try:
-        if op == 'produce':
-            res = produce(req)
-        elif op == 'consume':
-            res = consume(req)
-        elif op == 'admin':
-            res = admin(req)
-        else:
-            raise ValueError('unknown op ' + op)
-    except Exception as e:
-        json.dump({'error': '%s: %s' % (type(e).__name__, e), 'trace': traceback.format_exc()}, sys.stdout)
-        sys.exit(1)
-    json.dump(res, sys.stdout)
-
-
 if __name__ == '__main__':
-    main()
+    serve({'produce': produce, 'consume': consume, 'admin': admin})

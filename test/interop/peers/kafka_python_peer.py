@@ -13,21 +13,12 @@ One JSON request on argv[1] (or stdin), one JSON answer on stdout:
 
 Codecs come from Debian's python3-snappy / python3-lz4 / python3-zstandard (kafka.codec).
 """
-import json
-import sys
 import time
-import traceback
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka import codec as kcodec
 
-
-def b(s):
-    return None if s is None else s.encode('utf-8')
-
-
-def s(v):
-    return None if v is None else v.decode('utf-8')
+from peer import b, s, serve, step
 
 
 def codec_support():
@@ -114,13 +105,6 @@ def consume(req):
         c.commit()
     c.close()
     return {'records': records}
-
-
-def step(report, name, fn):
-    try:
-        report[name] = {'ok': True, 'result': fn()}
-    except Exception as e:  # reported, the test decides
-        report[name] = {'ok': False, 'error': '%s: %s' % (type(e).__name__, e)}
 
 
 def admin(req):
@@ -254,25 +238,5 @@ def _create_error(a, new_topic):
         return type(e).__name__
 
 
-def main():
-    req = json.loads(sys.argv[1] if len(sys.argv) > 1 else sys.stdin.read())
-    op = req['op']
-    try:
-        if op == 'produce':
-            res = produce(req)
-        elif op == 'consume':
-            res = consume(req)
-        elif op == 'admin':
-            res = admin(req)
-        elif op == 'codecs':
-            res = codec_support()
-        else:
-            raise ValueError('unknown op ' + op)
-    except Exception as e:
-        json.dump({'error': '%s: %s' % (type(e).__name__, e), 'trace': traceback.format_exc()}, sys.stdout)
-        sys.exit(1)
-    json.dump(res, sys.stdout)
-
-
 if __name__ == '__main__':
-    main()
+    serve({'produce': produce, 'consume': consume, 'admin': admin, 'codecs': lambda _req: codec_support()})
