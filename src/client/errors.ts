@@ -28,9 +28,14 @@ export function errorChain(err: unknown): ErrLike[] {
   return out;
 }
 
+/** Addresses on this machine, where the bundled broker may be the one that is missing. */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)(:\d+)?$/i;
+
 export function connectError(brokers: string[], reason: string, broker?: string): KtError {
   const where = broker ?? brokers.join(',');
-  return new KtError(`cannot connect to ${where}: ${reason}`, { hint: 'is the broker running? try kt local start' });
+  const local = (broker ? [broker] : brokers).every((b) => LOOPBACK.test(b.trim()));
+  const hint = local ? 'is the broker running? try kt local start' : 'is the broker running and reachable from here? check the address';
+  return new KtError(`cannot connect to ${where}: ${reason}`, { hint });
 }
 
 const REASONS: Record<string, string> = {

@@ -37,6 +37,9 @@ export default class Consume extends KtCommand {
     "kt consume -t orders --format '%p:%o %k=%v\\n' --exit --from-beginning",
     'kt consume -t orders --from-beginning --exit --output json > orders.jsonl',
     'kt consume --include "orders-.*" --from-beginning --exit',
+    'kt consume -t orders -g billing --timeout-ms 10000   # stop after 10 s without records',
+    'kt consume -t payments --isolation-level read_committed --from-beginning --exit',
+    'kt consume -t images --from-beginning --exit --output json --key-encoding utf8 --value-encoding base64',
   ];
   static override flags = {
     topic: Flags.string({ char: 't', summary: 'Topic to read (prompted for in a terminal).', exclusive: ['include'] }),

@@ -25,6 +25,10 @@ export default class Produce extends KtCommand {
     'kt produce -t orders --file orders.txt --acks 1 --compression gzip',
     'kt consume -t orders --from-beginning --exit --output json | kt produce -t orders-copy --input json',
     'seq 1 1000 | kt produce -t numbers --rate 100',
+    'kt produce -t orders -p 2 --sync --value one-record-to-partition-2',
+    "printf 'a;b;c' | kt produce -t letters --delimiter ';' --quiet",
+    'kt produce -t payments --idempotent --file payments.txt',
+    'kt produce -t bulk --file big.txt --batch-size 1048576 --linger-ms 50 --max-in-flight 8',
   ];
   static override flags = {
     topic: Flags.string({ char: 't', summary: 'Topic to write to (prompted for in a terminal).' }),

@@ -35,6 +35,8 @@ export default class ConfigsDescribe extends KtCommand {
     'kt configs describe --topic orders --all',
     'kt configs describe --broker 0 --all --json',
     'kt configs describe --entity-type topics --entity-name orders --apache',
+    'kt configs describe --broker-defaults',
+    'kt configs describe --entity-type brokers --entity-default',
   ];
   static override flags = {
     ...entityFlags,

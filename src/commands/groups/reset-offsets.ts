@@ -24,6 +24,8 @@ export default class GroupsResetOffsets extends KtCommand {
     'kt groups reset-offsets billing --topic orders --by-duration PT15M --execute',
     'kt groups reset-offsets billing --all-topics --to-current --export > plan.csv',
     'kt groups reset-offsets billing --from-file plan.csv --execute',
+    'kt groups reset-offsets billing --topic orders:0 --to-offset 1000 --dry-run --apache',
+    'kt groups reset-offsets --all-groups --all-topics --to-latest --execute',
   ];
   static override args = {
     group: Args.string({ description: 'Consumer group(s).', required: false }),

@@ -169,6 +169,8 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
     '<%= config.bin %> local start',
     '<%= config.bin %> local start --port 19092',
     '<%= config.bin %> local start --memory',
+    '<%= config.bin %> local start --data-dir ./kafka-data --host 0.0.0.0   # reachable from other machines',
+    '<%= config.bin %> local start --tls-self-signed --tls-client-auth required --tls-ca clients-ca.pem   # mutual TLS',
     '<%= config.bin %> local start --config log.flush.interval.messages=1 --config num.partitions=3',
     '<%= config.bin %> local start --foreground   # in containers and CI; Ctrl-C stops it',
     '<%= config.bin %> local start --sasl-mechanism SCRAM-SHA-256 --user alice:alice-secret   # SASL_PLAINTEXT',

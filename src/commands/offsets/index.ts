@@ -35,6 +35,7 @@ export default class Offsets extends KtCommand {
     'kt offsets orders --time -1h --long',
     'kt offsets --topic-partitions "orders:0-2,payments" --time -2',
     'kt offsets --topic "orders.*" --partitions 0,1 --json',
+    'kt offsets --topic ".*" --exclude-internal-topics',
   ];
   static override args = {};
   static override flags = {

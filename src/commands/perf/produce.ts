@@ -25,6 +25,8 @@ export default class PerfProduce extends KtCommand {
     'kt perf produce --topic perf --num-records 100000 --record-size 1000 --throughput 20000 --producer-props acks=1 compression.type=gzip',
     'kt perf produce --topic perf --num-records 50000 --payload-file payloads.txt --throughput -1',
     'kt perf produce --topic perf --num-records 1000000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=localhost:9092',
+    'kt perf produce --topic perf --num-records 100000 --payload-monotonic --reporting-interval 1000 --producer.config producer.properties',
+    "kt perf produce --topic perf --num-records 10000 --payload-file words.txt --payload-delimiter ' '",
   ];
   static override flags = {
     topic: Flags.string({ char: 't', summary: 'Topic to produce to.', required: true }),

@@ -19,6 +19,8 @@ export default class TopicsDescribe extends KtCommand {
     'kt topics describe myTestTopic --json',
     'kt topics describe --under-replicated-partitions',
     'kt topics describe myTestTopic --apache',
+    'kt topics describe --topics-with-overrides --exclude-internal',
+    'kt topics describe --unavailable-partitions',
   ];
   static override flags = {
     topic: Flags.string({ char: 't', summary: 'Topic name or regular expression.', helpValue: 'REGEX' }),

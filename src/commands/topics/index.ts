@@ -19,6 +19,11 @@ export default class Topics extends KtCommand {
     'kt topics --list --exclude-internal',
     'kt topics --alter --topic quickstart-events --partitions 6',
     'kt topics --delete --topic quickstart-events --yes',
+    'kt topics --create --if-not-exists --topic compacted --partitions 1 --config cleanup.policy=compact',
+    'kt topics --alter --topic compacted --config retention.ms=3600000 --delete-config cleanup.policy',
+    'kt topics --list --long',
+    'kt topics --describe --topics-with-overrides',
+    'kt topics --delete --if-exists --topic old-events --yes',
   ];
   static override flags = {
     create: Flags.boolean({ summary: 'Create a topic.', helpGroup: 'ACTION', exclusive: ['list', 'describe', 'alter', 'delete'] }),

@@ -79,6 +79,15 @@ test('connection refused → one clear line with a hint', () => {
   assert.equal(e.exitCode, 1);
 });
 
+test('a remote broker is not sent to kt local start', () => {
+  const refused = Object.assign(new Error('Connection error: connect ECONNREFUSED 10.1.2.3:9092'), { name: 'KafkaJSConnectionError', code: 'ECONNREFUSED', broker: 'kafka1.example:9092' });
+  const e = toKtError(refused, ['kafka1.example:9092']) as KtError;
+  assert.equal(e.message, 'cannot connect to kafka1.example:9092: connection refused');
+  assert.equal(e.hint, 'is the broker running and reachable from here? check the address');
+  const local = toKtError(Object.assign(new Error('x'), { name: 'KafkaJSConnectionError', code: 'ECONNREFUSED', broker: 'localhost:9092' }), ['localhost:9092']) as KtError;
+  assert.equal(local.hint, 'is the broker running? try kt local start');
+});
+
 test('timeouts and DNS failures', () => {
   assert.match(toKtError(kjsConn('Connection timeout'), ['h:1']).message, /timed out/);
   assert.match(toKtError(kjsConn('Connection error: getaddrinfo ENOTFOUND nohost'), ['nohost:1']).message, /cannot resolve host nohost/);
