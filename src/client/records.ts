@@ -63,10 +63,6 @@ function writeUvarint(buf: Buffer, pos: number, v: number): number {
   return pos;
 }
 
-function writeVarint(buf: Buffer, pos: number, v: number): number {
-  return writeUvarint(buf, pos, ((v << 1) ^ (v >> 31)) >>> 0);
-}
-
 /** zigzag of a safe integer as a (non-negative) double. */
 function zigzag64(v: number): number {
   return v >= 0 ? v * 2 : -v * 2 - 1;

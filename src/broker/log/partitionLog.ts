@@ -330,7 +330,7 @@ export abstract class BaseLog implements PartitionLog {
     if (offset <= this.startOffset) return this.startOffset;
     this.startOffset = offset;
     this.saveLogStartOffset(offset);
-    this.deleteOldSegments((s, next) => next <= this.startOffset, 'below the log start offset');
+    this.deleteOldSegments((_s, next) => next <= this.startOffset, 'below the log start offset');
     this.producers.truncateHead(this.startOffset);
     return this.startOffset;
   }

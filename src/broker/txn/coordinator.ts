@@ -31,7 +31,7 @@ import { code } from '../protocol/errors.js';
 import { markerBatch } from './markers.js';
 import { ProducerIdManager } from './producerIds.js';
 import { TxnStateLog, TXN_STATE_FILE } from './stateLog.js';
-import { copyTxn, fromStored, toStored, type PendingOffset, type TxnMetadata, type TxnState } from './types.js';
+import { copyTxn, fromStored, toStored, type PendingOffset, type TxnMetadata } from './types.js';
 import path from 'node:path';
 
 export type { TxnMetadata, TxnState } from './types.js';
