@@ -61,6 +61,8 @@ export abstract class BaseCommand extends Command {
     } catch (err) {
       if (err instanceof KtError) throw err;
       const text = oneLine(String((err as Error).message ?? err))
+        .replace(/^The following errors? occurred:\s*/i, '')
+        .replace(/^Missing required flag\s+/i, 'missing required flag --')
         .replace(/^Nonexistent flags?:\s*/i, 'unknown flag ')
         .replace(/^Parsing (--[\w-]+)\s*/, '$1: ');
       throw new UsageError(text, 'see kt ' + (this.id ?? '').replace(/:/g, ' ') + ' --help');

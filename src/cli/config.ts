@@ -162,13 +162,21 @@ export function activeProfile(cfg: KtConfig, env: Env = process.env, flag?: stri
   return undefined;
 }
 
+/** What to say when a profile does not exist: the message and a hint naming the known ones. */
+export function missingProfile(cfg: KtConfig, name: string, env: Env = process.env): { message: string; hint: string } {
+  const known = profileNames(cfg);
+  return {
+    message: `no profile named '${name}' in ${configPath(env)}`,
+    hint: known.length ? `known profiles: ${known.join(', ')}` : 'create one with kt profile add NAME --bootstrap-server HOST:PORT',
+  };
+}
+
+/** The named profile; a missing one is an error (exit 1) for the profile commands. */
 export function getProfile(cfg: KtConfig, name: string, env: Env = process.env): Profile {
   const p = cfg.profiles?.[name];
   if (!p) {
-    const known = profileNames(cfg);
-    throw new KtError(`no profile named '${name}' in ${configPath(env)}`, {
-      hint: known.length ? `known profiles: ${known.join(', ')}` : 'create one with kt profile add NAME --bootstrap-server HOST:PORT',
-    });
+    const { message, hint } = missingProfile(cfg, name, env);
+    throw new KtError(message, { hint });
   }
   return p;
 }

@@ -7,7 +7,7 @@
 //   6. nothing configured: the local broker (the embedded default)
 // Security properties: the profile's (when a profile applies), then --command-config, then -X.
 
-import { readConfig, configPath, type KtConfig } from './config.js';
+import { missingProfile, readConfig, type KtConfig } from './config.js';
 import { UsageError, KtError } from './errors.js';
 import { parseKeyValues, readPropertiesFile, registerPropertySecrets, type Properties } from './properties.js';
 
@@ -54,11 +54,9 @@ export function resolveConnection(flags: ConnectionFlags, env: Env = process.env
   const withProfile = (name: string, source: ConnectionSource, cfg: KtConfig): ResolvedConnection => {
     const profile = cfg.profiles?.[name];
     if (!profile) {
-      const known = Object.keys(cfg.profiles ?? {});
-      throw new UsageError(
-        `no profile named '${name}' in ${configPath(env)}`,
-        known.length ? `known profiles: ${known.join(', ')}` : 'create one with kt profile add',
-      );
+      // --profile NAME / KT_PROFILE naming nothing: a bad value, a usage error (exit 2)
+      const { message, hint } = missingProfile(cfg, name, env);
+      throw new UsageError(message, hint);
     }
     const props = { ...(profile.properties ?? {}) };
     registerPropertySecrets(props);
