@@ -24,6 +24,7 @@ import {
   type LogConfig,
 } from './config.js';
 import { DiskPartitionLog } from './diskLog.js';
+import { FilePool } from './filePool.js';
 import { readJsonIfExists, writeFileAtomic } from './files.js';
 import { MemoryPartitionLog } from './memoryLog.js';
 import { collisionKey, partitionDirName, validateTopicName } from './names.js';
@@ -121,6 +122,8 @@ class StoreImpl implements Store {
   private meta: MetaFile;
   private readonly dir: string | undefined;
   private readonly log: (msg: string) => void;
+  /** Open segment files of all partitions, budgeted (filePool.ts). */
+  private readonly files = new FilePool();
 
   get dataDir(): string | undefined {
     return this.dir;
@@ -224,10 +227,10 @@ class StoreImpl implements Store {
     const opts = { topic: state.info.name, partition, config: state.config, log: this.log, now };
     if (!this.dir) return new MemoryPartitionLog(opts);
     const dir = path.join(this.dir, 'topics', partitionDirName(state.info.name, partition));
-    if (!fresh) return new DiskPartitionLog({ ...opts, dir });
+    if (!fresh) return new DiskPartitionLog({ ...opts, dir, files: this.files });
     fs.rmSync(dir, { recursive: true, force: true }); // leftovers of a crash mid-delete
     try {
-      return new DiskPartitionLog({ ...opts, dir });
+      return new DiskPartitionLog({ ...opts, dir, files: this.files });
     } catch (e) {
       fs.rmSync(dir, { recursive: true, force: true });
       throw e;
