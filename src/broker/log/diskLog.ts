@@ -65,13 +65,19 @@ export class DiskPartitionLog extends BaseLog {
   private snapshotAt = { offset: -1, version: -1 };
   private readonly onSwapStep: (step: SwapStep) => void;
   private readonly files: FilePool;
+  protected override readonly goesOffline = true;
 
   constructor(opts: DiskLogOptions) {
     super(opts);
     this.dir = opts.dir;
     this.onSwapStep = opts.onSwapStep ?? (() => {});
     this.files = opts.files ?? new FilePool();
-    this.load(opts.now ?? Date.now());
+    try {
+      this.load(opts.now ?? Date.now());
+    } catch (e) {
+      this.discard(); // no descriptor outlives a log that could not be opened
+      throw e;
+    }
   }
 
   private readonly indexInterval = () => this.config.indexIntervalBytes;
@@ -344,9 +350,10 @@ export class DiskPartitionLog extends BaseLog {
     this.cleanMarker = false;
   }
 
+  /** A clean stop: snapshot, flush, close, marker. After a storage error no marker is written (throws). */
   override close(): void {
     if (this.closed) return;
-    this.saveProducerSnapshot(true);
+    if (!this.offline) this.saveProducerSnapshot(true);
     super.close();
     if (!this.cleanMarker) {
       fs.closeSync(fs.openSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), 'w'));
@@ -357,9 +364,7 @@ export class DiskPartitionLog extends BaseLog {
 
   /** Closes the log and removes its directory (topic deletion). */
   delete(): void {
-    if (!this.closed) {
-      super.close();
-    }
+    this.discard();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
