@@ -45,9 +45,15 @@ export interface ChildBroker {
   kill(): Promise<void>;
 }
 
-/** Starts `kt`'s broker process on a free port with its data under `root`. */
-export async function startChildBroker(root: string, timeoutMs = 30_000): Promise<ChildBroker> {
-  const proc = spawn(process.execPath, [MAIN, '--port', '0', '--host', '127.0.0.1', '--data-dir', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `kt`'s broker process on a free port with its data under `root`; with
+ * `openFilesLimit`, under that limit of open files (`ulimit -n`, soft and hard).
+ */
+export async function startChildBroker(root: string, timeoutMs = 30_000, opts: { openFilesLimit?: number } = {}): Promise<ChildBroker> {
+  const args = [MAIN, '--port', '0', '--host', '127.0.0.1', '--data-dir', root];
+  const proc = opts.openFilesLimit === undefined
+    ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('/bin/sh', ['-c', `ulimit -n ${opts.openFilesLimit} && exec "$0" "$@"`, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   proc.stderr?.on('data', (b: Buffer) => (out += b.toString()));

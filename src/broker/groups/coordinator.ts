@@ -221,7 +221,12 @@ export class GroupCoordinator extends GroupMembership {
         name: t.name,
         partitions: t.partitionIndexes.map((p) => {
           if (consumed) return { partitionIndex: p, errorCode: E.GROUP_SUBSCRIBED_TO_TOPIC };
-          this.offsets.deleteOffsets(groupId, t.name, p);
+          try {
+            this.offsets.deleteOffsets(groupId, t.name, p);
+          } catch (err) {
+            this.log(`group ${groupId}: deleting offsets failed: ${(err as Error).message}`);
+            return { partitionIndex: p, errorCode: E.COORDINATOR_NOT_AVAILABLE };
+          }
           return { partitionIndex: p, errorCode: E.NONE };
         }),
       };
@@ -277,7 +282,8 @@ export class GroupCoordinator extends GroupMembership {
     }
   }
 
-  private dropGroup(group: Group): void {
+  /** Forgets the group and its stored offsets; false when the store could not delete them. */
+  private dropGroup(group: Group): boolean {
     group.transitionTo('Dead', this.now());
     for (const cancel of group.pendingMembers.values()) cancel();
     group.pendingMembers.clear();
@@ -285,7 +291,14 @@ export class GroupCoordinator extends GroupMembership {
     group.joinTimer = null;
     this.cancelSyncExpiration(group);
     this.groups.delete(group.groupId);
-    this.offsets.deleteGroup(group.groupId);
+    try {
+      this.offsets.deleteGroup(group.groupId);
+    } catch (err) {
+      // The store still knows the group: it is Empty again at its next lookup.
+      this.log(`group ${group.groupId}: deleting the stored group failed: ${(err as Error).message}`);
+      return false;
+    }
+    return true;
   }
 
   // ---- Admin views ----
@@ -327,7 +340,7 @@ export class GroupCoordinator extends GroupMembership {
       const group = this.lookup(groupId);
       if (!group || group.is('Dead')) return { groupId, errorCode: E.GROUP_ID_NOT_FOUND };
       if (!group.is('Empty')) return { groupId, errorCode: E.NON_EMPTY_GROUP };
-      this.dropGroup(group);
+      if (!this.dropGroup(group)) return { groupId, errorCode: E.COORDINATOR_NOT_AVAILABLE };
       this.log(`group ${groupId}: deleted`);
       return { groupId, errorCode: E.NONE };
     });

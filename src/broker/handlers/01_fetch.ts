@@ -16,9 +16,12 @@
 // (producer id, first offset) overlapping them, which clients use to drop aborted records;
 // read_uncommitted gets everything up to the high watermark and no aborted list. Markers
 // (control batches) are returned like any batch: clients never show them as records.
+//
+// A partition offline after a storage error, or whose read fails, gets KAFKA_STORAGE_ERROR;
+// the others in the request are answered as usual.
 import type { Broker } from '../broker.js';
 import { Fetch } from '../protocol/apis/fetch.js';
-import { code } from '../protocol/errors.js';
+import { code, KafkaError } from '../protocol/errors.js';
 import type { Req } from '../protocol/schema.js';
 import { handler } from './types.js';
 
@@ -72,6 +75,10 @@ function readAll(broker: Broker, req: FetchRequest, budget: number): { responses
         out.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
         return out;
       }
+      if (log.offline) {
+        out.errorCode = code('KAFKA_STORAGE_ERROR');
+        return out;
+      }
       out.highWatermark = log.logEndOffset;
       out.lastStableOffset = log.lastStableOffset;
       out.logStartOffset = log.logStartOffset;
@@ -82,7 +89,14 @@ function readAll(broker: Broker, req: FetchRequest, budget: number): { responses
       // Past the response budget only the first non-empty partition may overshoot.
       if (noRecords || (budget <= 0 && bytes > 0)) return out;
       const limit = Math.min(p.partitionMaxBytes > 0 ? p.partitionMaxBytes : budget, Math.max(budget, 1));
-      const read = log.read(p.fetchOffset, limit, readCommitted ? out.lastStableOffset : Infinity);
+      let read;
+      try {
+        read = log.read(p.fetchOffset, limit, readCommitted ? out.lastStableOffset : Infinity);
+      } catch (err) {
+        if (!(err instanceof KafkaError)) throw err;
+        out.errorCode = err.code;
+        return out;
+      }
       out.records = read.chunks;
       if (readCommitted && read.bytes > 0) out.abortedTransactions = log.abortedTransactions(p.fetchOffset, endOffset(read.chunks));
       bytes += read.bytes;

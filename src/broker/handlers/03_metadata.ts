@@ -1,12 +1,14 @@
 // Metadata v0-9: the single broker, and every requested topic with its partitions led by
 // this node. v0 asks for all topics with an empty list, v1+ with null. Unknown topics are
 // auto-created (allowAutoTopicCreation, implicit before v4) when the broker allows it;
-// a just-created topic is returned ready, with no LEADER_NOT_AVAILABLE round trip.
+// a just-created topic is returned ready, with no LEADER_NOT_AVAILABLE round trip. A topic
+// that cannot be created (a storage error) gets that error in its entry. A partition offline
+// after a storage error lists this node in its offline replicas.
 import type { Broker } from '../broker.js';
 import type { TopicInfo } from '../log/types.js';
 import { validateTopicName } from '../log/names.js';
 import { Metadata } from '../protocol/apis/metadata.js';
-import { code } from '../protocol/errors.js';
+import { code, KafkaError } from '../protocol/errors.js';
 import type { Resp } from '../protocol/schema.js';
 import { handler } from './types.js';
 
@@ -23,7 +25,7 @@ export function describeTopic(broker: Broker, t: TopicInfo): TopicMetadata {
       leaderEpoch: 0,
       replicaNodes: [node],
       isrNodes: [node],
-      offlineReplicas: [],
+      offlineReplicas: broker.store.partition(t.name, p)?.offline ? [node] : [],
     });
   }
   return { errorCode: 0, name: t.name, topicId: t.id, isInternal: false, partitions };
@@ -40,7 +42,13 @@ export default handler(Metadata, (req, ctx) => {
     topics = (req.topics ?? []).map(({ name }) => {
       const topicName = name ?? '';
       const invalid = validateTopicName(topicName);
-      const t = autoCreate && !invalid ? broker.autoCreateTopic(topicName) : broker.store.getTopic(topicName);
+      let t: TopicInfo | undefined;
+      try {
+        t = autoCreate && !invalid ? broker.autoCreateTopic(topicName) : broker.store.getTopic(topicName);
+      } catch (err) {
+        if (!(err instanceof KafkaError)) throw err;
+        return { errorCode: err.code, name: topicName, partitions: [] };
+      }
       if (t) return describeTopic(broker, t);
       return {
         errorCode: code(invalid ? 'INVALID_TOPIC_EXCEPTION' : 'UNKNOWN_TOPIC_OR_PARTITION'),

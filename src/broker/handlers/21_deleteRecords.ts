@@ -1,7 +1,8 @@
 // DeleteRecords v0-2: moves a partition's log start offset forward (offset -1 = the high
-// watermark); whole segments below it are deleted.
+// watermark); whole segments below it are deleted. A partition offline after a storage error,
+// or whose files cannot be changed, gets KAFKA_STORAGE_ERROR.
 import { DeleteRecords } from '../protocol/apis/deleteRecords.js';
-import { code } from '../protocol/errors.js';
+import { code, KafkaError } from '../protocol/errors.js';
 import { handler } from './types.js';
 
 export default handler(DeleteRecords, (req, ctx) => {
@@ -17,8 +18,13 @@ export default handler(DeleteRecords, (req, ctx) => {
         if (target < 0 || target > log.logEndOffset) {
           return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: code('OFFSET_OUT_OF_RANGE') };
         }
-        const low = target <= log.logStartOffset ? log.logStartOffset : log.deleteRecordsBefore(target);
-        return { partitionIndex: p.partitionIndex, lowWatermark: low, errorCode: 0 };
+        try {
+          const low = target <= log.logStartOffset ? log.logStartOffset : log.deleteRecordsBefore(target);
+          return { partitionIndex: p.partitionIndex, lowWatermark: low, errorCode: 0 };
+        } catch (err) {
+          if (!(err instanceof KafkaError)) throw err;
+          return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: err.code };
+        }
       }),
     })),
   };

@@ -34,6 +34,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DiskSegment } from './diskSegment.js';
+import { FilePool } from './filePool.js';
 import { frameEntry, fsyncDir, readFramedEntries, writeFileAtomic, writeFully } from './files.js';
 import type { CleanedSegment, CleanerState } from './cleaner.js';
 import { cleanedFileName, parseSegmentFileName, parseSwapFileName, segmentFileName, swapFileName } from './names.js';
@@ -50,6 +51,8 @@ export type SwapStep = 'cleaned-written' | 'swap-renamed' | 'old-deleted' | 'swa
 export interface DiskLogOptions extends BaseLogOptions {
   dir: string;
   now?: number;
+  /** The store's budget of open segment files; a log of its own when not given (tests). */
+  files?: FilePool;
   /** Test hook: called after each step of a compaction swap; throwing there simulates a crash. */
   onSwapStep?: (step: SwapStep) => void;
 }
@@ -61,12 +64,20 @@ export class DiskPartitionLog extends BaseLog {
   /** Log end offset and producer-state version the snapshot on disk was written at. */
   private snapshotAt = { offset: -1, version: -1 };
   private readonly onSwapStep: (step: SwapStep) => void;
+  private readonly files: FilePool;
+  protected override readonly goesOffline = true;
 
   constructor(opts: DiskLogOptions) {
     super(opts);
     this.dir = opts.dir;
     this.onSwapStep = opts.onSwapStep ?? (() => {});
-    this.load(opts.now ?? Date.now());
+    this.files = opts.files ?? new FilePool();
+    try {
+      this.load(opts.now ?? Date.now());
+    } catch (e) {
+      this.discard(); // no descriptor outlives a log that could not be opened
+      throw e;
+    }
   }
 
   private readonly indexInterval = () => this.config.indexIntervalBytes;
@@ -129,6 +140,7 @@ export class DiskPartitionLog extends BaseLog {
         this.log(`${this.name}: ${problem}`);
       } else {
         const loaded = DiskSegment.load(this.dir, base, {
+          files: this.files,
           indexInterval: this.indexInterval,
           validate: !this.cleanMarker || last,
           minOffset,
@@ -154,7 +166,7 @@ export class DiskPartitionLog extends BaseLog {
 
     const checkpoint = this.readLogStartOffset();
     if (this.segments.length === 0) {
-      this.segments.push(DiskSegment.create(this.dir, checkpoint, this.indexInterval, now));
+      this.segments.push(DiskSegment.create(this.dir, checkpoint, this.files, this.indexInterval, now));
     } else {
       (this.active as DiskSegment).activate();
     }
@@ -163,7 +175,7 @@ export class DiskPartitionLog extends BaseLog {
       // Records below the checkpoint were lost: restart the log there so offsets never repeat.
       this.log(`${this.name}: log start offset ${this.startOffset} is past the recovered end ${this.logEndOffset}; starting an empty log there`);
       for (const s of this.segments) s.delete();
-      this.segments = [DiskSegment.create(this.dir, this.startOffset, this.indexInterval, now)];
+      this.segments = [DiskSegment.create(this.dir, this.startOffset, this.files, this.indexInterval, now)];
     }
     this.deleteOldSegments((_, next) => next <= this.startOffset, 'below the log start offset');
     // Records past a truncation point are new and dirty: the cleaner must not skip them.
@@ -254,7 +266,7 @@ export class DiskPartitionLog extends BaseLog {
   }
 
   protected createSegment(baseOffset: number, now: number): Segment {
-    return DiskSegment.create(this.dir, baseOffset, this.indexInterval, now);
+    return DiskSegment.create(this.dir, baseOffset, this.files, this.indexInterval, now);
   }
 
   protected saveLogStartOffset(offset: number): void {
@@ -312,6 +324,7 @@ export class DiskPartitionLog extends BaseLog {
         fsyncDir(this.dir);
         this.onSwapStep('swap-installed');
         const loaded = DiskSegment.load(this.dir, baseOffset, {
+          files: this.files,
           indexInterval: this.indexInterval,
           validate: false,
           minOffset: baseOffset,
@@ -337,9 +350,10 @@ export class DiskPartitionLog extends BaseLog {
     this.cleanMarker = false;
   }
 
+  /** A clean stop: snapshot, flush, close, marker. After a storage error no marker is written (throws). */
   override close(): void {
     if (this.closed) return;
-    this.saveProducerSnapshot(true);
+    if (!this.offline) this.saveProducerSnapshot(true);
     super.close();
     if (!this.cleanMarker) {
       fs.closeSync(fs.openSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), 'w'));
@@ -350,9 +364,7 @@ export class DiskPartitionLog extends BaseLog {
 
   /** Closes the log and removes its directory (topic deletion). */
   delete(): void {
-    if (!this.closed) {
-      super.close();
-    }
+    this.discard();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,17 +1,21 @@
 // One segment on disk: `<base>.log` holds record batches exactly as served to consumers;
 // `<base>.index` and `<base>.timeindex` are sparse indexes (see segmentIndex.ts) kept in small
-// typed arrays and mirrored to disk. All I/O is synchronous positional reads and writes on
-// an open fd, so a read never sees a half-done append and no data is cached in memory.
-// Only the active segment keeps its files open; a sealed one opens its log per read, so the
-// number of open files does not grow with the number of segments.
+// typed arrays and written to disk when the segment is sealed (rolled) or closed: while it is
+// active nothing reads them from disk (a start after a crash rebuilds the last segment's
+// indexes from its log). All I/O is synchronous positional reads and writes, so a read never
+// sees a half-done append and no data is cached in memory.
+// The log file is reached through a FileHandle of the store's FilePool (filePool.ts): open
+// while used, closed by the pool when the budget of descriptors needs it, so the number of
+// open files depends neither on the number of segments nor on the number of partitions.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { BATCH_HEADER_SIZE, LOG_OVERHEAD, checkBatch, readBatchHeader } from '../protocol/recordBatch.js';
+import type { FileHandle, FilePool } from './filePool.js';
 import { fsyncDir, readAt, writeFileAtomic, writeFully } from './files.js';
 import { segmentFileName } from './names.js';
 import { EMPTY_READ, matchInBatch, type AppendedBatch, type Segment } from './partitionLog.js';
-import { OFFSET_ENTRY_SIZE, OffsetIndex, TIME_ENTRY_SIZE, TimeIndex } from './segmentIndex.js';
+import { OffsetIndex, TimeIndex } from './segmentIndex.js';
 import type { ReadResult } from './types.js';
 
 /** Read size of recovery and timestamp scans. */
@@ -40,6 +44,7 @@ class FileWindow {
 }
 
 export interface LoadOptions {
+  files: FilePool;
   indexInterval: () => number;
   /** Check every batch's CRC (the tail, or everything after an unclean shutdown). */
   validate: boolean;
@@ -57,24 +62,24 @@ export class DiskSegment implements Segment {
   maxTimestamp = -1;
   lastModified: number;
   rollBase: number;
-  private fd: number;
-  private indexFd: number | undefined;
-  private timeFd: number | undefined;
+  /** The log file: writable while the segment is active, read-only once sealed. */
+  private logFile: FileHandle;
   private offsets = new OffsetIndex();
   private times = new TimeIndex();
-  private offsetsOnDisk = 0;
-  private timesOnDisk = 0;
+  /** Whether the index files hold what `offsets` and `times` hold. */
+  private indexesWritten = false;
   private bytesSinceIndex = 0;
   private lastBatchRel = -1;
 
   private constructor(
     readonly dir: string,
     readonly baseOffset: number,
+    private readonly files: FilePool,
     private readonly indexInterval: () => number,
-    fd: number,
+    writable: boolean,
     now: number,
   ) {
-    this.fd = fd;
+    this.logFile = files.handle(this.file('.log'), writable);
     this.nextOffset = baseOffset;
     this.lastModified = now;
     this.rollBase = now;
@@ -84,17 +89,12 @@ export class DiskSegment implements Segment {
     return path.join(this.dir, segmentFileName(this.baseOffset, suffix));
   }
 
-  /** A new empty segment, ready for appends. */
-  static create(dir: string, baseOffset: number, indexInterval: () => number, now: number): DiskSegment {
-    const fd = fs.openSync(path.join(dir, segmentFileName(baseOffset, '.log')), 'w+');
-    const s = new DiskSegment(dir, baseOffset, indexInterval, fd, now);
-    try {
-      s.activate(true);
-      fsyncDir(dir);
-    } catch (e) {
-      s.close(); // no descriptor leaks when the index files cannot be opened (EMFILE)
-      throw e;
-    }
+  /** A new empty segment, ready for appends: its three files exist, none stays open. */
+  static create(dir: string, baseOffset: number, files: FilePool, indexInterval: () => number, now: number): DiskSegment {
+    const s = new DiskSegment(dir, baseOffset, files, indexInterval, true, now);
+    for (const suffix of ['.log', '.index', '.timeindex'] as const) fs.closeSync(fs.openSync(s.file(suffix), 'w'));
+    fsyncDir(dir);
+    s.indexesWritten = true;
     return s;
   }
 
@@ -104,27 +104,32 @@ export class DiskSegment implements Segment {
    * says what was wrong. Indexes are loaded if they look sound, else rebuilt from the log.
    */
   static load(dir: string, baseOffset: number, opts: LoadOptions): { segment: DiskSegment; problem?: string } {
-    const fd = fs.openSync(path.join(dir, segmentFileName(baseOffset, '.log')), 'r+');
-    const s = new DiskSegment(dir, baseOffset, opts.indexInterval, fd, opts.now);
-    const st = fs.fstatSync(fd);
-    s.lastModified = st.mtimeMs;
+    const sealed = opts.nextBase !== undefined;
+    const s = new DiskSegment(dir, baseOffset, opts.files, opts.indexInterval, !sealed, opts.now);
     const name = segmentFileName(baseOffset, '.log');
+    // Its own descriptor for the load (a repair truncates even a sealed segment's log).
+    const fd = fs.openSync(s.file('.log'), 'r+');
     let problem: string | undefined;
-    if (opts.validate || !s.loadIndexes(st.size, opts)) {
-      problem = s.scan(st.size, opts.validate, opts.minOffset);
-      if (problem) {
-        fs.ftruncateSync(fd, s.size);
-        fs.fsyncSync(fd);
-      } else if (opts.nextBase !== undefined && s.lastBatchRel >= 0) {
-        s.times.maybePush(s.maxTimestamp, s.lastBatchRel); // as seal() left it
+    try {
+      const st = fs.fstatSync(fd);
+      s.lastModified = st.mtimeMs;
+      if (opts.validate || !s.loadIndexes(st.size, opts)) {
+        problem = s.scan(fd, st.size, opts.validate, opts.minOffset);
+        if (problem) {
+          fs.ftruncateSync(fd, s.size);
+          fs.fsyncSync(fd);
+        } else if (sealed && s.lastBatchRel >= 0) {
+          s.times.maybePush(s.maxTimestamp, s.lastBatchRel); // as seal() left it
+        }
+        s.rewriteIndexes((msg) => opts.log(`${name}: ${msg}`));
+      } else {
+        s.indexesWritten = true;
       }
-      s.rewriteIndexes((msg) => opts.log(`${name}: ${msg}`));
+    } finally {
+      fs.closeSync(fd);
     }
     // A sealed segment spans up to the next one even when compaction removed its last records.
-    if (!problem && opts.nextBase !== undefined) {
-      s.nextOffset = opts.nextBase;
-      s.releaseFd();
-    }
+    if (!problem && sealed) s.nextOffset = opts.nextBase as number;
     return { segment: s, problem };
   }
 
@@ -158,8 +163,6 @@ export class DiskSegment implements Segment {
     }
     this.offsets = offsets;
     this.times = times;
-    this.offsetsOnDisk = offsets.count;
-    this.timesOnDisk = times.count;
     this.size = logSize;
     this.nextOffset = opts.nextBase ?? this.baseOffset;
     this.maxTimestamp = times.lastTimestamp;
@@ -179,13 +182,13 @@ export class DiskSegment implements Segment {
   }
 
   /** Walks the log from the start rebuilding the indexes; returns the first problem found. */
-  private scan(fileSize: number, validate: boolean, minOffset: number): string | undefined {
+  private scan(fd: number, fileSize: number, validate: boolean, minOffset: number): string | undefined {
     this.offsets = new OffsetIndex();
     this.times = new TimeIndex();
     this.maxTimestamp = -1;
     this.bytesSinceIndex = 0;
     this.lastBatchRel = -1;
-    const w = new FileWindow(this.fd, fileSize);
+    const w = new FileWindow(fd, fileSize);
     let expected = Math.max(minOffset, this.baseOffset);
     let pos = 0;
     let problem: string | undefined;
@@ -244,59 +247,37 @@ export class DiskSegment implements Segment {
     };
     write('.index', this.offsets.encode());
     write('.timeindex', this.times.encode());
-    this.offsetsOnDisk = this.offsets.count;
-    this.timesOnDisk = this.times.count;
+    this.indexesWritten = true;
   }
 
-  /** Runs `fn` with a descriptor of the log file: the open one, or a temporary one (sealed). */
-  private withFd<T>(fn: (fd: number) => T): T {
-    if (this.fd >= 0) return fn(this.fd);
-    const fd = fs.openSync(this.file('.log'), 'r');
-    try {
-      return fn(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+  /** Writes both index files from memory (atomically) if they changed since they were last written. */
+  private writeIndexes(durable: boolean): void {
+    if (this.indexesWritten) return;
+    writeFileAtomic(this.file('.index'), this.offsets.encode(), { durable });
+    writeFileAtomic(this.file('.timeindex'), this.times.encode(), { durable });
+    this.indexesWritten = true;
   }
 
-  private releaseFd(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
-    this.fd = -1;
-  }
-
-  /** Opens the log and index files for appending (the active segment only). */
-  activate(fresh = false): void {
-    if (this.fd < 0) this.fd = fs.openSync(this.file('.log'), 'r+');
-    const flags = fresh ? 'w+' : fs.constants.O_RDWR | fs.constants.O_CREAT;
-    this.indexFd ??= fs.openSync(this.file('.index'), flags);
-    this.timeFd ??= fs.openSync(this.file('.timeindex'), flags);
-  }
-
-  private writeIndexEntries(): void {
-    if (this.offsets.count > this.offsetsOnDisk && this.indexFd !== undefined) {
-      writeFully(this.indexFd, this.offsets.encode(this.offsetsOnDisk), this.offsetsOnDisk * OFFSET_ENTRY_SIZE);
-      this.offsetsOnDisk = this.offsets.count;
-    }
-    if (this.times.count > this.timesOnDisk && this.timeFd !== undefined) {
-      writeFully(this.timeFd, this.times.encode(this.timesOnDisk), this.timesOnDisk * TIME_ENTRY_SIZE);
-      this.timesOnDisk = this.times.count;
-    }
+  /** The segment becomes the one appends go to: its log is opened for writing from now on. */
+  activate(): void {
+    if (this.logFile.writable) return;
+    this.logFile.close();
+    this.logFile = this.files.handle(this.file('.log'), true);
   }
 
   append(payload: Buffer, batches: AppendedBatch[], now: number): void {
     if (this.size === 0) this.rollBase = now;
-    // Data first, then indexes: an index never points past the data.
-    writeFully(this.fd, payload, this.size);
+    this.logFile.use((fd) => writeFully(fd, payload, this.size));
     for (const b of batches) this.track(b.baseOffset - this.baseOffset, this.size + b.position, b.size, b.maxTimestamp);
     this.size += payload.length;
     this.nextOffset = batches[batches.length - 1].lastOffset + 1;
     this.lastModified = now;
-    this.writeIndexEntries();
+    this.indexesWritten = false;
   }
 
   read(offset: number, maxBytes: number): ReadResult {
     if (this.size === 0 || offset >= this.nextOffset) return EMPTY_READ;
-    return this.withFd((fd) => this.readFrom(fd, offset, maxBytes));
+    return this.logFile.use((fd) => this.readFrom(fd, offset, maxBytes));
   }
 
   private readFrom(fd: number, offset: number, maxBytes: number): ReadResult {
@@ -344,7 +325,7 @@ export class DiskSegment implements Segment {
       rel < 0 ? 0 : this.offsets.lookup(rel),
       this.offsets.lookup(Math.max(minOffset - this.baseOffset, 0)),
     );
-    return this.withFd((fd) => {
+    return this.logFile.use((fd) => {
       const w = new FileWindow(fd, this.size);
       while (pos + BATCH_HEADER_SIZE <= this.size) {
         let p = w.at(pos, BATCH_HEADER_SIZE);
@@ -361,8 +342,7 @@ export class DiskSegment implements Segment {
   }
 
   *batches(): Generator<Buffer> {
-    const own = this.fd < 0;
-    const fd = own ? fs.openSync(this.file('.log'), 'r') : this.fd;
+    const fd = this.logFile.pin();
     try {
       const w = new FileWindow(fd, this.size);
       for (let pos = 0; pos + BATCH_HEADER_SIZE <= this.size;) {
@@ -374,38 +354,40 @@ export class DiskSegment implements Segment {
         pos += size;
       }
     } finally {
-      if (own) fs.closeSync(fd);
+      this.logFile.unpin();
     }
   }
 
   flush(): void {
-    if (this.fd >= 0) fs.fdatasyncSync(this.fd);
+    if (this.logFile.writable) this.logFile.use((fd) => fs.fdatasyncSync(fd));
   }
 
   seal(): void {
     if (this.lastBatchRel >= 0) this.times.maybePush(this.maxTimestamp, this.lastBatchRel);
-    this.writeIndexEntries();
-    fs.fdatasyncSync(this.fd);
-    // Sealed indexes are trusted after a clean shutdown, so make them durable too.
-    for (const fd of [this.indexFd, this.timeFd]) {
-      if (fd !== undefined) {
-        fs.fsyncSync(fd);
-        fs.closeSync(fd);
-      }
-    }
-    this.indexFd = this.timeFd = undefined;
-    this.releaseFd();
+    this.indexesWritten = false;
+    this.flush();
+    // Sealed indexes are trusted after a clean shutdown, so they are durable, like the data.
+    this.writeIndexes(true);
+    this.logFile.close();
+    this.logFile = this.files.handle(this.file('.log'), false);
   }
 
   close(): void {
-    this.writeIndexEntries();
-    for (const fd of [this.indexFd, this.timeFd]) if (fd !== undefined) fs.closeSync(fd);
-    this.indexFd = this.timeFd = undefined;
-    this.releaseFd();
+    try {
+      // Not fsynced: the last segment's indexes are rebuilt at the next start when they differ.
+      this.writeIndexes(false);
+    } finally {
+      this.logFile.close();
+    }
+  }
+
+  /** Closes the log file without writing anything (the partition went offline). */
+  release(): void {
+    this.logFile.close();
   }
 
   delete(): void {
-    this.close();
+    this.logFile.close();
     for (const suffix of ['.log', '.index', '.timeindex'] as const) fs.rmSync(this.file(suffix), { force: true });
   }
 }

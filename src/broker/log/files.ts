@@ -24,19 +24,54 @@ export function fsyncDir(dir: string): void {
  * Replaces `file` with `data` so that a crash leaves either the old or the new content.
  * `durable: false` skips the fsyncs: a process crash still leaves old or new, a machine crash
  * may leave the old content, or (for files that are checked on read) a damaged one.
+ * A failure leaves `file` as it was and removes the temporary file (on a full disk it would
+ * only take more space).
  */
 export function writeFileAtomic(file: string, data: string | Buffer, opts: { durable?: boolean } = {}): void {
   const durable = opts.durable ?? true;
   const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
   try {
-    writeFully(fd, typeof data === 'string' ? Buffer.from(data) : data, 0);
-    if (durable) fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      writeFully(fd, typeof data === 'string' ? Buffer.from(data) : data, 0);
+      if (durable) fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    removeQuietly(tmp);
+    throw e;
   }
-  fs.renameSync(tmp, file);
   if (durable) fsyncDir(path.dirname(file));
+}
+
+/** Removes a file if it can; for clean-ups after a failure, which must not hide the failure. */
+export function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // a read-only or failing disk: the file stays, and is removed at the next start
+  }
+}
+
+/**
+ * Closes a descriptor whose close() may fail (EIO on some file systems) after it is released:
+ * the number is gone either way, and what close() reports concerns writes that an fsync
+ * checked or will check.
+ */
+export function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // see above
+  }
+}
+
+/** Whether an error means the disk (or the user's quota) is full. */
+export function isNoSpace(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 export function writeFully(fd: number, buf: Buffer, position: number): void {

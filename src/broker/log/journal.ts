@@ -6,10 +6,16 @@
 // of the current state when mostly superseded at open, and whenever it grows past
 // GROWTH_FACTOR times its last snapshot. Without a file (memory mode) entries are applied
 // only.
+//
+// Storage errors (docs/durability.md): a failed append throws before the entry is applied and
+// cuts off whatever part of it reached the file, so the caller answers with an error and the
+// state stays as it was; the next append tries the disk again. A rewrite never gives up the
+// journal's descriptor before the new file is in place, and a failed rewrite only means the
+// journal keeps appending to its old file (it never throws: the entry before it is durable).
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { frameEntry, fsyncDir, readFramedEntries, writeFileAtomic, writeFully } from './files.js';
+import { closeQuietly, frameEntry, fsyncDir, readFramedEntries, removeQuietly, writeFully } from './files.js';
 
 const GROWTH_FACTOR = 4;
 const MIN_COMPACT_BYTES = 1 << 20;
@@ -29,7 +35,10 @@ const frame = (entry: unknown): Buffer => frameEntry(Buffer.from(JSON.stringify(
 export class Journal<E> {
   private fd: number | undefined;
   private size = 0;
-  private snapshotSize = 0;
+  /** The file is rewritten once it grows past this many bytes. */
+  private rewriteAt = 0;
+  /** A rewrite renamed its file but could not fsync the directory: the next append does. */
+  private renameUnsynced = false;
   private readonly log: (msg: string) => void;
   private readonly minCompactBytes: number;
 
@@ -76,8 +85,8 @@ export class Journal<E> {
     if (data.length === 0) fsyncDir(path.dirname(file));
     this.size = kept;
     const snapshot = this.snapshotBytes();
+    this.rewriteAt = this.nextRewriteAt(snapshot.length);
     if (this.size > 2 * snapshot.length && this.size > 4096) this.rewrite(snapshot);
-    else this.snapshotSize = snapshot.length;
   }
 
   /**
@@ -85,30 +94,75 @@ export class Journal<E> {
    * throws before `apply`, so the state stays as it was.
    */
   append(entry: E, apply: () => void): void {
-    if (this.fd === undefined) {
+    if (!this.file) {
       apply();
       return;
     }
+    if (this.fd === undefined) throw new Error(`${path.basename(this.file)} is closed`);
     const f = frame(entry);
-    writeFully(this.fd, f, this.size);
-    fs.fdatasyncSync(this.fd);
+    try {
+      if (this.renameUnsynced) {
+        fsyncDir(path.dirname(this.file));
+        this.renameUnsynced = false;
+      }
+      writeFully(this.fd, f, this.size);
+      fs.fdatasyncSync(this.fd);
+    } catch (e) {
+      // Not applied, so not in the file either: a restart must not find half of it, or all of
+      // it. Best effort; the next append overwrites it anyway.
+      try {
+        fs.ftruncateSync(this.fd, this.size);
+      } catch {
+        // the disk refuses even that: the replay cuts a torn tail, the next append overwrites it
+      }
+      throw e;
+    }
     this.size += f.length;
     apply();
-    if (this.size > Math.max(this.minCompactBytes, GROWTH_FACTOR * this.snapshotSize)) this.rewrite(this.snapshotBytes());
+    if (this.size > this.rewriteAt) this.rewrite(this.snapshotBytes());
   }
 
   private snapshotBytes(): Buffer {
     return Buffer.concat(this.opts.snapshot().map(frame));
   }
 
+  private nextRewriteAt(snapshotSize: number): number {
+    return Math.max(this.minCompactBytes, GROWTH_FACTOR * snapshotSize);
+  }
+
+  /**
+   * Replaces the file with `snapshot`: written and fsynced under a temporary name, renamed
+   * over the file, and only then does the new file's descriptor replace the old one. So no
+   * descriptor is ever closed while the journal still holds its number.
+   */
   private rewrite(snapshot: Buffer): void {
-    if (!this.file || this.fd === undefined) return;
-    fs.closeSync(this.fd);
-    writeFileAtomic(this.file, snapshot);
-    this.fd = fs.openSync(this.file, fs.constants.O_RDWR);
-    this.log(`${path.basename(this.file)}: compacted ${this.size} bytes to ${snapshot.length}`);
+    const file = this.file;
+    if (!file || this.fd === undefined) return;
+    const tmp = `${file}.tmp`;
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(tmp, 'w+');
+      writeFully(fd, snapshot, 0);
+      fs.fsyncSync(fd);
+      fs.renameSync(tmp, file);
+    } catch (e) {
+      if (fd !== undefined) closeQuietly(fd);
+      removeQuietly(tmp);
+      // e.g. a full disk: keep appending to the old file; try again after it grew some more
+      this.rewriteAt = this.size + this.minCompactBytes;
+      this.log(`${path.basename(file)}: cannot compact (${(e as Error).message}); appending to the old file, next attempt after ${this.minCompactBytes} more bytes`);
+      return;
+    }
+    closeQuietly(this.fd);
+    this.fd = fd;
+    this.log(`${path.basename(file)}: compacted ${this.size} bytes to ${snapshot.length}`);
     this.size = snapshot.length;
-    this.snapshotSize = snapshot.length;
+    this.rewriteAt = this.nextRewriteAt(snapshot.length);
+    try {
+      fsyncDir(path.dirname(file));
+    } catch {
+      this.renameUnsynced = true; // the next append syncs the directory before it counts
+    }
   }
 
   /** Bytes of the file on disk (tests, diagnostics). */
@@ -117,7 +171,7 @@ export class Journal<E> {
   }
 
   close(): void {
-    if (this.fd !== undefined) fs.closeSync(this.fd);
+    if (this.fd !== undefined) closeQuietly(this.fd);
     this.fd = undefined;
   }
 }

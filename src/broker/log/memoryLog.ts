@@ -99,6 +99,8 @@ class MemorySegment implements Segment {
   seal(): void {}
   close(): void {}
 
+  release(): void {}
+
   delete(): void {
     this.stored = [];
   }

@@ -2,6 +2,15 @@
 // assign offsets, roll segments, apply retention and DeleteRecords, honour flush.messages /
 // flush.ms, compact (cleaner.ts). The disk and memory logs differ only in their Segment and
 // in how a cleaned segment is swapped in, so they behave the same.
+//
+// Storage errors (docs/durability.md): any change of the log (append, roll, flush,
+// retention, DeleteRecords, compaction) that fails with an error other than a KafkaError
+// takes the partition offline, as Kafka takes a log directory offline: every descriptor is
+// closed, and appends, reads and DeleteRecords get KAFKA_STORAGE_ERROR instead of touching
+// files whose state is unknown. The store tries to bring it back (retryDue), at first after a
+// second, then with a doubling delay up to 30 s, by opening the partition's files again as at
+// a start (recovery cuts a torn tail): it comes back exactly as the disk holds it. A read
+// that fails (say EIO) only fails that request. Memory logs do no I/O and never go offline.
 
 import { KafkaError } from '../protocol/errors.js';
 import {
@@ -62,12 +71,17 @@ export interface Segment {
   /** The segment becomes read-only (rolled): final index entries, fsync. */
   seal(): void;
   close(): void;
+  /** Closes the segment's files without writing anything (the partition went offline). */
+  release(): void;
   delete(): void;
 }
 
 export const EMPTY_READ: ReadResult = Object.freeze({ chunks: [], bytes: 0 }) as ReadResult;
 const MAX_TIMESTAMP_OFFSET = 35;
 const INT32_MAX = 2147483647;
+/** First and longest wait before an offline partition is tried again. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
 
 /** Offset and timestamp of the first record of a batch matching (timestamp, minOffset), or null. */
 export function matchInBatch(buf: Buffer, pos: number, timestamp: number, minOffset: number): { offset: number; timestamp: number } | null {
@@ -115,6 +129,12 @@ export abstract class BaseLog implements PartitionLog {
   private cleaner: LogCleaner | undefined;
   /** Idempotent producers and transactions seen by this partition (producerState.ts). */
   protected readonly producers: ProducerStateManager;
+  /** Set while a storage error keeps the partition offline. */
+  private failure: { message: string; retryAt: number } | undefined;
+  /** Failures since the last successful append: the retry delay doubles with each. */
+  private failures = 0;
+  /** Whether a failure takes the partition offline (on disk); a memory log's failure is a bug, thrown as is. */
+  protected readonly goesOffline: boolean = false;
 
   constructor(opts: BaseLogOptions) {
     this.topic = opts.topic;
@@ -139,6 +159,75 @@ export abstract class BaseLog implements PartitionLog {
   protected writeCleanerCheckpoint(_state: CleanerState): void {}
   /** Persists the producer state as of the log end (the disk log; at rolls, compaction and close). */
   protected saveProducerSnapshot(): void {}
+
+  /** Whether a storage error keeps the partition offline (KAFKA_STORAGE_ERROR). */
+  get offline(): boolean {
+    return this.failure !== undefined;
+  }
+
+  private offlineError(): KafkaError {
+    return new KafkaError('KAFKA_STORAGE_ERROR', `${this.name} is offline after a storage error: ${this.failure?.message ?? 'closed'}`);
+  }
+
+  /**
+   * Runs a change of the log. A failure other than a KafkaError (the disk refused a write)
+   * takes the partition offline and becomes KAFKA_STORAGE_ERROR.
+   */
+  protected change<T>(what: string, fn: () => T): T {
+    if (this.failure) throw this.offlineError();
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof KafkaError || !this.goesOffline) throw e;
+      this.goOffline(what, e as Error, Date.now());
+      throw this.offlineError();
+    }
+  }
+
+  /** Runs a read; a failure other than a KafkaError fails this request only. */
+  private reading<T>(fn: () => T): T {
+    if (this.failure) throw this.offlineError();
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof KafkaError) throw e;
+      this.log(`${this.name}: read failed: ${(e as Error).message}`);
+      throw new KafkaError('KAFKA_STORAGE_ERROR', `${this.name}: read failed: ${(e as Error).message}`);
+    }
+  }
+
+  private goOffline(what: string, e: Error, now: number): void {
+    const delay = Math.min(RETRY_FIRST_MS * 2 ** this.failures, RETRY_MAX_MS);
+    this.failures++;
+    this.failure = { message: e.message, retryAt: now + delay };
+    this.releaseFiles();
+    this.log(`${this.name}: offline after a storage error (${what}): ${e.message}; next attempt to bring it back in ${delay / 1000} s`);
+  }
+
+  private releaseFiles(): void {
+    for (const s of this.segments) s.release();
+  }
+
+  /** Whether the store should try to bring this offline partition back now. */
+  retryDue(now: number): boolean {
+    return this.failure !== undefined && now >= this.failure.retryAt;
+  }
+
+  /** Opening the partition's files again failed: it stays offline, and waits longer. */
+  retryFailed(e: Error, now: number): void {
+    this.goOffline('opening its files again', e, now);
+  }
+
+  /** This log replaces `offline` (its files opened again): retry delays keep growing until an append succeeds. */
+  replaces(offline: BaseLog): void {
+    this.failures = offline.failures;
+  }
+
+  /** Closes every descriptor without writing anything (the log is about to be deleted). */
+  protected discard(): void {
+    this.closed = true;
+    this.releaseFiles();
+  }
 
   get logStartOffset(): number {
     return this.startOffset;
@@ -224,6 +313,12 @@ export abstract class BaseLog implements PartitionLog {
 
   append(records: Buffer, now = Date.now()): AppendResult {
     if (this.closed) throw new KafkaError('KAFKA_STORAGE_ERROR', `${this.name} is closed`);
+    const result = this.change('append', () => this.appendBatches(records, now));
+    this.failures = 0;
+    return result;
+  }
+
+  private appendBatches(records: Buffer, now: number): AppendResult {
     const { batches, headers } = this.validate(records);
     let messages = 0;
     for (const b of batches) messages += b.records;
@@ -291,6 +386,10 @@ export abstract class BaseLog implements PartitionLog {
   }
 
   read(offset: number, maxBytes: number, maxOffset = Infinity): ReadResult {
+    return this.reading(() => this.readSegments(offset, maxBytes, maxOffset));
+  }
+
+  private readSegments(offset: number, maxBytes: number, maxOffset: number): ReadResult {
     if (offset < this.startOffset || offset > this.logEndOffset) {
       throw new KafkaError('OFFSET_OUT_OF_RANGE',
         `Offset ${offset} is outside [${this.startOffset}, ${this.logEndOffset}] of ${this.name}`);
@@ -305,12 +404,14 @@ export abstract class BaseLog implements PartitionLog {
   }
 
   offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null {
-    for (const s of this.segments) {
-      if (s.nextOffset <= this.startOffset || s.maxTimestamp < timestamp) continue;
-      const found = s.findOffsetByTimestamp(timestamp, this.startOffset);
-      if (found) return found;
-    }
-    return null;
+    return this.reading(() => {
+      for (const s of this.segments) {
+        if (s.nextOffset <= this.startOffset || s.maxTimestamp < timestamp) continue;
+        const found = s.findOffsetByTimestamp(timestamp, this.startOffset);
+        if (found) return found;
+      }
+      return null;
+    });
   }
 
   /** The first record with the largest timestamp (ListOffsets MAX_TIMESTAMP, KIP-734). */
@@ -319,20 +420,25 @@ export abstract class BaseLog implements PartitionLog {
     for (const s of this.segments) {
       if (s.nextOffset > this.startOffset && s.maxTimestamp >= 0 && (!best || s.maxTimestamp > best.maxTimestamp)) best = s;
     }
-    return best ? best.findOffsetByTimestamp(best.maxTimestamp, this.startOffset) : null;
+    const found = best;
+    return found ? this.reading(() => found.findOffsetByTimestamp(found.maxTimestamp, this.startOffset)) : null;
   }
 
   deleteRecordsBefore(offset: number): number {
-    if (offset > this.logEndOffset || offset < 0) {
-      throw new KafkaError('OFFSET_OUT_OF_RANGE',
-        `Cannot delete records before ${offset}: ${this.name} ends at ${this.logEndOffset}`);
-    }
-    if (offset <= this.startOffset) return this.startOffset;
-    this.startOffset = offset;
-    this.saveLogStartOffset(offset);
-    this.deleteOldSegments((_s, next) => next <= this.startOffset, 'below the log start offset');
-    this.producers.truncateHead(this.startOffset);
-    return this.startOffset;
+    return this.change('DeleteRecords', () => {
+      if (offset > this.logEndOffset || offset < 0) {
+        throw new KafkaError('OFFSET_OUT_OF_RANGE',
+          `Cannot delete records before ${offset}: ${this.name} ends at ${this.logEndOffset}`);
+      }
+      if (offset <= this.startOffset) return this.startOffset;
+      // Whole segments first: that frees space on a full disk, where the checkpoint could not
+      // be written before. A crash in between leaves the log starting at the first segment left.
+      this.deleteOldSegments((_s, next) => next <= offset, 'below the log start offset');
+      this.startOffset = offset;
+      this.saveLogStartOffset(offset);
+      this.producers.truncateHead(this.startOffset);
+      return this.startOffset;
+    });
   }
 
   /**
@@ -351,7 +457,11 @@ export abstract class BaseLog implements PartitionLog {
   }
 
   maintain(now: number): void {
-    if (this.closed) return;
+    if (this.closed || this.failure) return;
+    this.change('maintenance', () => this.maintainSegments(now));
+  }
+
+  private maintainSegments(now: number): void {
     if (this.unflushedMessages > 0 && now - this.lastFlush >= this.config.flushMs) this.flush(now);
     // Rolling an idle segment lets retention delete it: the active segment is never deleted.
     if (this.active.size > 0 && now - this.active.rollBase > this.config.segmentMs) this.roll(now);
@@ -400,6 +510,10 @@ export abstract class BaseLog implements PartitionLog {
    */
   clean(now = Date.now(), force = false): CleanResult | null {
     if (this.closed) return null;
+    return this.change('compaction', () => this.cleanSegments(now, force));
+  }
+
+  private cleanSegments(now: number, force: boolean): CleanResult | null {
     if (!this.cleaner) {
       const saved = this.readCleanerCheckpoint();
       this.cleaner = new LogCleaner({
@@ -461,17 +575,30 @@ export abstract class BaseLog implements PartitionLog {
   }
 
   flush(now = Date.now()): void {
-    if (this.closed) return;
-    this.active.flush();
+    if (this.closed || this.failure) return;
+    this.change('flush', () => this.active.flush());
     this.unflushedMessages = 0;
     this.lastFlush = now;
   }
 
+  /**
+   * Flushes and closes every segment. Throws when that fails (the disk log then writes no
+   * clean-shutdown marker); every descriptor is closed either way.
+   */
   close(): void {
     if (this.closed) return;
-    this.flush();
-    for (const s of this.segments) s.close();
     this.closed = true;
+    if (this.failure) {
+      this.releaseFiles();
+      throw this.offlineError();
+    }
+    try {
+      this.active.flush();
+      for (const s of this.segments) s.close();
+    } catch (e) {
+      this.releaseFiles();
+      throw e;
+    }
   }
 }
 

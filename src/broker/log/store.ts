@@ -8,7 +8,15 @@
 //   <dataDir>/topics/<topic>-<p>/    one partition log (see diskLog.ts)
 //
 // topics.json is the truth: it is written before partition directories are created and
-// before they are removed, and at open any directory it does not list is deleted.
+// before they are removed, and at open any directory it does not list is deleted. On a full
+// disk, where topics.json cannot be rewritten, DeleteTopics removes the data first (that frees
+// the space), then topics.json; a topics.json that could not be written after a change that
+// stands is rewritten by maintain().
+//
+// Storage errors (docs/durability.md) become KAFKA_STORAGE_ERROR for the request that met
+// them, and leave memory as the disk holds it. A partition whose write failed goes offline
+// (partitionLog.ts); maintain() opens its files again when its retry is due. All partition
+// logs share one budget of open segment files (filePool.ts).
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,11 +32,11 @@ import {
   type LogConfig,
 } from './config.js';
 import { DiskPartitionLog } from './diskLog.js';
-import { readJsonIfExists, writeFileAtomic } from './files.js';
+import { FilePool } from './filePool.js';
+import { isNoSpace, readJsonIfExists, writeFileAtomic } from './files.js';
 import { MemoryPartitionLog } from './memoryLog.js';
 import { collisionKey, partitionDirName, validateTopicName } from './names.js';
 import { OffsetStoreImpl } from './offsetStore.js';
-import type { BaseLog } from './partitionLog.js';
 import type { OffsetStore, PartitionLog, TopicInfo } from './types.js';
 
 export { validateTopicName };
@@ -121,6 +129,10 @@ class StoreImpl implements Store {
   private meta: MetaFile;
   private readonly dir: string | undefined;
   private readonly log: (msg: string) => void;
+  /** Open segment files of all partitions, budgeted (filePool.ts). */
+  private readonly files = new FilePool();
+  /** topics.json lags behind a change that stands (its write failed); maintain() retries. */
+  private topicsFileStale = false;
 
   get dataDir(): string | undefined {
     return this.dir;
@@ -224,10 +236,10 @@ class StoreImpl implements Store {
     const opts = { topic: state.info.name, partition, config: state.config, log: this.log, now };
     if (!this.dir) return new MemoryPartitionLog(opts);
     const dir = path.join(this.dir, 'topics', partitionDirName(state.info.name, partition));
-    if (!fresh) return new DiskPartitionLog({ ...opts, dir });
+    if (!fresh) return new DiskPartitionLog({ ...opts, dir, files: this.files });
     fs.rmSync(dir, { recursive: true, force: true }); // leftovers of a crash mid-delete
     try {
-      return new DiskPartitionLog({ ...opts, dir });
+      return new DiskPartitionLog({ ...opts, dir, files: this.files });
     } catch (e) {
       fs.rmSync(dir, { recursive: true, force: true });
       throw e;
@@ -243,6 +255,22 @@ class StoreImpl implements Store {
       })),
     };
     writeFileAtomic(path.join(this.dir, 'topics.json'), JSON.stringify(file, null, 2));
+    this.topicsFileStale = false;
+  }
+
+  /** saveTopics() after a change that stands whatever the disk says: a failure is retried by maintain(). */
+  private saveTopicsOrRetry(): void {
+    try {
+      this.saveTopics();
+    } catch (e) {
+      if (!this.topicsFileStale) this.log(`cannot write topics.json: ${(e as Error).message}; trying again every second`);
+      this.topicsFileStale = true;
+    }
+  }
+
+  private removeTopic(state: TopicState): void {
+    this.topics.delete(state.info.name);
+    this.byId.delete(state.info.id.toString('hex'));
   }
 
   private existing(name: string): TopicState {
@@ -288,15 +316,16 @@ class StoreImpl implements Store {
     const info = freeze(name, newTopicId(), count, configs);
     if (opts.validateOnly) return info;
     const state = this.addTopic(info);
-    this.saveTopics();
+    let saved = false;
     try {
+      this.saveTopics();
+      saved = true;
       for (let p = 0; p < count; p++) state.logs.push(this.openLog(state, p, true));
     } catch (e) {
-      // e.g. EMFILE: take the topic back, so that a restart does not meet it again
-      this.topics.delete(name);
-      this.byId.delete(info.id.toString('hex'));
-      this.saveTopics();
+      // e.g. EMFILE, a full disk: take the topic back, so that a restart does not meet it again
+      this.removeTopic(state);
       this.dropLogs(state.logs);
+      if (saved) this.saveTopicsOrRetry();
       throw this.storageError(`Cannot create the ${count} partition(s) of topic ${name}`, e);
     }
     return info;
@@ -322,11 +351,29 @@ class StoreImpl implements Store {
   deleteTopic(name: string): void {
     this.checkOpen();
     const state = this.existing(name);
-    this.topics.delete(name);
-    this.byId.delete(state.info.id.toString('hex'));
-    this.saveTopics();
-    for (const l of state.logs) l.delete();
-    this.offsets.deleteTopic(name);
+    this.removeTopic(state);
+    let dataDeleted = false;
+    try {
+      this.saveTopics();
+    } catch (e) {
+      if (!isNoSpace(e)) {
+        // nothing changed on disk (say, a read-only disk): the topic stays
+        this.topics.set(name, state);
+        this.byId.set(state.info.id.toString('hex'), state);
+        throw this.storageError(`Cannot delete topic ${name}`, e);
+      }
+      // A full disk: the data goes first, which frees the space topics.json needs.
+      this.log(`deleting topic ${name} on a full disk: its data first, then topics.json`);
+      this.dropLogs(state.logs);
+      dataDeleted = true;
+      this.saveTopicsOrRetry();
+    }
+    if (!dataDeleted) this.dropLogs(state.logs);
+    try {
+      this.offsets.deleteTopic(name);
+    } catch (e) {
+      this.log(`cannot drop the committed offsets of deleted topic ${name}: ${(e as Error).message}`);
+    }
   }
 
   createPartitions(name: string, newTotal: number, opts: { validateOnly?: boolean } = {}): TopicInfo {
@@ -341,13 +388,15 @@ class StoreImpl implements Store {
     if (opts.validateOnly) return info;
     const before = state.info;
     state.info = info;
-    this.saveTopics();
+    let saved = false;
     try {
+      this.saveTopics();
+      saved = true;
       for (let p = current; p < newTotal; p++) state.logs.push(this.openLog(state, p, true));
     } catch (e) {
       state.info = before;
-      this.saveTopics();
       this.dropLogs(state.logs.splice(current));
+      if (saved) this.saveTopicsOrRetry();
       throw this.storageError(`Cannot add partitions ${current}..${newTotal - 1} to topic ${name}`, e);
     }
     return info;
@@ -367,9 +416,15 @@ class StoreImpl implements Store {
     if (configError) fail('INVALID_CONFIG', configError);
     const info = freeze(name, state.info.id, state.info.partitions, next);
     if (opts.validateOnly) return info;
+    const before = state.info;
     state.info = info;
+    try {
+      this.saveTopics();
+    } catch (e) {
+      state.info = before;
+      throw this.storageError(`Cannot change the configs of topic ${name}`, e);
+    }
     state.config = logConfig(next, this.defaults);
-    this.saveTopics();
     for (const l of state.logs) l.updateConfig(state.config);
     return info;
   }
@@ -384,22 +439,41 @@ class StoreImpl implements Store {
 
   setMeta(key: string, value: string | undefined): void {
     this.checkOpen();
-    if (value === undefined) delete this.meta.values[key];
-    else this.meta.values[key] = value;
-    if (this.dir) writeFileAtomic(path.join(this.dir, 'meta.json'), JSON.stringify(this.meta, null, 2));
+    const values = { ...this.meta.values };
+    if (value === undefined) delete values[key];
+    else values[key] = value;
+    const next = { ...this.meta, values };
+    if (this.dir) writeFileAtomic(path.join(this.dir, 'meta.json'), JSON.stringify(next, null, 2));
+    this.meta = next;
   }
 
   maintain(now = Date.now()): void {
     if (this.closed) return;
+    if (this.topicsFileStale) this.saveTopicsOrRetry();
     for (const state of this.topics.values()) {
-      for (const l of state.logs) {
+      state.logs.forEach((l, p) => {
         try {
-          l.maintain(now);
+          if (l instanceof DiskPartitionLog && l.retryDue(now)) this.reopen(state, p, l, now);
+          else l.maintain(now);
         } catch (e) {
-          this.log(`${(l as BaseLog).name}: maintenance failed: ${(e as Error).message}`);
+          this.log(`${l.name}: maintenance failed: ${(e as Error).message}`);
         }
-      }
+      });
     }
+  }
+
+  /** Brings an offline partition back: its files are opened again, as at a start (recovery). */
+  private reopen(state: TopicState, p: number, offline: DiskPartitionLog, now: number): void {
+    let log: DiskPartitionLog | MemoryPartitionLog;
+    try {
+      log = this.openLog(state, p, false, now);
+    } catch (e) {
+      offline.retryFailed(e as Error, now);
+      return;
+    }
+    log.replaces(offline);
+    state.logs[p] = log;
+    this.log(`${log.name}: back online, offsets ${log.logStartOffset}..${log.logEndOffset}`);
   }
 
   flush(): void {
@@ -412,7 +486,7 @@ class StoreImpl implements Store {
         try {
           l.close();
         } catch (e) {
-          this.log(`${(l as BaseLog).name}: close failed: ${(e as Error).message}`);
+          this.log(`${l.name}: close failed: ${(e as Error).message}`);
         }
       }
     }

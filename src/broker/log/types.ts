@@ -32,6 +32,11 @@ export interface PartitionLog {
   readonly lastStableOffset: number;
   /** Bytes held by the partition's segments. */
   readonly sizeBytes: number;
+  /**
+   * A storage error took the partition offline: appends, reads and DeleteRecords throw
+   * KAFKA_STORAGE_ERROR until the store has opened its files again (docs/durability.md).
+   */
+  readonly offline: boolean;
 
   /**
    * Appends a produce payload: one or more complete, CRC-checked magic-2 record batches as a

@@ -36,6 +36,7 @@ test('segment files are named by base offset and hold the batches as stored', ()
   const sent = batch(4, { valueSize: 100 });
   log.append(batch(2, { valueSize: 100 }));
   log.append(sent); // the log owns `sent` now and rewrote its base offset
+  log.close(); // the active segment's indexes are written when it rolls or closes
   const files = fs.readdirSync(dir).sort();
   assert.ok(files.includes('00000000000000000000.log'));
   assert.ok(files.includes('00000000000000000002.log'), files.join(' '));
@@ -46,7 +47,6 @@ test('segment files are named by base offset and hold the batches as stored', ()
   assert.equal(readBatchHeader(onDisk).baseOffset, 2);
   // the first batch of a segment always has an index entry: (relative offset 0, position 0)
   assert.deepEqual(fs.readFileSync(seg(dir, 2, '.index')), Buffer.alloc(8));
-  log.close();
 });
 
 test('the offset index has an entry per index.interval.bytes, the time index grows with it', () => {
@@ -58,6 +58,7 @@ test('the offset index has an entry per index.interval.bytes, the time index gro
     starts.push(log.sizeBytes);
     log.append(batch(2, { valueSize: 100, timestamp: T0 + i }));
   }
+  log.close(); // the active segment's indexes are written when it rolls or closes
   const index = fs.readFileSync(seg(dir, 0, '.index'));
   const time = fs.readFileSync(seg(dir, 0, '.timeindex'));
   const entries: [number, number][] = [];
@@ -75,7 +76,6 @@ test('the offset index has an entry per index.interval.bytes, the time index gro
     assert.equal(Number(time.readBigInt64BE(i * 12)), T0 + i * every);
     assert.equal(time.readInt32BE(i * 12 + 8), entries[i][0]);
   }
-  log.close();
 });
 
 test('a reopened log has the same data, offsets and segments', () => {
@@ -211,8 +211,8 @@ test('missing and stale index files are rebuilt from the log', () => {
   fill(log, 40);
   const segs = log.describeSegments();
   assert.ok(segs.length >= 3);
-  const indexes = segs.map((s) => [fs.readFileSync(seg(dir, s.baseOffset, '.index')), fs.readFileSync(seg(dir, s.baseOffset, '.timeindex'))]);
   log.close();
+  const indexes = segs.map((s) => [fs.readFileSync(seg(dir, s.baseOffset, '.index')), fs.readFileSync(seg(dir, s.baseOffset, '.timeindex'))]);
   fs.rmSync(seg(dir, segs[0].baseOffset, '.index'));
   fs.rmSync(seg(dir, segs[1].baseOffset, '.timeindex'));
   fs.writeFileSync(seg(dir, segs[2].baseOffset, '.index'), Buffer.from([0, 0, 0, 9, 0, 0, 1])); // garbage
