@@ -323,12 +323,16 @@ export class Connection {
       await this.handleSaslFrame(frame, this.sasl);
       return;
     }
-    const decoded = decodeRequest(frame, this.broker.handlers, this.broker.config.maxRequestElements);
+    const decoded = this.decode(frame);
     if ('unsupportedApiVersions' in decoded) {
       this.unsupportedApiVersions(decoded.unsupportedApiVersions);
       return;
     }
     await this.dispatch(decoded);
+  }
+
+  private decode(frame: Buffer): ReturnType<typeof decodeRequest> {
+    return decodeRequest(frame, this.broker.handlers, this.broker.config.maxRequestElements);
   }
 
   /** A frame before authentication on a SASL listener (the states: auth/session.ts). */
@@ -361,12 +365,11 @@ export class Connection {
       return;
     }
     const refused = sasl.admit(header.apiKey, h.api.name);
-    const maxEntries = this.broker.config.maxRequestElements;
     if (refused) {
       const inRange = header.apiVersion >= h.api.min && header.apiVersion <= h.api.max;
       if (refused.errorResponse && inRange && (header.apiKey === API_VERSIONS_KEY || header.apiKey === SASL_HANDSHAKE_KEY)) {
         // Kafka answers with the request's error response (ILLEGAL_SASL_STATE), then closes.
-        const d = decodeRequest(frame, this.broker.handlers, maxEntries);
+        const d = this.decode(frame);
         if (!('unsupportedApiVersions' in d)) {
           const resp = header.apiKey === API_VERSIONS_KEY
             ? { errorCode: code('ILLEGAL_SASL_STATE'), apiKeys: [], throttleTimeMs: 0 }
@@ -379,7 +382,7 @@ export class Connection {
       this.close(refused.reason);
       return;
     }
-    const decoded = decodeRequest(frame, this.broker.handlers, maxEntries);
+    const decoded = this.decode(frame);
     if ('unsupportedApiVersions' in decoded) {
       this.unsupportedApiVersions(decoded.unsupportedApiVersions); // the state stays: the client retries
       return;
