@@ -47,6 +47,35 @@ export interface BrokerOptions {
    * until they are handled: back-pressure on the client, not an error.
    */
   maxInFlightRequests?: number;
+  /**
+   * Bytes of requests still arriving, all connections together (default 256 MiB, at least
+   * maxFrameBytes). When a request needs more, the partial request that has gone longest
+   * without receiving a byte is closed to make room.
+   */
+  receiveMemoryBytes?: number;
+  /** A request must arrive whole within this long of its first byte (default 60000). */
+  frameTimeoutMs?: number;
+  /**
+   * Array entries (topics, partitions, names...) one request may hold, all arrays together
+   * (default 100000). A request with more closes its connection as soon as the count is read.
+   */
+  maxRequestElements?: number;
+  /**
+   * Topics one Metadata request may auto-create (default 100); the other unknown topics it
+   * names get LEADER_NOT_AVAILABLE, so the client asks again.
+   */
+  autoCreateTopicsPerRequest?: number;
+  /**
+   * Kafka's connections.max.idle.ms (default 600000; also settable as that broker config): a
+   * connection with no request in progress and no bytes moving for this long is closed.
+   */
+  connectionsMaxIdleMs?: number;
+  /**
+   * A connection that has not authenticated within this long of connecting is closed (default
+   * 10000); on listeners without SASL, one that has not sent a whole request. At
+   * maxConnections the oldest such connection is closed to admit a new one.
+   */
+  authenticationTimeoutMs?: number;
   /** Kafka's fetch.max.bytes (default 55 MiB): caps a Fetch request's max_bytes. */
   fetchMaxBytes?: number;
   /**
@@ -84,6 +113,12 @@ export interface BrokerConfig {
   maxInFlightRequests: number;
   fetchMaxBytes: number;
   fetchMemoryBytes: number;
+  receiveMemoryBytes: number;
+  frameTimeoutMs: number;
+  maxRequestElements: number;
+  autoCreateTopicsPerRequest: number;
+  connectionsMaxIdleMs: number;
+  authenticationTimeoutMs: number;
   /** The listener's security protocol, by Kafka's name. */
   securityProtocol: SecurityProtocol;
 }
@@ -94,10 +129,18 @@ export const DEFAULT_LIMITS = {
   maxInFlightRequests: 100,
   fetchMaxBytes: 57_671_680,
   fetchMemoryBytes: 256 * 1024 * 1024,
+  receiveMemoryBytes: 256 * 1024 * 1024,
+  frameTimeoutMs: 60_000,
+  maxRequestElements: 100_000,
+  autoCreateTopicsPerRequest: 100,
+  authenticationTimeoutMs: 10_000,
 } as const;
 
-/** Refused connections are logged at most this often (a connection flood must not flood the log). */
-const REFUSAL_LOG_INTERVAL_MS = 10_000;
+/**
+ * Lines about refused, evicted or timed-out connections and failed TLS handshakes are logged
+ * at most this often per kind, with a count (a connection flood must not flood the log).
+ */
+const FLOOD_LOG_INTERVAL_MS = 10_000;
 
 /** A TLS client that has not finished its handshake by then is dropped. */
 const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -113,10 +156,13 @@ export class Broker {
   private maintenance: NodeJS.Timeout | null = null;
   private lastOffsetExpiry = Date.now();
   private stopping: Promise<void> | null = null;
-  private refused = { count: 0, lastLog: 0 };
-  private tlsFailures = { count: 0, lastLog: 0 };
+  private readonly floodLog = new Map<string, { count: number; lastLog: number }>();
+  /** Connections' idle, authentication and frame timeouts are checked this often. */
+  private sweep: NodeJS.Timeout | null = null;
   /** Record bytes held by Fetch responses being assembled or written (fetchMemoryBytes). */
   readonly fetchMemory: MemoryPool;
+  /** Bytes of requests still arriving, on all connections (receiveMemoryBytes). */
+  readonly receiveMemory: MemoryPool;
   /** Producer ids, transactional ids and their transactions (txn/coordinator.ts). */
   txn!: TransactionCoordinator;
 
@@ -131,6 +177,7 @@ export class Broker {
   ) {
     this.handlers = new Map(HANDLERS.map((h) => [h.api.key, h]));
     this.fetchMemory = new MemoryPool(config.fetchMemoryBytes);
+    this.receiveMemory = new MemoryPool(config.receiveMemoryBytes);
   }
 
   static async start(opts: BrokerOptions = {}): Promise<Broker> {
@@ -145,11 +192,19 @@ export class Broker {
     } catch (err) {
       throw new Error(`TLS: ${(err as Error).message}`);
     }
+    const maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_LIMITS.maxFrameBytes;
+    const receiveMemoryBytes = opts.receiveMemoryBytes ?? Math.max(DEFAULT_LIMITS.receiveMemoryBytes, maxFrameBytes);
+    if (receiveMemoryBytes < maxFrameBytes) throw new Error(`startBroker: receiveMemoryBytes (${receiveMemoryBytes}) must be at least maxFrameBytes (${maxFrameBytes})`);
     const store = openStore({
       dataDir: opts.memory ? undefined : opts.dataDir,
       memory: opts.memory,
       log,
-      defaults: { ...opts.configs, ...(opts.numPartitions === undefined ? {} : { 'num.partitions': opts.numPartitions }) },
+      // options with a Kafka broker config name are that config (DescribeConfigs shows them)
+      defaults: {
+        ...opts.configs,
+        ...(opts.numPartitions === undefined ? {} : { 'num.partitions': opts.numPartitions }),
+        ...(opts.connectionsMaxIdleMs === undefined ? {} : { 'connections.max.idle.ms': opts.connectionsMaxIdleMs }),
+      },
     });
     const groups = new GroupCoordinator(store.offsets, {
       minSessionTimeoutMs: opts.groupMinSessionTimeoutMs,
@@ -165,11 +220,17 @@ export class Broker {
       nodeId: opts.nodeId ?? 0,
       autoCreateTopics: opts.autoCreateTopics ?? true,
       numPartitions: brokerNumber(store.defaults, 'num.partitions'),
-      maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_LIMITS.maxFrameBytes,
+      maxFrameBytes,
       maxConnections: opts.maxConnections ?? DEFAULT_LIMITS.maxConnections,
       maxInFlightRequests: opts.maxInFlightRequests ?? DEFAULT_LIMITS.maxInFlightRequests,
       fetchMaxBytes: opts.fetchMaxBytes ?? DEFAULT_LIMITS.fetchMaxBytes,
       fetchMemoryBytes: opts.fetchMemoryBytes ?? DEFAULT_LIMITS.fetchMemoryBytes,
+      receiveMemoryBytes,
+      frameTimeoutMs: opts.frameTimeoutMs ?? DEFAULT_LIMITS.frameTimeoutMs,
+      maxRequestElements: opts.maxRequestElements ?? DEFAULT_LIMITS.maxRequestElements,
+      autoCreateTopicsPerRequest: opts.autoCreateTopicsPerRequest ?? DEFAULT_LIMITS.autoCreateTopicsPerRequest,
+      connectionsMaxIdleMs: brokerNumber(store.defaults, 'connections.max.idle.ms'),
+      authenticationTimeoutMs: opts.authenticationTimeoutMs ?? DEFAULT_LIMITS.authenticationTimeoutMs,
       securityProtocol: securityProtocol(sasl !== null, tlsOptions !== null),
     };
     const broker = new Broker(config, store, groups, server, log, sasl);
@@ -204,6 +265,10 @@ export class Broker {
     if (addr && typeof addr === 'object') config.port = addr.port;
     broker.maintenance = setInterval(() => broker.maintain(), MAINTENANCE_INTERVAL_MS);
     broker.maintenance.unref();
+    // a few checks per shortest timeout, at most once a second
+    const shortest = Math.min(config.connectionsMaxIdleMs, config.authenticationTimeoutMs, config.frameTimeoutMs);
+    broker.sweep = setInterval(() => broker.expireConnections(), Math.max(20, Math.min(1000, shortest / 4)));
+    broker.sweep.unref();
     const mechs = sasl ? `, SASL mechanisms ${sasl.mechanisms.join(',')}, ${sasl.credentials.size} user(s)` : '';
     log(`broker listening on ${broker.bootstrap} (${config.securityProtocol}${mechs})`);
     return broker;
@@ -242,25 +307,38 @@ export class Broker {
   }
 
   /**
-   * A new connection, or its refusal beyond max.connections: closed at once (as Kafka treats
-   * max.connections.per.ip), so a flood of connections costs no more than accepting them.
+   * A new connection. At max.connections the oldest connection that has not yet sent a request
+   * (on a SASL listener: not authenticated) makes room for it, so silent connections cannot
+   * lock real clients out; when every connection is established, the new one is refused: closed
+   * at once (as Kafka treats max.connections.per.ip), so a flood costs no more than accepting.
    */
   private accept(socket: net.Socket): void {
-    if (this.connections.size < this.config.maxConnections) {
-      this.connections.add(new Connection(this, socket));
-      return;
+    if (this.connections.size >= this.config.maxConnections) {
+      const unproven = [...this.connections].find((c) => !c.established);
+      if (!unproven) {
+        socket.on('error', () => {});
+        socket.destroy();
+        this.logFlood('refused', `refused connection from ${socket.remoteAddress ?? 'unknown'}: ${this.connections.size} connections open, max.connections is ${this.config.maxConnections}`);
+        return;
+      }
+      unproven.close();
+      const what = this.sasl ? 'is not authenticated' : 'has not sent a request';
+      this.logFlood('evicted', `closed the oldest connection that ${what} (${unproven.clientHost}) to make room for one from /${socket.remoteAddress ?? 'unknown'}: max.connections is ${this.config.maxConnections}`);
     }
-    const from = socket.remoteAddress ?? 'unknown';
-    socket.on('error', () => {});
-    socket.destroy();
+    this.connections.add(new Connection(this, socket));
+  }
+
+  /** Logs a line of this kind at most every FLOOD_LOG_INTERVAL_MS, counting the ones left out. */
+  logFlood(kind: string, line: string): void {
     const now = Date.now();
-    if (now - this.refused.lastLog < REFUSAL_LOG_INTERVAL_MS) {
-      this.refused.count++;
+    const seen = this.floodLog.get(kind) ?? { count: 0, lastLog: 0 };
+    if (now - seen.lastLog < FLOOD_LOG_INTERVAL_MS) {
+      seen.count++;
+      this.floodLog.set(kind, seen);
       return;
     }
-    const more = this.refused.count > 0 ? ` (${this.refused.count} more refused since the last report)` : '';
-    this.log(`refused connection from ${from}: ${this.connections.size} connections open, max.connections is ${this.config.maxConnections}${more}`);
-    this.refused = { count: 0, lastLog: now };
+    this.log(seen.count > 0 ? `${line} (${seen.count} more like it since the last report)` : line);
+    this.floodLog.set(kind, { count: 0, lastLog: now });
   }
 
   /** A TLS handshake that failed: logged (rate-limited like refusals), the socket is gone. */
@@ -269,15 +347,31 @@ export class Broker {
     socket.destroy();
     // A peer that hangs up before the handshake (a port probe, `kt local status`) is no failure.
     if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') return;
-    const now = Date.now();
-    if (now - this.tlsFailures.lastLog < REFUSAL_LOG_INTERVAL_MS) {
-      this.tlsFailures.count++;
-      return;
-    }
-    const more = this.tlsFailures.count > 0 ? ` (${this.tlsFailures.count} more since the last report)` : '';
     const reason = (err as NodeJS.ErrnoException).code ?? err.message;
-    this.log(`TLS handshake failed with /${from}: ${reason}${more}`);
-    this.tlsFailures = { count: 0, lastLog: now };
+    this.logFlood('tls', `TLS handshake failed with /${from}: ${reason}`);
+  }
+
+  /** Closes the connections whose idle, authentication or frame timeout has passed. */
+  private expireConnections(): void {
+    const now = Date.now();
+    for (const c of [...this.connections]) c.expire(now);
+  }
+
+  /**
+   * Takes `bytes` of receive memory for `requester`'s partial request. When the budget is used
+   * up, the partial request that has gone longest without a byte (a client that stalled, most
+   * likely) is closed to make room, until it fits. False only when nothing else can be closed.
+   */
+  reserveReceiveMemory(requester: Connection, bytes: number): boolean {
+    while (!this.receiveMemory.take(bytes)) {
+      let victim: Connection | undefined;
+      for (const c of this.connections) {
+        if (c !== requester && c.receiveMemoryHeld > 0 && (!victim || c.lastByteAt < victim.lastByteAt)) victim = c;
+      }
+      if (!victim) return false;
+      victim.close(`receive memory (receiveMemoryBytes ${this.config.receiveMemoryBytes}) used up: closing the request that has waited longest for its bytes`);
+    }
+    return true;
   }
 
   /**
@@ -353,6 +447,7 @@ export class Broker {
     if (!this.stopping) {
       this.stopping = (async () => {
         if (this.maintenance) clearInterval(this.maintenance);
+        if (this.sweep) clearInterval(this.sweep);
         const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
         for (const c of [...this.connections]) c.close();
         await closed;

@@ -8,10 +8,17 @@
 // Limits (broker options, docs/durability.md): a frame takes memory as its bytes actually
 // arrive (a 4-byte length alone allocates nothing): the socket's chunks are kept as they
 // come, and once half of the frame is there it gets its buffer and every byte is copied once
-// (a client dribbling many small chunks gets a buffer that doubles as bytes arrive instead);
-// while maxInFlightRequests frames
-// wait to be handled, or they hold maxFrameBytes, or the client does not read its responses,
-// the socket is paused: TCP back-pressure on the client, nothing is dropped.
+// (a client dribbling many small chunks gets a buffer that doubles as bytes arrive instead).
+// What a frame spanning chunks holds comes from the broker's receive memory; when that is used
+// up, the broker closes the partial frame that has waited longest for bytes, and a frame must
+// be whole within frameTimeoutMs of its first byte. While maxInFlightRequests frames wait to be
+// handled, or they hold maxFrameBytes, or the client does not read its responses, the socket
+// is paused: TCP back-pressure on the client, nothing is dropped. Requests are handled in
+// time slices (scheduler.ts): a connection with many of them queued gives the others a turn.
+//
+// Timeouts, checked by the broker every so often: a connection that has not authenticated
+// (SASL) or sent a whole request (other listeners) within authenticationTimeoutMs is closed;
+// so is one with no request in progress and no bytes moving for connections.max.idle.ms.
 //
 // On a SASL listener every frame goes to the connection's SASL session (auth/session.ts)
 // until it has authenticated: only ApiVersions, SaslHandshake and SaslAuthenticate (or, after
@@ -36,6 +43,7 @@ import { isFlexible, requestCodec, responseCodec, type ApiSchema } from './proto
 import { ApiVersions } from './protocol/apis/apiVersions.js';
 import { SaslAuthenticate } from './protocol/apis/saslAuthenticate.js';
 import { SaslHandshake } from './protocol/apis/saslHandshake.js';
+import { yieldSlice } from './scheduler.js';
 
 /** A frame arriving in more pieces than this gets a buffer that grows (a dribbling client). */
 const FRAME_MAX_PARTS = 64;
@@ -52,11 +60,11 @@ export interface DecodedRequest {
 /**
  * Decodes a request frame (without its size prefix): header, API and version check, body.
  * An ApiVersions version we do not know comes back as `{ unsupportedApiVersions }` (answered
- * with a v0 body and UNSUPPORTED_VERSION); anything else it cannot accept throws ProtocolError.
- * The fuzz test drives this directly.
+ * with a v0 body and UNSUPPORTED_VERSION); anything else it cannot accept throws ProtocolError,
+ * also a body with more than `maxEntries` array entries in all. The fuzz test drives this directly.
  */
-export function decodeRequest(frame: Buffer, handlers: ReadonlyMap<number, Handler>): DecodedRequest | { unsupportedApiVersions: RequestHeader } {
-  const r = new Reader(frame);
+export function decodeRequest(frame: Buffer, handlers: ReadonlyMap<number, Handler>, maxEntries = Infinity): DecodedRequest | { unsupportedApiVersions: RequestHeader } {
+  const r = new Reader(frame, 0, frame.length, { max: maxEntries, left: maxEntries });
   const header = readRequestHeader(r);
   const h = handlers.get(header.apiKey);
   if (!h || header.apiVersion < h.api.min || header.apiVersion > h.api.max) {
@@ -89,6 +97,17 @@ export class Connection {
   private frameBuf: Buffer | null = null;
   private frameSize = 0;
   private frameHave = 0;
+  /** When the partial frame's first and latest bytes came; the receive memory it holds. */
+  private frameStartedAt = 0;
+  lastByteAt = 0;
+  receiveMemoryHeld = 0;
+  private readonly connectedAt = Date.now();
+  /** Bytes last moved, or a request was last finished (connections.max.idle.ms). */
+  private lastActive = Date.now();
+  /** A request is in its handler (a long-polling Fetch or JoinGroup is not idleness). */
+  private handling = false;
+  /** A whole request frame has arrived. */
+  private requestSeen = false;
   readonly clientHost: string;
   /** The SASL state on a SASL listener; null on PLAINTEXT and SSL listeners. */
   readonly sasl: SaslSession | null;
@@ -116,6 +135,7 @@ export class Connection {
     this.abort.abort();
     this.frames.length = 0;
     this.queuedBytes = 0;
+    this.dropPartialFrame();
     if (opts.flush) {
       this.socket.end();
       setTimeout(() => this.socket.destroy(), 2000).unref();
@@ -126,6 +146,50 @@ export class Connection {
     this.pendingAfterSend.clear();
     this.afterSend = [];
     this.broker.connectionClosed(this);
+  }
+
+  /**
+   * Established: authenticated on a SASL listener, else a whole request has arrived. Until
+   * then the connection has authenticationTimeoutMs, and at max.connections it may be closed to
+   * make room for a new one.
+   */
+  get established(): boolean {
+    return this.sasl ? this.sasl.complete : this.requestSeen;
+  }
+
+  /** Closes the connection if one of its timeouts has passed (the broker calls this regularly). */
+  expire(now: number): void {
+    const { authenticationTimeoutMs, frameTimeoutMs, connectionsMaxIdleMs } = this.broker.config;
+    let why: [kind: string, reason: string] | undefined;
+    if (!this.established && now - this.connectedAt > authenticationTimeoutMs) {
+      why = ['auth-timeout', this.sasl ? `not authenticated within ${authenticationTimeoutMs} ms (authenticationTimeoutMs)` : `no request within ${authenticationTimeoutMs} ms (authenticationTimeoutMs)`];
+    } else if (this.receiveMemoryHeld > 0 && now - this.frameStartedAt > frameTimeoutMs) {
+      why = ['frame-timeout', `request incomplete after ${frameTimeoutMs} ms (frameTimeoutMs): ${this.frameHave} of ${this.frameSize} bytes arrived`];
+    } else if (!this.handling && now - this.lastActive > connectionsMaxIdleMs) {
+      why = ['idle', `idle for more than ${connectionsMaxIdleMs} ms (connections.max.idle.ms)`];
+    }
+    if (!why) return;
+    this.close();
+    this.broker.logFlood(why[0], `closing connection from ${this.clientHost}: ${why[1]}`);
+  }
+
+  /** Takes receive memory for the partial frame; closes the connection when there is none. */
+  private hold(bytes: number): boolean {
+    if (bytes <= 0) return true;
+    if (!this.broker.reserveReceiveMemory(this, bytes)) {
+      this.close(`receive memory (receiveMemoryBytes ${this.broker.config.receiveMemoryBytes}) used up`);
+      return false;
+    }
+    this.receiveMemoryHeld += bytes;
+    return true;
+  }
+
+  /** The partial frame is complete or abandoned: its receive memory goes back. */
+  private dropPartialFrame(): void {
+    this.frameParts = null;
+    this.frameBuf = null;
+    this.broker.receiveMemory.release(this.receiveMemoryHeld);
+    this.receiveMemoryHeld = 0;
   }
 
   /** Reads from the socket only while there is room for more requests and responses. */
@@ -141,9 +205,13 @@ export class Connection {
   private enqueue(frame: Buffer): void {
     this.frames.push(frame);
     this.queuedBytes += frame.length;
+    this.requestSeen = true;
   }
 
   private onData(chunk: Buffer): void {
+    const now = Date.now();
+    this.lastActive = now;
+    this.lastByteAt = now;
     let pos = 0;
     while (pos < chunk.length && !this.closed) {
       if (this.frameParts === null && this.frameBuf === null) {
@@ -169,18 +237,21 @@ export class Connection {
         this.frameParts = [];
         this.frameSize = size;
         this.frameHave = 0;
+        this.frameStartedAt = now;
       }
       const take = Math.min(this.frameSize - this.frameHave, chunk.length - pos);
       if (this.frameParts !== null) {
+        if (!this.hold(take)) return;
         this.frameParts.push(chunk.subarray(pos, pos + take));
         this.frameHave += take;
         pos += take;
         if (this.frameHave === this.frameSize) {
           this.enqueue(this.frameParts.length === 1 ? this.frameParts[0] : Buffer.concat(this.frameParts, this.frameSize));
-          this.frameParts = null;
+          this.dropPartialFrame();
         } else if (this.frameHave * 2 >= this.frameSize || this.frameParts.length >= FRAME_MAX_PARTS) {
           // half there: the whole buffer; many small pieces: one that doubles as bytes come
           const size = this.frameHave * 2 >= this.frameSize ? this.frameSize : Math.min(this.frameSize, Math.max(this.frameHave * 2, FRAME_MIN_GROWTH));
+          if (!this.hold(size - this.frameHave)) return;
           this.frameBuf = Buffer.allocUnsafe(size);
           let at = 0;
           for (const part of this.frameParts) at += part.copy(this.frameBuf, at);
@@ -191,6 +262,7 @@ export class Connection {
       const buf = this.frameBuf as Buffer;
       if (this.frameHave + take > buf.length) {
         const grown = Buffer.allocUnsafe(Math.min(this.frameSize, Math.max(buf.length * 2, this.frameHave + take)));
+        if (!this.hold(grown.length - buf.length)) return;
         buf.copy(grown, 0, 0, this.frameHave);
         this.frameBuf = grown;
       }
@@ -199,7 +271,7 @@ export class Connection {
       pos += take;
       if (this.frameHave === this.frameSize) {
         this.enqueue(this.frameBuf as Buffer);
-        this.frameBuf = null;
+        this.dropPartialFrame();
       }
     }
     this.updateReading();
@@ -213,7 +285,13 @@ export class Connection {
         const frame = this.frames.shift() as Buffer;
         this.queuedBytes -= frame.length;
         this.updateReading();
-        await this.handleFrame(frame);
+        this.handling = true;
+        try {
+          await this.handleFrame(frame);
+        } finally {
+          this.handling = false;
+          this.lastActive = Date.now();
+        }
         if (this.socket.writableNeedDrain && !this.closed) {
           // back-pressure: a slow reader stops us from queueing more responses
           this.writeBlocked = true;
@@ -230,6 +308,7 @@ export class Connection {
           this.writeBlocked = false;
           this.updateReading();
         }
+        await yieldSlice();
       }
     } catch (err) {
       const msg = err instanceof ProtocolError ? err.message : (err as Error)?.stack ?? String(err);
@@ -244,12 +323,16 @@ export class Connection {
       await this.handleSaslFrame(frame, this.sasl);
       return;
     }
-    const decoded = decodeRequest(frame, this.broker.handlers);
+    const decoded = this.decode(frame);
     if ('unsupportedApiVersions' in decoded) {
       this.unsupportedApiVersions(decoded.unsupportedApiVersions);
       return;
     }
     await this.dispatch(decoded);
+  }
+
+  private decode(frame: Buffer): ReturnType<typeof decodeRequest> {
+    return decodeRequest(frame, this.broker.handlers, this.broker.config.maxRequestElements);
   }
 
   /** A frame before authentication on a SASL listener (the states: auth/session.ts). */
@@ -286,7 +369,7 @@ export class Connection {
       const inRange = header.apiVersion >= h.api.min && header.apiVersion <= h.api.max;
       if (refused.errorResponse && inRange && (header.apiKey === API_VERSIONS_KEY || header.apiKey === SASL_HANDSHAKE_KEY)) {
         // Kafka answers with the request's error response (ILLEGAL_SASL_STATE), then closes.
-        const d = decodeRequest(frame, this.broker.handlers);
+        const d = this.decode(frame);
         if (!('unsupportedApiVersions' in d)) {
           const resp = header.apiKey === API_VERSIONS_KEY
             ? { errorCode: code('ILLEGAL_SASL_STATE'), apiKeys: [], throttleTimeMs: 0 }
@@ -299,7 +382,7 @@ export class Connection {
       this.close(refused.reason);
       return;
     }
-    const decoded = decodeRequest(frame, this.broker.handlers);
+    const decoded = this.decode(frame);
     if ('unsupportedApiVersions' in decoded) {
       this.unsupportedApiVersions(decoded.unsupportedApiVersions); // the state stays: the client retries
       return;
@@ -421,6 +504,7 @@ export class Connection {
       done?.();
       return;
     }
+    this.lastActive = Date.now();
     const last = chunks.length - 1;
     if (last > 0) this.socket.cork();
     chunks.forEach((c, i) => {

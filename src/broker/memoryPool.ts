@@ -2,6 +2,7 @@
 // their size from it before reading records and give it back once the response has been
 // handed to the socket, so the memory held by fetches stays near the pool's capacity however
 // many clients fetch at once. A fetch that finds the pool exhausted waits, holding nothing.
+// Requests still arriving take their buffers from another pool (connection.ts).
 
 export class MemoryPool {
   private used = 0;
@@ -18,6 +19,13 @@ export class MemoryPool {
     const n = Math.max(0, Math.min(wanted, this.capacity - this.used));
     this.used += n;
     return n;
+  }
+
+  /** Takes exactly `bytes` when that many are free; false (taking nothing) otherwise. */
+  take(bytes: number): boolean {
+    if (this.used + bytes > this.capacity) return false;
+    this.used += bytes;
+    return true;
   }
 
   /**

@@ -11,7 +11,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { decodeRequest } from '../../src/broker/connection.js';
 import { HANDLERS } from '../../src/broker/handlers/index.js';
 import type { Handler } from '../../src/broker/handlers/types.js';
-import { ProtocolError } from '../../src/broker/protocol/bytes.js';
+import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
+import { Produce } from '../../src/broker/protocol/apis/produce.js';
+import { ProtocolError, Writer } from '../../src/broker/protocol/bytes.js';
+import type { ApiSchema } from '../../src/broker/protocol/schema.js';
 import { tempDir, testBroker } from '../durability/helpers.js';
 import { MUTATIONS, Rng, mutate, validFrame } from './frames.js';
 
@@ -141,4 +144,26 @@ test(`${TCP_FRAMES} malformed frames over TCP; the broker keeps serving and noth
     await broker.stop();
   }
   assert.deepEqual(escaped, [], 'no exception escaped');
+});
+
+test('an array count is checked before anything is allocated: against the bytes it needs, and against maxRequestElements', () => {
+  const header = (api: ApiSchema, version: number): Writer => new Writer(64).int16(api.key).int16(version).int32(1).string('c');
+  // Metadata v1: 1000 names need at least 2000 bytes (a 2-byte length each); 1500 are left
+  let w = header(Metadata, 1).int32(1000);
+  w.raw(Buffer.alloc(1500));
+  assert.throws(() => decodeRequest(w.toBuffer(), handlers), (e: Error) => e instanceof ProtocolError && /topics: 1000 entries need at least 2000 bytes, 1500 left/.test(e.message));
+  // Produce v3: each topic needs a name and a partition array (6 bytes): 200 topics in 1000 bytes cannot be
+  w = header(Produce, 3).string(null).int16(1).int32(1000).int32(200);
+  w.raw(Buffer.alloc(1000));
+  assert.throws(() => decodeRequest(w.toBuffer(), handlers), (e: Error) => e instanceof ProtocolError && /topicData: 200 entries need at least 1200 bytes/.test(e.message));
+  // entries of all arrays together: at most maxRequestElements
+  const names = (n: number): Buffer => {
+    const b = header(Metadata, 1).int32(n);
+    for (let i = 0; i < n; i++) b.string('x');
+    return b.toBuffer();
+  };
+  const d = decodeRequest(names(10), handlers, 10);
+  assert.ok(!('unsupportedApiVersions' in d));
+  assert.equal((d.body.topics as unknown[]).length, 10);
+  assert.throws(() => decodeRequest(names(11), handlers, 10), (e: Error) => e instanceof ProtocolError && /more than 10 array entries/.test(e.message));
 });

@@ -30,6 +30,9 @@
 //   FAILED                  the connection is closing.
 //
 // Failures are answered after Kafka's connection.failed.authentication.delay.ms (100 ms).
+// A connection that has not reached COMPLETE within the broker's authenticationTimeoutMs is
+// closed (connection.ts), whatever state it is in; until then, at max.connections it is the
+// first to make room for a new connection.
 
 import type { CredentialStore } from './credentials.js';
 import { invalidCredentialsMessage, SaslFailure, type SaslMechanismName, type SaslServer } from './mechanism.js';

@@ -1,15 +1,20 @@
 // Metadata v0-9: the single broker, and every requested topic with its partitions led by
-// this node. v0 asks for all topics with an empty list, v1+ with null. Unknown topics are
-// auto-created (allowAutoTopicCreation, implicit before v4) when the broker allows it;
-// a just-created topic is returned ready, with no LEADER_NOT_AVAILABLE round trip. A topic
-// that cannot be created (a storage error) gets that error in its entry. A partition offline
-// after a storage error lists this node in its offline replicas.
+// this node. v0 asks for all topics with an empty list, v1+ with null. A name asked for twice
+// is answered once, as Kafka does. Unknown topics are auto-created (allowAutoTopicCreation,
+// implicit before v4) when the broker allows it; a just-created topic is returned ready, with
+// no LEADER_NOT_AVAILABLE round trip. One request creates at most autoCreateTopicsPerRequest
+// topics: the others get LEADER_NOT_AVAILABLE (Kafka's answer while it creates a topic), and
+// the client's next Metadata request creates the next ones. A topic that cannot be created
+// (a colliding name, no file descriptors left) gets its error. Long lists are handled in time
+// slices (scheduler.ts), so other connections are served meanwhile. A partition offline after
+// a storage error lists this node in its offline replicas.
 import type { Broker } from '../broker.js';
 import type { TopicInfo } from '../log/types.js';
 import { validateTopicName } from '../log/names.js';
 import { Metadata } from '../protocol/apis/metadata.js';
 import { code, KafkaError } from '../protocol/errors.js';
 import type { Resp } from '../protocol/schema.js';
+import { yieldNow, yieldSlice } from '../scheduler.js';
 import { handler } from './types.js';
 
 type TopicMetadata = NonNullable<Resp<typeof Metadata>['topics']>[number];
@@ -31,31 +36,48 @@ export function describeTopic(broker: Broker, t: TopicInfo): TopicMetadata {
   return { errorCode: 0, name: t.name, topicId: t.id, isInternal: false, partitions };
 }
 
-export default handler(Metadata, (req, ctx) => {
+export default handler(Metadata, async (req, ctx) => {
   const { broker, version } = ctx;
   const all = req.topics === null || (version === 0 && req.topics.length === 0);
-  const autoCreate = req.allowAutoTopicCreation;
-  let topics: TopicMetadata[];
+  const topics: TopicMetadata[] = [];
   if (all) {
-    topics = broker.store.listTopics().map((t) => describeTopic(broker, t));
+    for (const t of broker.store.listTopics()) {
+      topics.push(describeTopic(broker, t));
+      await yieldSlice();
+    }
   } else {
-    topics = (req.topics ?? []).map(({ name }) => {
-      const topicName = name ?? '';
-      const invalid = validateTopicName(topicName);
-      let t: TopicInfo | undefined;
-      try {
-        t = autoCreate && !invalid ? broker.autoCreateTopic(topicName) : broker.store.getTopic(topicName);
-      } catch (err) {
-        if (!(err instanceof KafkaError)) throw err;
-        return { errorCode: err.code, name: topicName, partitions: [] };
+    const autoCreate = req.allowAutoTopicCreation && broker.config.autoCreateTopics;
+    const limit = broker.config.autoCreateTopicsPerRequest;
+    let created = 0;
+    let deferred = 0;
+    // each name once, in request order (Kafka takes the request's topics as a set)
+    for (const name of new Set((req.topics ?? []).map((t) => t.name ?? ''))) {
+      const fail = (errorCode: number): TopicMetadata => ({ errorCode, name, partitions: [] });
+      let t = broker.store.getTopic(name);
+      const invalid = t ? null : validateTopicName(name);
+      if (!t && !invalid && autoCreate) {
+        if (created >= limit) {
+          deferred++;
+          topics.push(fail(code('LEADER_NOT_AVAILABLE')));
+          continue;
+        }
+        try {
+          t = broker.autoCreateTopic(name);
+        } catch (err) {
+          // a name colliding with another, EMFILE: this topic's error, not the connection's
+          if (!(err instanceof KafkaError)) throw err;
+          topics.push(fail(err.code));
+          continue;
+        }
+        created++;
+        await yieldNow(); // creating touches the disk: give the other connections a turn
       }
-      if (t) return describeTopic(broker, t);
-      return {
-        errorCode: code(invalid ? 'INVALID_TOPIC_EXCEPTION' : 'UNKNOWN_TOPIC_OR_PARTITION'),
-        name: topicName,
-        partitions: [],
-      };
-    });
+      topics.push(t ? describeTopic(broker, t) : fail(code(invalid ? 'INVALID_TOPIC_EXCEPTION' : 'UNKNOWN_TOPIC_OR_PARTITION')));
+      await yieldSlice();
+    }
+    if (deferred > 0) {
+      broker.log(`Metadata from client ${ctx.clientId} asks for ${created + deferred} new topics: auto-created ${created} (autoCreateTopicsPerRequest), ${deferred} more answered LEADER_NOT_AVAILABLE`);
+    }
   }
   return {
     throttleTimeMs: 0,

@@ -3,18 +3,20 @@
 // -1 even on v0). One node: a replication factor above 1 fails with Kafka's
 // INVALID_REPLICATION_FACTOR and message. validate_only (v1+) checks without creating.
 // The store validates the name, partition count and configs (KafkaError → error code).
+// Other connections get a turn after each topic created (it touches the disk).
 import { describeTopicConfigs } from '../log/config.js';
 import { CreateTopics } from '../protocol/apis/createTopics.js';
 import { code, KafkaError } from '../protocol/errors.js';
+import { yieldNow } from '../scheduler.js';
 import { sourceNumber } from './configs.js';
 import { handler } from './types.js';
 
 const BROKERS = 1;
 
-export default handler(CreateTopics, (req, ctx) => {
+export default handler(CreateTopics, async (req, ctx) => {
   const { broker } = ctx;
   const seen = new Set<string>();
-  const topics = req.topics.map((t) => {
+  const createOne = (t: (typeof req.topics)[number]) => {
     const fail = (errorCode: number, message: string) => ({ name: t.name, errorCode, errorMessage: message, numPartitions: -1, replicationFactor: -1, configs: null });
     if (seen.has(t.name)) return fail(code('INVALID_REQUEST'), `Create topics request from client contains multiple topic entries with the name ${t.name}.`);
     seen.add(t.name);
@@ -56,6 +58,12 @@ export default handler(CreateTopics, (req, ctx) => {
         isSensitive: false,
       })),
     };
-  });
+  };
+  const topics = [];
+  for (const t of req.topics) {
+    const result = createOne(t);
+    topics.push(result);
+    if (result.errorCode === 0 && !req.validateOnly) await yieldNow();
+  }
   return { throttleTimeMs: 0, topics };
 });

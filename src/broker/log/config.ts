@@ -90,6 +90,7 @@ const BROKER_ONLY: readonly ConfigDef[] = [
   { name: 'transaction.max.timeout.ms', type: 'INT', default: '900000', min: 1, doc: 'Largest transaction timeout a transactional producer may ask for (InitProducerId).' },
   { name: 'transactional.id.expiration.ms', type: 'INT', default: '604800000', min: 1, doc: 'A transactional id without a transaction for this long is forgotten.' },
   { name: 'producer.id.expiration.ms', type: 'INT', default: '86400000', min: 1, doc: 'A partition forgets the sequence numbers of a producer id idle for this long.' },
+  { name: 'connections.max.idle.ms', type: 'LONG', default: '600000', min: 1, doc: 'A connection with no request in progress and no bytes moving for this long is closed.' },
 ];
 
 export const BROKER_CONFIGS: readonly ConfigDef[] = [

@@ -195,6 +195,12 @@ export class Writer {
   }
 }
 
+/** How many array entries a decode may still produce: one budget for a whole request. */
+export interface EntryBudget {
+  readonly max: number;
+  left: number;
+}
+
 export class Reader {
   pos: number;
 
@@ -202,12 +208,20 @@ export class Reader {
     readonly buf: Buffer,
     start = 0,
     readonly end = buf.length,
+    /** Shared with readers of the same message (tagged fields), so nesting cannot reset it. */
+    readonly entries: EntryBudget = { max: Infinity, left: Infinity },
   ) {
     this.pos = start;
   }
 
   get remaining(): number {
     return this.end - this.pos;
+  }
+
+  /** Counts `n` array entries against the budget before they are allocated. */
+  takeEntries(n: number): void {
+    if (n > this.entries.left) throw new ProtocolError(`more than ${this.entries.max} array entries in one request (maxRequestElements)`);
+    this.entries.left -= n;
   }
 
   private need(n: number): number {

@@ -163,6 +163,8 @@ interface Plan {
   dflt: unknown;
   sp?: StructPlan; // for struct
   elem?: Plan; // for array
+  /** The fewest bytes a value takes (a null, an empty string or array): bounds array counts. */
+  minBytes: number;
 }
 
 interface StructPlan {
@@ -214,7 +216,26 @@ function compileType(name: string, spec: TypeSpec, version: number, flexible: bo
     sp = compileStruct(spec as StructSpec, version, flexible);
   }
   const dflt = defaultFor(kind, nullable, opts.default);
-  return { name, kind, nullable, present: true, tag: null, dflt, sp, elem };
+  return { name, kind, nullable, present: true, tag: null, dflt, sp, elem, minBytes: minBytes(kind, nullable, flexible, sp) };
+}
+
+const FIXED_BYTES: Partial<Record<Kind, number>> = { bool: 1, int8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, float64: 8, uuid: 16 };
+
+function minBytes(kind: Kind, nullable: boolean, flexible: boolean, sp: StructPlan | undefined): number {
+  switch (kind) {
+    case 'string':
+      return flexible ? 1 : 2;
+    case 'bytes':
+    case 'records':
+    case 'array':
+      return flexible ? 1 : 4;
+    case 'struct':
+      if (nullable) return 1;
+      // untagged fields, then the tag count of a flexible struct (tagged fields may be absent)
+      return (sp as StructPlan).fields.reduce((n, p) => n + p.minBytes, flexible ? 1 : 0);
+    default:
+      return FIXED_BYTES[kind] as number;
+  }
 }
 
 function compileStruct(spec: StructSpec, version: number, flexible: boolean): StructPlan {
@@ -282,9 +303,14 @@ function readValue(r: Reader, p: Plan, flex: boolean): unknown {
     case 'array': {
       const n = flex ? r.uvarint() - 1 : r.int32();
       if (n < 0) return p.nullable ? null : [];
-      if (n > r.remaining) throw new ProtocolError(`${p.name}: array of ${n} exceeds frame`);
-      const out = new Array(n);
+      // Before allocating: a count the bytes left cannot hold, or more entries than the whole
+      // request may have, is a malformed request (Kafka checks the first; the second keeps a
+      // request under the frame limit from becoming millions of objects).
       const elem = p.elem as Plan;
+      const need = n * Math.max(1, elem.minBytes);
+      if (need > r.remaining) throw new ProtocolError(`${p.name}: ${n} entries need at least ${need} bytes, ${r.remaining} left`);
+      r.takeEntries(n);
+      const out = new Array(n);
       for (let i = 0; i < n; i++) out[i] = readValue(r, elem, flex);
       return out;
     }
@@ -321,7 +347,7 @@ function readTags(r: Reader, sp: StructPlan | null, o: Obj | null): void {
     const end = r.pos + size;
     const p = sp?.tagged.find((t) => t.tag === tag);
     if (p && o) {
-      const sub = new Reader(r.buf, r.pos, end);
+      const sub = new Reader(r.buf, r.pos, end, r.entries);
       o[p.name] = readValue(sub, p, true);
     }
     r.raw(size); // skip (unknown tags are ignored, as Kafka does)
