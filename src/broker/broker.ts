@@ -8,9 +8,11 @@ import { saslConfig, securityProtocol, tlsServerOptions, type BrokerSaslOptions,
 import { Connection } from './connection.js';
 import { GroupCoordinator } from './groups/coordinator.js';
 import { HANDLERS } from './handlers/index.js';
+import { defaultAdvertisedHost } from './hosts.js';
 import type { Handler } from './handlers/types.js';
 import { brokerNumber } from './log/config.js';
 import { openStore, type Store } from './log/store.js';
+import { brokerLog } from './logLine.js';
 import type { TopicInfo } from './log/types.js';
 import { MemoryPool } from './memoryPool.js';
 import { TransactionCoordinator } from './txn/coordinator.js';
@@ -20,7 +22,10 @@ export interface BrokerOptions {
   port?: number;
   /** Interface to bind. Default 127.0.0.1 (never all interfaces unless asked). */
   host?: string;
-  /** Host name given to clients in Metadata; default: the bound host. */
+  /**
+   * Host name given to clients in Metadata (Kafka's advertised.listeners); default: the bound
+   * host, or this machine's host name when bound to every interface (0.0.0.0, ::).
+   */
   advertisedHost?: string;
   /** Directory for topics, offsets and metadata. Required unless `memory`. */
   dataDir?: string;
@@ -68,9 +73,13 @@ export interface BrokerOptions {
   sasl?: BrokerSaslOptions;
   /** TLS on the listener (SSL, or SASL_SSL with `sasl`): PEM certificate and key (text or paths). */
   tls?: BrokerTlsOptions;
-  /** Where log lines go (default: nowhere). */
+  /**
+   * Where log lines go (default: nowhere). Lines arrive escaped (no control characters: a
+   * client cannot forge one); an exception thrown here drops the line and nothing else.
+   */
   log?: (line: string) => void;
 }
+
 
 export interface BrokerConfig {
   port: number;
@@ -134,7 +143,7 @@ export class Broker {
   }
 
   static async start(opts: BrokerOptions = {}): Promise<Broker> {
-    const log = opts.log ?? (() => {});
+    const log = brokerLog(opts.log ?? (() => {}));
     if (!opts.memory && !opts.dataDir) throw new Error('startBroker: give dataDir or memory: true');
     // Security first: a bad certificate or an empty user list fails before anything is opened.
     const sasl = opts.sasl ? await saslConfig(opts.sasl, opts.memory ? undefined : opts.dataDir) : null;
@@ -161,7 +170,7 @@ export class Broker {
     const config: BrokerConfig = {
       port: opts.port ?? 9092,
       host,
-      advertisedHost: opts.advertisedHost ?? host,
+      advertisedHost: opts.advertisedHost ?? defaultAdvertisedHost(host),
       nodeId: opts.nodeId ?? 0,
       autoCreateTopics: opts.autoCreateTopics ?? true,
       numPartitions: brokerNumber(store.defaults, 'num.partitions'),
