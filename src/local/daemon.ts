@@ -136,7 +136,7 @@ export async function startLocalBroker(opts: StartOptions = {}): Promise<LocalBr
   const { securityArgs } = await import('./security.js');
   ensurePrivateDir(p.root);
   const logFd = openPrivate(p.log);
-  const args = [mainScript(), '--port', String(port), '--host', host, '--data-dir', p.root, '--status-fd', '3'];
+  const args = [mainScript(), '--port', String(port), '--host', host, '--data-dir', p.root, '--log-file', p.log, '--status-fd', '3'];
   if (opts.advertisedHost) args.push('--advertised-host', opts.advertisedHost);
   if (opts.memory) args.push('--memory');
   for (const [k, v] of Object.entries(opts.configs ?? state?.configs ?? {})) args.push('--config', `${k}=${v}`);

@@ -1,4 +1,5 @@
-// The local broker's log file (local.log, mode 0600). Writing it must never stop the broker:
+// Where the local broker's log lines go: local.log (mode 0600) for the detached broker, a
+// stream (stderr in the foreground) otherwise. Writing must never stop the broker:
 // on a full or read-only disk a failed write would throw, the error would be logged, that
 // would fail in turn, and the process would spin answering nothing. So a write never throws,
 // and after a failure lines are only counted, with no I/O, until RETRY_MS have passed; the
@@ -61,4 +62,21 @@ export function openPrivate(file: string): number {
     // not ours to change: still a log
   }
   return fd;
+}
+
+/**
+ * Timestamped lines on a stream (the foreground broker's stderr). A stream that fails (a
+ * closed pipe, a full disk) ends the logging, not the broker.
+ */
+export function streamLog(stream: NodeJS.WritableStream): (line: string) => void {
+  let broken = false;
+  stream.on('error', () => (broken = true));
+  return (line) => {
+    if (broken) return;
+    try {
+      stream.write(`[${new Date().toISOString()}] ${line}\n`);
+    } catch {
+      broken = true;
+    }
+  };
 }

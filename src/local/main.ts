@@ -12,7 +12,7 @@ import { DirInUseError, dirLockHolder, lockDir, type DirLock } from '../broker/l
 import { escapeLogLine } from '../broker/logLine.js';
 import { readState, writeState } from './daemon.js';
 import { exposureWarning } from './host.js';
-import { LogFile } from './logFile.js';
+import { LogFile, streamLog } from './logFile.js';
 import { ensurePrivateDir, localPaths, type LocalPaths } from './paths.js';
 import { brokerSecurity, parseSecurityArgs, type LocalSecurity } from './security.js';
 
@@ -121,17 +121,19 @@ function parseArgs(argv: string[]): RunOptions & { statusFd?: number } {
     const eq = kv.indexOf('=');
     if (eq > 0) configs[kv.slice(0, eq)] = kv.slice(eq + 1);
   });
-  const root = get('--data-dir') ?? localPaths().root;
-  const file = new LogFile(localPaths(root).log);
+  // kt local start names local.log; run by hand (or by tests), the lines go to stdout
+  const file = get('--log-file');
+  const logFile = file ? new LogFile(file) : undefined;
+  const write = logFile ? (line: string) => logFile.write(line) : streamLog(process.stdout);
   return {
     configs,
     port: Number(get('--port') ?? 9092),
     host: get('--host') ?? '127.0.0.1',
     advertisedHost: get('--advertised-host'),
-    root,
+    root: get('--data-dir') ?? localPaths().root,
     memory: argv.includes('--memory'),
     security: parseSecurityArgs(argv),
-    log: (line) => file.write(escapeLogLine(line)),
+    log: (line) => write(escapeLogLine(line)),
     statusFd: get('--status-fd') === undefined ? undefined : Number(get('--status-fd')),
   };
 }

@@ -260,6 +260,7 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
     };
     if (flags.foreground) {
       const { runLocalBroker } = await import('../../local/main.js');
+      const log = (await import('../../local/logFile.js')).streamLog(process.stderr);
       const { defaultAdvertisedHost } = await import('../../broker/hosts.js');
       const host = flags.host ?? '127.0.0.1';
       const port = flags.port ?? configuredPort(readState(p));
@@ -268,7 +269,7 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
       process.stderr.write(`kt: local broker on ${bootstrap} (${describeSecurity(security, p)}); Ctrl-C stops it\n`);
       warn(host, port, security);
       await offerLocalProfile(bootstrap, security, p);
-      await runLocalBroker({ port, host, advertisedHost: advertised, root, memory: flags.memory, configs: configs ?? readState(p)?.configs ?? {}, security, log: foregroundLog() });
+      await runLocalBroker({ port, host, advertisedHost: advertised, root, memory: flags.memory, configs: configs ?? readState(p)?.configs ?? {}, security, log: (line) => log(escapeLogLine(line)) });
       return;
     }
     const info = await startLocalBroker({ port: flags.port, host: flags.host, advertisedHost: advertised, dataDir: root, memory: flags.memory, configs, security });
@@ -284,19 +285,3 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
   }
 }
 
-/**
- * The broker's log on stderr. A stderr that fails (a closed pipe, a full disk) ends the
- * logging, not the broker.
- */
-function foregroundLog(): (line: string) => void {
-  let broken = false;
-  process.stderr.on('error', () => (broken = true));
-  return (line) => {
-    if (broken) return;
-    try {
-      process.stderr.write(`[${new Date().toISOString()}] ${escapeLogLine(line)}\n`);
-    } catch {
-      broken = true;
-    }
-  };
-}
