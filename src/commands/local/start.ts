@@ -187,7 +187,7 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
 
   static override flags = {
     port: Flags.integer({ description: 'TCP port (remembered for later commands) [default: $KT_LOCAL_PORT or 9092]', min: 0, max: 65535 }),
-    host: Flags.string({ description: 'interface to bind for this start (not remembered); 0.0.0.0 exposes the broker to the network [default: 127.0.0.1]' }),
+    host: Flags.string({ description: 'interface to bind for this start (not remembered); 0.0.0.0 exposes the broker to the network [default: 127.0.0.1]', helpValue: 'HOST' }),
     'advertised-host': Flags.string({
       description: "host name clients are sent to in Metadata (Kafka's advertised.listeners) [default: the --host, or this machine's name for 0.0.0.0]",
       helpValue: 'HOST',
