@@ -210,7 +210,7 @@ export async function stopLocalBroker(dataDirectory?: string): Promise<boolean> 
   const p = localPaths(dataDirectory);
   const holder = await dirLockHolder(p.root, STOP_TIMEOUT_MS);
   if (!holder) return false;
-  if (!holder.pid) throw new Error(`the local broker on ${p.root} did not say its pid within ${STOP_TIMEOUT_MS / 1000}s`);
+  if (!holder.pid) throw new Error(`the process holding the lock on ${p.root} did not identify itself as its broker within ${STOP_TIMEOUT_MS / 1000}s; nothing signalled`);
   process.kill(holder.pid, 'SIGTERM');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (await dirLockHolder(p.root)) {

@@ -5,7 +5,9 @@
 // start-up fails, `kt local start` says why.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openStore } from '../../src/broker/log/store.js';
@@ -93,5 +95,26 @@ test('kt local start names the reason when the broker cannot start', async () =>
     assert.equal(start.code, 0, start.stderr);
   } finally {
     await kt(['local', 'stop'], { env });
+  }
+});
+
+test('a process squatting the lock name cannot make kt local stop signal anything', async () => {
+  const env = isolatedEnv({ KT_LOCAL_PORT: String(await freePort()) });
+  const dataDir = env.KT_DATA_DIR as string;
+  fs.mkdirSync(dataDir, { recursive: true });
+  // Any local user can bind an abstract socket name; this one answers with a victim's pid.
+  const victim = spawn('sleep', ['600'], { stdio: 'ignore' });
+  const st = fs.statSync(dataDir, { bigint: true });
+  const name = `\0kt-data-dir-lock-${createHash('sha256').update(`${st.dev}:${st.ino}`).digest('hex').slice(0, 40)}`;
+  const squatter = net.createServer((s) => s.end(`${victim.pid} 0123456789abcdef0123456789abcdef\n`)).listen(name);
+  try {
+    const stop = await kt(['local', 'stop'], { env });
+    assert.equal(stop.code, 1);
+    assert.match(stop.stderr, /did not identify itself/);
+    assert.equal(victim.signalCode, null, 'kt local stop signalled the pid a squatter named');
+    assert.notEqual(procState(victim.pid as number), undefined);
+  } finally {
+    squatter.close();
+    victim.kill('SIGKILL');
   }
 });

@@ -13,9 +13,13 @@
 //   macOS and BSDs: <dir>/.lock opened with O_EXLOCK|O_NONBLOCK, an flock(2) taken by open(2).
 //
 // The holder answers a connection to its socket with its pid, so `kt local stop` learns from
-// the holder itself which process to signal (on macOS and BSDs .lock holds the pid).
+// the holder itself which process to signal (on macOS and BSDs .lock holds the pid). Anyone on
+// the machine can bind or connect to an abstract name, so the answer also carries a random
+// token that the holder wrote to <dir>/.lock (mode 0600, in a data directory that is 0700): a
+// process of another user squatting the name is not believed (it can keep the broker from
+// starting, no more).
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -30,7 +34,7 @@ export class DirInUseError extends Error {
   }
 }
 
-/** The lock file of the flock variant (and the pid file of kt versions before these locks). */
+/** The flock, or the socket's pid and token (and the pid file of kt versions before these locks). */
 const LOCK_FILE = '.lock';
 /** macOS, FreeBSD, OpenBSD, NetBSD: open(2) takes an exclusive flock (sys/fcntl.h). */
 const O_EXLOCK = 0x20;
@@ -71,9 +75,10 @@ export function lockDir(dir: string): DirLock {
 }
 
 function socketLock(dir: string, name: string): DirLock {
+  const identity = `${process.pid} ${randomBytes(16).toString('hex')}\n`;
   const server = net.createServer((socket) => {
     socket.on('error', () => {});
-    socket.end(`${process.pid}\n`);
+    socket.end(identity);
   });
   server.on('error', () => {}); // a failed listen reports here on the next tick; handled below
   // Binding a pipe happens synchronously inside listen(): `listening` tells at once whether
@@ -81,7 +86,15 @@ function socketLock(dir: string, name: string): DirLock {
   server.listen(name);
   if (!server.listening) throw new DirInUseError(dir, 'another process; stop it first');
   server.unref();
-  fs.rmSync(path.join(dir, LOCK_FILE), { force: true }); // a pid file of an older kt
+  // Written before this returns, so before the first probe can be answered; replaces what
+  // was there (a stale token, the pid file of an older kt).
+  try {
+    fs.rmSync(path.join(dir, LOCK_FILE), { force: true });
+    fs.writeFileSync(path.join(dir, LOCK_FILE), identity, { mode: 0o600 });
+  } catch (e) {
+    server.close();
+    throw e;
+  }
   return { release: () => server.close() };
 }
 
@@ -133,8 +146,15 @@ export async function dirLockHolder(dir: string, answerMs = 2000): Promise<{ pid
     const done = (): void => {
       clearTimeout(timer);
       socket.destroy();
-      const pid = Number(text.trim());
-      resolve(connected ? { pid: Number.isInteger(pid) && pid > 0 ? pid : undefined } : undefined);
+      if (!connected) return resolve(undefined);
+      let written = '';
+      try {
+        written = fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8');
+      } catch {
+        // not (yet) there: the holder is not believed
+      }
+      const pid = Number(text.split(' ')[0]);
+      resolve({ pid: text !== '' && text === written && Number.isInteger(pid) && pid > 0 ? pid : undefined });
     };
     const timer = setTimeout(done, answerMs);
     socket.on('connect', () => (connected = true));
