@@ -239,13 +239,11 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
     const { readState, configuredPort, runningBroker, startLocalBroker } = await import('../../local/daemon.js');
     const running = await runningBroker(p);
     if (running) {
-      const change = hasSecurityFlags(flags)
-        ? 'its security'
-        : configs
-          ? 'its configs'
-          : (flags.port !== undefined && flags.port !== running.port) || (flags.host !== undefined && flags.host !== running.host) || (advertised !== undefined && advertised !== running.advertisedHost)
-            ? 'its address'
-            : undefined;
+      const differs = <T>(given: T | undefined, now: T | undefined): boolean => given !== undefined && given !== now;
+      let change: string | undefined;
+      if (hasSecurityFlags(flags)) change = 'its security';
+      else if (configs) change = 'its configs';
+      else if (differs(flags.port, running.port) || differs(flags.host, running.host) || differs(advertised, running.advertisedHost)) change = 'its address';
       if (change) throw new KtError(`the local broker is already running on ${running.bootstrap}; stop it first to change ${change} (kt local stop)`);
       if (flags.foreground) throw new KtError(`the local broker is already running on ${running.bootstrap} (pid ${running.pid})`);
     }
@@ -284,4 +282,3 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
     await offerLocalProfile(info.bootstrap, now?.security, p);
   }
 }
-
