@@ -214,7 +214,8 @@ export class Broker {
     broker.maintenance = setInterval(() => broker.maintain(), MAINTENANCE_INTERVAL_MS);
     broker.maintenance.unref();
     const mechs = sasl ? `, SASL mechanisms ${sasl.mechanisms.join(',')}, ${sasl.credentials.size} user(s)` : '';
-    log(`broker listening on ${broker.bootstrap} (${config.securityProtocol}${mechs})`);
+    const advertised = config.advertisedHost === host ? '' : `, advertised as ${broker.bootstrap}`;
+    log(`broker listening on ${host}:${config.port}${advertised} (${config.securityProtocol}${mechs})`);
     return broker;
   }
 
