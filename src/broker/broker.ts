@@ -8,9 +8,11 @@ import { saslConfig, securityProtocol, tlsServerOptions, type BrokerSaslOptions,
 import { Connection } from './connection.js';
 import { GroupCoordinator } from './groups/coordinator.js';
 import { HANDLERS } from './handlers/index.js';
+import { defaultAdvertisedHost } from './hosts.js';
 import type { Handler } from './handlers/types.js';
 import { brokerNumber } from './log/config.js';
 import { openStore, type Store } from './log/store.js';
+import { brokerLog } from './logLine.js';
 import type { TopicInfo } from './log/types.js';
 import { MemoryPool } from './memoryPool.js';
 import { TransactionCoordinator } from './txn/coordinator.js';
@@ -20,7 +22,10 @@ export interface BrokerOptions {
   port?: number;
   /** Interface to bind. Default 127.0.0.1 (never all interfaces unless asked). */
   host?: string;
-  /** Host name given to clients in Metadata; default: the bound host. */
+  /**
+   * Host name given to clients in Metadata (Kafka's advertised.listeners); default: the bound
+   * host, or this machine's host name when bound to every interface (0.0.0.0, ::).
+   */
   advertisedHost?: string;
   /** Directory for topics, offsets and metadata. Required unless `memory`. */
   dataDir?: string;
@@ -97,9 +102,13 @@ export interface BrokerOptions {
   sasl?: BrokerSaslOptions;
   /** TLS on the listener (SSL, or SASL_SSL with `sasl`): PEM certificate and key (text or paths). */
   tls?: BrokerTlsOptions;
-  /** Where log lines go (default: nowhere). */
+  /**
+   * Where log lines go (default: nowhere). Lines arrive escaped (no control characters: a
+   * client cannot forge one); an exception thrown here drops the line and nothing else.
+   */
   log?: (line: string) => void;
 }
+
 
 export interface BrokerConfig {
   port: number;
@@ -181,7 +190,7 @@ export class Broker {
   }
 
   static async start(opts: BrokerOptions = {}): Promise<Broker> {
-    const log = opts.log ?? (() => {});
+    const log = brokerLog(opts.log ?? (() => {}));
     if (!opts.memory && !opts.dataDir) throw new Error('startBroker: give dataDir or memory: true');
     // Security first: a bad certificate or an empty user list fails before anything is opened.
     const sasl = opts.sasl ? await saslConfig(opts.sasl, opts.memory ? undefined : opts.dataDir) : null;
@@ -216,7 +225,7 @@ export class Broker {
     const config: BrokerConfig = {
       port: opts.port ?? 9092,
       host,
-      advertisedHost: opts.advertisedHost ?? host,
+      advertisedHost: opts.advertisedHost ?? defaultAdvertisedHost(host),
       nodeId: opts.nodeId ?? 0,
       autoCreateTopics: opts.autoCreateTopics ?? true,
       numPartitions: brokerNumber(store.defaults, 'num.partitions'),
@@ -270,7 +279,8 @@ export class Broker {
     broker.sweep = setInterval(() => broker.expireConnections(), Math.max(20, Math.min(1000, shortest / 4)));
     broker.sweep.unref();
     const mechs = sasl ? `, SASL mechanisms ${sasl.mechanisms.join(',')}, ${sasl.credentials.size} user(s)` : '';
-    log(`broker listening on ${broker.bootstrap} (${config.securityProtocol}${mechs})`);
+    const advertised = config.advertisedHost === host ? '' : `, advertised as ${broker.bootstrap}`;
+    log(`broker listening on ${host}:${config.port}${advertised} (${config.securityProtocol}${mechs})`);
     return broker;
   }
 

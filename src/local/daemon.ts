@@ -1,17 +1,22 @@
 // The local broker as a background process shared by every kt command: started detached
-// on demand, found again through local.json in the data directory, stopped with SIGTERM
-// (which makes it flush, fsync and close).
+// on demand, found again through the kernel lock on the data directory (whose holder names
+// its pid) and local.json (its address), stopped with SIGTERM (which makes it flush, fsync
+// and close).
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_LOCAL_HOST, DEFAULT_LOCAL_PORT, localPaths, type LocalPaths } from './paths.js';
+import { dirLockHolder } from '../broker/log/dirLock.js';
+import { connectHost, hostPort } from './host.js';
+import { openPrivate } from './logFile.js';
+import { DEFAULT_LOCAL_HOST, DEFAULT_LOCAL_PORT, ensurePrivateDir, localPaths, type LocalPaths } from './paths.js';
 import type { LocalSecurity } from './security.js';
 
 export interface LocalBrokerInfo {
-  /** host:port of the running local broker. */
+  /** host:port of the running local broker, as clients should use it. */
   bootstrap: string;
   /** True when this call started it (the caller prints the one-line notice). */
   started: boolean;
@@ -20,7 +25,10 @@ export interface LocalBrokerInfo {
 /** What local.json holds. `pid` is absent once the broker has stopped. */
 export interface LocalState {
   pid?: number;
+  /** The interface it binds (not remembered for the next start: that binds 127.0.0.1 unless told). */
   host: string;
+  /** The host it gives clients in Metadata. */
+  advertisedHost?: string;
   port: number;
   memory?: boolean;
   startedAt?: number;
@@ -32,7 +40,9 @@ export interface LocalState {
 
 export interface StartOptions {
   port?: number;
+  /** Interface to bind; default 127.0.0.1 (never the last start's: see host.ts). */
   host?: string;
+  advertisedHost?: string;
   dataDir?: string;
   memory?: boolean;
   /** Broker configs by Kafka name; default: the ones remembered from the last start. */
@@ -40,6 +50,8 @@ export interface StartOptions {
   /** Listener security; default: the one remembered from the last start. */
   security?: LocalSecurity;
 }
+
+export type RunningBroker = LocalState & { pid: number; bootstrap: string };
 
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -53,20 +65,15 @@ export function readState(p: LocalPaths = localPaths()): LocalState | undefined 
 }
 
 export function writeState(p: LocalPaths, state: LocalState): void {
-  fs.mkdirSync(p.root, { recursive: true });
+  ensurePrivateDir(p.root);
   const tmp = `${p.state}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   fs.renameSync(tmp, p.state);
 }
 
-export function isAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** The address clients use: the advertised host (older local.json: the bound one). */
+export function bootstrapOf(state: LocalState): string {
+  return hostPort(state.advertisedHost ?? connectHost(state.host), state.port);
 }
 
 /** True when something accepts TCP connections on host:port. */
@@ -93,64 +100,103 @@ export function configuredPort(state: LocalState | undefined, env = process.env)
   return state?.port ?? DEFAULT_LOCAL_PORT;
 }
 
-/** The running local broker, or undefined. */
-export async function runningBroker(p: LocalPaths = localPaths()): Promise<(LocalState & { pid: number }) | undefined> {
+/**
+ * The running local broker, or undefined: the process holding the lock on the data directory,
+ * once local.json names it and it accepts connections. A pid alone proves nothing (a zombie,
+ * a pid reused after a reboot); the kernel lock dies with its process.
+ */
+export async function runningBroker(p: LocalPaths = localPaths()): Promise<RunningBroker | undefined> {
+  const holder = await dirLockHolder(p.root);
   const state = readState(p);
-  if (!state?.pid || !isAlive(state.pid)) return undefined;
-  if (!(await canConnect(state.host, state.port))) return undefined;
-  return state as LocalState & { pid: number };
+  if (!holder?.pid || !state || state.pid !== holder.pid) return undefined;
+  if (!(await canConnect(connectHost(state.host), state.port))) return undefined;
+  return { ...state, pid: holder.pid, bootstrap: bootstrapOf(state) };
 }
 
 const mainScript = (): string => path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
 
 /**
- * Starts the broker as a detached process and waits until it answers.
- * Idempotent: returns the running one when there is one.
+ * Starts the broker as a detached process and waits until it answers; when it cannot start,
+ * throws its reason (from its status pipe). Idempotent: returns the running one when there is one.
  */
 export async function startLocalBroker(opts: StartOptions = {}): Promise<LocalBrokerInfo & { pid: number }> {
   const p = localPaths(opts.dataDir);
   const running = await runningBroker(p);
-  if (running) return { bootstrap: `${running.host}:${running.port}`, started: false, pid: running.pid };
+  if (running) return { bootstrap: running.bootstrap, started: false, pid: running.pid };
 
   const state = readState(p);
-  const host = opts.host ?? state?.host ?? DEFAULT_LOCAL_HOST;
+  const host = opts.host ?? DEFAULT_LOCAL_HOST;
   const port = opts.port ?? configuredPort(state);
-  if (await canConnect(host, port)) {
+  if (port !== 0 && (await canConnect(connectHost(host), port))) {
     throw new Error(
       `port ${port} on ${host} is in use by another program; choose another with KT_LOCAL_PORT or kt local start --port`,
     );
   }
   // loaded only when a broker is started: it pulls in the broker's auth code
   const { securityArgs } = await import('./security.js');
-  fs.mkdirSync(p.root, { recursive: true });
-  const logFd = fs.openSync(p.log, 'a');
-  const args = [mainScript(), '--port', String(port), '--host', host, '--data-dir', p.root];
+  ensurePrivateDir(p.root);
+  const logFd = openPrivate(p.log);
+  const args = [mainScript(), '--port', String(port), '--host', host, '--data-dir', p.root, '--log-file', p.log, '--status-fd', '3'];
+  if (opts.advertisedHost) args.push('--advertised-host', opts.advertisedHost);
   if (opts.memory) args.push('--memory');
   for (const [k, v] of Object.entries(opts.configs ?? state?.configs ?? {})) args.push('--config', `${k}=${v}`);
   args.push(...securityArgs(opts.security ?? state?.security));
-  const child = spawn(process.execPath, args, {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: process.env,
-  });
+  // stdout and stderr go to local.log for what Node itself prints (a fatal error); the
+  // broker writes its own lines there itself (logFile.ts).
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd, 'pipe'], env: process.env });
   fs.closeSync(logFd);
+  const status = await startupStatus(child);
   child.unref();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
+  if ('ready' in status) {
     const st = readState(p);
-    if (st?.pid === child.pid && (await canConnect(host, port, 500))) {
-      return { bootstrap: `${host}:${port}`, started: true, pid: child.pid as number };
-    }
-    const code = await Promise.race([exited, sleep(15).then(() => undefined)]);
-    if (code !== undefined) {
-      // Another kt may have started it at the same moment: that one is fine too.
-      const other = await runningBroker(p);
-      if (other) return { bootstrap: `${other.host}:${other.port}`, started: false, pid: other.pid };
-      throw new Error(`the local broker exited during start-up (code ${code}); see ${p.log}`);
-    }
-    if (Date.now() > deadline) throw new Error(`the local broker did not start within ${START_TIMEOUT_MS / 1000}s; see ${p.log}`);
+    return { bootstrap: st ? bootstrapOf(st) : hostPort(connectHost(host), port), started: true, pid: child.pid as number };
   }
+  // Another kt may have started one at the same moment (its lock made this one give up):
+  // that one is fine too, once it answers.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while ((await dirLockHolder(p.root)) && Date.now() < deadline) {
+    const other = await runningBroker(p);
+    if (other) return { bootstrap: other.bootstrap, started: false, pid: other.pid };
+    await sleep(50);
+  }
+  throw new Error(`the local broker could not start: ${status.error} (log: ${p.log})`);
+}
+
+/** What the starting daemon reports on its status pipe (fd 3), or how it ended without one. */
+function startupStatus(child: ChildProcess): Promise<{ ready: true } | { error: string }> {
+  const pipe = child.stdio[3] as Readable;
+  return new Promise((resolve) => {
+    let text = '';
+    const finish = (status: { ready: true } | { error: string }): void => {
+      clearTimeout(timer);
+      pipe.destroy();
+      resolve(status);
+    };
+    const exited = (): void => {
+      const how = child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`;
+      finish({ error: `it exited during start-up (${how})` });
+    };
+    const timer = setTimeout(() => finish({ error: `it did not answer within ${START_TIMEOUT_MS / 1000}s` }), START_TIMEOUT_MS);
+    pipe.on('data', (d: Buffer) => (text += d.toString()));
+    pipe.on('error', () => {});
+    pipe.on('end', () => {
+      const status = parseStatus(text);
+      if (status) finish(status);
+      else if (child.exitCode !== null || child.signalCode !== null) exited();
+      else child.once('exit', exited); // it died before it could say why
+    });
+  });
+}
+
+function parseStatus(text: string): { ready: true } | { error: string } | undefined {
+  try {
+    const v = JSON.parse(text) as { ready?: unknown; error?: unknown };
+    if (v.ready === true) return { ready: true };
+    if (typeof v.error === 'string') return { error: v.error };
+  } catch {
+    // nothing, or not all of it
+  }
+  return undefined;
 }
 
 /** The embedded default: the local broker's address, started when needed. */
@@ -162,12 +208,13 @@ export async function ensureLocalBroker(): Promise<LocalBrokerInfo> {
 /** Stops the running local broker gracefully. Returns false when none was running. */
 export async function stopLocalBroker(dataDirectory?: string): Promise<boolean> {
   const p = localPaths(dataDirectory);
-  const state = readState(p);
-  if (!state?.pid || !isAlive(state.pid)) return false;
-  process.kill(state.pid, 'SIGTERM');
+  const holder = await dirLockHolder(p.root, STOP_TIMEOUT_MS);
+  if (!holder) return false;
+  if (!holder.pid) throw new Error(`the process holding the lock on ${p.root} did not identify itself as its broker within ${STOP_TIMEOUT_MS / 1000}s; nothing signalled`);
+  process.kill(holder.pid, 'SIGTERM');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (isAlive(state.pid)) {
-    if (Date.now() > deadline) throw new Error(`the local broker (pid ${state.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s`);
+  while (await dirLockHolder(p.root)) {
+    if (Date.now() > deadline) throw new Error(`the local broker (pid ${holder.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s`);
     await sleep(20);
   }
   return true;

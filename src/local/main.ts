@@ -1,17 +1,26 @@
 // Entry point of the local broker process (started detached by `kt local start` and the
-// embedded default, or in the foreground). Records itself in local.json once it listens; on
-// SIGTERM/SIGINT stops gracefully (flush, fsync, close) before exiting.
+// embedded default, or in the foreground). Holds the kernel lock on its data directory for
+// its whole life (so `kt local stop` finds it and no second broker starts there), records
+// itself in local.json once it listens; on SIGTERM/SIGINT stops gracefully (flush, fsync,
+// close) before exiting.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { Broker } from '../broker/broker.js';
+import { defaultAdvertisedHost } from '../broker/hosts.js';
+import { DirInUseError, dirLockHolder, lockDir, type DirLock } from '../broker/log/dirLock.js';
+import { escapeLogLine } from '../broker/logLine.js';
 import { readState, writeState } from './daemon.js';
-import { localPaths } from './paths.js';
+import { exposureWarning } from './host.js';
+import { LogFile, streamLog } from './logFile.js';
+import { ensurePrivateDir, localPaths, type LocalPaths } from './paths.js';
 import { brokerSecurity, parseSecurityArgs, type LocalSecurity } from './security.js';
 
 export interface RunOptions {
   port: number;
   host: string;
+  /** Host name in Metadata; default: the host, or the machine's name for 0.0.0.0. */
+  advertisedHost?: string;
   root: string;
   memory: boolean;
   /** Broker configs by Kafka name (server.properties), e.g. log.retention.ms. */
@@ -19,19 +28,43 @@ export interface RunOptions {
   /** Listener security; users come from credentials.json in the data directory. */
   security?: LocalSecurity;
   log: (line: string) => void;
+  /** Called once the broker answers requests and local.json says so. */
+  onReady?: () => void;
 }
 
 /** Runs the broker until a signal stops it. Resolves once it is stopped. */
 export async function runLocalBroker(opts: RunOptions): Promise<void> {
   const p = localPaths(opts.root);
-  fs.mkdirSync(p.root, { recursive: true });
+  process.umask(0o077); // every file the broker writes is its owner's only
+  ensurePrivateDir(p.root);
+  const lock = await lockDataDir(p);
+  try {
+    await serve(opts, p);
+  } finally {
+    lock.release();
+  }
+}
+
+/** One broker per data directory, in memory or not (the store locks broker/ besides). */
+async function lockDataDir(p: LocalPaths): Promise<DirLock> {
+  try {
+    return lockDir(p.root);
+  } catch (err) {
+    if (!(err instanceof DirInUseError)) throw err;
+    const holder = await dirLockHolder(p.root);
+    throw new Error(`a local broker already runs on ${p.root}${holder?.pid ? ` (pid ${holder.pid})` : ''}`);
+  }
+}
+
+async function serve(opts: RunOptions, p: LocalPaths): Promise<void> {
   const security = opts.security && opts.security.protocol !== 'PLAINTEXT' ? opts.security : undefined;
-  const sec = brokerSecurity(security, p, opts.host);
+  const advertisedHost = opts.advertisedHost ?? defaultAdvertisedHost(opts.host);
+  const sec = brokerSecurity(security, p, opts.host, advertisedHost);
   if (sec.note) opts.log(sec.note);
-  // The store locks its data directory, so two brokers never open the same data.
   const broker = await Broker.start({
     port: opts.port,
     host: opts.host,
+    advertisedHost,
     dataDir: opts.memory ? undefined : p.brokerData,
     memory: opts.memory,
     configs: opts.configs,
@@ -39,8 +72,20 @@ export async function runLocalBroker(opts: RunOptions): Promise<void> {
     tls: sec.tls,
     log: opts.log,
   });
+  const warning = exposureWarning(opts.host, broker.port, security);
+  if (warning) opts.log(`warning: ${warning}`);
   const configs = Object.keys(opts.configs).length > 0 ? opts.configs : undefined;
-  writeState(p, { pid: process.pid, host: opts.host, port: broker.port, memory: opts.memory, startedAt: broker.startedAt, configs, security });
+  writeState(p, {
+    pid: process.pid,
+    host: opts.host,
+    advertisedHost,
+    port: broker.port,
+    memory: opts.memory,
+    startedAt: broker.startedAt,
+    configs,
+    security,
+  });
+  opts.onReady?.();
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -63,13 +108,11 @@ export async function runLocalBroker(opts: RunOptions): Promise<void> {
   });
 }
 
-function parseArgs(argv: string[]): RunOptions {
+/** The daemon's arguments (see startLocalBroker in daemon.ts); `statusFd` is its status pipe. */
+function parseArgs(argv: string[]): RunOptions & { statusFd?: number } {
   const get = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const stamp = (line: string): void => {
-    process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
   };
   const configs: Record<string, string> = {};
   argv.forEach((a, i) => {
@@ -78,28 +121,46 @@ function parseArgs(argv: string[]): RunOptions {
     const eq = kv.indexOf('=');
     if (eq > 0) configs[kv.slice(0, eq)] = kv.slice(eq + 1);
   });
+  // kt local start names local.log; run by hand (or by tests), the lines go to stdout
+  const file = get('--log-file');
+  const logFile = file ? new LogFile(file) : undefined;
+  const write = logFile ? (line: string) => logFile.write(line) : streamLog(process.stdout);
   return {
     configs,
     port: Number(get('--port') ?? 9092),
     host: get('--host') ?? '127.0.0.1',
+    advertisedHost: get('--advertised-host'),
     root: get('--data-dir') ?? localPaths().root,
     memory: argv.includes('--memory'),
     security: parseSecurityArgs(argv),
-    log: stamp,
+    log: (line) => write(escapeLogLine(line)),
+    statusFd: get('--status-fd') === undefined ? undefined : Number(get('--status-fd')),
   };
 }
 
-// Started as a script (detached daemon).
+// Started as a script (detached daemon). Its start-up outcome goes to the status pipe that
+// `kt local start` reads: one JSON line, {"ready":true} or {"error":"..."}.
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const opts = parseArgs(process.argv.slice(2));
-  runLocalBroker(opts).then(
-    () => process.exit(0),
-    (err: Error) => {
-      opts.log(`failed: ${err.message}`);
-      process.exit(1);
-    },
-  );
+  const report = (status: { ready: true } | { error: string }): void => {
+    if (opts.statusFd === undefined) return;
+    try {
+      fs.writeSync(opts.statusFd, `${JSON.stringify(status)}\n`);
+      fs.closeSync(opts.statusFd);
+    } catch {
+      // kt local start has gone: nobody to tell
+    }
+    opts.statusFd = undefined;
+  };
   process.on('uncaughtException', (err) => {
     opts.log(`uncaught exception: ${err.stack ?? err.message}`);
   });
+  runLocalBroker({ ...opts, onReady: () => report({ ready: true }) }).then(
+    () => process.exit(0),
+    (err: Error) => {
+      opts.log(`failed: ${err.message}`);
+      report({ error: err.message });
+      process.exit(1);
+    },
+  );
 }

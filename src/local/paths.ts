@@ -1,13 +1,15 @@
 // Where kt keeps things (PRODUCT.md §2):
 //   config:  $KT_CONFIG_DIR, else $XDG_CONFIG_HOME/kt, else ~/.config/kt
 //   data:    $KT_DATA_DIR,   else $XDG_DATA_HOME/kt,   else ~/.local/share/kt
-// The local broker's files live in the data directory:
+// The local broker's files live in the data directory (mode 0700; the broker writes its files
+// with umask 077, so they are 0600 and its directories 0700):
 //   local.json   the running broker (pid, host, port, started) and the remembered port
 //   local.log    its log
 //   broker/      topics, segments, committed offsets
 //   credentials.json  SCRAM credentials of the SASL users (mode 0600; no passwords)
 //   tls/         the self-signed CA and certificate of --tls-self-signed
 
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -45,3 +47,13 @@ export function localPaths(root = dataDir()): LocalPaths {
 
 export const DEFAULT_LOCAL_PORT = 9092;
 export const DEFAULT_LOCAL_HOST = '127.0.0.1';
+
+/**
+ * Creates the data directory with mode 0700, or makes an existing one 0700 (older kt versions
+ * made it 0755): topics, records and the log are nobody else's business.
+ */
+export function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = fs.statSync(dir);
+  if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) fs.chmodSync(dir, 0o700);
+}

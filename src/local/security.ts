@@ -91,8 +91,11 @@ export interface ResolvedSecurity {
   note?: string;
 }
 
-/** Broker options for the local broker's security; makes the self-signed material when needed. */
-export function brokerSecurity(s: LocalSecurity | undefined, p: LocalPaths, host: string): ResolvedSecurity {
+/**
+ * Broker options for the local broker's security; makes the self-signed material when needed,
+ * for the bound and the advertised host.
+ */
+export function brokerSecurity(s: LocalSecurity | undefined, p: LocalPaths, host: string, advertisedHost = host): ResolvedSecurity {
   if (!s || s.protocol === 'PLAINTEXT') return {};
   const out: ResolvedSecurity = {};
   if (isSasl(s.protocol)) {
@@ -103,10 +106,11 @@ export function brokerSecurity(s: LocalSecurity | undefined, p: LocalPaths, host
     if (t.cert && t.key) {
       out.tls = { cert: t.cert, key: t.key, ca: t.ca, clientAuth: t.clientAuth };
     } else {
-      const files = ensureSelfSigned(p.tls, certificateHosts(host));
+      const hosts = [...new Set([...certificateHosts(host), advertisedHost])];
+      const files = ensureSelfSigned(p.tls, hosts);
       out.tls = { cert: files.cert, key: files.key, ca: t.ca, clientAuth: t.clientAuth };
       out.selfSignedCa = files.ca;
-      if (files.created) out.note = `made a self-signed CA and certificate for ${certificateHosts(host).join(', ')} in ${files.dir} (clients trust ${files.ca})`;
+      if (files.created) out.note = `made a self-signed CA and certificate for ${hosts.join(', ')} in ${files.dir} (clients trust ${files.ca})`;
     }
   }
   return out;

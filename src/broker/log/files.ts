@@ -91,21 +91,6 @@ export function readAt(fd: number, position: number, length: number): Buffer {
   return done === length ? buf : buf.subarray(0, done);
 }
 
-export function readJsonIfExists<T>(file: string): T | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (e) {
-    throw new Error(`${file} is not valid JSON (${(e as Error).message}); refusing to start with damaged metadata`);
-  }
-}
-
 // ---------------------------------------------------------------------------------------
 // CRC-framed append-only entry log: [length u32][crc32c u32][payload], crc over the payload.
 

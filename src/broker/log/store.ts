@@ -1,14 +1,17 @@
 // The broker's storage: topics, their partition logs, committed offsets, cluster identity.
 //
-//   <dataDir>/.lock                  pid of the broker using the directory
+//   (a kernel lock, see dirLock.ts)  one broker per directory
 //   <dataDir>/meta.json              cluster id + small broker key/values (atomic rewrite)
 //   <dataDir>/topics.json            topics: name, id, partitions, config overrides (atomic rewrite)
+//   <dataDir>/*.json.bak             their backups, written first (see metadataFile.ts)
 //   <dataDir>/consumer-offsets.log   committed offsets (see offsetStore.ts)
 //   <dataDir>/transaction-state.log  transactional ids and their transactions (see txn/stateLog.ts)
 //   <dataDir>/topics/<topic>-<p>/    one partition log (see diskLog.ts)
 //
 // topics.json is the truth: it is written before partition directories are created and
-// before they are removed, and at open any directory it does not list is deleted. On a full
+// before they are removed, and at open any directory it does not list is deleted. When
+// neither it nor its backup can be read, the topics are rebuilt from the partition
+// directories (deleting nothing) rather than refusing to start or losing one. On a full
 // disk, where topics.json cannot be rewritten, DeleteTopics removes the data first (that frees
 // the space), then topics.json; a topics.json that could not be written after a change that
 // stands is rewritten by maintain().
@@ -32,8 +35,10 @@ import {
   type LogConfig,
 } from './config.js';
 import { DiskPartitionLog } from './diskLog.js';
+import { lockDir, type DirLock } from './dirLock.js';
 import { FilePool } from './filePool.js';
-import { isNoSpace, readJsonIfExists, writeFileAtomic } from './files.js';
+import { isNoSpace } from './files.js';
+import { readMetadataFile, writeMetadataFile } from './metadataFile.js';
 import { MemoryPartitionLog } from './memoryLog.js';
 import { collisionKey, partitionDirName, validateTopicName } from './names.js';
 import { OffsetStoreImpl } from './offsetStore.js';
@@ -100,7 +105,6 @@ interface MetaFile {
 
 /** Partitions per topic this broker accepts: each is a directory and open files. */
 export const MAX_PARTITIONS = 10000;
-const openDirs = new Set<string>();
 
 function fail(name: ErrorName, message: string): never {
   throw new KafkaError(name, message);
@@ -139,6 +143,7 @@ class StoreImpl implements Store {
   }
   private caseInsensitive = false;
   private closed = false;
+  private dirLock: DirLock | undefined;
 
   constructor(opts: StoreOptions) {
     this.log = opts.log ?? (() => {});
@@ -153,43 +158,34 @@ class StoreImpl implements Store {
     }
     const dir = this.dir;
     fs.mkdirSync(path.join(dir, 'topics'), { recursive: true });
-    this.lock(dir);
+    this.dirLock = lockDir(dir);
     try {
       this.caseInsensitive = this.probeCaseInsensitive(dir);
-      const meta = readJsonIfExists<MetaFile>(path.join(dir, 'meta.json'));
-      if (meta && meta.version !== 1) throw new Error(`${dir}/meta.json has unknown version ${meta.version}`);
-      this.meta = meta ?? { version: 1, clusterId: randomBytes(16).toString('base64url'), values: {} };
-      if (!meta) writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify(this.meta, null, 2));
+      this.meta = this.loadMeta(dir);
       this.clusterId = this.meta.clusterId;
       this.loadTopics(dir, opts.now ?? Date.now());
       this.offsets = new OffsetStoreImpl(path.join(dir, 'consumer-offsets.log'), this.log);
     } catch (e) {
       this.closeLogs();
-      this.unlock(dir);
+      this.dirLock.release();
       throw e;
     }
   }
 
-  private lock(dir: string): void {
-    if (openDirs.has(dir)) throw new Error(`data directory ${dir} is already open in this process`);
-    const file = path.join(dir, '.lock');
-    const pid = Number(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : NaN);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-      let alive = true;
-      try {
-        process.kill(pid, 0);
-      } catch (e) {
-        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
-      }
-      if (alive) throw new Error(`data directory ${dir} is in use by process ${pid} (delete ${file} if that is not a kt broker)`);
+  /** meta.json, else its backup; a new cluster id for a new directory. */
+  private loadMeta(dir: string): MetaFile {
+    const file = path.join(dir, 'meta.json');
+    const read = readMetadataFile<MetaFile>(file, checkMeta, this.log);
+    if (read.value) return read.value;
+    if (read.problem) {
+      throw new Error(
+        `${file} is ${read.problem}. It holds the cluster id and the next producer id block. To start with a new cluster id, ` +
+          `move ${file} and ${file}.bak away (producer ids then start from 0 again: restart idempotent and transactional producers)`,
+      );
     }
-    fs.writeFileSync(file, `${process.pid}\n`);
-    openDirs.add(dir);
-  }
-
-  private unlock(dir: string): void {
-    openDirs.delete(dir);
-    fs.rmSync(path.join(dir, '.lock'), { force: true });
+    const meta: MetaFile = { version: 1, clusterId: randomBytes(16).toString('base64url'), values: {} };
+    writeMetadataFile(file, JSON.stringify(meta, null, 2));
+    return meta;
   }
 
   /** macOS and Windows file systems may fold case: "Orders" and "orders" would share files. */
@@ -204,25 +200,53 @@ class StoreImpl implements Store {
   }
 
   private loadTopics(dir: string, now: number): void {
-    const file = readJsonIfExists<TopicsFile>(path.join(dir, 'topics.json'));
+    const read = readMetadataFile<TopicsFile>(path.join(dir, 'topics.json'), checkTopics, this.log);
     const partitionDirs = fs.readdirSync(path.join(dir, 'topics'));
-    if (!file && partitionDirs.length > 0) {
-      throw new Error(`${dir}/topics.json is missing but ${dir}/topics holds partition data; refusing to guess the topics`);
-    }
-    if (file && file.version !== 1) throw new Error(`${dir}/topics.json has unknown version ${file.version}`);
+    const problem = read.value === undefined ? read.problem : undefined;
+    const rebuilt = read.value === undefined;
+    const topics = read.value === undefined ? this.rebuildTopics(partitionDirs, problem) : read.value.topics;
     const known = new Set<string>();
-    for (const t of file?.topics ?? []) {
+    for (const t of topics) {
       const state = this.addTopic(freeze(t.name, Buffer.from(t.id, 'hex'), t.partitions, t.configs));
       for (let p = 0; p < t.partitions; p++) {
         known.add(partitionDirName(t.name, p));
         state.logs.push(this.openLog(state, p, false, now));
       }
     }
+    if (rebuilt) {
+      if (topics.length > 0 || problem) this.saveTopics();
+      return;
+    }
     for (const d of partitionDirs) {
       if (known.has(d)) continue;
       fs.rmSync(path.join(dir, 'topics', d), { recursive: true, force: true });
       this.log(`removed ${d}: not a partition of any topic (deleted topic)`);
     }
+  }
+
+  /**
+   * Topics from their partition directories (<topic>-<n>), for when topics.json and its
+   * backup are both lost. Ids are new; config overrides are unknown, so each gets
+   * retention.ms=-1 until someone looks: nothing is deleted by a default it never had.
+   */
+  private rebuildTopics(partitionDirs: string[], problem: string | undefined): TopicsFile['topics'] {
+    const counts = new Map<string, number>();
+    for (const d of partitionDirs) {
+      const m = /^(.+)-(\d+)$/.exec(d);
+      if (!m || validateTopicName(m[1]) || Number(m[2]) >= MAX_PARTITIONS) {
+        this.log(`left ${d} alone: not a partition directory`);
+        continue;
+      }
+      counts.set(m[1], Math.max(counts.get(m[1]) ?? 0, Number(m[2]) + 1));
+    }
+    if (problem) this.log(`topics.json is ${problem}`);
+    return [...counts].map(([name, partitions]) => {
+      this.log(
+        `rebuilt topic ${name} (${partitions} partition(s)) from its partition directories: its config overrides are lost, ` +
+          'so it now has retention.ms=-1 (nothing is deleted); review it with kt configs describe --topic and set what it had',
+      );
+      return { name, id: newTopicId().toString('hex'), partitions, configs: { 'retention.ms': '-1' } };
+    });
   }
 
   private addTopic(info: TopicInfo): TopicState {
@@ -254,7 +278,7 @@ class StoreImpl implements Store {
         name: info.name, id: info.id.toString('hex'), partitions: info.partitions, configs: { ...info.configs },
       })),
     };
-    writeFileAtomic(path.join(this.dir, 'topics.json'), JSON.stringify(file, null, 2));
+    writeMetadataFile(path.join(this.dir, 'topics.json'), JSON.stringify(file, null, 2));
     this.topicsFileStale = false;
   }
 
@@ -443,7 +467,7 @@ class StoreImpl implements Store {
     if (value === undefined) delete values[key];
     else values[key] = value;
     const next = { ...this.meta, values };
-    if (this.dir) writeFileAtomic(path.join(this.dir, 'meta.json'), JSON.stringify(next, null, 2));
+    if (this.dir) writeMetadataFile(path.join(this.dir, 'meta.json'), JSON.stringify(next, null, 2));
     this.meta = next;
   }
 
@@ -497,8 +521,25 @@ class StoreImpl implements Store {
     this.closed = true;
     this.closeLogs();
     this.offsets.close();
-    if (this.dir) this.unlock(this.dir);
+    this.dirLock?.release();
   }
+}
+
+function checkMeta(m: MetaFile): string | null {
+  if (typeof m.clusterId !== 'string' || m.clusterId === '') return 'no cluster id';
+  if (typeof m.values !== 'object' || m.values === null || Object.values(m.values).some((v) => typeof v !== 'string')) return 'bad values';
+  return null;
+}
+
+function checkTopics(f: TopicsFile): string | null {
+  if (!Array.isArray(f.topics)) return 'no topic list';
+  for (const t of f.topics) {
+    const ok =
+      typeof t?.name === 'string' && typeof t.id === 'string' && /^[0-9a-f]{32}$/.test(t.id) &&
+      Number.isInteger(t.partitions) && t.partitions > 0 && typeof t.configs === 'object' && t.configs !== null;
+    if (!ok) return `bad entry ${JSON.stringify(t)?.slice(0, 80)}`;
+  }
+  return null;
 }
 
 /** Opens (or creates) the broker's storage on disk, or in memory with `memory: true`. */

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
 import { confirmOrYes } from '../../cli/prompt.js';
 import fs from 'node:fs';
-import { runningBroker, stopLocalBroker } from '../../local/daemon.js';
+import { stopLocalBroker } from '../../local/daemon.js';
 import { localPaths } from '../../local/paths.js';
 
 export default class LocalReset extends BaseCommand {
@@ -22,8 +22,8 @@ export default class LocalReset extends BaseCommand {
       process.stderr.write('kt: nothing deleted\n');
       return;
     }
-    const wasRunning = Boolean(await runningBroker(p));
-    if (wasRunning) await stopLocalBroker(p.root);
+    // a broker still starting holds the data directory too: stopped as well
+    const wasRunning = await stopLocalBroker(p.root);
     fs.rmSync(p.brokerData, { recursive: true, force: true });
     process.stderr.write(`kt: deleted the local broker data in ${p.brokerData}${wasRunning ? ' (broker stopped; start: kt local start)' : ''}\n`);
   }

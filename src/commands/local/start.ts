@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
 import { KtError, UsageError } from '../../cli/errors.js';
 import { brokerDefaults } from '../../broker/log/config.js';
+import { advertisedHostProblem, exposureWarning, hostPort } from '../../local/host.js';
 import { localPaths, type LocalPaths } from '../../local/paths.js';
 import { SASL_MECHANISMS, SECURITY_PROTOCOLS, type SaslMechanismName, type SecurityProtocol } from '../../broker/auth/index.js';
 import {
@@ -15,6 +16,7 @@ import {
   type LocalTls,
 } from '../../local/security.js';
 import { registerSecret } from '../../cli/errors.js';
+import { escapeLogLine } from '../../broker/logLine.js';
 
 interface SecurityFlags {
   'security-protocol'?: string;
@@ -163,13 +165,16 @@ export default class LocalStart extends BaseCommand {
 
 Any Kafka client can use it: kafkajs, librdkafka (kcat, confluent-kafka), kafka-python, Java.
 
+The broker binds 127.0.0.1 unless --host says otherwise for this start (not remembered: a broker kt starts on demand always binds 127.0.0.1). Bound to other interfaces without TLS and authentication it warns at each start; clients are sent to --advertised-host, by default the bound host, or this machine's name for 0.0.0.0.
+
 Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; only SCRAM credentials are stored), --tls-self-signed or --tls-cert/--tls-key turn on TLS. The listener is PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, remembered like the port; --security-protocol PLAINTEXT turns security off again. Clients then connect with the Java properties security.protocol, sasl.mechanism, sasl.jaas.config and ssl.ca.location (kt: --command-config or -X).`;
 
   static override examples = [
     '<%= config.bin %> local start',
     '<%= config.bin %> local start --port 19092',
     '<%= config.bin %> local start --memory',
-    '<%= config.bin %> local start --data-dir ./kafka-data --host 0.0.0.0   # reachable from other machines',
+    '<%= config.bin %> local start --host 0.0.0.0 --user alice:alice-secret --tls-self-signed   # reachable from other machines, secured',
+    '<%= config.bin %> local start --host 0.0.0.0 --advertised-host kafka.example.test   # clients are sent to kafka.example.test',
     '<%= config.bin %> local start --tls-self-signed --tls-client-auth required --tls-ca clients-ca.pem   # mutual TLS',
     '<%= config.bin %> local start --config log.flush.interval.messages=1 --config num.partitions=3',
     '<%= config.bin %> local start --foreground   # in containers and CI; Ctrl-C stops it',
@@ -182,7 +187,11 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
 
   static override flags = {
     port: Flags.integer({ description: 'TCP port (remembered for later commands) [default: $KT_LOCAL_PORT or 9092]', min: 0, max: 65535 }),
-    host: Flags.string({ description: 'interface to bind; 0.0.0.0 exposes the broker to the network', default: undefined }),
+    host: Flags.string({ description: 'interface to bind for this start (not remembered); 0.0.0.0 exposes the broker to the network [default: 127.0.0.1]', helpValue: 'HOST' }),
+    'advertised-host': Flags.string({
+      description: "host name clients are sent to in Metadata (Kafka's advertised.listeners) [default: the --host, or this machine's name for 0.0.0.0]",
+      helpValue: 'HOST',
+    }),
     'data-dir': Flags.string({ description: 'where the broker keeps its data [default: $KT_DATA_DIR or ~/.local/share/kt]' }),
     memory: Flags.boolean({ description: 'keep all data in memory (lost on stop)' }),
     config: Flags.string({
@@ -223,52 +232,53 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
     this.applyGlobalFlags(flags);
     const root = flags['data-dir'] ?? localPaths().root;
     const configs = flags.config ? brokerConfigs(flags.config) : undefined;
+    const advertised = flags['advertised-host'];
+    const problem = advertised === undefined ? null : advertisedHostProblem(advertised);
+    if (problem) throw new UsageError(`--advertised-host ${advertised} ${problem}`);
     const p = localPaths(root);
-    const securityChange = hasSecurityFlags(flags);
-    if (securityChange) {
-      const { runningBroker } = await import('../../local/daemon.js');
-      const running = await runningBroker(p);
-      if (running) throw new KtError(`the local broker is already running on ${running.host}:${running.port}; stop it first to change its security (kt local stop)`);
+    const { readState, configuredPort, runningBroker, startLocalBroker } = await import('../../local/daemon.js');
+    const running = await runningBroker(p);
+    if (running) {
+      const differs = <T>(given: T | undefined, now: T | undefined): boolean => given !== undefined && given !== now;
+      let change: string | undefined;
+      if (hasSecurityFlags(flags)) change = 'its security';
+      else if (configs) change = 'its configs';
+      else if (differs(flags.port, running.port) || differs(flags.host, running.host) || differs(advertised, running.advertisedHost)) change = 'its address';
+      if (change) throw new KtError(`the local broker is already running on ${running.bootstrap}; stop it first to change ${change} (kt local stop)`);
+      if (flags.foreground) throw new KtError(`the local broker is already running on ${running.bootstrap} (pid ${running.pid})`);
     }
-    const { readState } = await import('../../local/daemon.js');
     const { security, users } = resolveSecurity(flags, readState(p)?.security, p);
     if (users) {
       const { writeUsers } = await import('../../local/security.js');
       await writeUsers(p, users);
     }
+    const warn = (host: string, port: number, s: LocalSecurity | undefined): void => {
+      const warning = exposureWarning(host, port, s);
+      if (warning) process.stderr.write(`kt: warning: ${warning}\n`);
+    };
     if (flags.foreground) {
       const { runLocalBroker } = await import('../../local/main.js');
-      const { readState, configuredPort, runningBroker } = await import('../../local/daemon.js');
-      const running = await runningBroker(localPaths(root));
-      if (running) throw new KtError(`the local broker is already running on ${running.host}:${running.port} (pid ${running.pid})`);
-      const state = readState(localPaths(root));
-      const host = flags.host ?? state?.host ?? '127.0.0.1';
-      const port = flags.port ?? configuredPort(state);
-      const log = (line: string): void => {
-        process.stderr.write(`[${new Date().toISOString()}] ${line}\n`);
-      };
-      process.stdout.write(`${host}:${port}\n`);
-      process.stderr.write(`kt: local broker on ${host}:${port} (${describeSecurity(security, p)}); Ctrl-C stops it\n`);
-      await offerLocalProfile(`${host}:${port}`, security, p);
-      await runLocalBroker({ port, host, root, memory: flags.memory, configs: configs ?? state?.configs ?? {}, security, log });
+      const log = (await import('../../local/logFile.js')).streamLog(process.stderr);
+      const { defaultAdvertisedHost } = await import('../../broker/hosts.js');
+      const host = flags.host ?? '127.0.0.1';
+      const port = flags.port ?? configuredPort(readState(p));
+      const bootstrap = hostPort(advertised ?? defaultAdvertisedHost(host), port);
+      process.stdout.write(`${bootstrap}\n`);
+      process.stderr.write(`kt: local broker on ${bootstrap} (${describeSecurity(security, p)}); Ctrl-C stops it\n`);
+      warn(host, port, security);
+      await offerLocalProfile(bootstrap, security, p);
+      await runLocalBroker({ port, host, advertisedHost: advertised, root, memory: flags.memory, configs: configs ?? readState(p)?.configs ?? {}, security, log: (line) => log(escapeLogLine(line)) });
       return;
     }
-    const { startLocalBroker, runningBroker } = await import('../../local/daemon.js');
-    const running = await runningBroker(localPaths(root));
-    if (running && configs) {
-      throw new KtError(`the local broker is already running on ${running.host}:${running.port}; stop it first to change its configs (kt local stop)`);
-    }
-    if (running && flags.port !== undefined && flags.port !== running.port) {
-      throw new KtError(`the local broker is already running on ${running.host}:${running.port}; stop it first (kt local stop)`);
-    }
-    const info = await startLocalBroker({ port: flags.port, host: flags.host, dataDir: root, memory: flags.memory, configs, security });
-    const now = readState(p)?.security;
+    const info = await startLocalBroker({ port: flags.port, host: flags.host, advertisedHost: advertised, dataDir: root, memory: flags.memory, configs, security });
+    const now = readState(p);
     process.stdout.write(`${info.bootstrap}\n`);
     process.stderr.write(
       info.started
-        ? `kt: started local broker on ${info.bootstrap} (${describeSecurity(now, p)}; pid ${info.pid}; stop: kt local stop)\n`
-        : `kt: local broker already running on ${info.bootstrap} (${describeSecurity(now, p)}; pid ${info.pid})\n`,
+        ? `kt: started local broker on ${info.bootstrap} (${describeSecurity(now?.security, p)}; pid ${info.pid}; stop: kt local stop)\n`
+        : `kt: local broker already running on ${info.bootstrap} (${describeSecurity(now?.security, p)}; pid ${info.pid})\n`,
     );
-    await offerLocalProfile(info.bootstrap, now, p);
+    if (now) warn(now.host, now.port, now.security);
+    await offerLocalProfile(info.bootstrap, now?.security, p);
   }
 }

@@ -2,7 +2,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readState, runningBroker } from '../../local/daemon.js';
+import { bootstrapOf, readState, runningBroker } from '../../local/daemon.js';
+import { connectHost } from '../../local/host.js';
 import { localPaths } from '../../local/paths.js';
 
 export interface LocalStatus {
@@ -60,7 +61,7 @@ export default class LocalStatusCommand extends BaseCommand {
     const status: LocalStatus = {
       running: Boolean(running),
       pid: running?.pid ?? null,
-      address: running ? `${running.host}:${running.port}` : null,
+      address: running?.bootstrap ?? null,
       uptimeMs: running?.startedAt ? Date.now() - running.startedAt : null,
       memory: Boolean(running?.memory),
       topics: null,
@@ -75,7 +76,7 @@ export default class LocalStatusCommand extends BaseCommand {
       const { WireClient } = await import('../../broker/wireClient.js');
       const { Metadata } = await import('../../broker/protocol/apis/metadata.js');
       const { ListGroups } = await import('../../broker/protocol/apis/listGroups.js');
-      const client = await WireClient.connect(running.host, running.port, { clientId: 'kt-local-status' });
+      const client = await WireClient.connect(connectHost(running.host), running.port, { clientId: 'kt-local-status' });
       try {
         const md = await client.request(Metadata, 1, { topics: null });
         status.topics = md.topics.length;
@@ -97,7 +98,7 @@ export default class LocalStatusCommand extends BaseCommand {
       } else {
         const st = readState(p);
         this.log('running      no (start: kt local start)');
-        if (st) this.log(`last address ${st.host}:${st.port}`);
+        if (st) this.log(`last address ${bootstrapOf(st)}`);
       }
       this.log(`storage      ${status.memory ? 'memory' : `${status.bytesOnDisk} bytes on disk`}`);
       this.log(`data dir     ${status.dataDir}`);

@@ -2,7 +2,7 @@
 // crash safety. Semantics are checked on disk and in memory alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openStore, type Store } from '../../../src/broker/log/store.js';
@@ -161,7 +161,7 @@ test('deleteTopic removes its directory; unknown partition directories are remov
   again.close();
 });
 
-test('metadata is written atomically: a torn temp file is ignored, a damaged topics.json refuses to start', () => {
+test('metadata is written atomically: a torn temp file is ignored, a damaged topics.json is recovered', () => {
   const dir = tempDir();
   const s = openStore({ dataDir: dir });
   s.createTopic('t', 1, { 'retention.ms': '1' });
@@ -175,19 +175,38 @@ test('metadata is written atomically: a torn temp file is ignored, a damaged top
   again.createTopic('u');
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'topics.json'), 'utf8')).topics.map((x: { name: string }) => x.name), ['t', 'u']);
   again.close();
+  const names = (st: Store): string[] => st.listTopics().map((x) => x.name);
   fs.writeFileSync(path.join(dir, 'topics.json'), good.slice(0, 20));
-  assert.throws(() => openStore({ dataDir: dir }), /topics.json is not valid JSON/);
+  const fromBackup = openStore({ dataDir: dir });
+  assert.deepEqual(names(fromBackup), ['t', 'u']);
+  assert.equal(fromBackup.getTopic('t')?.configs['retention.ms'], '1');
+  fromBackup.close();
+  // both copies lost: the topics come back from their partition directories, keeping everything
+  fs.writeFileSync(path.join(dir, 'topics.json'), '');
+  fs.writeFileSync(path.join(dir, 'topics.json.bak'), '{"version":1,"topics":[{"name":5}]}');
+  const rebuilt = openStore({ dataDir: dir });
+  assert.deepEqual(names(rebuilt).sort(), ['t', 'u']);
+  assert.equal(rebuilt.getTopic('t')?.configs['retention.ms'], '-1');
+  rebuilt.close();
+  fs.writeFileSync(path.join(dir, 'topics.json'), '{"version":2,"topics":[]}');
+  assert.throws(() => openStore({ dataDir: dir }), /topics.json has unknown version 2/);
 });
 
-test('a data directory is used by one store at a time', () => {
+test('a data directory is used by one store at a time; the lock dies with its process', async () => {
   const dir = tempDir();
   const s = openStore({ dataDir: dir });
   assert.throws(() => openStore({ dataDir: dir }), /already open/);
   s.close();
-  const again = openStore({ dataDir: dir });
-  again.close();
-  fs.writeFileSync(path.join(dir, '.lock'), `${process.ppid}\n`); // a live process holds it
-  assert.throws(() => openStore({ dataDir: dir }), /in use by process/);
+  fs.writeFileSync(path.join(dir, '.lock'), `${process.ppid}\n`); // a pid file (older kt) locks nothing
+  openStore({ dataDir: dir }).close();
+  const storeUrl = new URL('../../../src/broker/log/store.js', import.meta.url).href;
+  const script = `const { openStore } = await import(${JSON.stringify(storeUrl)}); openStore({ dataDir: ${JSON.stringify(dir)} }); console.log('open'); setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  assert.throws(() => openStore({ dataDir: dir }), /in use by another process/);
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  openStore({ dataDir: dir }).close();
 });
 
 test('kill -9 with flush.messages=1 loses no acknowledged record or commit', () => {
