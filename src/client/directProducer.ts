@@ -51,11 +51,24 @@ interface ProduceResponse {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const errorOf = (err: unknown): Error & { retriable?: boolean } => (err instanceof Error ? err : new Error(String(err)));
 
-/** Waits for the topic's metadata and its partitions' leaders (a just-created topic). */
+/**
+ * Waits for the topic's metadata and its partitions' leaders (a just-created topic). Apache
+ * Kafka answers the metadata request that auto-creates a topic with UNKNOWN_TOPIC_OR_PARTITION
+ * (or LEADER_NOT_AVAILABLE) until the controller has created it: asked again for ~5 s.
+ */
 async function loadTopic(cluster: KjsCluster, topic: string): Promise<Array<{ partitionId: number; leader: number }>> {
+  let added = false;
   for (let attempt = 0; ; attempt++) {
-    if (attempt === 0) await cluster.addMultipleTargetTopics([topic]);
-    else await cluster.refreshMetadata();
+    try {
+      if (!added) await cluster.addMultipleTargetTopics([topic]);
+      else await cluster.refreshMetadata();
+      added = true;
+    } catch (e) {
+      const type = (e as { type?: string }).type;
+      if ((type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') || attempt >= 25) throw e;
+      await sleep(200);
+      continue;
+    }
     const parts = cluster.findTopicPartitionMetadata(topic);
     if ((parts.length > 0 && parts.every((p) => p.leader >= 0)) || attempt >= 15) return parts;
     await sleep(200);

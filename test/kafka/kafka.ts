@@ -254,8 +254,6 @@ function propsText(spec: NodeSpec, quorum: string, o: StartOptions, n: number): 
     'transaction.state.log.num.partitions': 5,
     'share.coordinator.state.topic.replication.factor': rf,
     'share.coordinator.state.topic.min.isr': Math.min(2, rf),
-    'log.segment.bytes': 16 * 1024 * 1024,
-    'log.flush.interval.messages': Number.MAX_SAFE_INTEGER,
     'num.network.threads': 2,
     'num.io.threads': 2,
     'background.threads': 2,
