@@ -59,3 +59,12 @@ export function forEachTarget(body: (t: Target) => void): void {
  * Apache's 3 s initial rebalance delay (the group tests join and leave many groups).
  */
 export const APACHE_TEST_PROPS = { 'group.initial.rebalance.delay.ms': 0 };
+
+/**
+ * For tests that need Apache Kafka alone (parity with the Apache tools): the run's shared node,
+ * or one started for this file. Call in before(); stop() in after().
+ */
+export async function apacheNode(): Promise<{ bootstrap: string; stop(): Promise<void> }> {
+  if (process.env.KT_TEST_APACHE_BOOTSTRAP) return { bootstrap: process.env.KT_TEST_APACHE_BOOTSTRAP, stop: async () => undefined };
+  return startKafka({ props: APACHE_TEST_PROPS });
+}
