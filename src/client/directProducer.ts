@@ -12,8 +12,9 @@
 // the main thread, so a later batch may be ready first), so records of a partition are
 // written in input order while up to --max-in-flight requests are outstanding.
 //
-// Retriable errors (leader changes, a broker restart, timeouts) are retried 5 times with
-// backoff (100 ms doubling to 2 s) after a metadata refresh, as kafkajs's producer does; a
+// Retriable errors (leader changes, a broker restart, timeouts) are retried 12 times with
+// backoff (100 ms doubling to 2 s, ~17 s in all: long enough for a killed broker to be fenced
+// and its partitions' leaders to move) after a metadata refresh, as kafkajs's producer does; a
 // retry may land after requests sent later (as Kafka's producer without idempotence).
 
 import { KtError } from '../cli/errors.js';
@@ -31,7 +32,7 @@ const MAX_PARTITION_BATCH = 1_000_000;
 const MAX_REQUEST_RECORDS = 100_000;
 /** Kafka's request.timeout.ms for the broker's side of a produce (kafkajs's default). */
 const PRODUCE_TIMEOUT_MS = 30_000;
-const RETRIES = 5;
+const RETRIES = 12;
 const PRODUCE_MAX_VERSION = 8;
 
 interface Part {

@@ -87,7 +87,9 @@ export async function connectKafkaJSProducer(h: KafkaHandle, idempotent: boolean
     allowAutoTopicCreation: true,
     idempotent,
     maxInFlightRequests: idempotent ? 1 : undefined,
-    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    // ~17 s of retries: a killed broker is fenced (Apache: broker.session.timeout.ms, 9 s) and
+    // its partitions get new leaders before a record is given up
+    retry: { retries: 12, initialRetryTime: 100, maxRetryTime: 2000 },
   });
   await h.connectWithin(producer.connect());
   return producer;
