@@ -171,8 +171,17 @@ async function resolveTopics(cluster: KjsCluster, topics: string[] | RegExp): Pr
 /** Metadata for the topics, waiting briefly for leaders of a just-created topic. */
 async function loadMetadata(cluster: KjsCluster, topics: string[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    await cluster.addMultipleTargetTopics(topics);
-    if (attempt > 0) await cluster.refreshMetadata();
+    try {
+      await cluster.addMultipleTargetTopics(topics);
+      if (attempt > 0) await cluster.refreshMetadata();
+    } catch (e) {
+      // Apache answers the request that auto-creates a topic with UNKNOWN_TOPIC_OR_PARTITION
+      // until the controller has created it: asked again, as for a topic without leaders
+      const type = (e as { type?: string }).type;
+      if ((type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') || attempt >= 15) throw e;
+      await sleep(200);
+      continue;
+    }
     const ready = topics.every((t) => {
       const parts = cluster.findTopicPartitionMetadata(t);
       return parts.length > 0 && parts.every((p) => p.leader >= 0);

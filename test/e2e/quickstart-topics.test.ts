@@ -20,6 +20,17 @@ forEachTarget((t) => {
     assert.match(latest.stderr, /Processed a total of 0 messages/);
   });
 
+  test('consuming a topic that does not exist yet auto-creates it (as the Java consumer does), with or without a group', async () => {
+    for (const extra of [[], ['--group', t.unique('g')]]) {
+      const topic = t.unique('not-yet');
+      const c = await t.kt(['consume', '--topic', topic, '--timeout-ms', '1500', ...extra]);
+      assert.equal(c.code, 0, c.stderr);
+      assert.match(c.stderr, /Processed a total of 0 messages/);
+      const l = await t.kt(['topics', '--list']);
+      assert.ok(l.out.split('\n').includes(topic), `${topic} was created`);
+    }
+  });
+
   test('topics: create (both spellings), list, describe, alter, delete', async () => {
     const a = t.unique('events');
     const b = t.unique('orders');
