@@ -222,6 +222,8 @@ export interface KafkaCluster {
   /** starts node i again on the same ports and storage; waits until the cluster sees it */
   startNode(i: number): Promise<void>;
   running(i: number): boolean;
+  /** process ids of the running nodes' JVMs */
+  pids(): number[];
   /** stops every node and removes the temp dir */
   stop(): Promise<void>;
   /** the last lines of node i's server log (for failure messages) */
@@ -392,6 +394,7 @@ export async function startKafkaCluster(n: number, o: StartOptions = {}): Promis
       await waitReady(`127.0.0.1:${nodes[i].port}`, n, o.readyTimeoutMs ?? 180_000, deadCheck([i]));
     },
     running: (i) => procs[i] !== null,
+    pids: () => procs.flatMap((p) => (p?.pid !== undefined ? [p.pid] : [])),
     stop,
     logTail,
   };

@@ -10,6 +10,7 @@ if (cmd === 'resolve') {
   const n = Number(arg ?? 1);
   const c = n === 1 ? (await startKafka()).cluster : await startKafkaCluster(n);
   console.log(c.bootstrap);
+  console.error(`# JVM pids ${c.pids().join(' ')}; data in ${c.dir}`);
   const stop = () => void c.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
