@@ -4,8 +4,9 @@
 // their kt spellings. Where kt differs today the test asserts the exact difference, so it
 // fails (and must be updated, with README's list) when the difference is removed.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { kt, type RunResult } from '../helpers.js';
+import { KT, isolatedEnv, kt, type RunResult } from '../helpers.js';
 import { TOOLS, runTool, type ToolResult } from '../kafka/kafka.js';
 import { apacheNode } from './targets.js';
 
@@ -150,4 +151,36 @@ test('kafka-consumer-groups and kt groups: --describe, --state, --list --state, 
   assert.deepEqual(rows(kr.out), rows(ar.stdout));
   assert.match(ar.stdout, new RegExp(`^\\nGROUP {${group.length - 4}}TOPIC {${topic.length - 4}}PARTITION  NEW-OFFSET\\n`));
   assert.match(kr.out, /^\nGROUP {26}TOPIC {26}PARTITION  NEW-OFFSET {5}\n/);
+});
+
+test('a group with an active member (kt consume --group): --describe, --members, --state as kafka-consumer-groups prints them', async () => {
+  const topic = unique('active');
+  const group = unique('live');
+  ok(await ktB(['topics', 'create', topic, '--partitions', '3']), 'create');
+  ok(await ktB(['produce', '-t', topic], 'a\nb\nc\n'), 'produce');
+  const member = spawn(process.execPath, [KT, 'consume', '-t', topic, '-g', group, '--from-beginning', '--bootstrap-server', B], { env: isolatedEnv() as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let printed = '';
+  member.stdout.on('data', (d: Buffer) => (printed += d.toString()));
+  const exited = new Promise<number | null>((r) => member.on('close', (code) => r(code)));
+  try {
+    // Stable, with the three records read and committed (kt commits every 5 s while running)
+    for (const deadline = Date.now() + 90_000; ; ) {
+      assert.ok(Date.now() < deadline, `the group never became Stable with everything committed: ${printed}`);
+      const d = await ktB(['groups', 'describe', group, '--json']);
+      const g = d.code === 0 ? JSON.parse(d.out).groups[0] : undefined;
+      if (g?.state === 'Stable' && printed.split('\n').filter(Boolean).length === 3 && g.offsets.every((o: { lag: number | null }) => o.lag === 0)) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    for (const args of [['--describe', '--group', group], ['--describe', '--group', group, '--members'], ['--describe', '--group', group, '--state']]) {
+      const a = await tool(TOOLS.consumerGroups, args);
+      const k = await ktB(['groups', ...args]);
+      ok(a, 'kafka-consumer-groups');
+      ok(k, 'kt groups');
+      assert.equal(k.out, a.stdout, args.join(' '));
+      assert.equal(k.stderr, a.stderr, args.join(' '));
+    }
+  } finally {
+    member.kill('SIGINT');
+  }
+  assert.equal(await exited, 130);
 });
