@@ -149,4 +149,19 @@ forEachTarget((t) => {
       assert.ok(api && typeof api.usable === 'number', `${name} usable: ${JSON.stringify(api)}`);
     }
   });
+  test('perf: produce N records, consume them back; offsets agree', async () => {
+    const topic = t.unique('perf');
+    assert.equal((await t.kt(['topics', 'create', topic, '--partitions', '2'])).code, 0);
+    const p = await t.kt(['perf', 'produce', '--topic', topic, '--num-records', '5000', '--record-size', '100', '--throughput', '-1']);
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.out, /^5000 records sent, [\d.]+ records\/sec/m);
+    const offsets = await t.kt(['offsets', topic]);
+    const total = offsets.out.split('\n').filter(Boolean).reduce((n, l) => n + Number(l.split(':')[2]), 0);
+    assert.equal(total, 5000);
+    const c = await t.kt(['perf', 'consume', '--topic', topic, '--messages', '5000', '--json']);
+    assert.equal(c.code, 0, c.stderr);
+    const j = JSON.parse(c.out);
+    assert.equal(j.messages, 5000);
+    assert.ok(Math.abs(j.mb - (5000 * 100) / 1048576) < 1e-9, c.out);
+  });
 });
