@@ -166,6 +166,11 @@ export const TOOLS = {
   storage: 'kafka.tools.StorageTool',
 } as const;
 
+/** The argv (after `java`) that runs one Apache tool with the harness's small-JVM flags. */
+export function toolArgs(className: string, args: string[]): string[] {
+  return [...TOOL_JVM, '-cp', path.join(kafkaLibs(), '*'), className, ...args];
+}
+
 /**
  * Runs one Apache tool (`java -cp libs/* <className> args...`) to completion, with stdin
  * (closed when not given) and a hard timeout that kills its process group.
