@@ -9,7 +9,15 @@ const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 
-const BUNDLE = path.join(__dirname, '..', 'dist', 'kt.cjs');
+// the real path: the key under which require() (oclif's, for the commands) finds it
+const BUNDLE = (() => {
+  const p = path.join(__dirname, '..', 'dist', 'kt.cjs');
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+})();
 const CACHE = `${BUNDLE}.cache`;
 
 function loadBundle({ cache = true } = {}) {
