@@ -128,6 +128,8 @@ export function exec(cmd: string, args: string[], opts: { timeoutMs?: number; in
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? ((err as unknown as { code: number }).code) : 1) : 0;
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
+    // a command that exits without reading its input (openssl) closes the pipe first: EPIPE
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(opts.input ?? '');
   });
 }
