@@ -41,7 +41,9 @@ const CODECS: Record<number, KafkaJSCodec> = {
   [CODEC_ZSTD]: codec(CODEC_ZSTD),
 };
 
+const FACTORIES: [number, () => KafkaJSCodec][] = Object.entries(CODECS).map(([type, c]) => [Number(type), () => c]);
+
 /** Installs kt's gzip, snappy, lz4 and zstd codecs into a kafkajs module (idempotent). */
 export function registerCodecs(kafkajs: { CompressionCodecs: Record<number, () => unknown> }): void {
-  for (const [type, c] of Object.entries(CODECS)) kafkajs.CompressionCodecs[Number(type)] = () => c;
+  for (const [type, factory] of FACTORIES) kafkajs.CompressionCodecs[type] = factory;
 }

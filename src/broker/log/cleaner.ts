@@ -15,7 +15,7 @@
 //   4. The checkpoint moves to the end of the cleaned part.
 //
 // Batches the cleaner cannot read (a codec whose package did not load, data decompressing past
-// MAX_DECOMPRESSED_BYTES: nothing past it is ever allocated) are kept whole and their
+// the topic's limit, decompressedLimit: nothing past it is ever allocated) are kept whole and their
 // keys do not supersede older ones. A tombstone is only dropped when no such batch precedes it,
 // since an older value of its key could hide there and would resurface.
 //
@@ -42,6 +42,7 @@ import {
   MAX_DECOMPRESSED_BYTES,
   compressSync,
   decompressSync,
+  decompressedLimit,
 } from '../protocol/compression.js';
 import { Reader } from '../protocol/bytes.js';
 import {
@@ -307,7 +308,7 @@ export class LogCleaner {
       for (const batch of segs[i].batches()) {
         const h = readBatchHeader(batch, 0);
         if (isControl(h.attributes) || isAborted(h)) continue;
-        const parsed = rawRecords(batch);
+        const parsed = rawRecords(batch, decompressedLimit(log.config.maxMessageBytes));
         if (!parsed) continue;
         for (const r of parsed.records) {
           if (r.key === null) continue;
@@ -427,7 +428,7 @@ export class LogCleaner {
           stats.aborted += h.recordCount;
           continue;
         }
-        const parsed = rawRecords(batch);
+        const parsed = rawRecords(batch, decompressedLimit(log.config.maxMessageBytes));
         if (!parsed) {
           if (!this.warnedUnreadable) {
             this.warnedUnreadable = true;

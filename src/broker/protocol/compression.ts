@@ -65,9 +65,9 @@ export class DecompressedSizeError extends Error {
   constructor(
     readonly codec: number,
     readonly limit: number,
-    detail: string,
+    detail = '',
   ) {
-    super(`${codecName(codec)}: ${detail}, above the decompressed-size limit of ${limit} bytes`);
+    super(`${codecName(codec)} data decompresses to more than the limit of ${limit} bytes${detail ? ` (${detail})` : ''}`);
     this.name = 'DecompressedSizeError';
   }
 }
@@ -273,7 +273,7 @@ function snappyRawLength(data: Buffer, start: number, end: number): number {
 export function snappySize(data: Buffer, limit: number): number {
   if (!isXerial(data)) {
     const n = snappyRawLength(data, 0, data.length);
-    if (n > limit) throw new DecompressedSizeError(CODEC_SNAPPY, limit, `block of ${n} bytes`);
+    if (n > limit) throw new DecompressedSizeError(CODEC_SNAPPY, limit, `its block declares ${n} bytes`);
     return n;
   }
   let total = 0;
@@ -283,7 +283,7 @@ export function snappySize(data: Buffer, limit: number): number {
     pos += 4;
     if (len < 0 || pos + len > data.length) throw corrupt(CODEC_SNAPPY, 'xerial block extends past the data');
     total += snappyRawLength(data, pos, pos + len);
-    if (total > limit) throw new DecompressedSizeError(CODEC_SNAPPY, limit, `blocks of more than ${total - 1} bytes`);
+    if (total > limit) throw new DecompressedSizeError(CODEC_SNAPPY, limit, `its blocks declare ${total} bytes so far`);
     pos += len;
   }
   return total;
@@ -367,7 +367,7 @@ export function lz4Size(data: Buffer, limit: number): number {
       if (size > blockMax) throw corrupt(CODEC_LZ4, `block of ${size} bytes in a frame of ${blockMax}-byte blocks`);
       if (p + size > len) throw corrupt(CODEC_LZ4, 'block extends past the data');
       total += word >>> 31 ? size : lz4BlockSize(data, p, p + size, blockMax);
-      if (total > limit) throw new DecompressedSizeError(CODEC_LZ4, limit, `frame of more than ${limit} bytes`);
+      if (total > limit) throw new DecompressedSizeError(CODEC_LZ4, limit, `${total} bytes so far`);
       p += size + (blockChecksums ? 4 : 0);
     }
     p += contentChecksum ? 4 : 0;
@@ -412,7 +412,7 @@ export function zstdSizeBound(data: Buffer, limit: number): number {
       else if (fcsSize === 2) size = data.readUInt16LE(p) + 256;
       else if (fcsSize === 4) size = data.readUInt32LE(p);
       else size = Number(data.readBigUInt64LE(p));
-      if (size > limit) throw new DecompressedSizeError(CODEC_ZSTD, limit, `frame declares ${size} bytes`);
+      if (size > limit) throw new DecompressedSizeError(CODEC_ZSTD, limit, `a frame declares ${size} bytes`);
     }
     p += fcsSize;
     for (;;) {
@@ -434,7 +434,7 @@ export function zstdSizeBound(data: Buffer, limit: number): number {
         p += size;
       }
       if (p > len) throw corrupt(CODEC_ZSTD, 'block extends past the data');
-      if (total > limit) throw new DecompressedSizeError(CODEC_ZSTD, limit, `blocks that may decompress to more than ${limit} bytes`);
+      if (total > limit) throw new DecompressedSizeError(CODEC_ZSTD, limit, `its blocks may hold ${total} bytes so far`);
       if (header & 1) break; // last block
     }
     if (fhd & 0x04) p += 4; // content checksum
@@ -452,7 +452,7 @@ function gunzipBounded(data: Buffer, limit: number): Buffer {
 }
 
 function gzipError(err: unknown, limit: number): Error {
-  if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return new DecompressedSizeError(CODEC_GZIP, limit, 'data inflating');
+  if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return new DecompressedSizeError(CODEC_GZIP, limit, 'inflating stopped there');
   return corrupt(CODEC_GZIP, (err as Error).message);
 }
 
