@@ -17,6 +17,7 @@ import {
   DECOMPRESSED_LIMIT_FACTOR,
   DecompressedSizeError,
   MAX_DECOMPRESSED_BYTES,
+  MIN_DECOMPRESSED_LIMIT,
   checkDecompressedSize,
   decompressedLimit,
 } from '../protocol/compression.js';
@@ -340,7 +341,7 @@ export abstract class BaseLog implements PartitionLog {
     } catch (err) {
       if (err instanceof DecompressedSizeError) {
         throw new KafkaError('MESSAGE_TOO_LARGE',
-          `Record batch at byte ${pos} for ${this.name} decompresses past the limit of ${limit} bytes (${DECOMPRESSED_LIMIT_FACTOR} x max.message.bytes ${this.config.maxMessageBytes}, at most ${MAX_DECOMPRESSED_BYTES}): ${err.message}`);
+          `Record batch at byte ${pos} for ${this.name} decompresses past the limit of ${limit} bytes (${DECOMPRESSED_LIMIT_FACTOR} x max.message.bytes ${this.config.maxMessageBytes}, within ${MIN_DECOMPRESSED_LIMIT}..${MAX_DECOMPRESSED_BYTES}): ${err.message}`);
       }
       if (err instanceof CorruptCompressedDataError) {
         throw new KafkaError('CORRUPT_MESSAGE', `Record batch at byte ${pos} for ${this.name} does not decompress: ${err.message}`);
