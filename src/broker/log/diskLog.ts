@@ -141,9 +141,6 @@ export class DiskPartitionLog extends BaseLog {
     }
     bases.sort((a, b) => a - b);
     this.cleanMarker = files.includes(CLEAN_SHUTDOWN_FILE);
-    if (!this.cleanMarker && bases.length > 0) {
-      this.log(`${this.name}: no clean-shutdown marker, validating all ${bases.length} segment(s)`);
-    }
 
     // Segments wholly below the recovery point were fsynced (at their roll, or by a flush the
     // checkpoint recorded) and are trusted as they are; the rest are checked batch by batch.
