@@ -26,7 +26,7 @@
 // Producer state (producerState.ts) is rebuilt at open from the snapshot plus the batches
 // written after it; without a usable snapshot (none yet, or the log was truncated below its
 // offset) from every batch. The snapshot is one CRC-framed JSON entry, replaced atomically at
-// every roll (once the partition has seen a producer id), after compaction removed ABORT
+// every roll, after compaction removed ABORT
 // markers, after a rebuild, and at close, so a restart after a clean stop replays nothing and
 // one after a crash at most the batches since the last roll.
 //
@@ -247,6 +247,8 @@ export class DiskPartitionLog extends BaseLog {
   protected override roll(now: number): void {
     super.roll(now);
     this.saveRecoveryPoint(this.active.baseOffset, now);
+    // Even without producer state, so that a start after a crash replays the active segment only.
+    this.saveProducerSnapshot(true);
   }
 
   override flush(now = Date.now()): void {
