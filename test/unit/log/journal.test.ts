@@ -48,7 +48,7 @@ for (const [where, delta] of [['in the JSON', 20], ['in the CRC', 5], ['in the l
     assert.equal(again.get('g', 'orders', 0)?.offset, 101);
     assert.equal(again.get('g', 'orders', 99)?.offset, 990);
     again.close();
-    console.log(`# bit flip ${where} of entry 50 of 100 in consumer-offsets.log: ${kept} of 100 commits kept (before: 49)`);
+    console.log(`bit flip ${where} of entry 50 of 100 in consumer-offsets.log: ${kept} of 100 commits kept (before: 49)`);
   });
 }
 
