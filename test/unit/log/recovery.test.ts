@@ -192,3 +192,23 @@ test('ListOffsets by timestamp over damaged data answers its first offset; compa
   assert.throws(() => again.read(4, 1 << 20), { name: 'CORRUPT_MESSAGE' });
   again.close();
 });
+
+test('the producer-state replay steps over a damaged batch: idempotence still works after it', () => {
+  const dir = path.join(tempDir(), 't-0');
+  const log = open(dir, {});
+  const send = (seq: number) => log.append(batch(2, { prefix: `s${seq}`, producerId: 7, producerEpoch: 0, baseSequence: seq }));
+  for (let i = 0; i < 6; i++) send(i * 2);
+  log.close();
+  // A crash without a usable snapshot: every batch is replayed.
+  fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
+  fs.rmSync(path.join(dir, 'producer-state.snapshot'));
+  const positions = batchPositions(seg(dir, 0));
+  flip(seg(dir, 0), positions[2] + 70);
+  const messages: string[] = [];
+  const again = open(dir, {}, messages);
+  assert.ok(messages.some((m) => m.includes('offsets 4..5 cannot be read')), messages.join('\n'));
+  assert.ok(messages.some((m) => m.includes('rebuilt from 12 offset(s)') && m.includes('5 batch(es) with a producer id')), messages.join('\n'));
+  assert.equal(again.append(batch(2, { prefix: 'retry', producerId: 7, producerEpoch: 0, baseSequence: 10 })).duplicate, true, 'a retry of the last batch is still recognised');
+  assert.equal(again.append(batch(2, { prefix: 's12', producerId: 7, producerEpoch: 0, baseSequence: 12 })).baseOffset, 12);
+  again.close();
+});
