@@ -4,7 +4,9 @@
 // restart: the high watermark has not gone back; every acknowledged record is at its
 // acknowledged offset except those of the damaged batches; each of those offsets is answered
 // CORRUPT_MESSAGE (a reader steps past them) and the broker's log names the damaged range;
-// new records get new offsets; committed offsets after the damaged entry are all there.
+// new records get new offsets; committed offsets after the damaged entry are all there. At the
+// end a kafkajs consumer group reads everything but the damaged batches, moved past each with
+// `kt groups reset-offsets`.
 //
 // KT_CORRUPTION_CYCLES sets the number of kill-flip-restart cycles (default 4).
 import assert from 'node:assert/strict';
@@ -16,6 +18,7 @@ import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
 import { OffsetCommit } from '../../src/broker/protocol/apis/offsetCommit.js';
 import { batchesIn, readRecords } from '../../src/broker/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
+import { kt } from '../helpers.js';
 import { eventually, startChildBroker, tempDir, type ChildBroker } from './helpers.js';
 
 const CYCLES = Number(process.env.KT_CORRUPTION_CYCLES ?? 4);
@@ -41,11 +44,13 @@ async function readPastDamage(port: number): Promise<{ records: Map<number, stri
     let next = 0;
     let highWatermark = 0;
     for (let first = true; first || next < highWatermark; first = false) {
+      // Partition 1 (empty) rides along: damage in partition 0 does not concern it.
       const r = await c.request(Fetch, 11, {
         maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20,
-        topics: [{ topic: TOPIC, partitions: [{ partition: 0, fetchOffset: next, partitionMaxBytes: 1 << 20 }] }],
+        topics: [{ topic: TOPIC, partitions: [{ partition: 0, fetchOffset: next, partitionMaxBytes: 1 << 20 }, { partition: 1, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }],
       });
-      const p = r.responses[0].partitions[0];
+      const p = r.responses[0].partitions.find((x) => x.partitionIndex === 0)!;
+      assert.equal(r.responses[0].partitions.find((x) => x.partitionIndex === 1)?.errorCode, 0);
       highWatermark = p.highWatermark;
       if (p.errorCode === CORRUPT_MESSAGE) {
         reported.push(next);
@@ -114,7 +119,7 @@ test(`corruption: ${CYCLES} SIGKILL + bit flip cycles; only the damaged batches 
   const dir = path.join(data, 'topics', `${TOPIC}-0`);
   const admin = kafkaFor(broker).admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1, configEntries: [{ name: 'flush.messages', value: '1' }, { name: 'segment.bytes', value: '8192' }] }] });
+  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 2, configEntries: [{ name: 'flush.messages', value: '1' }, { name: 'segment.bytes', value: '8192' }] }] });
   await admin.disconnect();
 
   let verified = 0;
@@ -192,6 +197,40 @@ test(`corruption: ${CYCLES} SIGKILL + bit flip cycles; only the damaged batches 
       console.log(`cycle ${cycle + 1}: SIGKILL, bit flip in ${hit.segment}, restart: ${verified} of ${acked.size} acknowledged records verified at their offsets; ${damaged.size} offsets in ${damagedBases.size} damaged batch(es) reported; high watermark ${hw}`);
     }
     console.log(`${CYCLES} SIGKILL + bit flip cycles: ${verified} acknowledged records verified, ${damaged.size} lost in ${damagedBases.size} damaged batches, all reported`);
+    // A kafkajs consumer group reads every record before a damaged batch and stops there (it
+    // retries CORRUPT_MESSAGE); moved past it with `kt groups reset-offsets` (the group
+    // stopped), it reads on. In the end it has read every record but the damaged ones.
+    const got = new Map<number, string>();
+    const ranges: [number, number][] = [];
+    for (const o of [...damaged].sort((x, y) => x - y)) {
+      if (ranges.length > 0 && ranges[ranges.length - 1][1] === o) ranges[ranges.length - 1][1] = o + 1;
+      else ranges.push([o, o + 1]);
+    }
+    for (let i = 0; i <= ranges.length; i++) {
+      const until = i < ranges.length ? ranges[i][0] : highWatermark;
+      const consumer = kafkaFor(broker).consumer({ groupId: 'reader', maxWaitTimeInMs: 100, retry: { retries: 1000, initialRetryTime: 100, maxRetryTime: 500 } });
+      await consumer.connect();
+      await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          if (partition === 0) got.set(Number(message.offset), message.value?.toString() ?? '');
+        },
+      });
+      await eventually(`kafkajs reads up to offset ${until}`, () => {
+        for (let o = i === 0 ? 0 : ranges[i - 1][1]; o < until; o++) if (!got.has(o)) return false;
+        return true;
+      }, 120_000);
+      await consumer.stop();
+      await consumer.disconnect();
+      if (i === ranges.length) break;
+      assert.ok(![...got.keys()].some((o) => o >= until), `nothing at or after the damaged offset ${until} is served`);
+      const moved = await kt(['groups', 'reset-offsets', 'reader', '--topic', `${TOPIC}:0`, '--to-offset', String(ranges[i][1]), '--execute', '-b', broker.bootstrap]);
+      assert.equal(moved.code, 0, moved.stderr);
+    }
+    assert.equal(got.size, highWatermark - damaged.size);
+    for (const [offset, value] of acked) if (!damaged.has(offset)) assert.equal(got.get(offset), value, `kafkajs at offset ${offset}`);
+    console.log(`kafkajs consumer group: ${got.size} of ${highWatermark} records read, moved past ${ranges.length} damaged batch(es) with kt groups reset-offsets`);
+
     // New records still get new offsets.
     const producer = kafkaFor(broker).producer({ allowAutoTopicCreation: false, idempotent: false });
     await producer.connect();
