@@ -173,7 +173,8 @@ export class DiskPartitionLog extends BaseLog {
       minOffset = loaded.segment.nextOffset;
       for (const d of loaded.damaged) {
         // Kept, never cut: later data stays, the offsets are not reused, reads of these get CORRUPT_MESSAGE.
-        this.log(`${this.name}: segment ${segmentFileName(base, '.log')}: damaged data at bytes ${d.pos}..${d.end - 1} (${d.why}); offsets ${d.from}..${d.to - 1} cannot be read and are reported to readers; the rest of the log is kept`);
+        const lost = d.to > d.from ? `offsets ${d.from}..${d.to - 1} cannot be read and are reported to readers` : 'it holds no offsets';
+        this.log(`${this.name}: segment ${segmentFileName(base, '.log')}: damaged data at bytes ${d.pos}..${d.end - 1} (${d.why}); ${lost}; the rest of the log is kept`);
       }
       if (loaded.problem) {
         this.log(`${this.name}: segment ${segmentFileName(base, '.log')}: ${loaded.problem}; truncated to ${loaded.segment.size} bytes (log end offset ${minOffset})`);

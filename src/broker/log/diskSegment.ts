@@ -107,7 +107,7 @@ export class DiskSegment implements Segment {
         const torn = s.scan(fd, st.size, opts.validate, opts.minOffset, limit);
         if (torn) {
           const keepTo = sealed ? limit : Math.max(opts.recoveryPoint ?? -1, torn.expected);
-          if (keepTo > torn.expected) {
+          if (sealed || keepTo > torn.expected) {
             // Rolled (so fsynced), or below the recovery point: damage, not a torn write.
             s.addDamage({ pos: torn.pos, end: st.size, from: torn.expected, to: keepTo, why: torn.why }, st.size - torn.pos);
             s.size = st.size;

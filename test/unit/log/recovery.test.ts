@@ -212,3 +212,20 @@ test('the producer-state replay steps over a damaged batch: idempotence still wo
   assert.equal(again.append(batch(2, { prefix: 's12', producerId: 7, producerEpoch: 0, baseSequence: 12 })).baseOffset, 12);
   again.close();
 });
+
+test('a rolled segment is never cut: garbage after its last batch holds no offsets and stays', () => {
+  const { dir, configs, values } = nineSegments();
+  fs.rmSync(path.join(dir, RECOVERY_POINT_FILE)); // every segment is checked
+  const file = path.join(dir, fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort()[2]);
+  fs.appendFileSync(file, Buffer.from('not a record batch, and long enough to look like a header: '.repeat(3)));
+  const size = fs.statSync(file).size;
+  const messages: string[] = [];
+  const again = open(dir, configs, messages);
+  assert.equal(fs.statSync(file).size, size);
+  assert.ok(messages.some((m) => m.includes('damaged data') && m.includes('it holds no offsets')), messages.join('\n'));
+  const { records, reported } = consume(again);
+  assert.equal(records.size, 5000);
+  assert.deepEqual(reported, []);
+  for (const [offset, value] of records) assert.equal(value, values.get(offset));
+  again.close();
+});
