@@ -7,6 +7,8 @@
 // The log file is reached through a FileHandle of the store's FilePool (filePool.ts): open
 // while used, closed by the pool when the budget of descriptors needs it, so the number of
 // open files depends neither on the number of segments nor on the number of partitions.
+// Every batch a read returns or steps over is checked (segmentCheck.ts); damaged data is
+// remembered per segment as a range of bytes and offsets, reported once, and never served.
 
 import fs from 'node:fs';
 import path from 'node:path';
