@@ -370,12 +370,12 @@ export class DiskSegment implements Segment {
     const entry = this.offsets.lookupEntry(Math.max(offset - this.baseOffset, 0));
     let pos = entry.position;
     let min = this.baseOffset + entry.relOffset;
-    let buf: Buffer = readAt(fd, pos, Math.min(span, this.size - pos));
+    let buf: Buffer = readAt(fd, pos, Math.max(0, Math.min(span, this.size - pos)));
     let p = 0;
     const load = (at: number, n: number): void => {
       pos = at;
       p = 0;
-      buf = readAt(fd, at, Math.min(Math.max(n, span), this.size - at));
+      buf = readAt(fd, at, Math.max(0, Math.min(Math.max(n, span), this.size - at)));
     };
     let size = 0;
     let last = 0;
