@@ -17,7 +17,7 @@ import type { FileHandle, FilePool } from './filePool.js';
 import { fsyncDir, readAt, writeFileAtomic, writeFully } from './files.js';
 import { segmentFileName } from './names.js';
 import { EMPTY_READ, matchInBatch, type AppendedBatch, type Segment } from './partitionLog.js';
-import { FileWindow, damagedError, findNextBatch, frameSize, storedBatchProblem, type DamagedRange } from './segmentCheck.js';
+import { FileWindow, damagedError, findNextBatch, frameSize, overlapProblem, overlapsNext, storedBatchProblem, type DamagedRange } from './segmentCheck.js';
 import { OffsetIndex, TimeIndex } from './segmentIndex.js';
 import type { ReadResult } from './types.js';
 
@@ -158,17 +158,17 @@ export class DiskSegment implements Segment {
    * The damaged range starting at byte `pos` (found by a read): it ends at the next sound
    * batch, or at the end of the segment. Reported once.
    */
-  private damageFrom(fd: number, pos: number, minOffset: number, why: string): DamagedRange {
+  private damageFrom(fd: number, pos: number, minOffset: number, why: string, searchFrom?: number): DamagedRange {
     const known = this.damageAt(pos);
     if (known) return known;
     const w = new FileWindow(fd, this.size);
-    let hint: number | undefined;
-    if (pos + BATCH_HEADER_SIZE <= this.size) {
+    let hint = searchFrom;
+    if (hint === undefined && pos + BATCH_HEADER_SIZE <= this.size) {
       const p = w.at(pos, BATCH_HEADER_SIZE);
       const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
       if (size >= BATCH_HEADER_SIZE) hint = pos + size;
     }
-    const next = findNextBatch(w, pos + 1, minOffset, this.nextOffset, hint);
+    const next = findNextBatch(w, searchFrom ?? pos + 1, minOffset, this.nextOffset, hint);
     const r: DamagedRange = { pos, end: next?.pos ?? this.size, from: minOffset, to: next?.baseOffset ?? this.nextOffset, why };
     this.damaged.push(r);
     this.damaged.sort((x, y) => x.pos - y.pos);
@@ -243,6 +243,7 @@ export class DiskSegment implements Segment {
     while (pos < fileSize) {
       let why: string | null = null;
       let size = -1;
+      let searchFrom: number | undefined;
       if (fileSize - pos < BATCH_HEADER_SIZE) {
         why = `torn batch header (${fileSize - pos} bytes left)`;
       } else {
@@ -259,8 +260,12 @@ export class DiskSegment implements Segment {
         const p = w.at(pos, BATCH_HEADER_SIZE);
         const h = readBatchHeader(w.buf, p);
         const last = h.baseOffset + h.lastOffsetDelta;
+        const overlap = last - this.baseOffset > INT32_MAX ? undefined : this.overlapAfter(w, pos, size, last, fileSize);
         if (last - this.baseOffset > INT32_MAX) {
           why = `batch offsets ${h.baseOffset}..${last} too far from the segment's base offset`;
+        } else if (overlap) {
+          why = overlap.why;
+          searchFrom = overlap.end;
         } else {
           if (pos === 0) this.rollBase = h.maxTimestamp >= 0 ? Math.min(h.maxTimestamp, this.rollBase) : this.rollBase;
           this.track(h.baseOffset - this.baseOffset, pos, size, h.maxTimestamp);
@@ -269,7 +274,7 @@ export class DiskSegment implements Segment {
           continue;
         }
       }
-      const next = findNextBatch(w, pos + 1, expected, limitOffset, size >= BATCH_HEADER_SIZE ? pos + size : undefined);
+      const next = findNextBatch(w, searchFrom ?? pos + 1, expected, limitOffset, searchFrom ?? (size >= BATCH_HEADER_SIZE ? pos + size : undefined));
       if (!next) {
         torn = { pos, expected, why };
         break;
@@ -333,6 +338,30 @@ export class DiskSegment implements Segment {
   }
 
   /**
+   * After the sound batch at `pos` (`size` bytes, last offset `last`): when the batch right
+   * after it is sound and overlaps its offsets, where that one ends and why both are damaged.
+   */
+  private overlapAfter(w: FileWindow, pos: number, size: number, last: number, fileSize: number): { end: number; why: string } | undefined {
+    const q = pos + size;
+    let n = BATCH_HEADER_SIZE;
+    for (let tries = 0; tries < 3; tries++) {
+      if (q + 8 > fileSize) return undefined;
+      const r = w.at(q, Math.min(n, fileSize - q));
+      const o = overlapsNext(w.buf, r, last);
+      if (o === false) return undefined;
+      if (o === true) {
+        const nextBase = Number(w.buf.readBigInt64BE(r));
+        const end = q + w.buf.readInt32BE(r + 8) + LOG_OVERHEAD;
+        const p = w.at(pos, BATCH_HEADER_SIZE);
+        return { end, why: overlapProblem(Number(w.buf.readBigInt64BE(p)), last, nextBase) };
+      }
+      if (q + o > fileSize) return undefined; // no whole batch after it
+      n = o;
+    }
+    return undefined;
+  }
+
+  /**
    * The sound batch at byte `pos` (`p` its place in `w.buf`), or the damaged range that starts
    * there (known, or found now and reported). `min`: the first offset the batch may hold.
    */
@@ -350,7 +379,12 @@ export class DiskSegment implements Segment {
       } else {
         p = w.at(pos, size);
         why = storedBatchProblem(w.buf, p, p + size, min, this.nextOffset);
-        if (!why) return { p, size, last: Number(w.buf.readBigInt64BE(p)) + w.buf.readInt32BE(p + 23) };
+        if (!why) {
+          const last = Number(w.buf.readBigInt64BE(p)) + w.buf.readInt32BE(p + 23);
+          const overlap = this.overlapAfter(w, pos, size, last, this.size);
+          if (!overlap) return { p: w.at(pos, size), size, last };
+          return this.damageFrom(fd, pos, min, overlap.why, overlap.end);
+        }
       }
     }
     return this.damageFrom(fd, pos, min, why);
@@ -397,6 +431,19 @@ export class DiskSegment implements Segment {
           ? `invalid batch length ${size}`
           : storedBatchProblem(buf, p, p + size, min, this.nextOffset);
         if (why) damage = this.damageFrom(fd, at, min, why);
+        else {
+          // Served only once the batch after it is known not to overlap it (segmentCheck.ts).
+          const here = Number(buf.readBigInt64BE(p)) + buf.readInt32BE(p + 23);
+          const o = at + size + 8 <= this.size ? overlapsNext(buf, p + size, here) : false;
+          if (typeof o === 'number' && at + size + o <= this.size) {
+            load(at, size + o);
+            continue;
+          }
+          if (o === true) {
+            const end = at + size + buf.readInt32BE(p + size + 8) + LOG_OVERHEAD;
+            damage = this.damageFrom(fd, at, min, overlapProblem(Number(buf.readBigInt64BE(p)), here, Number(buf.readBigInt64BE(p + size))), end);
+          }
+        }
       }
       if (damage) {
         if (offset < damage.to) throw damagedError(segmentFileName(this.baseOffset, '.log'), damage);
@@ -416,7 +463,10 @@ export class DiskSegment implements Segment {
       const next = frameSize(buf, end, buf.length);
       if (next < 0 || end + next - start > max || this.damageAt(pos + end)) break;
       if (storedBatchProblem(buf, end, end + next, min, this.nextOffset)) break; // the next read meets it
-      min = Number(buf.readBigInt64BE(end)) + buf.readInt32BE(end + 23) + 1;
+      const lastHere = Number(buf.readBigInt64BE(end)) + buf.readInt32BE(end + 23);
+      const o = pos + end + next + 8 <= this.size ? overlapsNext(buf, end + next, lastHere) : false;
+      if (o === true || (typeof o === 'number' && pos + end + next + o <= this.size)) break; // overlapped, or not known yet: the next read tells
+      min = lastHere + 1;
       end += next;
     }
     return { chunks: [buf.subarray(start, end)], bytes: end - start };

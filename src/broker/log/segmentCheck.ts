@@ -7,6 +7,11 @@
 // the previous batch (or the segment's base offset) up to before the next segment's base.
 // The base offset and the length are not covered by the CRC, hence the offset check.
 //
+// The base offset is not covered by the CRC, so a flip there can leave a batch that looks
+// sound but claims offsets of the batch after it. Two neighbouring batches whose offsets
+// overlap are therefore both damaged (which one is wrong cannot be known): a batch is only
+// served once the frame after it is known not to overlap it (`overlapsNext`).
+//
 // A batch that is not sound is "damaged". Its range of offsets runs from the end of the
 // previous sound batch to the base offset of the next sound one. That one is found by trying
 // the position right after the damaged frame, then every later byte (`findNextBatch`): a
@@ -74,6 +79,26 @@ export function storedBatchProblem(buf: Buffer, p: number, end: number, minOffse
     return `offsets ${base}..${base + delta} outside ${minOffset}..${limitOffset === Infinity ? '' : limitOffset - 1}`;
   }
   return null;
+}
+
+/**
+ * Whether the frame at `q` of `buf` (right after a sound batch whose last offset is `last`)
+ * is a sound batch overlapping it: `false` (it is not, or it is no batch at all), `true`, or
+ * the number of bytes from `q` that `buf` must hold to tell.
+ */
+export function overlapsNext(buf: Buffer, q: number, last: number): boolean | number {
+  if (q + 8 > buf.length) return BATCH_HEADER_SIZE;
+  if (Number(buf.readBigInt64BE(q)) > last) return false;
+  if (q + BATCH_HEADER_SIZE > buf.length) return BATCH_HEADER_SIZE;
+  const size = buf.readInt32BE(q + 8) + LOG_OVERHEAD;
+  if (size < BATCH_HEADER_SIZE) return false;
+  if (q + size > buf.length) return size;
+  return checkBatch(buf, q, q + size) === null;
+}
+
+/** Why a batch and the one after it are both damaged when their offsets overlap. */
+export function overlapProblem(base: number, last: number, nextBase: number): string {
+  return `offsets ${base}..${last} overlap those of the next batch (from ${nextBase}); the base offset is outside the CRC, so both count as damaged`;
 }
 
 /**
