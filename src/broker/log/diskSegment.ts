@@ -399,8 +399,9 @@ export class DiskSegment implements Segment {
   private readFrom(fd: number, offset: number, maxBytes: number): ReadResult {
     const max = Math.min(Math.max(maxBytes, 0), MAX_READ);
     // The batch holding `offset` starts less than index.interval.bytes after the entry found,
-    // so one read usually covers both the walk to it and the batches to return.
-    const span = Math.max(this.indexInterval() + max, BATCH_HEADER_SIZE);
+    // so one read usually covers both the walk to it and the batches to return, and the
+    // header of the batch after them (a batch is served once its follower does not overlap it).
+    const span = this.indexInterval() + max + BATCH_HEADER_SIZE;
     const entry = this.offsets.lookupEntry(Math.max(offset - this.baseOffset, 0));
     let pos = entry.position;
     let min = this.baseOffset + entry.relOffset;
