@@ -96,3 +96,40 @@ test('a bit flip in the middle of transaction-state.log costs that entry only', 
   assert.equal(messages.filter((m) => m.includes('damaged entry')).length, 2, messages.join('\n'));
   again.close();
 });
+
+test('random bit flips in consumer-offsets.log: each costs at most the entry it hits, never a wrong offset', () => {
+  const seed = Number(process.env.KT_FLIP_SEED ?? Date.now() % 1_000_000);
+  let state = seed;
+  const random = (n: number): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  const { file: source } = hundredCommits();
+  const runs = Number(process.env.KT_FLIP_RUNS ?? 40);
+  for (let run = 0; run < runs; run++) {
+    const file = path.join(tempDir(), 'consumer-offsets.log');
+    fs.copyFileSync(source, file);
+    const size = fs.statSync(file).size;
+    const flips = 1 + random(3);
+    const where: number[] = [];
+    for (let i = 0; i < flips; i++) {
+      const at = random(size);
+      where.push(at);
+      flip(file, at, 1 << random(8));
+    }
+    const what = `seed ${seed}, run ${run}: bytes ${where.join(',')}`;
+    const s = new OffsetStoreImpl(file);
+    let kept = 0;
+    for (let i = 1; i <= 100; i++) {
+      const o = s.get('g', 'orders', i)?.offset;
+      if (o !== undefined) {
+        assert.equal(o, i * 10, what);
+        kept++;
+      }
+    }
+    assert.ok(kept >= 100 - flips, `${what}: ${kept} of 100 kept`);
+    const latest = s.get('g', 'orders', 0)?.offset ?? 0;
+    assert.ok(latest >= 100 - flips && latest <= 100, `${what}: partition 0 at ${latest}`);
+    s.close();
+  }
+});
