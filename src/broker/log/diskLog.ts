@@ -203,8 +203,10 @@ export class DiskPartitionLog extends BaseLog {
     this.loadProducerState();
     // Every rolled segment was fsynced when it rolled: the recovery point is at least the
     // active segment's base, and never past the log end.
+    // (With one segment there is nothing to gain: the last segment is always checked. So a new
+    // partition costs no extra file until its first roll.)
     const point = Math.min(Math.max(recoveryPoint ?? -1, this.active.baseOffset), this.logEndOffset);
-    if (point !== recoveryPoint) this.saveRecoveryPoint(point, now);
+    if (point !== recoveryPoint && (recoveryPoint !== undefined || this.segments.length > 1)) this.saveRecoveryPoint(point, now);
     else this.recoveryPoint = point;
   }
 
