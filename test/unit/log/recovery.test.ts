@@ -242,7 +242,7 @@ test('a rolled segment is never cut: garbage after its last batch holds no offse
   again.close();
 });
 
-test('random bit flips anywhere in rolled segments: never a wrong record, never more than two batches per flip', () => {
+test('random bit flips anywhere in the segments: never a wrong record, never more than two batches per flip', () => {
   const seed = Number(process.env.KT_FLIP_SEED ?? Date.now() % 1_000_000);
   let state = seed;
   const random = (n: number): number => {
@@ -250,7 +250,7 @@ test('random bit flips anywhere in rolled segments: never a wrong record, never 
     return state % n;
   };
   const { dir: source, values } = nineSegments();
-  const segs = fs.readdirSync(source).filter((f) => f.endsWith('.log')).sort().slice(0, -1); // not the active one
+  const segs = fs.readdirSync(source).filter((f) => f.endsWith('.log')).sort();
   const runs = Number(process.env.KT_FLIP_RUNS ?? 40);
   let worst = 0;
   for (let run = 0; run < runs; run++) {
@@ -270,13 +270,15 @@ test('random bit flips anywhere in rolled segments: never a wrong record, never 
     if (checked) fs.rmSync(path.join(dir, RECOVERY_POINT_FILE));
     const what = `seed ${seed}, run ${run}${checked ? ' (all checked at start)' : ''}: ${where.join(' ')}`;
     const log = open(dir, { 'segment.bytes': '1000000' });
-    assert.equal(log.logEndOffset, 5000, what);
+    // Only the last batch of the active segment (above the recovery point) may be cut, as a torn tail.
+    const end = log.logEndOffset;
+    assert.ok(end === 5000 || end === 5000 - RECORDS_PER_BATCH, `${what}: log end ${end}`);
     const { records, reported } = consume(log);
     for (const [offset, value] of records) assert.equal(value, values.get(offset), `${what}: offset ${offset}`);
-    assert.equal(records.size + reported.length, 5000, what);
-    assert.ok(reported.length <= flips * 2 * RECORDS_PER_BATCH, `${what}: ${reported.length} offsets lost`);
-    worst = Math.max(worst, reported.length);
-    assert.equal(log.append(batch(1)).baseOffset, 5000, what);
+    assert.equal(records.size + reported.length, end, what);
+    assert.ok(5000 - records.size <= flips * 2 * RECORDS_PER_BATCH, `${what}: ${5000 - records.size} records lost`);
+    worst = Math.max(worst, 5000 - records.size);
+    assert.equal(log.append(batch(1)).baseOffset, end, what);
     log.close();
   }
   console.log(`random flips (seed ${seed}, ${runs} runs of 1-3 flips): at most ${worst} of 5000 records lost, none served wrong`);
