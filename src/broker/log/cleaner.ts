@@ -238,6 +238,7 @@ const copyPass = (p: PassState): PassState => ({ ...p, txnData: new Map(p.txnDat
 
 export class LogCleaner {
   private warnedUnreadable = false;
+  private warnedDamaged = false;
 
   constructor(
     readonly state: CleanerState,
@@ -347,10 +348,26 @@ export class LogCleaner {
       result.bytesBefore += before;
       // A lone segment is rewritten only if something in it goes; a dry run tells.
       const passBefore = copyPass(pass);
+      const damaged = (): boolean => {
+        if (!group.some((s) => s.isDamaged)) return false;
+        // Damaged data (segmentCheck.ts) is never rewritten: the group stays as it is, and
+        // like an unreadable batch it may hide an older value, so tombstones after it stay.
+        Object.assign(pass, passBefore);
+        pass.unreadableSeen = true;
+        result.bytesAfter += before;
+        if (!this.warnedDamaged) {
+          this.warnedDamaged = true;
+          log.log(`${log.name}: compaction leaves segments with damaged data as they are (from offset ${group[0].baseOffset})`);
+        }
+        return true;
+      };
+      if (damaged()) continue;
       if (group.length === 1 && !this.filterGroup(log, group, latest, isAborted, now, pass, null).changed) {
+        if (damaged()) continue;
         result.bytesAfter += before;
         continue;
       }
+      if (damaged()) continue;
       Object.assign(pass, passBefore);
       if (!wrote) {
         log.beforeWrite();
@@ -360,6 +377,12 @@ export class LogCleaner {
       let replacement: Segment;
       try {
         const stats = this.filterGroup(log, group, latest, isAborted, now, pass, out);
+        if (group.some((s) => s.isDamaged)) {
+          // found while copying: nothing is replaced
+          out.abort();
+          damaged();
+          continue;
+        }
         result.recordsRemoved += stats.removed;
         result.tombstonesRemoved += stats.tombstones;
         result.abortedRecordsRemoved += stats.aborted;

@@ -77,6 +77,8 @@ export interface Segment {
   findOffsetByTimestamp(timestamp: number, minOffset: number): { offset: number; timestamp: number } | null;
   /** Every batch in order (the cleaner). A yielded Buffer is valid until the next one is asked for. */
   batches(): Iterable<Buffer>;
+  /** Whether damaged data is known in the segment (a disk segment; see segmentCheck.ts): compaction leaves it as it is. */
+  readonly isDamaged?: boolean;
   flush(): void;
   /** The segment becomes read-only (rolled): final index entries, fsync. */
   seal(): void;
