@@ -50,6 +50,8 @@ export interface ConsumeOptions {
   sink: (records: ConsumedRecord[]) => Promise<boolean>;
   /** called when the end offsets and assignment are known (for --debug / progress) */
   onAssigned?: (info: { topic: string; partition: number; start: number; end: number }[]) => void;
+  /** the connection to the cluster was lost (retrying) or is back; called once per outage each way */
+  onConnection?: (e: { event: 'lost'; reason: string } | { event: 'restored' }) => void;
   /** group mode: the group started rebalancing, or this member joined a generation and owns `assignment` */
   onRebalance?: (e: { event: 'rebalancing' } | { event: 'joined'; memberId: string; leader: boolean; assignment: Array<{ topic: string; partitions: number[] }> }) => void;
 }
@@ -151,6 +153,25 @@ function loadBatch(): BatchCtor {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A lost or refused connection, a request that timed out, or a broker that is not there
+ * (yet): what a broker restart looks like from a client. The consumer keeps retrying on
+ * these, as Apache's console consumer does.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  for (let e = err as { name?: string; message?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 6; depth++) {
+    const name = e.name ?? '';
+    if (/^KafkaJS(Connection|ConnectionClosed|RequestTimeout|BrokerNotFound|NoBrokerAvailable|LockTimeout|MetadataNotLoaded)Error$/.test(name)) return true;
+    if (name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSNonRetriableError') {
+      e = (e.originalError ?? e.cause) as typeof e;
+      continue;
+    }
+    if (/ECONNREFUSED|ECONNRESET|EPIPE|Connection (closed|error)/i.test(e.message ?? '')) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
 
 interface PartitionState {
   topic: string;
@@ -362,10 +383,39 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
     };
     /** One fetch in flight ahead per leader, for the positions its last response leads to. */
     const prefetched = new Map<string, { key: string; response: Promise<FetchResponse | undefined> }>();
+    // A lost connection (broker restart, network blip) is retried until the run stops:
+    // positions are kept, so nothing is printed twice or skipped.
+    let lost = false;
+    let backoff = 200;
     const loops = async (): Promise<void> => {
       while (!run.done) {
+        try {
+          await step();
+          if (lost) {
+            lost = false;
+            backoff = 200;
+            o.onConnection?.({ event: 'restored' });
+          }
+        } catch (err) {
+          if (!isConnectionLoss(err) || run.done) throw err;
+          prefetched.clear();
+          if (!lost) {
+            lost = true;
+            o.onConnection?.({ event: 'lost', reason: h.fail(err).message });
+          }
+          await Promise.race([sleep(backoff), run.stopped]);
+          backoff = Math.min(backoff * 2, 2000);
+          await cluster.refreshMetadata().catch(() => undefined);
+        }
+      }
+    };
+    const step = async (): Promise<void> => {
+      {
         const active = states.filter((s) => !s.done);
-        if (active.length === 0) break;
+        if (active.length === 0) {
+          run.stop('end');
+          return;
+        }
         const byLeader = new Map<string, PartitionState[]>();
         for (const s of active) {
           const leaders = cluster.findLeaderForPartitions(s.topic, [s.partition]);
@@ -376,8 +426,8 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
         }
         if (byLeader.size === 0) {
           await sleep(200);
-          await cluster.refreshMetadata().catch(() => undefined);
-          continue;
+          await cluster.refreshMetadata();
+          return;
         }
         let refresh = false;
         await Promise.all(
@@ -459,7 +509,7 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
           }),
         );
         if (allDone()) run.stop('end');
-        if (refresh) await cluster.refreshMetadata().catch(() => undefined);
+        if (refresh) await cluster.refreshMetadata();
         if (o.group && Date.now() - lastCommit > 5000) {
           lastCommit = Date.now();
           await commit();
@@ -524,7 +574,12 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
 
     const fromBeginning = o.start?.kind === 'earliest';
     const explicit = o.start !== null && o.start.kind !== 'earliest';
+    let lost = false;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      if (lost) {
+        lost = false;
+        o.onConnection?.({ event: 'restored' });
+      }
       const ma = e.payload.memberAssignment as Record<string, number[]>;
       assigned = Object.entries(ma).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition })));
       o.onRebalance?.({
@@ -557,6 +612,9 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
       if (!(e.payload as { restart?: boolean }).restart) {
         failure = err;
         run.stop('end');
+      } else if (!lost) {
+        lost = true;
+        o.onConnection?.({ event: 'lost', reason: h.fail(err).message });
       }
     });
 
@@ -606,10 +664,18 @@ export interface ConsumeHandle {
   result: Promise<ConsumeResult>;
   /** request a stop (Ctrl-C, closed output); the result resolves after a clean shutdown */
   stop(reason: StopReason): void;
+  /** records handed to the output so far (true also when the run failed) */
+  readonly count: number;
 }
 
 export function startConsume(h: KafkaHandle, o: ConsumeOptions): ConsumeHandle {
   const run = new Run(o);
   const result = o.group && !o.partitions ? consumeGroup(h, { ...o, group: o.group }, run) : consumeAssigned(h, o, run);
-  return { result, stop: (reason) => run.stop(reason) };
+  return {
+    result,
+    stop: (reason) => run.stop(reason),
+    get count() {
+      return run.count;
+    },
+  };
 }

@@ -127,6 +127,8 @@ export default class Consume extends KtCommand {
       sink,
       // In a terminal, say which partitions this consumer owns after each rebalance.
       onRebalance: flags.group && process.stderr.isTTY ? rebalanceNotice(flags.group) : undefined,
+      // A broker restart is waited out, as Apache's console consumer does; say so once.
+      onConnection: (e) => diag(e.event === 'lost' ? `kt: warning: ${e.reason}; retrying (Ctrl-C to stop)` : 'kt: connection restored; consuming'),
     });
     void closed.then(() => handle.stop('closed'));
     let interrupts = 0;
@@ -145,6 +147,7 @@ export default class Consume extends KtCommand {
       if (res.reason === 'interrupted') this.exitWith(EXIT.INTERRUPTED);
       if (res.reason === 'timeout' && flags['max-messages'] !== undefined && count < flags['max-messages']) this.exitWith(EXIT.TIMEOUT);
     } catch (err) {
+      count = handle.count;
       if ((err as Error).name !== 'ExitSignal') diag(`Processed a total of ${count} messages`);
       throw err;
     } finally {
