@@ -7,7 +7,7 @@
 import type { Connection } from './base.js';
 import { KtError, UsageError } from './errors.js';
 import { canPrompt, diag, out } from './output.js';
-import { confirmOrYes } from './prompt.js';
+import { confirmOrRefuse } from './prompt.js';
 import type { GroupAdmin, GroupDescription, GroupListing, TopicPartition } from '../client/groups.js';
 import type { DescribedGroup } from '../format/groups.js';
 
@@ -154,8 +154,10 @@ export async function deleteFlow(conn: Connection, p: Printer, o: { groups: stri
   return withGroupAdmin(conn, async (a, fmt) => {
     const ids = await resolveGroups(a, o.groups, o.allGroups, { yes: o.yes, flag: 'group (kt groups delete GROUP)' });
     if (ids.length === 0) return { deleted: [], failed: [] };
-    const what = ids.length === 1 ? `consumer group '${ids[0]}'` : `${ids.length} consumer groups (${ids.join(', ')})`;
-    if (!(await confirmOrYes(`Delete ${what} and its committed offsets?`, o.yes))) throw new KtError('aborted; nothing deleted');
+    // Ask only about groups that exist: unknown ones are reported (GROUP_ID_NOT_FOUND) without a question.
+    const existing = o.yes ? ids : (await a.describeGroups(ids)).filter((d) => d.state !== 'Dead').map((d) => d.group);
+    const what = existing.length === 1 ? `consumer group '${existing[0]}'` : `${existing.length} consumer groups (${existing.join(', ')})`;
+    if (existing.length > 0) await confirmOrRefuse(`Delete ${what} and its committed offsets?`, { yes: o.yes, action: `delete ${what}`, nothing: 'deleted' });
     const { errorMessage } = await import('../client/groups.js');
     const results = await a.deleteGroups(ids);
     const deleted = ids.filter((g) => results.get(g) === null);

@@ -4,7 +4,7 @@
 
 import type { Connection } from './base.js';
 import { KtError, UsageError } from './errors.js';
-import { confirmOrYes, requireTopic, askText } from './prompt.js';
+import { confirmOrRefuse, requireTopic, askText } from './prompt.js';
 import { canPrompt, diag, out } from './output.js';
 import { parseKeyValues } from './properties.js';
 
@@ -207,8 +207,8 @@ export async function deleteFlow(conn: Connection, p: Printer, o: DeleteOptions)
     }
     const toDelete = names.filter((n) => all.includes(n));
     if (toDelete.length === 0) return { deleted: [], missing };
-    const ok = await confirmOrYes(`Delete ${toDelete.length === 1 ? `topic ${toDelete[0]}` : `${toDelete.length} topics (${toDelete.join(', ')})`} and all its data?`, o.yes);
-    if (!ok) throw new KtError('aborted; nothing deleted', { exitCode: 1 });
+    const what = toDelete.length === 1 ? `topic ${toDelete[0]}` : `${toDelete.length} topics (${toDelete.join(', ')})`;
+    await confirmOrRefuse(`Delete ${what} and all its data?`, { yes: o.yes, action: `delete ${what}`, nothing: 'deleted' });
     await topics.deleteTopics(admin, toDelete);
     if (!p.json) for (const n of toDelete) p.log(`Deleted topic ${n}.`);
     return { deleted: toDelete, missing };

@@ -117,7 +117,7 @@ export default class Produce extends KtCommand {
         const r = reader.recordFrom(Buffer.from(flags.value, 'utf8'), 1, { ...readerOpts, mode: readerOpts.mode === 'json' ? 'json' : 'raw' });
         if (r) await session.sendOne(r).catch(() => undefined);
       } else if (interactive) {
-        await this.interactive(session, readerOpts, reader);
+        if (await this.interactive(session, readerOpts, reader)) interrupted = true;
       } else {
         const { createReadStream, fstatSync } = await import('node:fs');
         // Input read in 1 MiB chunks: a --file, or stdin redirected from a file (node reads
@@ -190,10 +190,17 @@ export default class Produce extends KtCommand {
     session: import('../client/producer.js').ProducerSession,
     readerOpts: import('../format/reader.js').ReaderOptions,
     reader: typeof import('../format/reader.js'),
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { createInterface } = await import('node:readline');
     const { err } = await import('../cli/output.js');
     const rl = createInterface({ input: process.stdin, output: process.stderr, prompt: '> ', terminal: true });
+    // In raw mode Ctrl-C reaches readline, not the process: end the session as interrupted
+    // (exit 130, as documented); Ctrl-D ends it normally (exit 0).
+    let interrupted = false;
+    rl.on('SIGINT', () => {
+      interrupted = true;
+      rl.close();
+    });
     const c = err();
     let n = 0;
     rl.prompt();
@@ -210,5 +217,6 @@ export default class Produce extends KtCommand {
       rl.prompt();
     }
     process.stderr.write('\n');
+    return interrupted;
   }
 }

@@ -175,7 +175,7 @@ test('delete: Apache\'s success line; a group with members is refused (exit 1) w
   const d = await ktB(['groups', 'delete', 'gone-1', 'gone-2', '--yes']);
   assert.equal(d.code, 0, d.stderr);
   assert.equal(d.out, "Deletion of requested consumer groups ('gone-1', 'gone-2') was successful.\n");
-  const apache = await ktB(['groups', '--delete', '--group', 'gone-3']);
+  const apache = await ktB(['groups', '--delete', '--group', 'gone-3', '--yes']);
   assert.equal(apache.out, "Deletion of requested consumer groups ('gone-3') was successful.\n");
   const names = (await ktB(['groups', '--list'])).out.split('\n');
   for (const g of ['gone-1', 'gone-2', 'gone-3']) assert.ok(!names.includes(g), `${g} is gone`);
