@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { KtCommand } from '../cli/base.js';
-import { EXIT, UsageError } from '../cli/errors.js';
+import { EXIT, UsageError, fileProblem } from '../cli/errors.js';
 import type { DeleteTarget, DeletedRecords } from '../format/cluster.js';
 
 export default class DeleteRecords extends KtCommand {
@@ -42,7 +42,7 @@ export default class DeleteRecords extends KtCommand {
       try {
         text = readFileSync(flags['offset-json-file'], 'utf8');
       } catch (e) {
-        throw new UsageError(`cannot read --offset-json-file ${flags['offset-json-file']}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        throw new UsageError(`cannot read --offset-json-file ${flags['offset-json-file']}: ${fileProblem(e)}`);
       }
       targets = fmt.parseOffsetJson(text, flags['offset-json-file']);
     } else {

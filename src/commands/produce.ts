@@ -1,6 +1,7 @@
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { KtCommand } from '../cli/base.js';
-import { EXIT, KtError, UsageError } from '../cli/errors.js';
+import { EXIT, KtError, UsageError, fileProblem } from '../cli/errors.js';
 import { diag } from '../cli/output.js';
 import { parseKeyValues } from '../cli/properties.js';
 
@@ -73,6 +74,7 @@ export default class Produce extends KtCommand {
       partition: flags.partition,
       onSkip: (m: string) => diag(`kt: warning: skipped ${m}`),
     };
+    if (flags.file) checkInputFile(flags.file);
     const interactive = flags.value === undefined && !flags.file && Boolean(process.stdin.isTTY);
     if (!flags.topic) {
       const { canPrompt } = await import('../cli/output.js');
@@ -137,7 +139,7 @@ export default class Produce extends KtCommand {
         if (flags.file) {
           await new Promise<void>((resolve, reject) => {
             input.once('open', () => resolve());
-            input.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --file ${flags.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
+            input.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --file ${flags.file}: ${fileProblem(e)}`)));
           });
         }
         // Plain lines (no parsing of keys, headers or null markers): each line's bytes go
@@ -179,7 +181,9 @@ export default class Produce extends KtCommand {
       process.off('SIGINT', onSigint);
     }
     const summary = await session.close();
-    if (!flags.quiet) diag(`Produced ${summary.sent} message${summary.sent === 1 ? '' : 's'} to ${topic}`);
+    // A usage error before anything was sent is only the error (no "Produced 0 messages" first).
+    const usageFirst = inputError instanceof UsageError && summary.sent === 0 && summary.failed === 0;
+    if (!flags.quiet && !usageFirst) diag(`Produced ${summary.sent} message${summary.sent === 1 ? '' : 's'} to ${topic}`);
     if (inputError) throw inputError;
     if (summary.failed > 0) throw failureError(topic, summary);
     if (interrupted) this.exitWith(EXIT.INTERRUPTED);
@@ -218,5 +222,21 @@ export default class Produce extends KtCommand {
     }
     process.stderr.write('\n');
     return interrupted;
+  }
+}
+
+/** --file must name a readable regular file (or a FIFO / device): checked before connecting. */
+function checkInputFile(file: string): void {
+  let st: import('node:fs').Stats;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    throw new UsageError(`cannot read --file ${file}: ${fileProblem(e)}`);
+  }
+  if (st.isDirectory()) throw new UsageError(`cannot read --file ${file}: it is a directory`, 'name a file of records');
+  try {
+    accessSync(file, fsConstants.R_OK);
+  } catch (e) {
+    throw new UsageError(`cannot read --file ${file}: ${fileProblem(e)}`);
   }
 }

@@ -1,0 +1,87 @@
+// What a new user hit (issue 16): wrong or silent input, raw Node text, oclif internals,
+// exit codes that do not follow the rules. Each case is a real kt process.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Broker } from '../../src/index.js';
+import { kt, testBroker } from '../helpers.js';
+
+let broker: Broker;
+let B: string;
+before(async () => {
+  broker = await testBroker();
+  B = broker.bootstrap;
+});
+after(async () => {
+  await broker?.stop();
+});
+
+let n = 0;
+const topicName = (p: string) => `${p}-${process.pid}-${++n}`;
+const oneErrorLine = (stderr: string) => {
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.length, 1, stderr);
+  assert.match(lines[0], /^kt: error: /);
+  return lines[0];
+};
+
+test('--input json: invalid base64, hex or UTF-16 is an error naming the line, never an empty value', async () => {
+  const t = topicName('b64');
+  const cases = [
+    ['{"value":"x","valueEncoding":"base64"}', /line 2: value is not valid base64/],
+    ['{"value":"abc=","valueEncoding":"base64","key":"QQ===","keyEncoding":"base64"}', /line 2: key is not valid base64/],
+    ['{"value":"zz","valueEncoding":"hex"}', /line 2: value is not valid hex/],
+    ['{"value":"\\ud800"}', /line 2: value is not valid UTF-16 text/],
+    ['{"value":"ok","headers":{"h":"@@"},"headersEncoding":"base64"}', /line 2: header 'h' is not valid base64/],
+  ] as const;
+  for (const [bad, re] of cases) {
+    const p = await kt(['produce', '-b', B, '-t', t, '--input', 'json'], { stdin: `{"value":"good"}\n${bad}\n` });
+    assert.equal(p.code, 1, p.stderr);
+    assert.match(p.stderr, re, bad);
+  }
+  const c = await kt(['consume', '-b', B, '-t', t, '--from-beginning', '--exit']);
+  assert.equal(c.code, 0, c.stderr);
+  assert.ok(c.out.split('\n').every((l) => l === 'good' || l === ''), c.out);
+  assert.doesNotMatch(c.out, /^$\n^$/m);
+  // valid base64, with and without padding, still decodes
+  const ok = await kt(['produce', '-b', B, '-t', t, '--input', 'json'], { stdin: '{"value":"aGk=","valueEncoding":"base64"}\n{"value":"aGk","valueEncoding":"base64"}\n' });
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
+test('a port out of range is a usage error in kt words (exit 2); --file of a directory is a clean message', async () => {
+  for (const args of [['topics', 'list', '-b', 'localhost:99999'], ['produce', '-t', 'x', '-b', 'localhost:0']]) {
+    const r = await kt(args, { stdin: 'x\n' });
+    assert.equal(r.code, 2, r.stderr);
+    const line = oneErrorLine(r.stderr);
+    assert.match(line, /bad broker address 'localhost:\d+' in --bootstrap-server: port \d+ is not between 1 and 65535/);
+    assert.doesNotMatch(line, /should be|ERR_/);
+  }
+  const dir = await kt(['produce', '-t', 'x', '-b', B, '--file', '/etc']);
+  assert.equal(dir.code, 2, dir.stderr);
+  assert.equal(oneErrorLine(dir.stderr), 'kt: error: cannot read --file /etc: it is a directory — name a file of records');
+  const missing = await kt(['produce', '-t', 'x', '-b', B, '--file', '/nonexistent/records.txt']);
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.equal(oneErrorLine(missing.stderr), 'kt: error: cannot read --file /nonexistent/records.txt: no such file', 'no "Produced 0 messages" before a usage error');
+  const cfg = await kt(['topics', 'list', '-b', B, '--command-config', '/etc']);
+  assert.equal(cfg.code, 2);
+  assert.equal(oneErrorLine(cfg.stderr), 'kt: error: cannot read --command-config /etc: it is a directory');
+});
+
+test('unknown commands and flags: kt wording, exit 2, the closest command or flag suggested', async () => {
+  const cases: Array<[string[], string]> = [
+    [['topics', 'creat', 'x'], "kt: error: unknown command 'kt topics creat' — did you mean 'kt topics create'?"],
+    [['tpoics'], "kt: error: unknown command 'kt tpoics' — did you mean 'kt topics'?"],
+    [['topic', 'list'], "kt: error: unknown command 'kt topic' — did you mean 'kt topics'?"],
+    [['groups', 'delte', 'g'], "kt: error: unknown command 'kt groups delte' — did you mean 'kt groups delete'?"],
+    [['frobnicate'], "kt: error: unknown command 'kt frobnicate' — see kt --help"],
+    [['-v'], 'kt: error: unknown flag -v — did you mean kt --version?'],
+    [['consume', '-t', 'x', '--from-begining'], 'kt: error: unknown flag --from-begining — did you mean --from-beginning?'],
+    [['topics', '--lsit'], 'kt: error: unknown flag --lsit — did you mean --list?'],
+  ];
+  for (const [args, expected] of cases) {
+    const r = await kt(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(oneErrorLine(r.stderr), expected);
+    assert.doesNotMatch(r.stderr, /:creat|command .* not found/);
+    assert.equal(r.out, '');
+  }
+});
