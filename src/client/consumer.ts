@@ -26,6 +26,7 @@ import { resolveStartOffset, type OffsetSpec } from '../format/offset.js';
 import type { ConsumedRecord, Header } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 import { Fetch } from '../broker/protocol/apis/fetch.js';
+import { Metadata } from '../broker/protocol/apis/metadata.js';
 import { createCluster, encodeBody, kafkaError, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
 import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
 
@@ -50,6 +51,10 @@ export interface ConsumeOptions {
   sink: (records: ConsumedRecord[]) => Promise<boolean>;
   /** called when the end offsets and assignment are known (for --debug / progress) */
   onAssigned?: (info: { topic: string; partition: number; start: number; end: number }[]) => void;
+  /** never create a missing topic (the broker's auto.create.topics.enable): fail instead */
+  noCreate?: boolean;
+  /** called for each topic that did not exist and that this consumer's request created */
+  onCreated?: (topic: string) => void;
   /** the connection to the cluster was lost (retrying) or is back; called once per outage each way */
   onConnection?: (e: { event: 'lost'; reason: string } | { event: 'restored' }) => void;
   /** group mode: the group started rebalancing, or this member joined a generation and owns `assignment` */
@@ -189,6 +194,37 @@ async function resolveTopics(cluster: KjsCluster, topics: string[] | RegExp): Pr
   return names;
 }
 
+/**
+ * The named topics that do not exist, asked without auto-creation (Metadata v4+); an empty
+ * list when the broker is too old to ask that way.
+ */
+async function missingTopics(cluster: KjsCluster, topics: string[]): Promise<string[]> {
+  const seed = (cluster as unknown as { brokerPool?: { seedBroker?: KjsBroker } }).brokerPool?.seedBroker;
+  if (!seed) return [];
+  const version = pickVersion(seed, Metadata, 8);
+  if (version < 4) return [];
+  const body = encodeBody(Metadata, version, { topics: topics.map((name) => ({ name })), allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+  const res = await sendRequest<{ topics: Array<{ name: string; errorCode: number }> }>(seed, Metadata, version, body);
+  return (res?.topics ?? []).filter((t) => t.errorCode === 3).map((t) => t.name);
+}
+
+/**
+ * Checks the explicit topics exist before the first request that may auto-create them:
+ * with noCreate a missing one is an error; otherwise the caller reports what it created.
+ */
+async function probeTopics(cluster: KjsCluster, o: ConsumeOptions, topics: string[]): Promise<string[]> {
+  if (!Array.isArray(o.topics) || (!o.noCreate && !o.onCreated)) return [];
+  const missing = await missingTopics(cluster, topics);
+  if (missing.length && o.noCreate) {
+    throw new KtError(`topic '${missing[0]}' does not exist`, { hint: 'kt topics list shows the topics (--no-create: kt consume does not create it)' });
+  }
+  return missing;
+}
+
+function reportCreated(cluster: KjsCluster, o: ConsumeOptions, missing: string[]): void {
+  for (const t of missing) if (cluster.findTopicPartitionMetadata(t).length > 0) o.onCreated?.(t);
+}
+
 /** Metadata for the topics, waiting briefly for leaders of a just-created topic. */
 async function loadMetadata(cluster: KjsCluster, topics: string[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
@@ -295,7 +331,9 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
   await h.connectWithin(cluster.connect());
   try {
     const topics = await resolveTopics(cluster, o.topics);
+    const missing = await probeTopics(cluster, o, topics);
     await loadMetadata(cluster, topics);
+    reportCreated(cluster, o, missing);
     const wanted: Array<{ topic: string; partition: number }> = [];
     for (const topic of topics) {
       const all = cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId).sort((a, b) => a - b);
@@ -550,7 +588,9 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
     let topics: string[];
     try {
       topics = await resolveTopics(cluster, o.topics);
+      const missing = await probeTopics(cluster, o, topics);
       await loadMetadata(cluster, topics);
+      reportCreated(cluster, o, missing);
     } finally {
       await cluster.disconnect().catch(() => undefined);
     }

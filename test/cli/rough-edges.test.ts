@@ -85,3 +85,21 @@ test('unknown commands and flags: kt wording, exit 2, the closest command or fla
     assert.equal(r.out, '');
   }
 });
+
+test('consuming a missing topic: one stderr line says kt created it; --no-create refuses and creates nothing', async () => {
+  const t = topicName('typo');
+  const refused = await kt(['consume', '-b', B, '-t', t, '--no-create', '--exit']);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, new RegExp(`^kt: error: topic '${t}' does not exist — `, 'm'));
+  assert.ok(!(await kt(['topics', 'list', '-b', B])).out.split('\n').includes(t), '--no-create created nothing');
+  for (const group of [[], ['--group', `g-${t}`]]) {
+    const name = `${t}-${group.length}`;
+    const c = await kt(['consume', '-b', B, '-t', name, '--exit', ...group]);
+    assert.equal(c.code, 0, c.stderr);
+    const notes = c.stderr.split('\n').filter((l) => l.includes('did not exist'));
+    assert.deepEqual(notes, [`kt: topic '${name}' did not exist; the broker created it (auto.create.topics.enable) — --no-create to refuse`]);
+    // the second time it exists: no line
+    const again = await kt(['consume', '-b', B, '-t', name, '--exit', ...group]);
+    assert.doesNotMatch(again.stderr, /did not exist/);
+  }
+});
