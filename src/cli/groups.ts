@@ -69,6 +69,8 @@ export async function listFlow(conn: Connection, p: Printer, o: ListOptions): Pr
       if (o.apache && (o.showState || wanted.length)) p.write(fmt.apacheListWithState(groups));
       else if (o.apache) for (const g of groups) p.log(g.group);
       else if (groups.length) p.log(fmt.listTable(groups, out().bold));
+      // stdout stays empty (as kafka-consumer-groups --list); a person still sees an answer
+      if (groups.length === 0) diag(wanted.length ? `kt: no consumer groups in state ${wanted.join(', ')}` : 'kt: no consumer groups');
     }
     return { groups };
   });

@@ -25,7 +25,7 @@ export function isPromptExit(err: unknown): boolean {
 }
 
 /** A searchable list: type to filter, arrows to move, Enter to choose. */
-export async function pickOne(names: string[], message: string): Promise<string> {
+export async function pickOne(names: string[], message: string, o: { allowNew?: string } = {}): Promise<string> {
   const { search } = await import('@inquirer/prompts');
   return prompted(() =>
     search<string>(
@@ -34,7 +34,11 @@ export async function pickOne(names: string[], message: string): Promise<string>
         pageSize: 15,
         source: (term) => {
           const t = (term ?? '').toLowerCase();
-          return names.filter((n) => n.toLowerCase().includes(t)).map((n) => ({ name: n, value: n }));
+          const found = names.filter((n) => n.toLowerCase().includes(t)).map((n) => ({ name: n, value: n }));
+          // a name that is not in the list, typed in full, can be chosen as a new one
+          const typed = (term ?? '').trim();
+          if (o.allowNew && typed && !names.includes(typed)) found.push({ name: `${typed} (${o.allowNew})`, value: typed });
+          return found;
         },
       },
       CONTEXT,
@@ -42,7 +46,15 @@ export async function pickOne(names: string[], message: string): Promise<string>
   );
 }
 
-export async function pickTopic(names: string[], message = 'Topic'): Promise<string> {
+export async function pickTopic(names: string[], message = 'Topic', o: { allowNew?: boolean } = {}): Promise<string> {
+  if (o.allowNew) {
+    const { validateTopicName } = await import('./topicName.js');
+    if (names.length === 0) return askText('Topic (new)', { validate: (v) => validateTopicName(v.trim()) ?? true }).then((v) => v.trim());
+    const chosen = await pickOne(names, `${message} (or type a new name)`, { allowNew: 'new topic' });
+    const problem = validateTopicName(chosen);
+    if (problem) throw new UsageError(problem);
+    return chosen;
+  }
   if (names.length === 0) throw new UsageError('no topics in the cluster; pass --topic NAME');
   return pickOne(names, message);
 }
@@ -75,12 +87,12 @@ export async function confirmAction(message: string): Promise<boolean> {
 export async function requireTopic(
   given: string | undefined,
   list: () => Promise<string[]>,
-  opts: { yes?: boolean; flag?: string } = {},
+  opts: { yes?: boolean; flag?: string; allowNew?: boolean } = {},
 ): Promise<string> {
   if (given) return given;
   const flag = opts.flag ?? '--topic';
   if (!canPrompt({ yes: opts.yes })) throw new UsageError(`missing ${flag}`, `pass ${flag} NAME (kt prompts for it only in a terminal)`);
-  return pickTopic(await list());
+  return pickTopic(await list(), 'Topic', { allowNew: opts.allowNew });
 }
 
 /**

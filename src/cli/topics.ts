@@ -2,6 +2,7 @@
 // shared so both spellings behave the same. Commands parse flags and print; the work is in
 // src/client/topics.ts, the layouts in src/format/topics.ts.
 
+import { validateTopicName as topicNameProblem } from './topicName.js';
 import type { Connection } from './base.js';
 import { KtError, UsageError } from './errors.js';
 import { confirmOrRefuse, requireTopic, askText } from './prompt.js';
@@ -52,6 +53,8 @@ export async function listFlow(
     } else {
       for (const t of list) p.log(t.name);
     }
+    // stdout stays empty (as kafka-topics --list); a person still sees an answer
+    if (list.length === 0) diag(o.pattern ? `kt: no topic matches '${o.pattern}'` : 'kt: no topics (create one: kt topics create NAME)');
   }
   return { topics: list };
 }
@@ -104,11 +107,8 @@ export async function createFlow(conn: Connection, p: Printer, o: CreateOptions)
 }
 
 export function validateTopicName(name: string): void {
-  if (name === '.' || name === '..') throw new UsageError(`topic name '${name}' is not allowed`);
-  if (name.length > 249) throw new UsageError(`topic name is longer than 249 characters`);
-  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
-    throw new UsageError(`topic name '${name}' is not valid: use ASCII letters, digits, '.', '_' and '-'`);
-  }
+  const problem = topicNameProblem(name);
+  if (problem) throw new UsageError(problem);
 }
 
 export interface DescribeOptions {

@@ -87,6 +87,8 @@ export default class Consume extends KtCommand {
       const { canPrompt } = await import('../cli/output.js');
       if (!canPrompt({ yes: flags.yes })) throw new UsageError('missing --topic (or --include)', 'pass --topic NAME (kt prompts for it only in a terminal)');
     }
+    const { checkTopicName } = await import('../cli/topicName.js');
+    checkTopicName(flags.topic);
     const mode = await this.renderMode(flags);
     const render = makeRenderer(mode);
 

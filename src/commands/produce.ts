@@ -75,6 +75,8 @@ export default class Produce extends KtCommand {
       onSkip: (m: string) => diag(`kt: warning: skipped ${m}`),
     };
     if (flags.file) checkInputFile(flags.file);
+    const { checkTopicName } = await import('../cli/topicName.js');
+    checkTopicName(flags.topic);
     const interactive = flags.value === undefined && !flags.file && Boolean(process.stdin.isTTY);
     if (!flags.topic) {
       const { canPrompt } = await import('../cli/output.js');
@@ -88,7 +90,7 @@ export default class Produce extends KtCommand {
     if (!topic) {
       const { requireTopic } = await import('../cli/prompt.js');
       const { withAdmin, listTopicNames } = await import('../client/topics.js');
-      topic = await requireTopic(undefined, () => withAdmin(h, listTopicNames), { yes: flags.yes });
+      topic = await requireTopic(undefined, () => withAdmin(h, listTopicNames), { yes: flags.yes, allowNew: true });
     }
     const { ProducerSession, failureError } = await import('../client/producer.js');
     const session = await ProducerSession.open(h, {

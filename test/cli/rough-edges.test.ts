@@ -103,3 +103,47 @@ test('consuming a missing topic: one stderr line says kt created it; --no-create
     assert.doesNotMatch(again.stderr, /did not exist/);
   }
 });
+
+test('errors name the culprit: a bad topic name names the rules; an unknown config names it; no "Produced 0" first', async () => {
+  const p = await kt(['produce', '-b', B, '-t', 'bad topic!'], { stdin: 'x\n' });
+  assert.equal(p.code, 2, p.stderr);
+  assert.equal(oneErrorLine(p.stderr), `kt: error: --topic: topic name 'bad topic!' is not valid: use ASCII letters, digits, '.', '_' and '-', 1 to 249 characters, not "." or ".."`);
+  const c = await kt(['consume', '-b', B, '-t', 'bad topic!']);
+  assert.equal(c.code, 2, c.stderr);
+  assert.match(oneErrorLine(c.stderr), /--topic: topic name 'bad topic!' is not valid/);
+  const cfg = await kt(['topics', 'create', topicName('cfg'), '--config', 'foo=bar', '-b', B]);
+  assert.equal(cfg.code, 1, cfg.stderr);
+  assert.match(oneErrorLine(cfg.stderr), /invalid topic configuration: Unknown topic config name: foo \(INVALID_CONFIG\)/);
+  const val = await kt(['topics', 'create', topicName('cfg'), '--config', 'retention.ms=soon', '-b', B]);
+  assert.match(oneErrorLine(val.stderr), /Invalid value soon for configuration retention\.ms/);
+});
+
+test('empty kt topics / kt groups: stdout stays empty, one line on stderr says so', async () => {
+  const empty = await testBroker();
+  try {
+    for (const [args, line] of [
+      [['topics'], 'kt: no topics (create one: kt topics create NAME)'],
+      [['topics', 'list'], 'kt: no topics (create one: kt topics create NAME)'],
+      [['groups'], 'kt: no consumer groups'],
+      [['groups', '--list'], 'kt: no consumer groups'],
+    ] as const) {
+      const r = await kt([...args, '-b', empty.bootstrap]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.out, '');
+      assert.equal(r.stderr, `${line}\n`, args.join(' '));
+    }
+  } finally {
+    await empty.stop();
+  }
+});
+
+test('a refused address is not sent to kt local start unless it is the local broker port', async () => {
+  const { freePort, isolatedEnv } = await import('../helpers.js');
+  const port = await freePort();
+  const env = isolatedEnv(); // the local broker's port is 1 there
+  const other = await kt(['topics', 'list', '-b', `127.0.0.1:${port}`], { env });
+  assert.equal(other.code, 1);
+  assert.equal(oneErrorLine(other.stderr), `kt: error: cannot connect to 127.0.0.1:${port}: connection refused — is a broker running on port ${port}? check the address`);
+  const local = await kt(['topics', 'list', '-b', '127.0.0.1:1'], { env });
+  assert.match(oneErrorLine(local.stderr), /try kt local start$/);
+});
