@@ -23,6 +23,9 @@ export default class Consume extends KtCommand {
     '--property (Apache DefaultMessageFormatter): print.timestamp, print.partition, print.offset, ' +
     'print.headers, print.key, print.value, key.separator (TAB), line.separator (\\n), headers.separator (,), ' +
     'null.literal (null).\n\n' +
+    'On a terminal, control characters in keys, values and headers are shown visibly (ESC as ^[, CR as ^M, ' +
+    'DEL as ^?, C1 controls as <U+009B>), so a record cannot change the terminal; piped or redirected output ' +
+    'is the bytes as they are.\n\n' +
     '--format tokens: %t topic, %p partition, %o offset, %k key, %v value, %K/%V key/value length, ' +
     '%T timestamp ms, %d ISO-8601 timestamp, %h headers k=v,..., %%; escapes \\n \\t \\\\.\n\n' +
     '--output json: {"topic","partition","offset","timestamp","key","value","headers":{...}} per line; ' +
@@ -90,7 +93,11 @@ export default class Consume extends KtCommand {
     const { checkTopicName } = await import('../cli/topicName.js');
     checkTopicName(flags.topic);
     const mode = await this.renderMode(flags);
-    const render = makeRenderer(mode);
+    const rendered = makeRenderer(mode);
+    // On a terminal, control characters in records are shown (^[, ^M), never acted on; a pipe
+    // or a file gets the bytes as they are. (JSON output escapes them already.)
+    const { visibleControls } = await import('../format/visible.js');
+    const render = process.stdout.isTTY && mode.kind !== 'json' ? (records: Parameters<typeof rendered>[0]) => visibleControls(rendered(records)) : rendered;
 
     const conn = await this.connection(flags);
     const { openKafka } = await import('../client/index.js');

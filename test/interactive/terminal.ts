@@ -34,14 +34,14 @@ export class Terminal {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-term-'));
     const statusFile = path.join(dir, 'status');
     const script = path.join(dir, 'run.sh');
-    fs.writeFileSync(script, `trap : INT\n${command}\nprintf '%s' "$?" > ${statusFile}.tmp && mv ${statusFile}.tmp ${statusFile}\n`);
+    // After the command the pane's shell stays (until close()): when the last process on a
+    // terminal exits, the kernel hangs it up and output tmux has not read yet can be lost.
+    fs.writeFileSync(script, `trap : INT\n${command}\nprintf '%s' "$?" > ${statusFile}.tmp && mv ${statusFile}.tmp ${statusFile}\nexec sleep 600\n`);
     const env = { ...o.env, TMUX: undefined, TERM: 'xterm-256color' } as NodeJS.ProcessEnv;
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    // remain-on-exit keeps the pane (and its exit status) after the command ends
     await exec('tmux', [
       '-L', socket, '-f', '/dev/null',
       'new-session', '-d', '-s', 'main', '-x', String(o.cols ?? 120), '-y', String(o.rows ?? 40), ...(o.cwd ? ['-c', o.cwd] : []), `exec bash ${script}`,
-      ';', 'set-option', '-t', 'main', 'remain-on-exit', 'on',
     ], { env });
     return new Terminal(socket, statusFile);
   }
