@@ -2,7 +2,9 @@
 // the command definitions, and topic/group/profile names through the hidden fast path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Broker } from '../../src/index.js';
 import { ARG_KINDS, ARG_OPTIONS, FREE_ARGS } from '../../src/cli/completion.js';
@@ -125,7 +127,7 @@ test('zsh: the same candidates (_kt_candidates), and the script loads with compi
   assert.equal(out[6], 'files|');
 });
 
-test('the name lookup never starts the local broker and gives up within 1.5 s', async () => {
+test('the name lookup never starts the local broker and answers nothing when the cluster does not', async () => {
   const quiet = isolatedEnv(); // no profile, no running local broker
   const local = await kt(['completion', '--complete', 'topics', '--', 'consume', '-t', ''], { env: quiet });
   assert.equal(local.code, 0, local.stderr);
@@ -137,7 +139,21 @@ test('the name lookup never starts the local broker and gives up within 1.5 s', 
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.out, '');
     assert.equal(r.stderr, '');
-    assert.ok(r.ms <= 1500, `${target}: ${r.ms} ms`);
+  }
+});
+
+test('the name lookup gives up at its deadline when a server accepts but never answers', async () => {
+  // timing is the benchmark's business; here: the deadline path resolves (a hang would time the test out)
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((sock) => sockets.push(sock)).listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  const port = (silent.address() as net.AddressInfo).port;
+  try {
+    const { completeNames } = await import('../../src/cli/completeNames.js');
+    assert.deepEqual(await completeNames('groups', ['groups', 'describe', '-b', `127.0.0.1:${port}`], 300), []);
+  } finally {
+    for (const sock of sockets) sock.destroy();
+    silent.close();
   }
 });
 
