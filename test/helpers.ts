@@ -55,7 +55,8 @@ export function run(cmd: string, args: string[], o: RunOptions = {}): Promise<Ru
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
-    const killer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 30_000);
+    // a guard against a hung process, not a timing check: generous, so a loaded machine never trips it
+    const killer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(killer);

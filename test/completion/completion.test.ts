@@ -181,7 +181,7 @@ test('every command with positional arguments says what they complete to', async
   assert.deepEqual(unclassified, [], 'add them to ARG_KINDS, ARG_OPTIONS or FREE_ARGS in src/cli/completion.ts');
 });
 
-test('in a real bash (tmux): Tab completes a command, then a topic from the cluster', { timeout: 30_000 }, async (t) => {
+test('in a real bash (tmux): Tab completes a command, then a topic from the cluster', { timeout: 120_000 }, async (t) => {
   const missing = requirePeer('tmux');
   if (missing) {
     console.log(`# skipping interactive completion: ${missing}`);
@@ -208,7 +208,7 @@ test('in a real bash (tmux): Tab completes a command, then a topic from the clus
   }
 });
 
-test('in a real zsh (tmux): Tab lists subcommands with their summaries and completes a flag', { timeout: 30_000 }, async (t) => {
+test('in a real zsh (tmux): Tab lists subcommands with their summaries and completes a flag', { timeout: 120_000 }, async (t) => {
   const missing = requirePeer('tmux') || requirePeer('zsh');
   if (missing) {
     console.log(`# skipping interactive zsh completion: ${missing}`);

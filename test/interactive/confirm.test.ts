@@ -61,7 +61,7 @@ test('no terminal to ask: destructive commands refuse without --yes (exit 2, one
   assert.equal((await kt(['profile', 'remove', 'p1', '--yes'], { env })).code, 0);
 });
 
-test('stdout redirected at a terminal: kt still asks (on stderr); "n" is exit 1 and nothing is deleted', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('stdout redirected at a terminal: kt still asks (on stderr); "n" is exit 1 and nothing is deleted', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const out = path.join(tempDir(), 'out.txt');
   const term = await Terminal.start(`${ktLine(['topics', 'delete', 'ask-me', '-b', B])} > ${sh(out)}`, { env: termEnv() });
   try {
@@ -78,7 +78,7 @@ test('stdout redirected at a terminal: kt still asks (on stderr); "n" is exit 1 
   assert.ok((await topics()).includes('ask-me'));
 });
 
-test('"y" at the prompt deletes; kt local reset declined is exit 1 like the others', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('"y" at the prompt deletes; kt local reset declined is exit 1 like the others', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const term = await Terminal.start(ktLine(['topics', 'delete', 'gone-soon', '-b', B]), { env: termEnv() });
   try {
     await term.waitFor(/Delete topic gone-soon/);
@@ -103,7 +103,7 @@ test('"y" at the prompt deletes; kt local reset declined is exit 1 like the othe
   }
 });
 
-test('kt groups delete of an unknown group does not ask first', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('kt groups delete of an unknown group does not ask first', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const term = await Terminal.start(ktLine(['groups', 'delete', 'no-such-group', '-b', B]), { env: termEnv() });
   try {
     const code = await term.waitForExit();
@@ -116,7 +116,7 @@ test('kt groups delete of an unknown group does not ask first', { skip: skip || 
   }
 });
 
-test('Ctrl-C in a picker: quiet, exit 130', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('Ctrl-C in a picker: quiet, exit 130', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const term = await Terminal.start(ktLine(['consume', '-b', B]), { env: termEnv() });
   try {
     await term.waitFor(/Topic[\s\S]*keep-me/);
@@ -129,7 +129,7 @@ test('Ctrl-C in a picker: quiet, exit 130', { skip: skip || undefined, timeout: 
   }
 });
 
-test('Ctrl-C at the > prompt of kt produce: exit 130, the records sent so far are counted', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('Ctrl-C at the > prompt of kt produce: exit 130, the records sent so far are counted', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const term = await Terminal.start(ktLine(['produce', '-t', 'keep-me', '-b', B]), { env: termEnv() });
   try {
     await term.waitFor(/^>/m);

@@ -35,7 +35,7 @@ test('through a pipe the value is the bytes as produced', async () => {
   assert.equal(c.out, `${EVIL}\n`);
 });
 
-test('on a terminal the escape sequences are shown, not acted on', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('on a terminal the escape sequences are shown, not acted on', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const env = isolatedEnv();
   delete env.CI;
   const term = await Terminal.start([process.execPath, KT, 'consume', '-t', 'evil', '--from-beginning', '--exit', '-b', B].map(sh).join(' '), { env });

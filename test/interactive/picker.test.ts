@@ -33,7 +33,7 @@ after(async () => {
   await broker?.stop();
 });
 
-test('kt consume with no --topic in a terminal: the topic picker, then records after the choice', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('kt consume with no --topic in a terminal: the topic picker, then records after the choice', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const term = await Terminal.start(ktLine(['consume', '-b', B, '--from-beginning', '-n', '2']), { env: termEnv() });
   try {
     // the prompt line may draw before its choices: wait for both
@@ -52,7 +52,7 @@ test('kt consume with no --topic in a terminal: the topic picker, then records a
   }
 });
 
-test('kt groups describe with no group in a terminal: the group picker', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('kt groups describe with no group in a terminal: the group picker', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const term = await Terminal.start(ktLine(['groups', 'describe', '-b', B]), { env: termEnv() });
   try {
     const picker = await term.waitFor(/Consumer group[\s\S]*billing/);
@@ -66,7 +66,7 @@ test('kt groups describe with no group in a terminal: the group picker', { skip:
   }
 });
 
-test('kt produce with no --topic in a terminal: the picker takes a new topic name', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('kt produce with no --topic in a terminal: the picker takes a new topic name', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const term = await Terminal.start(ktLine(['produce', '-b', B]), { env: termEnv() });
   try {
     await term.waitFor(/Topic \(or type a new name\)[\s\S]*alpha-orders/);

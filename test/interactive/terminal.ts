@@ -66,7 +66,7 @@ export class Terminal {
   }
 
   /** Waits until the screen matches; fails with the screen in the message. */
-  async waitFor(re: RegExp, timeoutMs = 10_000): Promise<string> {
+  async waitFor(re: RegExp, timeoutMs = 30_000): Promise<string> {
     const until = Date.now() + timeoutMs;
     let last = '';
     while (Date.now() < until) {
@@ -86,7 +86,7 @@ export class Terminal {
     }
   }
 
-  async waitForExit(timeoutMs = 10_000): Promise<number> {
+  async waitForExit(timeoutMs = 30_000): Promise<number> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       const s = await this.exitStatus();
