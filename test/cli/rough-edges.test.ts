@@ -147,3 +147,13 @@ test('a refused address is not sent to kt local start unless it is the local bro
   const local = await kt(['topics', 'list', '-b', '127.0.0.1:1'], { env });
   assert.match(oneErrorLine(local.stderr), /try kt local start$/);
 });
+
+test('kt help COMMAND shows that command\'s help; kt help of an unknown command suggests', async () => {
+  const h = await kt(['help', 'topics', 'create']);
+  assert.equal(h.code, 0, h.stderr);
+  const direct = await kt(['topics', 'create', '--help']);
+  assert.equal(h.out, direct.out);
+  const bad = await kt(['help', 'topics', 'creat']);
+  assert.equal(bad.code, 2);
+  assert.equal(oneErrorLine(bad.stderr), "kt: error: unknown command 'kt topics creat' — did you mean 'kt topics create'?");
+});

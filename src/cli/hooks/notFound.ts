@@ -7,6 +7,19 @@ import { UsageError } from '../errors.js';
 import { didYouMean, suggest } from '../suggest.js';
 
 const hook: Hook<'command_not_found'> = async function (opts) {
+  // `kt help [COMMAND...]` (as git and npm take it): the same text as `kt COMMAND --help`
+  const words = opts.id.split(':');
+  if (words[0] === 'help') {
+    const { loadHelpClass } = await import('@oclif/core');
+    const Help = await loadHelpClass(opts.config);
+    const rest = words.slice(1);
+    const wanted = rest.join(':');
+    if (rest.length && !opts.config.commandIDs.includes(wanted) && !opts.config.topics.some((t) => t.name === wanted)) {
+      throw unknownCommand(wanted, opts.config.commandIDs, opts.config.topics.map((t) => t.name));
+    }
+    await new Help(opts.config).showHelp([...rest, ...(opts.argv ?? [])]);
+    return;
+  }
   throw unknownCommand(opts.id, opts.config.commandIDs, opts.config.topics.map((t) => t.name));
 };
 
