@@ -634,8 +634,12 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
         const k = `${topic}:${partition}`;
         const bounds = { low: lows.get(k) ?? 0, high: ends.get(k) ?? 0, timestampOffset: tsOffsets.get(k) };
         let start: number;
-        if (positions.has(k)) start = positions.get(k)!.offset;
-        else if (explicit && !seeked.has(k)) {
+        if (positions.has(k)) {
+          // back after a rebalance (a broker restart, a member leaving): continue after what
+          // was printed, also when the group's commit did not get through
+          start = positions.get(k)!.offset;
+          consumer.seek({ topic, partition, offset: String(start) });
+        } else if (explicit && !seeked.has(k)) {
           start = resolveStartOffset(o.start!, bounds);
           seeked.add(k);
           consumer.seek({ topic, partition, offset: String(start) });
