@@ -32,13 +32,10 @@ test('the manifest has every command, found in the bundle without scanning, at t
   assert.ok(m.commands['completion'], 'hidden helpers are in the manifest too');
 });
 
-test('an oclif.manifest.json in the repository is not stale (the build rewrites it)', async (t) => {
+test('the oclif.manifest.json the build wrote is not stale', async () => {
   const file = path.join(REPO, MANIFEST_FILE);
-  if (!fs.existsSync(file)) {
-    t.skip('no oclif.manifest.json (built by: node dist/src/dev/manifest.js)');
-    console.log('# no oclif.manifest.json in the repository: nothing can be stale');
-    return;
-  }
+  // npm test and npm run build write it; without it kt scans the command files (slower start)
+  assert.ok(fs.existsSync(file), `no ${MANIFEST_FILE}: run npm run build (or node dist/src/dev/manifest.js)`);
   const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
   assert.deepEqual(onDisk, JSON.parse(JSON.stringify(await manifestPromise)), `${MANIFEST_FILE} is stale: run npm run build (or node dist/src/dev/manifest.js)`);
 });
