@@ -71,6 +71,9 @@ function entrySource(root: string): string {
     `export { run, flush } from '@oclif/core';`,
     `export { ExitSignal, exitCodeOf, describeError, debugStack } from ${JSON.stringify(path.join(dist, 'cli', 'errors.js'))};`,
     `export { drainStdio } from ${JSON.stringify(path.join(dist, 'cli', 'output.js'))};`,
+    // package.json's oclif.hooks and oclif.helpClass name these exports of the bundle
+    `export { default as commandNotFound } from ${JSON.stringify(path.join(dist, 'cli', 'hooks', 'notFound.js'))};`,
+    `export { default as KtHelp } from ${JSON.stringify(path.join(dist, 'cli', 'help.js'))};`,
     `export const COMMANDS = {`,
     ...getters,
     `};`,
