@@ -189,7 +189,7 @@ test('TxnOffsetCommit: offsets become the group\'s committed offsets only when t
     const commitOffsets = async (p: RawTxnProducer, offset: number, version = 2) => {
       const r = await c.request(TxnOffsetCommit, version, {
         transactionalId: p.transactionalId, groupId: 'eos-group', producerId: p.pid, producerEpoch: p.epoch,
-        generationId: -1, memberId: '', groupInstanceId: null,
+        generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
         topics: [{ name: 'in', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: 'm' }] }],
       });
       return r.topics[0].partitions[0].errorCode;
@@ -213,7 +213,7 @@ test('TxnOffsetCommit: offsets become the group\'s committed offsets only when t
     // v3 member checks: a generation of a group that does not exist
     await p.addOffsets('eos-group');
     const r = await c.request(TxnOffsetCommit, 3, {
-      transactionalId: 'eos', groupId: 'eos-group', producerId: p.pid, producerEpoch: p.epoch, generationId: 5, memberId: 'ghost', groupInstanceId: null,
+      transactionalId: 'eos', groupId: 'eos-group', producerId: p.pid, producerEpoch: p.epoch, generationIdOrMemberEpoch: 5, memberId: 'ghost', groupInstanceId: null,
       topics: [{ name: 'in', partitions: [{ partitionIndex: 0, committedOffset: 30, committedLeaderEpoch: -1, committedMetadata: null }] }],
     });
     assert.equal(r.topics[0].partitions[0].errorCode, E('UNKNOWN_MEMBER_ID'));
@@ -257,7 +257,7 @@ test('a restart on the same data directory keeps producer ids, sequences, open t
   await p.addOffsets('dur-group');
   await p.send('dur', 0, ['t1', 't2']);
   await c.request(TxnOffsetCommit, 2, {
-    transactionalId: 'durable', groupId: 'dur-group', producerId: p.pid, producerEpoch: p.epoch, generationId: -1, memberId: '', groupInstanceId: null,
+    transactionalId: 'durable', groupId: 'dur-group', producerId: p.pid, producerEpoch: p.epoch, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
     topics: [{ name: 'dur', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] }],
   });
   c.close();
