@@ -44,11 +44,11 @@ async function latest(c: WireClient, topic: string, isolationLevel: 0 | 1): Prom
   return r.topics[0].partitions[0].offset;
 }
 
-test('ApiVersions advertises InitProducerId 0-4, AddPartitionsToTxn 0-3, AddOffsetsToTxn 0-3, EndTxn 0-3, TxnOffsetCommit 0-3', async () => {
+test('ApiVersions advertises InitProducerId 0-5, AddPartitionsToTxn 0-5, AddOffsetsToTxn 0-4, EndTxn 0-5, TxnOffsetCommit 0-6 (Kafka 4.4)', async () => {
   await withBroker(async (_b, c) => {
     const r = await c.request(ApiVersions, 3, { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1' });
     const range = (k: number) => { const x = r.apiKeys.find((a) => a.apiKey === k); return x && [x.minVersion, x.maxVersion]; };
-    assert.deepEqual([22, 24, 25, 26, 28].map(range), [[0, 4], [0, 3], [0, 3], [0, 3], [0, 3]]);
+    assert.deepEqual([22, 24, 25, 26, 28].map(range), [[0, 5], [0, 5], [0, 4], [0, 5], [0, 6]]);
   });
 });
 
