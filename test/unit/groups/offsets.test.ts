@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { GroupCoordinator } from '../../../src/broker/groups/coordinator.js';
 import type { JoinGroupResult, OffsetCommitRequest } from '../../../src/broker/groups/types.js';
+import { code } from '../../../src/broker/protocol/errors.js';
 import { joinAndSync, joinReq, MemoryOffsetStore, protocols, setup } from './helpers.js';
 
 const open: GroupCoordinator[] = [];
@@ -97,14 +98,18 @@ test('listGroups and describeGroups, including groups only the store knows after
       memberAssignment: Buffer.from(`assignment:${a.memberId}`),
     },
   ]);
-  assert.deepEqual(d[1], { errorCode: 0, groupId: 'missing', groupState: 'Dead', protocolType: '', protocolData: '', members: [] });
+  assert.deepEqual(d[1], { errorCode: 0, errorMessage: null, groupId: 'missing', groupState: 'Dead', protocolType: '', protocolData: '', members: [] });
+  // DescribeGroups v6 (KIP-1043): an unknown group is an error
+  assert.deepEqual(gc.describeGroups(['missing'], 6)[0], { errorCode: code('GROUP_ID_NOT_FOUND'), errorMessage: 'Group missing not found.', groupId: 'missing', groupState: 'Dead', protocolType: '', protocolData: '', members: [] });
+  assert.deepEqual(gc.listGroups([], ['consumer']), []);
+  assert.equal(gc.listGroups([], ['CLASSIC']).length, 2);
 
   const byId = (xs: { groupId: string }[]) => [...xs].sort((x, y) => x.groupId.localeCompare(y.groupId));
   assert.deepEqual(byId(gc.listGroups()), [
-    { groupId: 'g', protocolType: 'consumer', groupState: 'Stable' },
-    { groupId: 'simple', protocolType: '', groupState: 'Empty' },
+    { groupId: 'g', protocolType: 'consumer', groupState: 'Stable', groupType: 'classic' },
+    { groupId: 'simple', protocolType: '', groupState: 'Empty', groupType: 'classic' },
   ]);
-  assert.deepEqual(gc.listGroups(['stable']), [{ groupId: 'g', protocolType: 'consumer', groupState: 'Stable' }]);
+  assert.deepEqual(gc.listGroups(['stable']), [{ groupId: 'g', protocolType: 'consumer', groupState: 'Stable', groupType: 'classic' }]);
   assert.deepEqual(gc.listGroups(['Dead']), []);
 
   // A broker restart: a new coordinator over the same store.
@@ -113,8 +118,8 @@ test('listGroups and describeGroups, including groups only the store knows after
   const after = new GroupCoordinator(store, { clock });
   open.push(after);
   assert.deepEqual(byId(after.listGroups()), [
-    { groupId: 'g', protocolType: 'consumer', groupState: 'Empty' },
-    { groupId: 'simple', protocolType: '', groupState: 'Empty' },
+    { groupId: 'g', protocolType: 'consumer', groupState: 'Empty', groupType: 'classic' },
+    { groupId: 'simple', protocolType: '', groupState: 'Empty', groupType: 'classic' },
   ]);
   const g = after.describeGroups(['g'])[0];
   assert.equal(g.groupState, 'Empty');
