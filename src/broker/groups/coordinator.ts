@@ -101,8 +101,9 @@ export class GroupCoordinator extends GroupMembership {
       // No group yet: only a client outside group management may commit (Kafka then creates
       // the group Empty; here the store alone remembers it).
       // v9+ names the reason (KIP-848); older versions keep ILLEGAL_GENERATION
+      // Generation -1 is a commit from outside group management whatever the member id says
+      // (Kafka 4.x accepts it too).
       if (req.generationId >= 0) return all((req.version ?? 0) >= 9 ? E.GROUP_ID_NOT_FOUND : E.ILLEGAL_GENERATION);
-      if (req.memberId !== '' || req.groupInstanceId !== null) return all(E.UNKNOWN_MEMBER_ID);
       return this.storeOffsets(req);
     }
     const error = this.validateCommit(group, req);
@@ -118,6 +119,8 @@ export class GroupCoordinator extends GroupMembership {
 
   private validateCommit(group: Group, req: OffsetCommitRequest): number {
     if (group.is('Dead')) return E.COORDINATOR_NOT_AVAILABLE;
+    // Kafka's ClassicGroup.validateOffsetCommit: generation -1 commits to an Empty group
+    if (req.generationId < 0 && group.is('Empty')) return E.NONE;
     if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
       const error = this.validateMember(group, req.memberId, req.groupInstanceId);
       if (error !== E.NONE) return error;

@@ -67,10 +67,13 @@ test('simple commits (generation -1, no member) only while the group has no memb
   const { gc, store } = make();
   assert.equal(errorOf(gc.commitOffsets(commitReq({ offset: 7 }))), 0, 'unknown group');
   assert.equal(store.get('g', 't', 0)?.offset, 7);
-  assert.equal(errorOf(gc.commitOffsets(commitReq({ memberId: 'someone' }))), 25);
+  // generation -1 names no generation: accepted while the group is Empty, whatever the member
+  // id says (Kafka 4.x's ClassicGroup.validateOffsetCommit)
+  assert.equal(errorOf(gc.commitOffsets(commitReq({ memberId: 'someone', offset: 7 }))), 0);
 
   const [a] = await joinAndSync(gc, [gc.join(joinReq())]);
   assert.equal(errorOf(gc.commitOffsets(commitReq({ offset: 8 }))), 25, 'the group has members');
+  assert.equal(errorOf(gc.commitOffsets(commitReq({ memberId: 'someone', offset: 8 }))), 25, 'not a member');
   assert.equal(store.get('g', 't', 0)?.offset, 7);
 
   gc.leave({ groupId: 'g', members: [{ memberId: a.memberId, groupInstanceId: null }] });
