@@ -3,8 +3,11 @@
 // command, a parse error before the command's own handler) are printed as one
 // `kt: error:` line with the exit code of PRODUCT.md §3. The process exits as soon as the
 // command is done, so open sockets or timers of the Kafka client never keep it alive.
+//
+// The CLI runs from one bundled file, dist/kt.cjs, loaded with V8's code cache (load.cjs;
+// built by `npm run build`, see src/dev/bundle.ts).
 
-// `kt --version` is called in loops by scripts: answer it without loading oclif (same
+// `kt --version` is called in loops by scripts: answer it without loading the CLI (same
 // text as oclif's: name/version platform-arch node-version).
 if (process.argv.length === 3 && process.argv[2] === '--version') {
   const { readFileSync } = await import('node:fs');
@@ -13,20 +16,24 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   process.exit(0);
 }
 
-const { run, flush } = await import('@oclif/core');
+const { createRequire } = await import('node:module');
+const bundle = createRequire(import.meta.url)('./load.cjs').loadBundle();
+if (!bundle) {
+  process.stderr.write('kt: error: kt is not built (dist/kt.cjs is missing): run npm run build\n');
+  process.exit(1);
+}
+const kt = bundle.exports;
 
 let code = 0;
 try {
-  await run(process.argv.slice(2), import.meta.url);
-  await flush();
+  await kt.run(process.argv.slice(2), import.meta.url);
+  await kt.flush();
 } catch (err) {
-  const errors = await import('../dist/src/cli/errors.js');
-  code = errors.exitCodeOf(err);
-  if (!(err instanceof errors.ExitSignal) && !(err && err.code === 'EEXIT')) {
-    process.stderr.write(`kt: error: ${errors.describeError(err)}\n`);
-    if (process.argv.includes('--debug')) process.stderr.write(`${errors.debugStack(err)}\n`);
+  code = kt.exitCodeOf(err);
+  if (!(err instanceof kt.ExitSignal) && !(err && err.code === 'EEXIT')) {
+    process.stderr.write(`kt: error: ${kt.describeError(err)}\n`);
+    if (process.argv.includes('--debug')) process.stderr.write(`${kt.debugStack(err)}\n`);
   }
 }
-const { drainStdio } = await import('../dist/src/cli/output.js');
-await drainStdio();
+await kt.drainStdio();
 process.exit(typeof process.exitCode === 'number' && process.exitCode !== 0 ? process.exitCode : code);

@@ -1,6 +1,6 @@
 // Shared test helpers: temp directories, the in-process broker, and the CLI as a real
 // process.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -33,8 +33,6 @@ export interface RunOptions {
   stdin?: string | Buffer;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
-  /** send SIGINT after this many ms */
-  interruptAfterMs?: number;
 }
 
 /** Isolated config/data dirs: a test never touches ~/.config or starts a daemon by accident. */
@@ -57,8 +55,8 @@ export function run(cmd: string, args: string[], o: RunOptions = {}): Promise<Ru
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
-    const killer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 30_000);
-    if (o.interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), o.interruptAfterMs);
+    // a guard against a hung process, not a timing check: generous, so a loaded machine never trips it
+    const killer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(killer);
@@ -94,4 +92,41 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** A running kt process whose output is read as it comes. */
+export class Live {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private waiters: Array<() => void> = [];
+  constructor(readonly child: ChildProcess) {
+    child.stdout!.on('data', (d: Buffer) => {
+      this.stdout += d.toString();
+      this.wake();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+      this.wake();
+    });
+    this.exited = new Promise((r) => child.on('close', (code, signal) => r({ code, signal })));
+    void this.exited.then(() => this.wake());
+  }
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+  /** Resolves when `check` is true of the output so far; fails if the process ends first. */
+  async until(what: string, check: () => boolean): Promise<void> {
+    let ended = false;
+    void this.exited.then(() => (ended = true));
+    while (!check()) {
+      if (ended) throw new Error(`kt ended before ${what}:\nstdout: ${this.stdout}\nstderr: ${this.stderr}`);
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+  }
+}
+
+/** kt as a running process (stdin ignored), its output read as it comes: wait on what it prints. */
+export function spawnKt(args: string[], env: Record<string, string | undefined> = isolatedEnv()): Live {
+  return new Live(spawn(process.execPath, [KT, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
 }

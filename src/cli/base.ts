@@ -2,7 +2,7 @@
 // once), connection resolution (connection.ts), and error reporting (errors.ts).
 
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { ExitSignal, KtError, UsageError, debugStack, describeError, exitCodeOf, oneLine } from './errors.js';
+import { EXIT, ExitSignal, KtError, UsageError, debugStack, describeError, exitCodeOf, oneLine } from './errors.js';
 import { locateBrokers, resolveConnection, type ResolvedConnection } from './connection.js';
 import { diag, err as errColor, setColorFlag } from './output.js';
 import type { Properties } from './properties.js';
@@ -65,7 +65,16 @@ export abstract class BaseCommand extends Command {
         .replace(/^Missing required flag\s+/i, 'missing required flag --')
         .replace(/^Nonexistent flags?:\s*/i, 'unknown flag ')
         .replace(/^Parsing (--[\w-]+)\s*/, '$1: ');
-      throw new UsageError(text, 'see kt ' + (this.id ?? '').replace(/:/g, ' ') + ' --help');
+      const help = 'see kt ' + (this.id ?? '').replace(/:/g, ' ') + ' --help';
+      const unknown = /^unknown flag (-{1,2}[^\s=]+)/.exec(text)?.[1];
+      if (unknown) {
+        const { didYouMean, suggest } = await import('./suggest.js');
+        const defs = { ...(this.ctor.baseFlags ?? {}), ...(this.ctor.flags ?? {}) } as Record<string, { char?: string; aliases?: string[]; allowNo?: boolean }>;
+        const names = Object.entries(defs).flatMap(([n, d]) => [`--${n}`, ...(d.aliases ?? []).map((a) => `--${a}`), ...(d.allowNo ? [`--no-${n}`] : [])]);
+        const s = suggest(unknown.startsWith('--') ? unknown : `-${unknown}`, names, 2);
+        if (s.length) throw new UsageError(text, didYouMean(s));
+      }
+      throw new UsageError(text, help);
     }
   }
 
@@ -81,6 +90,11 @@ export abstract class BaseCommand extends Command {
   }
 
   override async catch(error: Error & { exitCode?: number }): Promise<void> {
+    // Ctrl-C in an inquirer prompt: quiet, as Ctrl-C anywhere else (exit 130).
+    if (error?.name === 'ExitPromptError' || error?.name === 'AbortPromptError') {
+      process.exitCode = EXIT.INTERRUPTED;
+      return;
+    }
     const code = exitCodeOf(error);
     if (!(error instanceof ExitSignal)) {
       const e = errColor();

@@ -39,6 +39,8 @@ export function parseBrokerList(list: string, what: string): string[] {
     if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(b)) {
       throw new UsageError(`bad broker address '${b}' in ${what}`, 'expected HOST:PORT[,HOST:PORT...]');
     }
+    const port = Number(b.slice(b.lastIndexOf(':') + 1));
+    if (port < 1 || port > 65535) throw new UsageError(`bad broker address '${b}' in ${what}: port ${port} is not between 1 and 65535`, 'expected HOST:PORT[,HOST:PORT...]');
   }
   return brokers;
 }

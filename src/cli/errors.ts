@@ -45,6 +45,24 @@ export class ExitSignal extends Error {
   }
 }
 
+/** Why a file could not be read, in kt's words (no raw `EISDIR: illegal operation...`). */
+export function fileProblem(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    default:
+      return String(e?.message ?? err).replace(/^E[A-Z]+: /, '');
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Secrets never appear in output. Known secret values are registered when properties are
 // read; patterns catch the common `password=...` shapes in anything else we print.

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import type { Connection } from './base.js';
-import { KtError, UsageError } from './errors.js';
+import { KtError, UsageError, fileProblem } from './errors.js';
 import { diag, out } from './output.js';
 import { missingGroup, withGroupAdmin, type Printer } from './groups.js';
 import type { GroupAdmin, TopicPartition } from '../client/groups.js';
@@ -131,7 +131,7 @@ export async function resetFlow(conn: Connection, p: Printer, o: ResetOptions): 
     try {
       csv = readFileSync(o.scenario.path, 'utf8');
     } catch (err) {
-      throw new UsageError(`cannot read --from-file ${o.scenario.path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      throw new UsageError(`cannot read --from-file ${o.scenario.path}: ${fileProblem(err)}`);
     }
   }
 

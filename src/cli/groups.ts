@@ -7,7 +7,7 @@
 import type { Connection } from './base.js';
 import { KtError, UsageError } from './errors.js';
 import { canPrompt, diag, out } from './output.js';
-import { confirmOrYes } from './prompt.js';
+import { confirmOrRefuse } from './prompt.js';
 import type { GroupAdmin, GroupDescription, GroupListing, TopicPartition } from '../client/groups.js';
 import type { DescribedGroup } from '../format/groups.js';
 
@@ -69,6 +69,8 @@ export async function listFlow(conn: Connection, p: Printer, o: ListOptions): Pr
       if (o.apache && (o.showState || wanted.length)) p.write(fmt.apacheListWithState(groups));
       else if (o.apache) for (const g of groups) p.log(g.group);
       else if (groups.length) p.log(fmt.listTable(groups, out().bold));
+      // stdout stays empty (as kafka-consumer-groups --list); a person still sees an answer
+      if (groups.length === 0) diag(wanted.length ? `kt: no consumer groups in state ${wanted.join(', ')}` : 'kt: no consumer groups');
     }
     return { groups };
   });
@@ -154,8 +156,10 @@ export async function deleteFlow(conn: Connection, p: Printer, o: { groups: stri
   return withGroupAdmin(conn, async (a, fmt) => {
     const ids = await resolveGroups(a, o.groups, o.allGroups, { yes: o.yes, flag: 'group (kt groups delete GROUP)' });
     if (ids.length === 0) return { deleted: [], failed: [] };
-    const what = ids.length === 1 ? `consumer group '${ids[0]}'` : `${ids.length} consumer groups (${ids.join(', ')})`;
-    if (!(await confirmOrYes(`Delete ${what} and its committed offsets?`, o.yes))) throw new KtError('aborted; nothing deleted');
+    // Ask only about groups that exist: unknown ones are reported (GROUP_ID_NOT_FOUND) without a question.
+    const existing = o.yes ? ids : (await a.describeGroups(ids)).filter((d) => d.state !== 'Dead').map((d) => d.group);
+    const what = existing.length === 1 ? `consumer group '${existing[0]}'` : `${existing.length} consumer groups (${existing.join(', ')})`;
+    if (existing.length > 0) await confirmOrRefuse(`Delete ${what} and its committed offsets?`, { yes: o.yes, action: `delete ${what}`, nothing: 'deleted' });
     const { errorMessage } = await import('../client/groups.js');
     const results = await a.deleteGroups(ids);
     const deleted = ids.filter((g) => results.get(g) === null);

@@ -52,14 +52,17 @@ export function err(): ChalkInstance {
   return stderrChalk;
 }
 
-/** Prompts only when stdin and stdout are TTYs and neither --yes nor CI says otherwise. */
-export function canPrompt(opts: { yes?: boolean; env?: Env; stdinTTY?: boolean; stdoutTTY?: boolean } = {}): boolean {
+/**
+ * A person can answer a prompt: stdin and stderr are terminals (prompts are drawn on
+ * stderr, so `kt ... > file` still asks), and neither --yes nor CI says otherwise.
+ */
+export function canPrompt(opts: { yes?: boolean; env?: Env; stdinTTY?: boolean; stderrTTY?: boolean } = {}): boolean {
   const env = opts.env ?? process.env;
   const stdinTTY = opts.stdinTTY ?? Boolean(process.stdin.isTTY);
-  const stdoutTTY = opts.stdoutTTY ?? Boolean(process.stdout.isTTY);
+  const stderrTTY = opts.stderrTTY ?? Boolean(process.stderr.isTTY);
   if (opts.yes) return false;
   if (env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI !== 'false') return false;
-  return stdinTTY && stdoutTTY;
+  return stdinTTY && stderrTTY;
 }
 
 /** One line on stderr. */

@@ -3,7 +3,7 @@
 // few client settings; src/client/security.ts maps them to kafkajs options.
 
 import { readFileSync } from 'node:fs';
-import { KtError, UsageError, registerSecret } from './errors.js';
+import { KtError, UsageError, registerSecret, fileProblem } from './errors.js';
 
 export type Properties = Record<string, string>;
 
@@ -71,8 +71,7 @@ export function readPropertiesFile(path: string): Properties {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new KtError(`cannot read --command-config ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { exitCode: 2 });
+    throw new KtError(`cannot read --command-config ${path}: ${fileProblem(err)}`, { exitCode: 2 });
   }
   const props = parseProperties(text);
   registerPropertySecrets(props);

@@ -2,9 +2,10 @@
 // shared so both spellings behave the same. Commands parse flags and print; the work is in
 // src/client/topics.ts, the layouts in src/format/topics.ts.
 
+import { validateTopicName as topicNameProblem } from './topicName.js';
 import type { Connection } from './base.js';
 import { KtError, UsageError } from './errors.js';
-import { confirmOrYes, requireTopic, askText } from './prompt.js';
+import { confirmOrRefuse, requireTopic, askText } from './prompt.js';
 import { canPrompt, diag, out } from './output.js';
 import { parseKeyValues } from './properties.js';
 
@@ -52,6 +53,8 @@ export async function listFlow(
     } else {
       for (const t of list) p.log(t.name);
     }
+    // stdout stays empty (as kafka-topics --list); a person still sees an answer
+    if (list.length === 0) diag(o.pattern ? `kt: no topic matches '${o.pattern}'` : 'kt: no topics (create one: kt topics create NAME)');
   }
   return { topics: list };
 }
@@ -104,11 +107,8 @@ export async function createFlow(conn: Connection, p: Printer, o: CreateOptions)
 }
 
 export function validateTopicName(name: string): void {
-  if (name === '.' || name === '..') throw new UsageError(`topic name '${name}' is not allowed`);
-  if (name.length > 249) throw new UsageError(`topic name is longer than 249 characters`);
-  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
-    throw new UsageError(`topic name '${name}' is not valid: use ASCII letters, digits, '.', '_' and '-'`);
-  }
+  const problem = topicNameProblem(name);
+  if (problem) throw new UsageError(problem);
 }
 
 export interface DescribeOptions {
@@ -207,8 +207,8 @@ export async function deleteFlow(conn: Connection, p: Printer, o: DeleteOptions)
     }
     const toDelete = names.filter((n) => all.includes(n));
     if (toDelete.length === 0) return { deleted: [], missing };
-    const ok = await confirmOrYes(`Delete ${toDelete.length === 1 ? `topic ${toDelete[0]}` : `${toDelete.length} topics (${toDelete.join(', ')})`} and all its data?`, o.yes);
-    if (!ok) throw new KtError('aborted; nothing deleted', { exitCode: 1 });
+    const what = toDelete.length === 1 ? `topic ${toDelete[0]}` : `${toDelete.length} topics (${toDelete.join(', ')})`;
+    await confirmOrRefuse(`Delete ${what} and all its data?`, { yes: o.yes, action: `delete ${what}`, nothing: 'deleted' });
     await topics.deleteTopics(admin, toDelete);
     if (!p.json) for (const n of toDelete) p.log(`Deleted topic ${n}.`);
     return { deleted: toDelete, missing };

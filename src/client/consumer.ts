@@ -26,6 +26,7 @@ import { resolveStartOffset, type OffsetSpec } from '../format/offset.js';
 import type { ConsumedRecord, Header } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 import { Fetch } from '../broker/protocol/apis/fetch.js';
+import { Metadata } from '../broker/protocol/apis/metadata.js';
 import { createCluster, encodeBody, kafkaError, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
 import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
 
@@ -50,6 +51,12 @@ export interface ConsumeOptions {
   sink: (records: ConsumedRecord[]) => Promise<boolean>;
   /** called when the end offsets and assignment are known (for --debug / progress) */
   onAssigned?: (info: { topic: string; partition: number; start: number; end: number }[]) => void;
+  /** never create a missing topic (the broker's auto.create.topics.enable): fail instead */
+  noCreate?: boolean;
+  /** called for each topic that did not exist and that this consumer's request created */
+  onCreated?: (topic: string) => void;
+  /** the connection to the cluster was lost (retrying) or is back; called once per outage each way */
+  onConnection?: (e: { event: 'lost'; reason: string } | { event: 'restored' }) => void;
   /** group mode: the group started rebalancing, or this member joined a generation and owns `assignment` */
   onRebalance?: (e: { event: 'rebalancing' } | { event: 'joined'; memberId: string; leader: boolean; assignment: Array<{ topic: string; partitions: number[] }> }) => void;
 }
@@ -152,6 +159,25 @@ function loadBatch(): BatchCtor {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A lost or refused connection, a request that timed out, or a broker that is not there
+ * (yet): what a broker restart looks like from a client. The consumer keeps retrying on
+ * these, as Apache's console consumer does.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  for (let e = err as { name?: string; message?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 6; depth++) {
+    const name = e.name ?? '';
+    if (/^KafkaJS(Connection|ConnectionClosed|RequestTimeout|BrokerNotFound|NoBrokerAvailable|LockTimeout|MetadataNotLoaded)Error$/.test(name)) return true;
+    if (name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSNonRetriableError') {
+      e = (e.originalError ?? e.cause) as typeof e;
+      continue;
+    }
+    if (/ECONNREFUSED|ECONNRESET|EPIPE|Connection (closed|error)/i.test(e.message ?? '')) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 interface PartitionState {
   topic: string;
   partition: number;
@@ -166,6 +192,37 @@ async function resolveTopics(cluster: KjsCluster, topics: string[] | RegExp): Pr
   const names = meta.topicMetadata.map((t) => t.topic).filter((t) => topics.test(t)).sort();
   if (names.length === 0) throw new KtError(`no topic matches --include ${topics.source}`, { hint: 'kt topics list shows the topics' });
   return names;
+}
+
+/**
+ * The named topics that do not exist, asked without auto-creation (Metadata v4+); an empty
+ * list when the broker is too old to ask that way.
+ */
+async function missingTopics(cluster: KjsCluster, topics: string[]): Promise<string[]> {
+  const seed = (cluster as unknown as { brokerPool?: { seedBroker?: KjsBroker } }).brokerPool?.seedBroker;
+  if (!seed) return [];
+  const version = pickVersion(seed, Metadata, 8);
+  if (version < 4) return [];
+  const body = encodeBody(Metadata, version, { topics: topics.map((name) => ({ name })), allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+  const res = await sendRequest<{ topics: Array<{ name: string; errorCode: number }> }>(seed, Metadata, version, body);
+  return (res?.topics ?? []).filter((t) => t.errorCode === 3).map((t) => t.name);
+}
+
+/**
+ * Checks the explicit topics exist before the first request that may auto-create them:
+ * with noCreate a missing one is an error; otherwise the caller reports what it created.
+ */
+async function probeTopics(cluster: KjsCluster, o: ConsumeOptions, topics: string[]): Promise<string[]> {
+  if (!Array.isArray(o.topics) || (!o.noCreate && !o.onCreated)) return [];
+  const missing = await missingTopics(cluster, topics);
+  if (missing.length && o.noCreate) {
+    throw new KtError(`topic '${missing[0]}' does not exist`, { hint: 'kt topics list shows the topics (--no-create: kt consume does not create it)' });
+  }
+  return missing;
+}
+
+function reportCreated(cluster: KjsCluster, o: ConsumeOptions, missing: string[]): void {
+  for (const t of missing) if (cluster.findTopicPartitionMetadata(t).length > 0) o.onCreated?.(t);
 }
 
 /** Metadata for the topics, waiting briefly for leaders of a just-created topic. */
@@ -283,7 +340,9 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
   await h.connectWithin(cluster.connect());
   try {
     const topics = await resolveTopics(cluster, o.topics);
+    const missing = await probeTopics(cluster, o, topics);
     await loadMetadata(cluster, topics);
+    reportCreated(cluster, o, missing);
     const wanted: Array<{ topic: string; partition: number }> = [];
     for (const topic of topics) {
       const all = cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId).sort((a, b) => a - b);
@@ -373,10 +432,39 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
     };
     /** One fetch in flight ahead per leader, for the positions its last response leads to. */
     const prefetched = new Map<string, { key: string; response: Promise<FetchResponse | undefined> }>();
+    // A lost connection (broker restart, network blip) is retried until the run stops:
+    // positions are kept, so nothing is printed twice or skipped.
+    let lost = false;
+    let backoff = 200;
     const loops = async (): Promise<void> => {
       while (!run.done) {
+        try {
+          await step();
+          if (lost) {
+            lost = false;
+            backoff = 200;
+            o.onConnection?.({ event: 'restored' });
+          }
+        } catch (err) {
+          if (!isConnectionLoss(err) || run.done) throw err;
+          prefetched.clear();
+          if (!lost) {
+            lost = true;
+            o.onConnection?.({ event: 'lost', reason: h.fail(err).message });
+          }
+          await Promise.race([sleep(backoff), run.stopped]);
+          backoff = Math.min(backoff * 2, 2000);
+          await cluster.refreshMetadata().catch(() => undefined);
+        }
+      }
+    };
+    const step = async (): Promise<void> => {
+      {
         const active = states.filter((s) => !s.done);
-        if (active.length === 0) break;
+        if (active.length === 0) {
+          run.stop('end');
+          return;
+        }
         const byLeader = new Map<string, PartitionState[]>();
         for (const s of active) {
           const leaders = cluster.findLeaderForPartitions(s.topic, [s.partition]);
@@ -387,8 +475,8 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
         }
         if (byLeader.size === 0) {
           await sleep(200);
-          await cluster.refreshMetadata().catch(() => undefined);
-          continue;
+          await cluster.refreshMetadata();
+          return;
         }
         let refresh = false;
         await Promise.all(
@@ -470,7 +558,7 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
           }),
         );
         if (allDone()) run.stop('end');
-        if (refresh) await cluster.refreshMetadata().catch(() => undefined);
+        if (refresh) await cluster.refreshMetadata();
         if (o.group && Date.now() - lastCommit > 5000) {
           lastCommit = Date.now();
           await commit();
@@ -529,7 +617,9 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
     let topics: string[];
     try {
       topics = await resolveTopics(cluster, o.topics);
+      const missing = await probeTopics(cluster, o, topics);
       await loadMetadata(cluster, topics);
+      reportCreated(cluster, o, missing);
     } finally {
       await cluster.disconnect().catch(() => undefined);
     }
@@ -553,7 +643,12 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
 
     const fromBeginning = o.start?.kind === 'earliest';
     const explicit = o.start !== null && o.start.kind !== 'earliest';
+    let lost = false;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      if (lost) {
+        lost = false;
+        o.onConnection?.({ event: 'restored' });
+      }
       const ma = e.payload.memberAssignment as Record<string, number[]>;
       assigned = Object.entries(ma).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition })));
       o.onRebalance?.({
@@ -568,8 +663,12 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
         const k = `${topic}:${partition}`;
         const bounds = { low: lows.get(k) ?? 0, high: ends.get(k) ?? 0, timestampOffset: tsOffsets.get(k) };
         let start: number;
-        if (positions.has(k)) start = positions.get(k)!.offset;
-        else if (explicit && !seeked.has(k)) {
+        if (positions.has(k)) {
+          // back after a rebalance (a broker restart, a member leaving): continue after what
+          // was printed, also when the group's commit did not get through
+          start = positions.get(k)!.offset;
+          consumer.seek({ topic, partition, offset: String(start) });
+        } else if (explicit && !seeked.has(k)) {
           start = resolveStartOffset(o.start!, bounds);
           seeked.add(k);
           consumer.seek({ topic, partition, offset: String(start) });
@@ -586,6 +685,9 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
       if (!(e.payload as { restart?: boolean }).restart) {
         failure = err;
         run.stop('end');
+      } else if (!lost) {
+        lost = true;
+        o.onConnection?.({ event: 'lost', reason: h.fail(err).message });
       }
     });
 
@@ -635,10 +737,18 @@ export interface ConsumeHandle {
   result: Promise<ConsumeResult>;
   /** request a stop (Ctrl-C, closed output); the result resolves after a clean shutdown */
   stop(reason: StopReason): void;
+  /** records handed to the output so far (true also when the run failed) */
+  readonly count: number;
 }
 
 export function startConsume(h: KafkaHandle, o: ConsumeOptions): ConsumeHandle {
   const run = new Run(o);
   const result = o.group && !o.partitions ? consumeGroup(h, { ...o, group: o.group }, run) : consumeAssigned(h, o, run);
-  return { result, stop: (reason) => run.stop(reason) };
+  return {
+    result,
+    stop: (reason) => run.stop(reason),
+    get count() {
+      return run.count;
+    },
+  };
 }

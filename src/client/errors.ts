@@ -1,6 +1,8 @@
 // kafkajs errors → one clear line (PRODUCT.md §3). kafkajs wraps the real cause in
 // retry/aggregate errors; the chain is walked to find it.
 
+import fs from 'node:fs';
+import { DEFAULT_LOCAL_PORT, dataDir, localPaths } from '../local/paths.js';
 import { KtError } from '../cli/errors.js';
 
 interface ErrLike {
@@ -31,10 +33,52 @@ export function errorChain(err: unknown): ErrLike[] {
 /** Addresses on this machine, where the bundled broker may be the one that is missing. */
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)(:\d+)?$/i;
 
-export function connectError(brokers: string[], reason: string, broker?: string): KtError {
+/** What kt knows about its bundled broker without waiting: the port it uses and the one that runs. */
+export interface LocalBrokerFacts {
+  /** KT_LOCAL_PORT, else the port of the last kt local start, else 9092 */
+  configuredPort: number;
+  /** the port of a local broker whose process is alive, else null */
+  runningPort: number | null;
+}
+
+export function localBrokerFacts(env: NodeJS.ProcessEnv = process.env): LocalBrokerFacts {
+  let state: { port?: number; pid?: number } | undefined;
+  try {
+    state = JSON.parse(fs.readFileSync(localPaths(dataDir(env)).state, 'utf8')) as typeof state;
+  } catch {
+    state = undefined;
+  }
+  const envPort = env.KT_LOCAL_PORT !== undefined && /^\d+$/.test(env.KT_LOCAL_PORT) ? Number(env.KT_LOCAL_PORT) : undefined;
+  let alive = false;
+  if (state?.pid) {
+    try {
+      process.kill(state.pid, 0);
+      alive = true;
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  return { configuredPort: envPort ?? state?.port ?? DEFAULT_LOCAL_PORT, runningPort: alive && state?.port ? state.port : null };
+}
+
+/**
+ * "cannot connect to …" with a hint that fits the address: kt local start only for the port
+ * the bundled broker would use; the port it runs on when it runs elsewhere; for a remote
+ * address, a check of the address.
+ */
+export function connectError(brokers: string[], reason: string, broker?: string, facts: () => LocalBrokerFacts = localBrokerFacts): KtError {
   const where = broker ?? brokers.join(',');
-  const local = (broker ? [broker] : brokers).every((b) => LOOPBACK.test(b.trim()));
-  const hint = local ? 'is the broker running? try kt local start' : 'is the broker running and reachable from here? check the address';
+  const addrs = (broker ? [broker] : brokers).map((b) => b.trim());
+  const local = addrs.every((b) => LOOPBACK.test(b));
+  let hint = 'is the broker running and reachable from here? check the address';
+  if (local) {
+    const ports = addrs.map((b) => Number(/:(\d+)$/.exec(b)?.[1] ?? NaN));
+    const f = facts();
+    if (f.runningPort !== null && !ports.includes(f.runningPort)) hint = `the bundled local broker runs on port ${f.runningPort}, not ${ports.join(',')} (kt local status)`;
+    else if (f.runningPort !== null) hint = 'the bundled local broker on this port did not answer; see kt local status and kt local logs';
+    else if (ports.includes(f.configuredPort)) hint = 'is the broker running? try kt local start';
+    else hint = `is a broker running on port ${ports.join(',')}? check the address`;
+  }
   return new KtError(`cannot connect to ${where}: ${reason}`, { hint });
 }
 

@@ -33,10 +33,28 @@ export { BATCH_HEADER_SIZE };
 const TWO_32 = 4294967296;
 
 // The native CRC32C loads with the first batch sealed (consumers never need it).
-let crc32cFn: ((b: Buffer) => number) | undefined;
-function crc32c(b: Buffer): number {
-  crc32cFn ??= (createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: (b: Buffer) => number }).crc32c;
-  return crc32cFn(b);
+// CRC-32C (Castagnoli). Small batches (a record typed at a prompt, a script's one-record
+// produce) are checksummed in JS: loading the native module costs more than their bytes.
+const NATIVE_CRC_FROM = 4096;
+let crc32cNative: ((b: Buffer) => number) | undefined;
+let crcTable: Int32Array | undefined;
+function crc32cJs(b: Buffer): number {
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      crcTable[n] = c;
+    }
+  }
+  let crc = -1;
+  for (let i = 0; i < b.length; i++) crc = crcTable[(crc ^ b[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+export function crc32c(b: Buffer): number {
+  if (b.length < NATIVE_CRC_FROM) return crc32cJs(b);
+  crc32cNative ??= (createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: (b: Buffer) => number }).crc32c;
+  return crc32cNative(b);
 }
 
 /** Records without headers share this (never mutated). */

@@ -169,6 +169,17 @@ export async function createTopics(h: KafkaHandle, admin: Admin, specs: CreateSp
         { hint: brokers !== undefined ? `use --replication-factor ${brokers} or less` : undefined, cause: err },
       );
     }
+    if (type === 'INVALID_CONFIG') {
+      // kafkajs drops the broker's error message: name the culprit from Kafka's topic configs.
+      const { validateTopicConfigs } = await import('../broker/log/config.js');
+      const reasons = specs.map((s) => validateTopicConfigs(s.configs)).filter((r): r is string => r !== null);
+      const given = [...new Set(specs.flatMap((s) => Object.entries(s.configs).map(([k, v]) => `${k}=${v}`)))];
+      const why = reasons.length ? reasons[0] : `the broker refused one of ${given.join(', ')}`;
+      throw new KtError(`cannot create topic ${specs.map((s) => s.name).join(', ')}: invalid topic configuration: ${why} (INVALID_CONFIG)`, {
+        hint: 'kt configs describe --topic T --all lists the topic configs',
+        cause: err,
+      });
+    }
     throw new KtError(`cannot create topic ${specs.map((s) => s.name).join(', ')}: ${e.message}`, { cause: err });
   }
 }
@@ -220,7 +231,7 @@ export async function alterTopic(
   const result: AlterResult = { topic: name, partitions: null, configs: null };
   if (change.partitions !== undefined) {
     if (change.partitions < current) {
-      throw new KtError(`topic ${name} has ${current} partitions; the count can only be increased`, { exitCode: 2 });
+      throw new KtError(`topic ${name} has ${current} partitions, more than the requested ${change.partitions}: the count can only be increased (INVALID_PARTITIONS)`);
     }
     if (change.partitions > current) {
       await admin.createPartitions({ topicPartitions: [{ topic: name, count: change.partitions }] });

@@ -11,7 +11,9 @@ export default class Consume extends KtCommand {
     'Apache tool; --from-beginning or --offset choose another start. Stops at --max-messages, after ' +
     '--timeout-ms without records (exit 3 when --max-messages was not reached), at the end of the ' +
     'partitions as they were at start (--exit), or on Ctrl-C (exit 130, committing with --group). Always ' +
-    'ends with "Processed a total of N messages" on stderr.\n\n' +
+    'ends with "Processed a total of N messages" on stderr. A broker restart or lost connection is waited out ' +
+    '(one warning line; the count stays true). A --topic that does not exist is created by the broker ' +
+    '(auto.create.topics.enable) and kt says so on stderr; --no-create makes it an error instead.\n\n' +
     'Without --group, kt reads the partitions directly (no consumer group, nothing committed). With ' +
     '--group it joins the group and commits what it printed; --group with --partition reads those ' +
     'partitions directly and commits to the group, as Java\'s assign().\n\n' +
@@ -21,6 +23,9 @@ export default class Consume extends KtCommand {
     '--property (Apache DefaultMessageFormatter): print.timestamp, print.partition, print.offset, ' +
     'print.headers, print.key, print.value, key.separator (TAB), line.separator (\\n), headers.separator (,), ' +
     'null.literal (null).\n\n' +
+    'On a terminal, control characters in keys, values and headers are shown visibly (ESC as ^[, CR as ^M, ' +
+    'DEL as ^?, C1 controls as <U+009B>), so a record cannot change the terminal; piped or redirected output ' +
+    'is the bytes as they are.\n\n' +
     '--format tokens: %t topic, %p partition, %o offset, %k key, %v value, %K/%V key/value length, ' +
     '%T timestamp ms, %d ISO-8601 timestamp, %h headers k=v,..., %%; escapes \\n \\t \\\\.\n\n' +
     '--output json: {"topic","partition","offset","timestamp","key","value","headers":{...}} per line; ' +
@@ -40,6 +45,7 @@ export default class Consume extends KtCommand {
     'kt consume -t orders -g billing --timeout-ms 10000   # stop after 10 s without records',
     'kt consume -t payments --isolation-level read_committed --from-beginning --exit',
     'kt consume -t images --from-beginning --exit --output json --key-encoding utf8 --value-encoding base64',
+    'kt consume -t orders --no-create --from-beginning --exit   # fail if orders does not exist',
   ];
   static override flags = {
     topic: Flags.string({ char: 't', summary: 'Topic to read (prompted for in a terminal).', exclusive: ['include'] }),
@@ -58,6 +64,7 @@ export default class Consume extends KtCommand {
     'value-encoding': Flags.string({ summary: 'Value encoding for --output json.', options: ['utf8', 'base64', 'hex', 'json'], default: 'utf8' }),
     'isolation-level': Flags.string({ summary: 'Read transactional records committed only, or all.', options: ['read_uncommitted', 'read_committed'], default: 'read_uncommitted' }),
     'skip-message-on-error': Flags.boolean({ summary: 'Accepted for kafka-console-consumer compatibility (kt\'s formatters cannot fail on a record).' }),
+    create: Flags.boolean({ summary: 'Let the broker auto-create a missing --topic (--no-create: fail instead).', allowNo: true, default: true }),
     yes: Flags.boolean({ char: 'y', summary: 'Never prompt.' }),
   };
 
@@ -83,8 +90,14 @@ export default class Consume extends KtCommand {
       const { canPrompt } = await import('../cli/output.js');
       if (!canPrompt({ yes: flags.yes })) throw new UsageError('missing --topic (or --include)', 'pass --topic NAME (kt prompts for it only in a terminal)');
     }
+    const { checkTopicName } = await import('../cli/topicName.js');
+    checkTopicName(flags.topic);
     const mode = await this.renderMode(flags);
-    const render = makeRenderer(mode);
+    const rendered = makeRenderer(mode);
+    // On a terminal, control characters in records are shown (^[, ^M), never acted on; a pipe
+    // or a file gets the bytes as they are. (JSON output escapes them already.)
+    const { visibleControls } = await import('../format/visible.js');
+    const render = process.stdout.isTTY && mode.kind !== 'json' ? (records: Parameters<typeof rendered>[0]) => visibleControls(rendered(records)) : rendered;
 
     const conn = await this.connection(flags);
     const { openKafka } = await import('../client/index.js');
@@ -127,6 +140,11 @@ export default class Consume extends KtCommand {
       sink,
       // In a terminal, say which partitions this consumer owns after each rebalance.
       onRebalance: flags.group && process.stderr.isTTY ? rebalanceNotice(flags.group) : undefined,
+      // A misspelled topic is not created silently: one line when this request created it.
+      noCreate: !flags.create,
+      onCreated: (t) => diag(`kt: topic '${t}' did not exist; the broker created it (auto.create.topics.enable) — --no-create to refuse`),
+      // A broker restart is waited out, as Apache's console consumer does; say so once.
+      onConnection: (e) => diag(e.event === 'lost' ? `kt: warning: ${e.reason}; retrying (Ctrl-C to stop)` : 'kt: connection restored; consuming'),
     });
     void closed.then(() => handle.stop('closed'));
     let interrupts = 0;
@@ -145,6 +163,7 @@ export default class Consume extends KtCommand {
       if (res.reason === 'interrupted') this.exitWith(EXIT.INTERRUPTED);
       if (res.reason === 'timeout' && flags['max-messages'] !== undefined && count < flags['max-messages']) this.exitWith(EXIT.TIMEOUT);
     } catch (err) {
+      count = handle.count;
       if ((err as Error).name !== 'ExitSignal') diag(`Processed a total of ${count} messages`);
       throw err;
     } finally {

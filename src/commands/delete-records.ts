@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { KtCommand } from '../cli/base.js';
-import { EXIT, KtError, UsageError } from '../cli/errors.js';
+import { EXIT, UsageError, fileProblem } from '../cli/errors.js';
 import type { DeleteTarget, DeletedRecords } from '../format/cluster.js';
 
 export default class DeleteRecords extends KtCommand {
@@ -11,7 +11,8 @@ export default class DeleteRecords extends KtCommand {
     'gone for every consumer. Arguments: TOPIC:P, TOPIC:P,P or TOPIC (every partition). --before end deletes ' +
     'everything up to the high watermark. Or, as kafka-delete-records, --offset-json-file FILE with ' +
     '{"partitions":[{"topic":"t","partition":0,"offset":5}],"version":1} (offset -1: the high watermark). ' +
-    'Asks for confirmation in a terminal (skip with --yes). Prints Apache\'s lines: "Executing records delete ' +
+    'Asks for confirmation in a terminal (skip with --yes); without a terminal to ask it refuses unless --yes ' +
+    '(exit 2); declining is exit 1. Prints Apache\'s lines: "Executing records delete ' +
     'operation", "Records delete operation completed:", then "partition: T-P<TAB>low_watermark: N" (or ' +
     '"<TAB>error: ..." and exit 1).\n\n' +
     'JSON (--json): {"partitions":[{"topic":"orders","partition":0,"lowWatermark":5,"error":null}]}';
@@ -41,7 +42,7 @@ export default class DeleteRecords extends KtCommand {
       try {
         text = readFileSync(flags['offset-json-file'], 'utf8');
       } catch (e) {
-        throw new UsageError(`cannot read --offset-json-file ${flags['offset-json-file']}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        throw new UsageError(`cannot read --offset-json-file ${flags['offset-json-file']}: ${fileProblem(e)}`);
       }
       targets = fmt.parseOffsetJson(text, flags['offset-json-file']);
     } else {
@@ -54,11 +55,9 @@ export default class DeleteRecords extends KtCommand {
         return (sel.partitions.kind === 'set' ? sel.partitions.partitions : []).map((p) => ({ topic: sel.topic, partition: p, offset }));
       });
     }
-    const { confirmOrYes } = await import('../cli/prompt.js');
+    const { confirmOrRefuse } = await import('../cli/prompt.js');
     const what = targets.map((t) => `${t.topic}${t.partition === null ? '' : `-${t.partition}`}`).join(', ');
-    if (!(await confirmOrYes(`Delete records of ${what}? Consumers will never see them again.`, flags.yes))) {
-      throw new KtError('aborted; nothing deleted');
-    }
+    await confirmOrRefuse(`Delete records of ${what}? Consumers will never see them again.`, { yes: flags.yes, action: `delete records of ${what}`, nothing: 'deleted' });
     const conn = await this.connection(flags);
     const [{ openKafka }, { withSession, deleteRecords }] = await Promise.all([import('../client/index.js'), import('../client/admin.js')]);
     const h = await openKafka(conn, { clientId: 'kt-admin' });

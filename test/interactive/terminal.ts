@@ -2,6 +2,9 @@
 // one command in a pane of fixed size. Tests type keys and read the screen as a user would.
 
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
@@ -15,20 +18,32 @@ export interface TerminalOptions {
 }
 
 export class Terminal {
-  private constructor(private readonly socket: string) {}
+  private constructor(
+    private readonly socket: string,
+    private readonly statusFile: string,
+  ) {}
 
   /** Starts `command` (a shell command line) in a new tmux server. */
   static async start(command: string, o: TerminalOptions): Promise<Terminal> {
     const socket = `kt-test-${process.pid}-${++counter}`;
+    // The exit status is written by a bash wrapper: tmux 3.3 often never fills in
+    // #{pane_dead_status} when the terminal closes before the process is reaped (it read as
+    // 0, which made exit-code checks flaky). The wrapper catches SIGINT with a no-op trap
+    // (a caught signal is reset to its default in the child), so Ctrl-C still reaches the
+    // command and the wrapper lives to record its status.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-term-'));
+    const statusFile = path.join(dir, 'status');
+    const script = path.join(dir, 'run.sh');
+    // After the command the pane's shell stays (until close()): when the last process on a
+    // terminal exits, the kernel hangs it up and output tmux has not read yet can be lost.
+    fs.writeFileSync(script, `trap : INT\n${command}\nprintf '%s' "$?" > ${statusFile}.tmp && mv ${statusFile}.tmp ${statusFile}\nexec sleep 600\n`);
     const env = { ...o.env, TMUX: undefined, TERM: 'xterm-256color' } as NodeJS.ProcessEnv;
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    // remain-on-exit keeps the pane (and its exit status) after the command ends
     await exec('tmux', [
       '-L', socket, '-f', '/dev/null',
-      'new-session', '-d', '-s', 'main', '-x', String(o.cols ?? 120), '-y', String(o.rows ?? 40), ...(o.cwd ? ['-c', o.cwd] : []), command,
-      ';', 'set-option', '-t', 'main', 'remain-on-exit', 'on',
+      'new-session', '-d', '-s', 'main', '-x', String(o.cols ?? 120), '-y', String(o.rows ?? 40), ...(o.cwd ? ['-c', o.cwd] : []), `exec bash ${script}`,
     ], { env });
-    return new Terminal(socket);
+    return new Terminal(socket, statusFile);
   }
 
   private tmux(...args: string[]): Promise<{ stdout: string }> {
@@ -51,7 +66,7 @@ export class Terminal {
   }
 
   /** Waits until the screen matches; fails with the screen in the message. */
-  async waitFor(re: RegExp, timeoutMs = 10_000): Promise<string> {
+  async waitFor(re: RegExp, timeoutMs = 30_000): Promise<string> {
     const until = Date.now() + timeoutMs;
     let last = '';
     while (Date.now() < until) {
@@ -64,12 +79,14 @@ export class Terminal {
 
   /** The exit status once the command has ended, else null. */
   async exitStatus(): Promise<number | null> {
-    const { stdout } = await this.tmux('display-message', '-p', '-t', 'main', '#{pane_dead}:#{pane_dead_status}');
-    const [dead, status] = stdout.trim().split(':');
-    return dead === '1' ? Number(status) : null;
+    try {
+      return Number(fs.readFileSync(this.statusFile, 'utf8'));
+    } catch {
+      return null;
+    }
   }
 
-  async waitForExit(timeoutMs = 10_000): Promise<number> {
+  async waitForExit(timeoutMs = 30_000): Promise<number> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       const s = await this.exitStatus();

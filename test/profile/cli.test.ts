@@ -60,7 +60,7 @@ test('add → list → show → use → remove; the config file is 0600 and hold
   const use = await kt(['profile', 'use', 'prod'], { env });
   assert.equal(use.code, 0, use.stderr);
   assert.equal(use.out, 'Switched to profile prod (kafka1:9093,kafka2:9093).\n');
-  const rm = await kt(['profile', 'remove', 'prod'], { env });
+  const rm = await kt(['profile', 'remove', 'prod', '--yes'], { env });
   assert.equal(rm.code, 0, rm.stderr);
   assert.equal(rm.out, 'Removed profile prod.\n');
   const after = JSON.parse((await kt(['profile', 'list', '--json'], { env })).out);

@@ -2,18 +2,9 @@
 // src/cli/config.ts, called by src/commands/local/start.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { freePort, isolatedEnv, kt, REPO } from '../helpers.js';
+import { freePort, isolatedEnv, kt } from '../helpers.js';
 
-const wired = fs.readFileSync(path.join(REPO, 'src', 'commands', 'local', 'start.ts'), 'utf8').includes('rememberLocalProfile');
-
-test('kt local start creates the local profile (current unchanged); --profile local reaches the broker', { timeout: 30_000 }, async (t) => {
-  if (!wired) {
-    console.log('# kt local start does not call rememberLocalProfile yet (see the issue 6 report)');
-    t.skip('kt local start does not call rememberLocalProfile yet');
-    return;
-  }
+test('kt local start creates the local profile (current unchanged); --profile local reaches the broker', async () => {
   const port = await freePort();
   const env = isolatedEnv({ KT_LOCAL_PORT: undefined });
   try {

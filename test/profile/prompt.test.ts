@@ -7,7 +7,7 @@ import path from 'node:path';
 import { isolatedEnv, KT, requirePeer } from '../helpers.js';
 import { sh, Terminal } from '../interactive/terminal.js';
 
-test('kt profile add prompts for what is missing in a terminal; the password is masked', { timeout: 30_000 }, async (t) => {
+test('kt profile add prompts for what is missing in a terminal; the password is masked', { timeout: 120_000 }, async (t) => {
   const missing = requirePeer('tmux');
   if (missing) {
     console.log(`# skipping the profile prompt test: ${missing}`);

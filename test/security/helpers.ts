@@ -124,10 +124,12 @@ export interface Exec {
 export function exec(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<Exec> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { encoding: 'utf8', timeout: opts.timeoutMs ?? 20_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(cmd, args, { encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? ((err as unknown as { code: number }).code) : 1) : 0;
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     });
+    // a command that exits without reading its input (openssl) closes the pipe first: EPIPE
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(opts.input ?? '');
   });
 }

@@ -38,8 +38,8 @@ step "produce 100 records"
 seq 1 100 | sed 's/^/record-/' | kt produce --topic smoke --quiet
 
 step "cluster check"
-kt cluster check --topic smoke >/dev/null || fail "kt cluster check --topic smoke exited $?"
-[ "$(kt cluster check --topic smoke --json | json 'd.ok && d.topics[0].partitions')" = 3 ] || fail "cluster check --json"
+kt cluster check --local --topic smoke >/dev/null || fail "kt cluster check --local --topic smoke exited $?"
+[ "$(kt cluster check --local --topic smoke --json | json 'd.ok && d.topics[0].partitions')" = 3 ] || fail "cluster check --json"
 
 step "consume to the end as JSON and count"
 OUT="$WORK/consumed.jsonl"
@@ -52,7 +52,7 @@ COUNT="$(node -e 'const l=require("fs").readFileSync(process.argv[1],"utf8").tri
 
 step "a deliberately wrong step: a missing topic exits 1 and prints nothing on stdout"
 set +e
-kt cluster check --topic no-such-topic >"$WORK/wrong.out" 2>"$WORK/wrong.err"; CODE=$?
+kt cluster check --local --topic no-such-topic >"$WORK/wrong.out" 2>"$WORK/wrong.err"; CODE=$?
 set -e
 [ "$CODE" = 1 ] || fail "cluster check of a missing topic exited $CODE, expected 1"
 [ ! -s "$WORK/wrong.out" ] || fail "cluster check of a missing topic wrote to stdout: $(cat "$WORK/wrong.out")"

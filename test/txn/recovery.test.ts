@@ -26,7 +26,7 @@ test('a transaction decided (PrepareCommit) but stopped before its markers is co
   await p.send('rec', 0, ['p0']);
   await p.send('rec', 1, ['p1']);
   await c.request(TxnOffsetCommit, 2, {
-    transactionalId: 'prepared', groupId: 'rec-group', producerId: p.pid, producerEpoch: p.epoch, generationId: -1, memberId: '', groupInstanceId: null,
+    transactionalId: 'prepared', groupId: 'rec-group', producerId: p.pid, producerEpoch: p.epoch, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
     topics: [{ name: 'rec', partitions: [{ partitionIndex: 0, committedOffset: 7, committedLeaderEpoch: -1, committedMetadata: '' }] }],
   });
   const ongoing = broker.txn.describe('prepared')!;

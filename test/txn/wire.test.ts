@@ -44,11 +44,11 @@ async function latest(c: WireClient, topic: string, isolationLevel: 0 | 1): Prom
   return r.topics[0].partitions[0].offset;
 }
 
-test('ApiVersions advertises InitProducerId 0-4, AddPartitionsToTxn 0-3, AddOffsetsToTxn 0-3, EndTxn 0-3, TxnOffsetCommit 0-3', async () => {
+test('ApiVersions advertises InitProducerId 0-5, AddPartitionsToTxn 0-5, AddOffsetsToTxn 0-4, EndTxn 0-5, TxnOffsetCommit 0-6 (Kafka 4.4)', async () => {
   await withBroker(async (_b, c) => {
     const r = await c.request(ApiVersions, 3, { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1' });
     const range = (k: number) => { const x = r.apiKeys.find((a) => a.apiKey === k); return x && [x.minVersion, x.maxVersion]; };
-    assert.deepEqual([22, 24, 25, 26, 28].map(range), [[0, 4], [0, 3], [0, 3], [0, 3], [0, 3]]);
+    assert.deepEqual([22, 24, 25, 26, 28].map(range), [[0, 5], [0, 5], [0, 4], [0, 5], [0, 6]]);
   });
 });
 
@@ -189,7 +189,7 @@ test('TxnOffsetCommit: offsets become the group\'s committed offsets only when t
     const commitOffsets = async (p: RawTxnProducer, offset: number, version = 2) => {
       const r = await c.request(TxnOffsetCommit, version, {
         transactionalId: p.transactionalId, groupId: 'eos-group', producerId: p.pid, producerEpoch: p.epoch,
-        generationId: -1, memberId: '', groupInstanceId: null,
+        generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
         topics: [{ name: 'in', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: 'm' }] }],
       });
       return r.topics[0].partitions[0].errorCode;
@@ -213,7 +213,7 @@ test('TxnOffsetCommit: offsets become the group\'s committed offsets only when t
     // v3 member checks: a generation of a group that does not exist
     await p.addOffsets('eos-group');
     const r = await c.request(TxnOffsetCommit, 3, {
-      transactionalId: 'eos', groupId: 'eos-group', producerId: p.pid, producerEpoch: p.epoch, generationId: 5, memberId: 'ghost', groupInstanceId: null,
+      transactionalId: 'eos', groupId: 'eos-group', producerId: p.pid, producerEpoch: p.epoch, generationIdOrMemberEpoch: 5, memberId: 'ghost', groupInstanceId: null,
       topics: [{ name: 'in', partitions: [{ partitionIndex: 0, committedOffset: 30, committedLeaderEpoch: -1, committedMetadata: null }] }],
     });
     assert.equal(r.topics[0].partitions[0].errorCode, E('UNKNOWN_MEMBER_ID'));
@@ -257,7 +257,7 @@ test('a restart on the same data directory keeps producer ids, sequences, open t
   await p.addOffsets('dur-group');
   await p.send('dur', 0, ['t1', 't2']);
   await c.request(TxnOffsetCommit, 2, {
-    transactionalId: 'durable', groupId: 'dur-group', producerId: p.pid, producerEpoch: p.epoch, generationId: -1, memberId: '', groupInstanceId: null,
+    transactionalId: 'durable', groupId: 'dur-group', producerId: p.pid, producerEpoch: p.epoch, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
     topics: [{ name: 'dur', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] }],
   });
   c.close();

@@ -133,9 +133,9 @@ describe('zstd: standard frames', () => {
   });
 
   test('refuses a frame declaring more than the limit before allocating it', () => {
-    // magic, FHD = 8-byte content size + single segment, size 2^40
+    // magic, FHD = 8-byte content size + single segment, size 2^32
     const bomb = Buffer.concat([hex('28b52ffd'), Buffer.from([0xe0]), Buffer.from([0, 0, 0, 0, 1, 0, 0, 0]), Buffer.alloc(8)]);
-    assert.throws(() => decompressSync(CODEC_ZSTD, bomb), /above the \d+-byte limit/);
+    assert.throws(() => decompressSync(CODEC_ZSTD, bomb), /decompresses to more than the limit of \d+ bytes \(a frame declares 4294967296 bytes\)/);
   });
 });
 
@@ -210,11 +210,11 @@ describe('kafkajs with kt\'s plug-ins', () => {
     });
   }
 
-  test('registration is idempotent and leaves gzip to kafkajs', () => {
+  test('registration is idempotent and replaces kafkajs\'s gzip with the bounded one', () => {
     const before = kafkajs.CompressionCodecs[kafkajs.CompressionTypes.GZIP];
     registerCodecs(kafkajs);
-    assert.equal(kafkajs.CompressionCodecs[kafkajs.CompressionTypes.GZIP], before);
-    for (const t of [kafkajs.CompressionTypes.Snappy, kafkajs.CompressionTypes.LZ4, kafkajs.CompressionTypes.ZSTD]) {
+    assert.equal(kafkajs.CompressionCodecs[kafkajs.CompressionTypes.GZIP], before, 'idempotent');
+    for (const t of [kafkajs.CompressionTypes.GZIP, kafkajs.CompressionTypes.Snappy, kafkajs.CompressionTypes.LZ4, kafkajs.CompressionTypes.ZSTD]) {
       const c = kafkajs.CompressionCodecs[t]?.() as { compress: unknown; decompress: unknown };
       assert.equal(typeof c.compress, 'function');
       assert.equal(typeof c.decompress, 'function');

@@ -100,8 +100,10 @@ export class GroupCoordinator extends GroupMembership {
     if (!group) {
       // No group yet: only a client outside group management may commit (Kafka then creates
       // the group Empty; here the store alone remembers it).
-      if (req.generationId >= 0) return all(E.ILLEGAL_GENERATION);
-      if (req.memberId !== '' || req.groupInstanceId !== null) return all(E.UNKNOWN_MEMBER_ID);
+      // v9+ names the reason (KIP-848); older versions keep ILLEGAL_GENERATION
+      // Generation -1 is a commit from outside group management whatever the member id says
+      // (Kafka 4.x accepts it too).
+      if (req.generationId >= 0) return all((req.version ?? 0) >= 9 ? E.GROUP_ID_NOT_FOUND : E.ILLEGAL_GENERATION);
       return this.storeOffsets(req);
     }
     const error = this.validateCommit(group, req);
@@ -117,6 +119,8 @@ export class GroupCoordinator extends GroupMembership {
 
   private validateCommit(group: Group, req: OffsetCommitRequest): number {
     if (group.is('Dead')) return E.COORDINATOR_NOT_AVAILABLE;
+    // Kafka's ClassicGroup.validateOffsetCommit: generation -1 commits to an Empty group
+    if (req.generationId < 0 && group.is('Empty')) return E.NONE;
     if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
       const error = this.validateMember(group, req.memberId, req.groupInstanceId);
       if (error !== E.NONE) return error;
@@ -303,35 +307,45 @@ export class GroupCoordinator extends GroupMembership {
 
   // ---- Admin views ----
 
-  /** Groups in memory plus those only the store knows (Empty after a restart). */
-  listGroups(states?: string[]): GroupOverview[] {
+  /**
+   * Groups in memory plus those only the store knows (Empty after a restart). `states`
+   * (ListGroups v4+) and `types` (v5+) filter case-insensitively; empty = all. Every group is
+   * of the classic type.
+   */
+  listGroups(states?: string[], types?: string[]): GroupOverview[] {
     const out: GroupOverview[] = [];
     for (const g of this.groups.values()) {
-      if (!g.is('Dead')) out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state });
+      if (!g.is('Dead')) out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state, groupType: 'classic' });
     }
     for (const id of this.offsets.groups()) {
       if (this.groups.has(id)) continue;
       const type = this.offsets.groupMeta(id)?.protocolType;
-      out.push({ groupId: id, protocolType: typeof type === 'string' ? type : '', groupState: 'Empty' });
+      out.push({ groupId: id, protocolType: typeof type === 'string' ? type : '', groupState: 'Empty', groupType: 'classic' });
     }
-    if (!states || states.length === 0) return out;
-    const wanted = new Set(states.map((s) => s.toLowerCase()));
-    return out.filter((g) => wanted.has(g.groupState.toLowerCase()));
+    const wantedStates = states && states.length > 0 ? new Set(states.map((s) => s.toLowerCase())) : null;
+    const wantedTypes = types && types.length > 0 ? new Set(types.map((t) => t.toLowerCase())) : null;
+    return out.filter((g) => (!wantedStates || wantedStates.has(g.groupState.toLowerCase())) && (!wantedTypes || wantedTypes.has(g.groupType)));
   }
 
-  /** Unknown groups are reported Dead with no error, as Kafka does. */
-  describeGroups(groupIds: string[]): GroupDescription[] {
-    return groupIds.map(
-      (groupId) =>
-        this.lookup(groupId)?.describe() ?? {
-          errorCode: E.NONE,
-          groupId,
-          groupState: 'Dead',
-          protocolType: '',
-          protocolData: '',
-          members: [],
-        },
-    );
+  /**
+   * Unknown groups are reported Dead with no error, as Kafka does; from DescribeGroups v6
+   * (KIP-1043) with GROUP_ID_NOT_FOUND and Kafka's message.
+   */
+  describeGroups(groupIds: string[], version = 0): GroupDescription[] {
+    return groupIds.map((groupId) => {
+      const group = this.lookup(groupId);
+      if (group && !group.is('Dead')) return { ...group.describe(), errorMessage: null };
+      const notFound = version >= 6;
+      return {
+        errorCode: notFound ? E.GROUP_ID_NOT_FOUND : E.NONE,
+        errorMessage: notFound ? `Group ${groupId} not found.` : null,
+        groupId,
+        groupState: 'Dead',
+        protocolType: '',
+        protocolData: '',
+        members: [],
+      };
+    });
   }
 
   /** Deletes Empty groups with their committed offsets. */

@@ -101,6 +101,8 @@ export interface OffsetCommitRequest {
   memberId: string;
   groupInstanceId: string | null;
   topics: { name: string; partitions: OffsetCommitPartition[] }[];
+  /** The OffsetCommit version: v9+ answers GROUP_ID_NOT_FOUND for a member's commit to no group. */
+  version?: number;
 }
 
 export interface OffsetCommitResult {
@@ -125,6 +127,8 @@ export interface GroupOverview {
   groupId: string;
   protocolType: string;
   groupState: GroupState;
+  /** Kafka's group type (KIP-848): every group here uses the classic protocol. */
+  groupType: 'classic';
 }
 
 export interface GroupMemberDescription {
@@ -140,6 +144,8 @@ export interface GroupMemberDescription {
 
 export interface GroupDescription {
   errorCode: number;
+  /** DescribeGroups v6+: why the group could not be described (null otherwise). */
+  errorMessage?: string | null;
   groupId: string;
   groupState: GroupState;
   protocolType: string;

@@ -1,7 +1,9 @@
 // Produce v0-9 (record batch v2 only: the message sets of v0-2 get UNSUPPORTED_FOR_MESSAGE_FORMAT;
 // v9 is flexible). zstd batches need v7+ (KIP-110): below
 // that, UNSUPPORTED_COMPRESSION_TYPE, as Kafka. The log checks each batch (length,
-// magic 2, CRC32C, record count, max.message.bytes), assigns offsets by rewriting the base
+// magic 2, CRC32C, record count, max.message.bytes, and for compressed batches the
+// decompressed size: at most 64 x max.message.bytes, else MESSAGE_TOO_LARGE, so no
+// decompression bomb is stored), assigns offsets by rewriting the base
 // offset in place and stamps LogAppendTime topics; here only what clients may not send is
 // refused (control batches). One node means acks=1 and acks=all are the same promise; the
 // topic's flush.messages decides when the append is fsynced. acks=0 gets no response at

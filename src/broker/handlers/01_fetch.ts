@@ -18,7 +18,8 @@
 // (control batches) are returned like any batch: clients never show them as records.
 //
 // A partition offline after a storage error, or whose read fails, gets KAFKA_STORAGE_ERROR;
-// the others in the request are answered as usual.
+// one whose fetch offset lies in damaged data (a batch failing its CRC32C; see
+// log/segmentCheck.ts) gets CORRUPT_MESSAGE. The others in the request are answered as usual.
 import type { Broker } from '../broker.js';
 import { Fetch } from '../protocol/apis/fetch.js';
 import { code, KafkaError } from '../protocol/errors.js';

@@ -1,5 +1,7 @@
-// JoinGroup v0-7: hands the request to the group coordinator, which holds the response
-// until the join phase completes. v4+ requires a known member id (MEMBER_ID_REQUIRED first).
+// JoinGroup v0-9: hands the request to the group coordinator, which holds the response
+// until the join phase completes. v4+ requires a known member id (MEMBER_ID_REQUIRED first);
+// v8+ carries the client's reason (logged with the rebalance); v9's skipAssignment is false:
+// the leader always computes the assignment (Kafka sets it only for KIP-848 upgrades).
 import { JoinGroup } from '../protocol/apis/joinGroup.js';
 import { handler } from './types.js';
 
@@ -16,6 +18,7 @@ export default handler(JoinGroup, async (req, ctx) => {
     clientId: ctx.clientId,
     clientHost: ctx.clientHost,
     requireKnownMemberId: ctx.version >= 4,
+    reason: ctx.version >= 8 ? req.reason : null,
   });
-  return { throttleTimeMs: 0, ...r };
+  return { throttleTimeMs: 0, skipAssignment: false, ...r };
 });

@@ -1,8 +1,10 @@
-// ListGroups v0-4 (v4 filters by state).
+// ListGroups v0-5: v4 filters by state, v5 by type (every group here is "classic") and
+// reports each group's type; both filters compare case-insensitively, empty = all.
 import { ListGroups } from '../protocol/apis/listGroups.js';
 import { handler } from './types.js';
 
 export default handler(ListGroups, (req, ctx) => {
-  const states = ctx.version >= 4 && req.statesFilter.length > 0 ? req.statesFilter : undefined;
-  return { throttleTimeMs: 0, errorCode: 0, groups: ctx.broker.groups.listGroups(states) };
+  const states = ctx.version >= 4 ? req.statesFilter : undefined;
+  const types = ctx.version >= 5 ? req.typesFilter : undefined;
+  return { throttleTimeMs: 0, errorCode: 0, groups: ctx.broker.groups.listGroups(states, types) };
 });

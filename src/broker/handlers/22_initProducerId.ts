@@ -1,4 +1,4 @@
-// InitProducerId v0-4. Without a transactional id: a new producer id, epoch 0 (idempotent
+// InitProducerId v0-5. Without a transactional id: a new producer id, epoch 0 (idempotent
 // producers). With one: the transaction coordinator's producer id and a bumped epoch, fencing
 // older instances and aborting a transaction they left open (txn/coordinator.ts). v3+ may
 // name the current producer id and epoch (KIP-360); v4 allows PRODUCER_FENCED.

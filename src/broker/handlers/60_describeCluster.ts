@@ -1,6 +1,7 @@
-// DescribeCluster v0-1 (always flexible): the one broker, which is also the controller. The
+// DescribeCluster v0-2 (always flexible): the one broker, which is also the controller. The
 // Java admin client uses it for describeCluster when it is advertised. v1 asks for brokers
-// (endpoint type 1) or controllers (2): both are this node.
+// (endpoint type 1) or controllers (2): both are this node. v2 may ask for fenced brokers too
+// (KIP-1073) and reports isFenced per broker: this node is never fenced.
 import { DescribeCluster } from '../protocol/apis/describeCluster.js';
 import { code } from '../protocol/errors.js';
 import { handler } from './types.js';
@@ -20,6 +21,6 @@ export default handler(DescribeCluster, (req, ctx) => {
     endpointType: req.endpointType,
     clusterId: broker.store.clusterId,
     controllerId: broker.nodeId,
-    brokers: [{ brokerId: broker.nodeId, host: broker.config.advertisedHost, port: broker.port, rack: null }],
+    brokers: [{ brokerId: broker.nodeId, host: broker.config.advertisedHost, port: broker.port, rack: null, isFenced: false }],
   };
 });

@@ -14,7 +14,8 @@
 //      emptied batch disappears. Readers skip the gaps.
 //   4. The checkpoint moves to the end of the cleaned part.
 //
-// Batches the cleaner cannot read (a codec whose package did not load) are kept whole and their
+// Batches the cleaner cannot read (a codec whose package did not load, data decompressing past
+// the topic's limit, decompressedLimit: nothing past it is ever allocated) are kept whole and their
 // keys do not supersede older ones. A tombstone is only dropped when no such batch precedes it,
 // since an older value of its key could hide there and would resurface.
 //
@@ -35,15 +36,20 @@
 // min.cleanable.dirty.ratio, max.compaction.lag.ms exceeded, or a kept tombstone expired).
 // Crash safety of the rewrite is the log's business (see CleanedSegment and diskLog.ts).
 
-import { gunzipSync } from 'node:zlib';
-import { compressSync, decompressSync } from '../protocol/compression.js';
+import {
+  CorruptCompressedDataError,
+  DecompressedSizeError,
+  MAX_DECOMPRESSED_BYTES,
+  compressSync,
+  decompressSync,
+  decompressedLimit,
+} from '../protocol/compression.js';
 import { Reader } from '../protocol/bytes.js';
 import {
   ATTR_CONTROL,
   ATTR_TRANSACTIONAL,
   BATCH_HEADER_SIZE,
   CRC_OFFSET,
-  Codec,
   RECORD_COUNT_OFFSET,
   computeCrc,
   readBatchHeader,
@@ -54,8 +60,6 @@ import type { Segment } from './partitionLog.js';
 import { CONTROL_ABORT, controlType, type AbortedTxn } from './producerState.js';
 
 const INT32_MAX = 2147483647;
-/** A gzip batch inflating past this is treated as unreadable (a "bomb" must not take the memory). */
-const MAX_INFLATED_BYTES = 64 << 20;
 /** Bytes of keys (plus per-entry overhead) the offset map may hold in one pass. */
 export const DEFAULT_MAP_BUDGET = 64 << 20;
 const MAP_ENTRY_OVERHEAD = 64;
@@ -126,13 +130,27 @@ interface RawRecord {
   tombstone: boolean;
 }
 
-/** The records of a batch as slices of its (decompressed) data, or null if it cannot be read here. */
-export function rawRecords(batch: Buffer): { data: Buffer; records: RawRecord[] } | null {
+/**
+ * The records of a batch as slices of its (decompressed) data, or null if it cannot be read
+ * here (data that does not decompress within `limit`, a codec whose package is missing).
+ */
+export function rawRecords(batch: Buffer, limit = MAX_DECOMPRESSED_BYTES): { data: Buffer; records: RawRecord[] } | null {
+  try {
+    return parseRawRecords(batch, limit);
+  } catch {
+    return null; // data or a codec we cannot read (package missing): leave the batch as it is
+  }
+}
+
+/**
+ * As rawRecords, but data past the decompressed-size limit or not in its codec's format
+ * throws (DecompressedSizeError, CorruptCompressedDataError); null for malformed records.
+ */
+function parseRawRecords(batch: Buffer, limit: number): { data: Buffer; records: RawRecord[] } | null {
   const h = readBatchHeader(batch, 0);
   const codec = h.attributes & 0x07;
+  const data = decompressSync(codec, batch.subarray(BATCH_HEADER_SIZE, h.size), limit);
   try {
-    const body = batch.subarray(BATCH_HEADER_SIZE, h.size);
-    const data = codec === Codec.Gzip ? gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES }) : decompressSync(codec, body);
     const r = new Reader(data);
     const records: RawRecord[] = [];
     for (let i = 0; i < h.recordCount; i++) {
@@ -151,13 +169,24 @@ export function rawRecords(batch: Buffer): { data: Buffer; records: RawRecord[] 
     }
     return { data, records };
   } catch {
-    return null; // data or a codec we cannot read (package missing): leave the batch as it is
+    return null;
   }
 }
 
-/** Whether a batch of a compacted topic has a record without a key (Kafka refuses those). */
-export function hasNullKey(batch: Buffer, pos: number, size: number): boolean {
-  const parsed = rawRecords(batch.subarray(pos, pos + size));
+/**
+ * Whether a batch of a compacted topic has a record without a key (Kafka refuses those).
+ * Throws a DecompressedSizeError past `limit` and a CorruptCompressedDataError for data not
+ * in its codec's format; a batch otherwise unreadable here (codec package missing, malformed
+ * records) counts as having none.
+ */
+export function hasNullKey(batch: Buffer, pos: number, size: number, limit = MAX_DECOMPRESSED_BYTES): boolean {
+  let parsed;
+  try {
+    parsed = parseRawRecords(batch.subarray(pos, pos + size), limit);
+  } catch (err) {
+    if (err instanceof DecompressedSizeError || err instanceof CorruptCompressedDataError) throw err;
+    return false;
+  }
   return parsed !== null && parsed.records.some((r) => r.key === null);
 }
 
@@ -209,6 +238,7 @@ const copyPass = (p: PassState): PassState => ({ ...p, txnData: new Map(p.txnDat
 
 export class LogCleaner {
   private warnedUnreadable = false;
+  private warnedDamaged = false;
 
   constructor(
     readonly state: CleanerState,
@@ -279,7 +309,7 @@ export class LogCleaner {
       for (const batch of segs[i].batches()) {
         const h = readBatchHeader(batch, 0);
         if (isControl(h.attributes) || isAborted(h)) continue;
-        const parsed = rawRecords(batch);
+        const parsed = rawRecords(batch, decompressedLimit(log.config.maxMessageBytes));
         if (!parsed) continue;
         for (const r of parsed.records) {
           if (r.key === null) continue;
@@ -318,10 +348,26 @@ export class LogCleaner {
       result.bytesBefore += before;
       // A lone segment is rewritten only if something in it goes; a dry run tells.
       const passBefore = copyPass(pass);
+      const damaged = (): boolean => {
+        if (!group.some((s) => s.isDamaged)) return false;
+        // Damaged data (segmentCheck.ts) is never rewritten: the group stays as it is, and
+        // like an unreadable batch it may hide an older value, so tombstones after it stay.
+        Object.assign(pass, passBefore);
+        pass.unreadableSeen = true;
+        result.bytesAfter += before;
+        if (!this.warnedDamaged) {
+          this.warnedDamaged = true;
+          log.log(`${log.name}: compaction leaves segments with damaged data as they are (from offset ${group[0].baseOffset})`);
+        }
+        return true;
+      };
+      if (damaged()) continue;
       if (group.length === 1 && !this.filterGroup(log, group, latest, isAborted, now, pass, null).changed) {
+        if (damaged()) continue;
         result.bytesAfter += before;
         continue;
       }
+      if (damaged()) continue;
       Object.assign(pass, passBefore);
       if (!wrote) {
         log.beforeWrite();
@@ -331,6 +377,12 @@ export class LogCleaner {
       let replacement: Segment;
       try {
         const stats = this.filterGroup(log, group, latest, isAborted, now, pass, out);
+        if (group.some((s) => s.isDamaged)) {
+          // found while copying: nothing is replaced
+          out.abort();
+          damaged();
+          continue;
+        }
         result.recordsRemoved += stats.removed;
         result.tombstonesRemoved += stats.tombstones;
         result.abortedRecordsRemoved += stats.aborted;
@@ -399,7 +451,7 @@ export class LogCleaner {
           stats.aborted += h.recordCount;
           continue;
         }
-        const parsed = rawRecords(batch);
+        const parsed = rawRecords(batch, decompressedLimit(log.config.maxMessageBytes));
         if (!parsed) {
           if (!this.warnedUnreadable) {
             this.warnedUnreadable = true;

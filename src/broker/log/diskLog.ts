@@ -5,20 +5,28 @@
 //   <dir>/00000000000000000000.timeindex   sparse time index
 //   <dir>/log-start-offset-checkpoint      log start offset moved by DeleteRecords
 //   <dir>/cleaner-offset-checkpoint        compaction progress (first dirty offset, tombstone deadline)
+//   <dir>/recovery-point-offset-checkpoint offsets below it are fsynced: recovery starts there
 //   <dir>/producer-state.snapshot          producer state (idempotence, open and aborted
 //                                          transactions) as of an offset; see below
 //   <dir>/.kt-clean-shutdown               present only while the files are consistent
 //
-// Recovery at open (Kafka's LogLoader): after a clean shutdown only the last segment is
-// validated; otherwise every segment. The first torn or corrupt batch truncates its segment
-// there, and every later segment is deleted, so the log stays a gap-free prefix of what was
-// written. The marker is removed before the first write (append or compaction) after open
-// and written by close().
+// Recovery at open (Kafka's LogLoader, bounded by a recovery point). `recovery-point-offset-
+// checkpoint` holds an offset below which everything is fsynced: written (atomically, durably)
+// at every roll (the rolled segment was fsynced), at most once a minute after flushes, and at a
+// clean stop. After a clean shutdown only the last segment is validated. Otherwise the
+// segments wholly below the recovery point are trusted (not read), and the others are
+// validated batch by batch (all of them when there is no checkpoint: a data directory from an
+// older kt). Damage is never amplified (segmentCheck.ts): a damaged batch followed by sound
+// ones is kept and reported, and reads of its offsets get CORRUPT_MESSAGE; only the last
+// segment's torn tail (damage with nothing sound after it, above the recovery point) is cut
+// off. No segment is ever deleted because of damage, so later data stays and offsets are never
+// reused. The marker is removed before the first write (append or compaction) after open and
+// written by close().
 //
 // Producer state (producerState.ts) is rebuilt at open from the snapshot plus the batches
 // written after it; without a usable snapshot (none yet, or the log was truncated below its
 // offset) from every batch. The snapshot is one CRC-framed JSON entry, replaced atomically at
-// every roll (once the partition has seen a producer id), after compaction removed ABORT
+// every roll, after compaction removed ABORT
 // markers, after a rebuild, and at close, so a restart after a clean stop replays nothing and
 // one after a crash at most the batches since the last roll.
 //
@@ -44,6 +52,9 @@ export const CLEAN_SHUTDOWN_FILE = '.kt-clean-shutdown';
 export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
 export const CLEANER_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 export const PRODUCER_SNAPSHOT_FILE = 'producer-state.snapshot';
+export const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
+/** How often the recovery point follows flushes (Kafka's log.flush.offset.checkpoint.interval.ms). */
+const RECOVERY_POINT_INTERVAL_MS = 60_000;
 
 /** Steps of a compaction swap, in order (tests simulate a crash at each). */
 export type SwapStep = 'cleaned-written' | 'swap-renamed' | 'old-deleted' | 'swap-installed';
@@ -66,6 +77,10 @@ export class DiskPartitionLog extends BaseLog {
   private readonly onSwapStep: (step: SwapStep) => void;
   private readonly files: FilePool;
   protected override readonly goesOffline = true;
+  /** The recovery point on disk, when it was written, and the log end the last flush covered. */
+  private recoveryPoint = -1;
+  private recoveryPointSavedAt = 0;
+  private flushedTo = 0;
 
   constructor(opts: DiskLogOptions) {
     super(opts);
@@ -126,47 +141,49 @@ export class DiskPartitionLog extends BaseLog {
     }
     bases.sort((a, b) => a - b);
     this.cleanMarker = files.includes(CLEAN_SHUTDOWN_FILE);
+
+    // Segments wholly below the recovery point were fsynced (at their roll, or by a flush the
+    // checkpoint recorded) and are trusted as they are; the rest are checked batch by batch.
+    const recoveryPoint = this.readRecoveryPoint();
+    const checked = (i: number): boolean => i === bases.length - 1
+      || (!this.cleanMarker && (recoveryPoint === undefined || bases[i + 1] > recoveryPoint));
     if (!this.cleanMarker && bases.length > 0) {
-      this.log(`${this.name}: no clean-shutdown marker, validating all ${bases.length} segment(s)`);
+      const n = bases.filter((_, i) => checked(i)).length;
+      this.log(recoveryPoint === undefined
+        ? `${this.name}: no clean-shutdown marker and no ${RECOVERY_POINT_FILE}: checking all ${bases.length} segment(s)`
+        : `${this.name}: no clean-shutdown marker: checking ${n} segment(s) from the recovery point ${recoveryPoint}; ${bases.length - n} older segment(s) trusted`);
     }
 
     let minOffset = bases[0] ?? 0;
     for (let i = 0; i < bases.length; i++) {
       const base = bases[i];
       const last = i === bases.length - 1;
-      let problem: string | undefined;
-      if (base < minOffset) {
-        problem = `segment ${segmentFileName(base, '.log')} overlaps the previous one, which ends at offset ${minOffset}`;
-        this.log(`${this.name}: ${problem}`);
-      } else {
-        const loaded = DiskSegment.load(this.dir, base, {
-          files: this.files,
-          indexInterval: this.indexInterval,
-          validate: !this.cleanMarker || last,
-          minOffset,
-          nextBase: last ? undefined : bases[i + 1],
-          now,
-          log: (msg) => this.log(`${this.name}: ${msg}`),
-        });
-        this.segments.push(loaded.segment);
-        minOffset = loaded.segment.nextOffset;
-        if (loaded.problem) {
-          problem = loaded.problem;
-          this.log(`${this.name}: segment ${segmentFileName(base, '.log')}: ${problem}; truncated to ${loaded.segment.size} bytes (log end offset ${minOffset})`);
-        }
+      const loaded = DiskSegment.load(this.dir, base, {
+        files: this.files,
+        indexInterval: this.indexInterval,
+        validate: checked(i),
+        minOffset: Math.min(minOffset, base),
+        nextBase: last ? undefined : bases[i + 1],
+        recoveryPoint,
+        now,
+        log: (msg) => this.log(`${this.name}: ${msg}`),
+      });
+      this.adopt(loaded.segment);
+      this.segments.push(loaded.segment);
+      minOffset = loaded.segment.nextOffset;
+      for (const d of loaded.damaged) {
+        // Kept, never cut: later data stays, the offsets are not reused, reads of these get CORRUPT_MESSAGE.
+        const lost = d.to > d.from ? `offsets ${d.from}..${d.to - 1} cannot be read and are reported to readers` : 'it holds no offsets';
+        this.log(`${this.name}: segment ${segmentFileName(base, '.log')}: damaged data at bytes ${d.pos}..${d.end - 1} (${d.why}); ${lost}; the rest of the log is kept`);
       }
-      if (problem) {
-        for (const later of bases.slice(this.segments.length)) {
-          this.deleteSegmentFiles(later);
-          this.log(`${this.name}: deleted segment ${segmentFileName(later, '.log')} after the damaged data`);
-        }
-        break;
+      if (loaded.problem) {
+        this.log(`${this.name}: segment ${segmentFileName(base, '.log')}: ${loaded.problem}; truncated to ${loaded.segment.size} bytes (log end offset ${minOffset})`);
       }
     }
 
     const checkpoint = this.readLogStartOffset();
     if (this.segments.length === 0) {
-      this.segments.push(DiskSegment.create(this.dir, checkpoint, this.files, this.indexInterval, now));
+      this.segments.push(this.adopt(DiskSegment.create(this.dir, checkpoint, this.files, this.indexInterval, now)));
     } else {
       (this.active as DiskSegment).activate();
     }
@@ -175,7 +192,7 @@ export class DiskPartitionLog extends BaseLog {
       // Records below the checkpoint were lost: restart the log there so offsets never repeat.
       this.log(`${this.name}: log start offset ${this.startOffset} is past the recovered end ${this.logEndOffset}; starting an empty log there`);
       for (const s of this.segments) s.delete();
-      this.segments = [DiskSegment.create(this.dir, this.startOffset, this.files, this.indexInterval, now)];
+      this.segments = [this.adopt(DiskSegment.create(this.dir, this.startOffset, this.files, this.indexInterval, now))];
     }
     this.deleteOldSegments((_, next) => next <= this.startOffset, 'below the log start offset');
     // Records past a truncation point are new and dirty: the cleaner must not skip them.
@@ -184,6 +201,70 @@ export class DiskPartitionLog extends BaseLog {
       this.writeCleanerCheckpoint({ ...cleaner, firstDirtyOffset: this.logEndOffset });
     }
     this.loadProducerState();
+    // Every rolled segment was fsynced when it rolled: the recovery point is at least the
+    // active segment's base, and never past the log end.
+    // (With one segment there is nothing to gain: the last segment is always checked. So a new
+    // partition costs no extra file until its first roll.)
+    const point = Math.min(Math.max(recoveryPoint ?? -1, this.active.baseOffset), this.logEndOffset);
+    if (point !== recoveryPoint && (recoveryPoint !== undefined || this.segments.length > 1)) this.saveRecoveryPoint(point, now);
+    else this.recoveryPoint = point;
+  }
+
+  /** A segment of this log reports damage that a read finds to the partition's log. */
+  private adopt(s: DiskSegment): DiskSegment {
+    s.report = (msg) => this.log(`${this.name}: ${msg}`);
+    return s;
+  }
+
+  /** The recovery point in its checkpoint file, or undefined when there is none (or it is unreadable). */
+  private readRecoveryPoint(): number | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(this.dir, RECOVERY_POINT_FILE), 'utf8');
+    } catch {
+      return undefined;
+    }
+    const n = Number(text.trim());
+    if (text.trim() === '' || !Number.isSafeInteger(n) || n < 0) {
+      this.log(`${this.name}: ignoring unreadable ${RECOVERY_POINT_FILE} (${JSON.stringify(text.slice(0, 40))})`);
+      return undefined;
+    }
+    return n;
+  }
+
+  /**
+   * Records that every offset below `offset` is fsynced (atomically, durably). Best effort: a
+   * checkpoint that could not be written only means more is checked at the next start.
+   */
+  private saveRecoveryPoint(offset: number, now = Date.now()): void {
+    try {
+      writeFileAtomic(path.join(this.dir, RECOVERY_POINT_FILE), `${offset}\n`);
+      this.recoveryPoint = offset;
+      this.recoveryPointSavedAt = now;
+    } catch (e) {
+      this.log(`${this.name}: cannot write ${RECOVERY_POINT_FILE}: ${(e as Error).message}`);
+    }
+  }
+
+  /** A roll fsynced the old segment: the new one's base is the recovery point. */
+  protected override roll(now: number): void {
+    super.roll(now);
+    this.saveRecoveryPoint(this.active.baseOffset, now);
+    // Even without producer state, so that a start after a crash replays the active segment only.
+    this.saveProducerSnapshot(true);
+  }
+
+  override flush(now = Date.now()): void {
+    super.flush(now);
+    if (!this.closed && !this.offline) this.flushedTo = this.logEndOffset;
+  }
+
+  /** Maintenance, then the recovery point moves to what flushes covered, at most once a minute (Kafka's log.flush.offset.checkpoint.interval.ms). */
+  override maintain(now: number): void {
+    super.maintain(now);
+    if (!this.closed && !this.offline && this.flushedTo > this.recoveryPoint && now - this.recoveryPointSavedAt >= RECOVERY_POINT_INTERVAL_MS) {
+      this.saveRecoveryPoint(this.flushedTo, now);
+    }
   }
 
   /** The snapshot, then the batches after it (everything without a usable snapshot). */
@@ -243,12 +324,6 @@ export class DiskPartitionLog extends BaseLog {
     }
   }
 
-  private deleteSegmentFiles(base: number): void {
-    for (const suffix of ['.log', '.index', '.timeindex'] as const) {
-      fs.rmSync(path.join(this.dir, segmentFileName(base, suffix)), { force: true });
-    }
-  }
-
   private readLogStartOffset(): number {
     const file = path.join(this.dir, LOG_START_OFFSET_FILE);
     let text: string;
@@ -266,7 +341,7 @@ export class DiskPartitionLog extends BaseLog {
   }
 
   protected createSegment(baseOffset: number, now: number): Segment {
-    return DiskSegment.create(this.dir, baseOffset, this.files, this.indexInterval, now);
+    return this.adopt(DiskSegment.create(this.dir, baseOffset, this.files, this.indexInterval, now));
   }
 
   protected saveLogStartOffset(offset: number): void {
@@ -333,7 +408,7 @@ export class DiskPartitionLog extends BaseLog {
           log: () => {}, // "index missing, rebuilding" is expected here
         });
         if (loaded.problem) this.log(`${this.name}: cleaned segment ${segmentFileName(baseOffset, '.log')}: ${loaded.problem}`);
-        return loaded.segment;
+        return this.adopt(loaded.segment);
       },
       abort: () => {
         closeFd();
@@ -355,6 +430,8 @@ export class DiskPartitionLog extends BaseLog {
     if (this.closed) return;
     if (!this.offline) this.saveProducerSnapshot(true);
     super.close();
+    // Everything is fsynced now (super.close() throws otherwise).
+    this.saveRecoveryPoint(this.logEndOffset);
     if (!this.cleanMarker) {
       fs.closeSync(fs.openSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), 'w'));
       fsyncDir(this.dir);

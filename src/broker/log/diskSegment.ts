@@ -7,41 +7,23 @@
 // The log file is reached through a FileHandle of the store's FilePool (filePool.ts): open
 // while used, closed by the pool when the budget of descriptors needs it, so the number of
 // open files depends neither on the number of segments nor on the number of partitions.
+// Every batch a read returns or steps over is checked (segmentCheck.ts); damaged data is
+// remembered per segment as a range of bytes and offsets, reported once, and never served.
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { BATCH_HEADER_SIZE, LOG_OVERHEAD, checkBatch, readBatchHeader } from '../protocol/recordBatch.js';
+import { BATCH_HEADER_SIZE, LOG_OVERHEAD, readBatchHeader } from '../protocol/recordBatch.js';
 import type { FileHandle, FilePool } from './filePool.js';
 import { fsyncDir, readAt, writeFileAtomic, writeFully } from './files.js';
 import { segmentFileName } from './names.js';
 import { EMPTY_READ, matchInBatch, type AppendedBatch, type Segment } from './partitionLog.js';
+import { FileWindow, damagedError, findNextBatch, frameSize, overlapProblem, overlapsNext, storedBatchProblem, type DamagedRange } from './segmentCheck.js';
 import { OffsetIndex, TimeIndex } from './segmentIndex.js';
 import type { ReadResult } from './types.js';
 
-/** Read size of recovery and timestamp scans. */
-const CHUNK = 1 << 20;
 /** One read never exceeds this, whatever maxBytes a fetch asks for (Kafka's fetch.max.bytes is 50 MiB). */
 const MAX_READ = 64 << 20;
-/** Bytes of a batch header needed to know its size and offsets (up to lastOffsetDelta). */
-const OFFSETS_PREFIX = 27;
 const INT32_MAX = 2147483647;
-const EMPTY = Buffer.alloc(0);
-
-/** A window on a file for sequential batch scans: re-reads only when a batch leaves it. */
-class FileWindow {
-  buf: Buffer = EMPTY;
-  start = 0;
-  constructor(private readonly fd: number, private readonly end: number) {}
-
-  /** Makes [pos, pos + n) available and returns where pos is within `buf`. */
-  at(pos: number, n: number): number {
-    if (pos < this.start || pos + n > this.start + this.buf.length) {
-      this.buf = readAt(this.fd, pos, Math.min(Math.max(CHUNK, n), this.end - pos));
-      this.start = pos;
-    }
-    return pos - this.start;
-  }
-}
 
 export interface LoadOptions {
   files: FilePool;
@@ -52,6 +34,11 @@ export interface LoadOptions {
   minOffset: number;
   /** Base offset of the next segment, if any: bounds the indexes of a sealed segment. */
   nextBase?: number;
+  /**
+   * The recovery point: offsets below it were fsynced. Damage found below it is kept and
+   * reported, never cut off, even at the end of the last segment.
+   */
+  recoveryPoint?: number;
   now: number;
   log: (msg: string) => void;
 }
@@ -100,27 +87,40 @@ export class DiskSegment implements Segment {
 
   /**
    * Opens an existing segment. With `validate`, every batch is checked (length, magic, CRC32C,
-   * increasing offsets) and the file is truncated after the last good batch; `problem` then
-   * says what was wrong. Indexes are loaded if they look sound, else rebuilt from the log.
+   * offsets); without, only lengths and offsets, and only when the indexes must be rebuilt.
+   * Damage followed by a sound batch is kept as a damaged range (reads of its offsets get
+   * CORRUPT_MESSAGE). Damage with nothing sound after it is a torn tail: cut off in the last
+   * segment (`problem` says what was wrong), unless it lies below the recovery point; kept
+   * as damage in a rolled segment, which was fsynced when it rolled, so it never loses its
+   * later data. Indexes are loaded if they look sound, else rebuilt from the log.
    */
-  static load(dir: string, baseOffset: number, opts: LoadOptions): { segment: DiskSegment; problem?: string } {
+  static load(dir: string, baseOffset: number, opts: LoadOptions): { segment: DiskSegment; problem?: string; damaged: DamagedRange[] } {
     const sealed = opts.nextBase !== undefined;
     const s = new DiskSegment(dir, baseOffset, opts.files, opts.indexInterval, !sealed, opts.now);
     const name = segmentFileName(baseOffset, '.log');
-    // Its own descriptor for the load (a repair truncates even a sealed segment's log).
+    // Its own descriptor for the load (a repair truncates the last segment's log).
     const fd = fs.openSync(s.file('.log'), 'r+');
     let problem: string | undefined;
     try {
       const st = fs.fstatSync(fd);
       s.lastModified = st.mtimeMs;
       if (opts.validate || !s.loadIndexes(st.size, opts)) {
-        problem = s.scan(fd, st.size, opts.validate, opts.minOffset);
-        if (problem) {
-          fs.ftruncateSync(fd, s.size);
-          fs.fsyncSync(fd);
-        } else if (sealed && s.lastBatchRel >= 0) {
-          s.times.maybePush(s.maxTimestamp, s.lastBatchRel); // as seal() left it
+        const limit = sealed ? (opts.nextBase as number) : Infinity;
+        const torn = s.scan(fd, st.size, opts.validate, opts.minOffset, limit);
+        if (torn) {
+          const keepTo = sealed ? limit : Math.max(opts.recoveryPoint ?? -1, torn.expected);
+          if (sealed || keepTo > torn.expected) {
+            // Rolled (so fsynced), or below the recovery point: damage, not a torn write.
+            s.addDamage({ pos: torn.pos, end: st.size, from: torn.expected, to: keepTo, why: torn.why }, st.size - torn.pos);
+            s.size = st.size;
+            s.nextOffset = keepTo;
+          } else {
+            problem = `${torn.why} at byte ${torn.pos}`;
+            fs.ftruncateSync(fd, s.size);
+            fs.fsyncSync(fd);
+          }
         }
+        if (sealed && s.lastBatchRel >= 0) s.times.maybePush(s.maxTimestamp, s.lastBatchRel); // as seal() left it
         s.rewriteIndexes((msg) => opts.log(`${name}: ${msg}`));
       } else {
         s.indexesWritten = true;
@@ -129,8 +129,51 @@ export class DiskSegment implements Segment {
       fs.closeSync(fd);
     }
     // A sealed segment spans up to the next one even when compaction removed its last records.
-    if (!problem && sealed) s.nextOffset = opts.nextBase as number;
-    return { segment: s, problem };
+    if (sealed) s.nextOffset = opts.nextBase as number;
+    return { segment: s, problem, damaged: s.damaged.slice() };
+  }
+
+  /** Offsets of this segment that cannot be read, found at load or by a read. */
+  private damaged: DamagedRange[] = [];
+  /** Where damage found by a read is reported (the partition's log). */
+  report: (msg: string) => void = () => {};
+
+  /** Whether damaged data is known in this segment (compaction leaves such a segment as it is). */
+  get isDamaged(): boolean {
+    return this.damaged.length > 0;
+  }
+
+  private addDamage(r: DamagedRange, bytes: number): void {
+    this.damaged.push(r);
+    this.damaged.sort((x, y) => x.pos - y.pos);
+    if (r.to > r.from) this.track(r.from - this.baseOffset, r.pos, bytes, -1);
+  }
+
+  private damageAt(pos: number): DamagedRange | undefined {
+    for (const r of this.damaged) if (r.pos === pos) return r;
+    return undefined;
+  }
+
+  /**
+   * The damaged range starting at byte `pos` (found by a read): it ends at the next sound
+   * batch, or at the end of the segment. Reported once.
+   */
+  private damageFrom(fd: number, pos: number, minOffset: number, why: string, searchFrom?: number): DamagedRange {
+    const known = this.damageAt(pos);
+    if (known) return known;
+    const w = new FileWindow(fd, this.size);
+    let hint = searchFrom;
+    if (hint === undefined && pos + BATCH_HEADER_SIZE <= this.size) {
+      const p = w.at(pos, BATCH_HEADER_SIZE);
+      const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+      if (size >= BATCH_HEADER_SIZE) hint = pos + size;
+    }
+    const next = findNextBatch(w, searchFrom ?? pos + 1, minOffset, this.nextOffset, hint);
+    const r: DamagedRange = { pos, end: next?.pos ?? this.size, from: minOffset, to: next?.baseOffset ?? this.nextOffset, why };
+    this.damaged.push(r);
+    this.damaged.sort((x, y) => x.pos - y.pos);
+    this.report(`${damagedError(segmentFileName(this.baseOffset, '.log'), r).message}`);
+    return r;
   }
 
   /** Loads both index files of a sealed segment; false when missing or not trustworthy. */
@@ -181,54 +224,68 @@ export class DiskSegment implements Segment {
     this.lastBatchRel = relOffset;
   }
 
-  /** Walks the log from the start rebuilding the indexes; returns the first problem found. */
-  private scan(fd: number, fileSize: number, validate: boolean, minOffset: number): string | undefined {
+  /**
+   * Walks the log from the start rebuilding the indexes. Damage followed by a sound batch
+   * becomes a damaged range; damage with nothing sound after it ends the walk and is returned
+   * (`pos`: where it starts, `expected`: the first offset it would hold).
+   */
+  private scan(fd: number, fileSize: number, validate: boolean, minOffset: number, limitOffset: number): { pos: number; expected: number; why: string } | undefined {
     this.offsets = new OffsetIndex();
     this.times = new TimeIndex();
+    this.damaged = [];
     this.maxTimestamp = -1;
     this.bytesSinceIndex = 0;
     this.lastBatchRel = -1;
     const w = new FileWindow(fd, fileSize);
     let expected = Math.max(minOffset, this.baseOffset);
     let pos = 0;
-    let problem: string | undefined;
+    let torn: { pos: number; expected: number; why: string } | undefined;
     while (pos < fileSize) {
+      let why: string | null = null;
+      let size = -1;
+      let searchFrom: number | undefined;
       if (fileSize - pos < BATCH_HEADER_SIZE) {
-        problem = `torn batch header at byte ${pos} (${fileSize - pos} bytes left)`;
-        break;
-      }
-      let p = w.at(pos, BATCH_HEADER_SIZE);
-      const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
-      if (size < BATCH_HEADER_SIZE) {
-        problem = `invalid batch length ${size} at byte ${pos}`;
-        break;
-      }
-      if (pos + size > fileSize) {
-        problem = `torn batch at byte ${pos}: ${size} bytes long, the file ends ${fileSize - pos} bytes after its start`;
-        break;
-      }
-      if (validate) {
-        p = w.at(pos, size);
-        const bad = checkBatch(w.buf, p, p + size);
-        if (bad) {
-          problem = `${bad} in batch at byte ${pos}`;
-          break;
+        why = `torn batch header (${fileSize - pos} bytes left)`;
+      } else {
+        let p = w.at(pos, BATCH_HEADER_SIZE);
+        size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+        if (size < BATCH_HEADER_SIZE) why = `invalid batch length ${size}`;
+        else if (pos + size > fileSize) why = `torn batch: ${size} bytes long, the file ends ${fileSize - pos} bytes after its start`;
+        else {
+          p = w.at(pos, size);
+          why = storedBatchProblem(w.buf, p, p + size, expected, limitOffset, validate);
         }
       }
-      const h = readBatchHeader(w.buf, p);
-      const last = h.baseOffset + h.lastOffsetDelta;
-      if (h.baseOffset < expected || h.lastOffsetDelta < 0 || last - this.baseOffset > INT32_MAX) {
-        problem = `batch at byte ${pos} has offsets ${h.baseOffset}..${last}, expected offsets from ${expected}`;
+      if (why === null) {
+        const p = w.at(pos, BATCH_HEADER_SIZE);
+        const h = readBatchHeader(w.buf, p);
+        const last = h.baseOffset + h.lastOffsetDelta;
+        const overlap = last - this.baseOffset > INT32_MAX ? undefined : this.overlapAfter(w, pos, size, last, fileSize);
+        if (last - this.baseOffset > INT32_MAX) {
+          why = `batch offsets ${h.baseOffset}..${last} too far from the segment's base offset`;
+        } else if (overlap) {
+          why = overlap.why;
+          searchFrom = overlap.end;
+        } else {
+          if (pos === 0) this.rollBase = h.maxTimestamp >= 0 ? Math.min(h.maxTimestamp, this.rollBase) : this.rollBase;
+          this.track(h.baseOffset - this.baseOffset, pos, size, h.maxTimestamp);
+          expected = last + 1;
+          pos += size;
+          continue;
+        }
+      }
+      const next = findNextBatch(w, searchFrom ?? pos + 1, expected, limitOffset, searchFrom ?? (size >= BATCH_HEADER_SIZE ? pos + size : undefined));
+      if (!next) {
+        torn = { pos, expected, why };
         break;
       }
-      if (pos === 0) this.rollBase = h.maxTimestamp >= 0 ? Math.min(h.maxTimestamp, this.rollBase) : this.rollBase;
-      this.track(h.baseOffset - this.baseOffset, pos, size, h.maxTimestamp);
-      expected = last + 1;
-      pos += size;
+      this.addDamage({ pos, end: next.pos, from: expected, to: next.baseOffset, why }, next.pos - pos);
+      expected = next.baseOffset;
+      pos = next.pos;
     }
     this.size = pos;
     this.nextOffset = pos > 0 ? expected : this.baseOffset;
-    return problem;
+    return torn;
   }
 
   /** Writes the in-memory indexes to disk where the files differ (after a scan). */
@@ -280,78 +337,191 @@ export class DiskSegment implements Segment {
     return this.logFile.use((fd) => this.readFrom(fd, offset, maxBytes));
   }
 
+  /**
+   * After the sound batch at `pos` (`size` bytes, last offset `last`): when the batch right
+   * after it is sound and overlaps its offsets, where that one ends and why both are damaged.
+   */
+  private overlapAfter(w: FileWindow, pos: number, size: number, last: number, fileSize: number): { end: number; why: string } | undefined {
+    const q = pos + size;
+    let n = BATCH_HEADER_SIZE;
+    for (let tries = 0; tries < 3; tries++) {
+      if (q + 8 > fileSize) return undefined;
+      const r = w.at(q, Math.min(n, fileSize - q));
+      const o = overlapsNext(w.buf, r, last);
+      if (o === false) return undefined;
+      if (o === true) {
+        const nextBase = Number(w.buf.readBigInt64BE(r));
+        const end = q + w.buf.readInt32BE(r + 8) + LOG_OVERHEAD;
+        const p = w.at(pos, BATCH_HEADER_SIZE);
+        return { end, why: overlapProblem(Number(w.buf.readBigInt64BE(p)), last, nextBase) };
+      }
+      if (q + o > fileSize) return undefined; // no whole batch after it
+      n = o;
+    }
+    return undefined;
+  }
+
+  /**
+   * The sound batch at byte `pos` (`p` its place in `w.buf`), or the damaged range that starts
+   * there (known, or found now and reported). `min`: the first offset the batch may hold.
+   */
+  private batchAt(w: FileWindow, fd: number, pos: number, min: number): { p: number; size: number; last: number } | DamagedRange {
+    const known = this.damageAt(pos);
+    if (known) return known;
+    let why: string | null;
+    if (pos + BATCH_HEADER_SIZE > this.size) {
+      why = `torn batch header (${this.size - pos} bytes left)`;
+    } else {
+      let p = w.at(pos, BATCH_HEADER_SIZE);
+      const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+      if (size < BATCH_HEADER_SIZE || pos + size > this.size) {
+        why = `invalid batch length ${size}`;
+      } else {
+        p = w.at(pos, size);
+        why = storedBatchProblem(w.buf, p, p + size, min, this.nextOffset);
+        if (!why) {
+          const last = Number(w.buf.readBigInt64BE(p)) + w.buf.readInt32BE(p + 23);
+          const overlap = this.overlapAfter(w, pos, size, last, this.size);
+          if (!overlap) return { p: w.at(pos, size), size, last };
+          return this.damageFrom(fd, pos, min, overlap.why, overlap.end);
+        }
+      }
+    }
+    return this.damageFrom(fd, pos, min, why);
+  }
+
+  /**
+   * Whole batches from the one holding `offset`. Every batch on the way and every batch
+   * returned is checked (segmentCheck.ts): a damaged batch is never served. When `offset`
+   * lies in damaged data the read throws CORRUPT_MESSAGE (naming the offset to skip to);
+   * when damage follows the first batch, the read stops before it.
+   */
   private readFrom(fd: number, offset: number, maxBytes: number): ReadResult {
     const max = Math.min(Math.max(maxBytes, 0), MAX_READ);
     // The batch holding `offset` starts less than index.interval.bytes after the entry found,
-    // so one read usually covers both the walk to it and the batches to return.
-    const span = this.indexInterval() + max;
-    let pos = this.offsets.lookup(Math.max(offset - this.baseOffset, 0));
-    let buf = readAt(fd, pos, Math.min(Math.max(span, BATCH_HEADER_SIZE), this.size - pos));
+    // so one read usually covers both the walk to it and the batches to return, and the
+    // header of the batch after them (a batch is served once its follower does not overlap it).
+    const span = this.indexInterval() + max + BATCH_HEADER_SIZE;
+    const entry = this.offsets.lookupEntry(Math.max(offset - this.baseOffset, 0));
+    let pos = entry.position;
+    let min = this.baseOffset + entry.relOffset;
+    let buf: Buffer = readAt(fd, pos, Math.max(0, Math.min(span, this.size - pos)));
     let p = 0;
+    const load = (at: number, n: number): void => {
+      pos = at;
+      p = 0;
+      buf = readAt(fd, at, Math.max(0, Math.min(Math.max(n, span), this.size - at)));
+    };
     let size = 0;
+    let last = 0;
     for (;;) {
-      if (p + OFFSETS_PREFIX > buf.length) {
-        if (pos + p >= this.size) return EMPTY_READ;
-        pos += p;
-        p = 0;
-        buf = readAt(fd, pos, Math.min(Math.max(span, BATCH_HEADER_SIZE), this.size - pos));
+      const at = pos + p;
+      if (at >= this.size) return EMPTY_READ;
+      let damage: DamagedRange | undefined = this.damageAt(at);
+      if (!damage && p + BATCH_HEADER_SIZE > buf.length && at + BATCH_HEADER_SIZE <= this.size) {
+        load(at, BATCH_HEADER_SIZE);
         continue;
       }
-      size = buf.readInt32BE(p + 8) + LOG_OVERHEAD;
-      const last = Number(buf.readBigInt64BE(p)) + buf.readInt32BE(p + 23);
+      size = p + BATCH_HEADER_SIZE <= buf.length ? buf.readInt32BE(p + 8) + LOG_OVERHEAD : -1;
+      if (!damage && size >= BATCH_HEADER_SIZE && at + size <= this.size && p + size > buf.length) {
+        load(at, size); // the batch did not fit: read from it, at least all of it (KIP-74)
+        continue;
+      }
+      if (!damage) {
+        const why = size < BATCH_HEADER_SIZE || at + size > this.size
+          ? `invalid batch length ${size}`
+          : storedBatchProblem(buf, p, p + size, min, this.nextOffset);
+        if (why) damage = this.damageFrom(fd, at, min, why);
+        else {
+          // Served only once the batch after it is known not to overlap it (segmentCheck.ts).
+          const here = Number(buf.readBigInt64BE(p)) + buf.readInt32BE(p + 23);
+          const o = at + size + 8 <= this.size ? overlapsNext(buf, p + size, here) : false;
+          if (typeof o === 'number' && at + size + o <= this.size) {
+            load(at, size + o);
+            continue;
+          }
+          if (o === true) {
+            const end = at + size + buf.readInt32BE(p + size + 8) + LOG_OVERHEAD;
+            damage = this.damageFrom(fd, at, min, overlapProblem(Number(buf.readBigInt64BE(p)), here, Number(buf.readBigInt64BE(p + size))), end);
+          }
+        }
+      }
+      if (damage) {
+        if (offset < damage.to) throw damagedError(segmentFileName(this.baseOffset, '.log'), damage);
+        min = damage.to;
+        load(damage.end, 0);
+        continue;
+      }
+      last = Number(buf.readBigInt64BE(p)) + buf.readInt32BE(p + 23);
       if (last >= offset) break;
+      min = last + 1;
       p += size;
-    }
-    if (p + size > buf.length) {
-      // The first batch did not fit: read from it, at least all of it (KIP-74).
-      pos += p;
-      p = 0;
-      buf = readAt(fd, pos, Math.min(Math.max(size, max), this.size - pos));
     }
     const start = p;
     let end = p + size;
-    while (end + LOG_OVERHEAD <= buf.length) {
-      const next = buf.readInt32BE(end + 8) + LOG_OVERHEAD;
-      if (end + next > buf.length || end + next - start > max) break;
+    min = last + 1;
+    while (end + BATCH_HEADER_SIZE <= buf.length) {
+      const next = frameSize(buf, end, buf.length);
+      if (next < 0 || end + next - start > max || this.damageAt(pos + end)) break;
+      if (storedBatchProblem(buf, end, end + next, min, this.nextOffset)) break; // the next read meets it
+      const lastHere = Number(buf.readBigInt64BE(end)) + buf.readInt32BE(end + 23);
+      const o = pos + end + next + 8 <= this.size ? overlapsNext(buf, end + next, lastHere) : false;
+      if (o === true || (typeof o === 'number' && pos + end + next + o <= this.size)) break; // overlapped, or not known yet: the next read tells
+      min = lastHere + 1;
       end += next;
     }
     return { chunks: [buf.subarray(start, end)], bytes: end - start };
   }
 
+  /**
+   * First record at or after `minOffset` with a timestamp >= `timestamp`. Damaged data where
+   * the answer could lie gives the first of its offsets: the safe answer, whose fetch then
+   * reports the damage, rather than one that silently skips it.
+   */
   findOffsetByTimestamp(timestamp: number, minOffset: number): { offset: number; timestamp: number } | null {
     if (this.size === 0 || this.maxTimestamp < timestamp) return null;
     const rel = this.times.lookup(timestamp);
-    let pos = Math.max(
-      rel < 0 ? 0 : this.offsets.lookup(rel),
-      this.offsets.lookup(Math.max(minOffset - this.baseOffset, 0)),
-    );
+    const byTime = rel < 0 ? { relOffset: 0, position: 0 } : this.offsets.lookupEntry(rel);
+    const byOffset = this.offsets.lookupEntry(Math.max(minOffset - this.baseOffset, 0));
+    const e = byTime.position >= byOffset.position ? byTime : byOffset;
     return this.logFile.use((fd) => {
       const w = new FileWindow(fd, this.size);
-      while (pos + BATCH_HEADER_SIZE <= this.size) {
-        let p = w.at(pos, BATCH_HEADER_SIZE);
-        const h = readBatchHeader(w.buf, p);
-        if (h.maxTimestamp >= timestamp && h.baseOffset + h.lastOffsetDelta >= minOffset) {
-          p = w.at(pos, h.size);
-          const found = matchInBatch(w.buf, p, timestamp, minOffset);
+      let min = this.baseOffset + e.relOffset;
+      for (let pos = e.position; pos < this.size;) {
+        const b = this.batchAt(w, fd, pos, min);
+        if ('from' in b) {
+          if (b.to > b.from && b.to > minOffset) return { offset: Math.max(b.from, minOffset), timestamp };
+          pos = b.end;
+          min = b.to;
+          continue;
+        }
+        if (b.last >= minOffset) {
+          const found = matchInBatch(w.buf, b.p, timestamp, minOffset);
           if (found) return found;
         }
-        pos += h.size;
+        min = b.last + 1;
+        pos += b.size;
       }
       return null;
     });
   }
 
+  /** Every sound batch in order; damaged data is skipped (and reported once). */
   *batches(): Generator<Buffer> {
     const fd = this.logFile.pin();
     try {
       const w = new FileWindow(fd, this.size);
-      for (let pos = 0; pos + BATCH_HEADER_SIZE <= this.size;) {
-        let p = w.at(pos, BATCH_HEADER_SIZE);
-        const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
-        if (size < BATCH_HEADER_SIZE || pos + size > this.size) return; // cannot happen after load
-        p = w.at(pos, size);
-        yield w.buf.subarray(p, p + size);
-        pos += size;
+      let min = this.baseOffset;
+      for (let pos = 0; pos < this.size;) {
+        const b = this.batchAt(w, fd, pos, min);
+        if ('from' in b) {
+          pos = b.end;
+          min = b.to;
+          continue;
+        }
+        yield w.buf.subarray(b.p, b.p + b.size);
+        min = b.last + 1;
+        pos += b.size;
       }
     } finally {
       this.logFile.unpin();

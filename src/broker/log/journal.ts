@@ -1,8 +1,9 @@
 // A durable journal of JSON entries: the one mechanism behind the broker's small state files
 // (committed offsets, transaction state). On disk an append-only file of CRC-framed entries
 // ([length u32][crc32c u32][json], files.ts), one per change, each fsynced before it is
-// applied. Opening replays the entries in order; a torn or corrupt tail (or a CRC-valid entry
-// that does not parse) is cut off and logged. The file is rewritten atomically as a snapshot
+// applied. Opening replays the entries in order, one by one: a damaged entry (or a CRC-valid
+// one that does not parse) is skipped and logged and the entries after it are kept; only a
+// damaged tail with nothing sound after it (a torn append) is cut off. The file is rewritten atomically as a snapshot
 // of the current state when mostly superseded at open, and whenever it grows past
 // GROWTH_FACTOR times its last snapshot. Without a file (memory mode) entries are applied
 // only.
@@ -15,7 +16,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { closeQuietly, frameEntry, fsyncDir, readFramedEntries, removeQuietly, writeFully } from './files.js';
+import { crc32c } from '@node-rs/crc32';
+import { FRAME_HEADER, closeQuietly, frameEntry, fsyncDir, removeQuietly, writeFully } from './files.js';
 
 const GROWTH_FACTOR = 4;
 const MIN_COMPACT_BYTES = 1 << 20;
@@ -51,7 +53,12 @@ export class Journal<E> {
     this.minCompactBytes = opts.minCompactBytes ?? MIN_COMPACT_BYTES;
   }
 
-  /** Replays the file into `apply` (creating the file), cutting off a bad tail. */
+  /**
+   * Replays the file into `apply` (creating the file), entry by entry. A damaged entry with
+   * sound entries after it is skipped and reported, and the later entries are kept; only a
+   * damaged tail (nothing sound after it: a torn append) is cut off. After skipping anything
+   * the file is rewritten from the state, so the damage is reported once.
+   */
   open(apply: (entry: E) => void): void {
     const file = this.file;
     if (!file) return;
@@ -61,21 +68,28 @@ export class Journal<E> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-    const { entries, problem } = readFramedEntries(data);
-    let kept = 0;
-    for (const payload of entries) {
+    const name = path.basename(file);
+    const { entries, damaged, tornAt, tornWhy } = scanEntries(data);
+    for (const d of damaged) {
+      this.log(`${name}: damaged entry at bytes ${d.at}..${d.end - 1} (${d.why}): skipped; the entries after it are kept`);
+    }
+    let skipped = damaged.length;
+    for (const { payload, at } of entries) {
       let entry: E;
       try {
         entry = JSON.parse(payload.toString('utf8')) as E;
         if (this.opts.valid && !this.opts.valid(entry)) throw new Error('unknown entry');
-      } catch {
-        break; // CRC-valid but unreadable: the end, like a torn tail
+      } catch (e) {
+        // CRC-valid but unreadable (say, written by a newer kt): skipped like damage
+        this.log(`${name}: unreadable entry at byte ${at} (${(e as Error).message}): skipped; the entries after it are kept`);
+        skipped++;
+        continue;
       }
       apply(entry);
-      kept += payload.length + 8;
     }
+    const kept = tornAt ?? data.length;
     if (kept < data.length) {
-      this.log(`${path.basename(file)}: ${problem ?? 'unreadable entry'} at byte ${kept}; dropped ${data.length - kept} trailing bytes`);
+      this.log(`${name}: ${tornWhy ?? 'torn entry'} at byte ${kept}; dropped ${data.length - kept} trailing bytes`);
     }
     this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT);
     if (kept < data.length) {
@@ -86,7 +100,7 @@ export class Journal<E> {
     this.size = kept;
     const snapshot = this.snapshotBytes();
     this.rewriteAt = this.nextRewriteAt(snapshot.length);
-    if (this.size > 2 * snapshot.length && this.size > 4096) this.rewrite(snapshot);
+    if (skipped > 0 || (this.size > 2 * snapshot.length && this.size > 4096)) this.rewrite(snapshot);
   }
 
   /**
@@ -174,4 +188,60 @@ export class Journal<E> {
     if (this.fd !== undefined) closeQuietly(this.fd);
     this.fd = undefined;
   }
+}
+
+/**
+ * The payload length of the sound frame at `pos` (it fits, it is not empty, its CRC32C
+ * matches), or -1. An empty entry is never written: zeros (a tail the file system extended
+ * but never wrote) must not pass as entries whose CRC is 0.
+ */
+function frameAt(data: Buffer, pos: number): number {
+  if (data.length - pos < FRAME_HEADER) return -1;
+  const len = data.readUInt32BE(pos);
+  if (len === 0 || pos + FRAME_HEADER + len > data.length) return -1;
+  const payload = data.subarray(pos + FRAME_HEADER, pos + FRAME_HEADER + len);
+  return (crc32c(payload) >>> 0) === data.readUInt32BE(pos + 4) ? len : -1;
+}
+
+/**
+ * The sound entries of a journal file, the damaged runs of bytes between them, and where a
+ * damaged tail (with no sound entry after it) starts. After a damaged frame the next sound one
+ * is looked for right after it (when its length looked sane), then at every later byte.
+ */
+export function scanEntries(data: Buffer): {
+  entries: { payload: Buffer; at: number }[];
+  damaged: { at: number; end: number; why: string }[];
+  tornAt?: number;
+  tornWhy?: string;
+} {
+  const entries: { payload: Buffer; at: number }[] = [];
+  const damaged: { at: number; end: number; why: string }[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    const len = frameAt(data, pos);
+    if (len >= 0) {
+      entries.push({ payload: data.subarray(pos + FRAME_HEADER, pos + FRAME_HEADER + len), at: pos });
+      pos += FRAME_HEADER + len;
+      continue;
+    }
+    let why: string;
+    let hint = -1;
+    if (data.length - pos < FRAME_HEADER) why = 'short entry header';
+    else {
+      const claimed = pos + FRAME_HEADER + data.readUInt32BE(pos);
+      if (claimed > data.length) why = 'entry extends past the end';
+      else {
+        why = 'CRC32C mismatch';
+        hint = claimed;
+      }
+    }
+    let next = hint > pos && frameAt(data, hint) >= 0 ? hint : -1;
+    for (let q = pos + 1; next < 0 && q + FRAME_HEADER <= data.length; q++) {
+      if (frameAt(data, q) >= 0) next = q;
+    }
+    if (next < 0) return { entries, damaged, tornAt: pos, tornWhy: why };
+    damaged.push({ at: pos, end: next, why });
+    pos = next;
+  }
+  return { entries, damaged };
 }

@@ -12,9 +12,19 @@
 // a start (recovery cuts a torn tail): it comes back exactly as the disk holds it. A read
 // that fails (say EIO) only fails that request. Memory logs do no I/O and never go offline.
 
+import {
+  CorruptCompressedDataError,
+  DECOMPRESSED_LIMIT_FACTOR,
+  DecompressedSizeError,
+  MAX_DECOMPRESSED_BYTES,
+  MIN_DECOMPRESSED_LIMIT,
+  checkDecompressedSize,
+  decompressedLimit,
+} from '../protocol/compression.js';
 import { KafkaError } from '../protocol/errors.js';
 import {
   ATTR_TIMESTAMP_LOG_APPEND,
+  BATCH_HEADER_SIZE,
   CRC_OFFSET,
   LOG_OVERHEAD,
   checkBatch,
@@ -25,7 +35,7 @@ import {
   setPartitionLeaderEpoch,
   type BatchHeader,
 } from '../protocol/recordBatch.js';
-import { ATTRIBUTES_OFFSET } from '../protocol/batchLayout.js';
+import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK } from '../protocol/batchLayout.js';
 import { LogCleaner, hasNullKey, type CleanableLog, type CleanResult, type CleanedSegment, type CleanerState } from './cleaner.js';
 import type { LogConfig } from './config.js';
 import { ProducerStateManager, type PreparedAppend } from './producerState.js';
@@ -67,6 +77,8 @@ export interface Segment {
   findOffsetByTimestamp(timestamp: number, minOffset: number): { offset: number; timestamp: number } | null;
   /** Every batch in order (the cleaner). A yielded Buffer is valid until the next one is asked for. */
   batches(): Iterable<Buffer>;
+  /** Whether damaged data is known in the segment (a disk segment; see segmentCheck.ts): compaction leaves it as it is. */
+  readonly isDamaged?: boolean;
   flush(): void;
   /** The segment becomes read-only (rolled): final index entries, fsync. */
   seal(): void;
@@ -89,7 +101,7 @@ export function matchInBatch(buf: Buffer, pos: number, timestamp: number, minOff
   const last = h.baseOffset + h.lastOffsetDelta;
   if (h.maxTimestamp < timestamp || last < minOffset) return null;
   // LogAppendTime batches carry one timestamp for all records; others need the records
-  // (readRecords decompresses every codec, protocol/compression.ts).
+  // (readRecords decompresses every codec, at most MAX_DECOMPRESSED_BYTES, compression.ts).
   if ((h.attributes & ATTR_TIMESTAMP_LOG_APPEND) !== 0) {
     return { offset: Math.max(h.baseOffset, minOffset), timestamp: h.maxTimestamp };
   }
@@ -97,7 +109,7 @@ export function matchInBatch(buf: Buffer, pos: number, timestamp: number, minOff
   try {
     records = readRecords(buf.subarray(pos, pos + h.size));
   } catch {
-    // Data we cannot decompress (or a codec package that does not load here): the batch
+    // Data we cannot decompress (past the limit, or a codec package that does not load here): the batch
     // start is still a safe answer, the client skips the few older records itself.
     return { offset: Math.max(h.baseOffset, minOffset), timestamp: h.maxTimestamp };
   }
@@ -278,7 +290,7 @@ export abstract class BaseLog implements PartitionLog {
     this.config = config;
   }
 
-  /** Checks a produce payload (Kafka's LogValidator, the parts that need no decompression). */
+  /** Checks a produce payload (Kafka's LogValidator). */
   private validate(records: Buffer): { batches: AppendedBatch[]; headers: BatchHeader[] } {
     if (records.length === 0) throw new KafkaError('CORRUPT_MESSAGE', 'Produce request holds no record batch');
     if (records.length > this.config.segmentBytes) {
@@ -299,16 +311,47 @@ export abstract class BaseLog implements PartitionLog {
         throw new KafkaError('INVALID_RECORD',
           `Record batch has ${h.recordCount} records but lastOffsetDelta ${h.lastOffsetDelta}`);
       }
-      // Kafka's LogValidator: the cleaner could never remove such records. Batches whose codec
-      // is not available here are accepted unchecked.
-      if (this.config.compact && hasNullKey(records, pos, h.size)) {
-        throw new KafkaError('INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${this.name}.`);
-      }
+      this.checkContents(records, pos, h);
       batches.push({ position: pos, size: h.size, baseOffset: 0, lastOffset: 0, maxTimestamp: h.maxTimestamp, records: h.recordCount });
       headers.push(h);
       pos += h.size;
     }
     return { batches, headers };
+  }
+
+  /**
+   * What needs the records (Kafka's LogValidator decompresses to check them): a compressed
+   * batch must decompress within its limit (decompressedLimit: 64 x max.message.bytes, at
+   * most 256 MiB; checked as it decompresses, or from the framing alone, so a "bomb" never
+   * takes the memory nor reaches the log), else MESSAGE_TOO_LARGE; data not in its codec's
+   * format is CORRUPT_MESSAGE. On a compacted topic every record needs a key (the cleaner
+   * could never remove one without); a batch whose codec package is missing here is then
+   * accepted unchecked (its size is checked all the same: that needs no package).
+   */
+  private checkContents(records: Buffer, pos: number, h: BatchHeader): void {
+    const codec = h.attributes & ATTR_CODEC_MASK;
+    if (codec === 0 && !this.config.compact) return;
+    const limit = decompressedLimit(this.config.maxMessageBytes);
+    try {
+      if (this.config.compact) {
+        if (hasNullKey(records, pos, h.size, limit)) {
+          throw new KafkaError('INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${this.name}.`);
+        }
+      } else {
+        checkDecompressedSize(codec, records.subarray(pos + BATCH_HEADER_SIZE, pos + h.size), limit);
+      }
+    } catch (err) {
+      if (err instanceof DecompressedSizeError) {
+        throw new KafkaError('MESSAGE_TOO_LARGE',
+          `Record batch at byte ${pos} for ${this.name} decompresses past the limit of ${limit} bytes (${DECOMPRESSED_LIMIT_FACTOR} x max.message.bytes ${this.config.maxMessageBytes}, within ${MIN_DECOMPRESSED_LIMIT}..${MAX_DECOMPRESSED_BYTES}): ${err.message}`);
+      }
+      if (err instanceof CorruptCompressedDataError) {
+        throw new KafkaError('CORRUPT_MESSAGE', `Record batch at byte ${pos} for ${this.name} does not decompress: ${err.message}`);
+      }
+      if (err instanceof KafkaError) throw err;
+      // gzip data that fails to inflate is a CorruptCompressedDataError above; anything else
+      // (a codec package that does not load) leaves the batch unchecked, as before
+    }
   }
 
   append(records: Buffer, now = Date.now()): AppendResult {

@@ -13,6 +13,10 @@
 //            header checksum of Kafka < 0.10 concerns magic 0/1 message sets only.)
 //   zstd   — a standard zstd frame (with or without the content size).
 //
+// Decompression is bounded: every call takes a limit (at most MAX_DECOMPRESSED_BYTES), and
+// nothing past it is ever allocated (see "Bounded decompression" below). Produce refuses a
+// batch decompressing past its topic's limit (decompressedLimit) with MESSAGE_TOO_LARGE.
+//
 // The native packages (snappy, lz4-napi, @toondepauw/node-zstd: all napi-rs, prebuilt per
 // platform and installed from the npm registry, no install scripts) are loaded on first use of
 // their codec only, so neither the broker's start nor `kt --help` pays for them. zstd-napi is
@@ -36,10 +40,45 @@ export const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type CodecName = (typeof CODEC_NAMES)[number];
 
 /**
- * The largest decompressed batch the broker accepts to read (a zstd or gzip "bomb" must not
- * take the broker's memory). Far above any real batch: Kafka's message.max.bytes is 1 MiB.
+ * The hard cap on a decompressed batch, whatever the topic: what the broker reads of a stored
+ * batch (compaction, ListOffsets by timestamp, transaction markers) and what kt's consumers
+ * decompress of a fetched one (src/client/compression.ts). Every codec stops as soon as its
+ * output would pass the limit it is given (see "Bounded decompression" below).
  */
 export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
+/** A topic's limit is this many times its max.message.bytes ... */
+export const DECOMPRESSED_LIMIT_FACTOR = 64;
+/** ... but never below this (a tiny max.message.bytes still takes ordinary batches) ... */
+export const MIN_DECOMPRESSED_LIMIT = 1024 * 1024;
+
+/**
+ * The largest decompressed size a Produce may bring in one batch of a topic with this
+ * max.message.bytes: 64 times it (64 MiB at Kafka's default of 1 MiB), at least 1 MiB and at
+ * most MAX_DECOMPRESSED_BYTES (256 MiB). A larger batch gets MESSAGE_TOO_LARGE.
+ */
+export function decompressedLimit(maxMessageBytes: number): number {
+  return Math.min(MAX_DECOMPRESSED_BYTES, Math.max(MIN_DECOMPRESSED_LIMIT, DECOMPRESSED_LIMIT_FACTOR * maxMessageBytes));
+}
+
+/** Decompressed data would pass the limit: nothing past the limit was produced. */
+export class DecompressedSizeError extends Error {
+  constructor(
+    readonly codec: number,
+    readonly limit: number,
+    detail = '',
+  ) {
+    super(`${codecName(codec)} data decompresses to more than the limit of ${limit} bytes${detail ? ` (${detail})` : ''}`);
+    this.name = 'DecompressedSizeError';
+  }
+}
+
+/** Compressed data whose framing is broken (so its size cannot be bounded: it is not read). */
+export class CorruptCompressedDataError extends Error {
+  constructor(codec: number, detail: string) {
+    super(`${codecName(codec)}: ${detail}`);
+    this.name = 'CorruptCompressedDataError';
+  }
+}
 
 export function codecName(codec: number): string {
   return CODEC_NAMES[codec] ?? `unknown codec ${codec}`;
@@ -173,7 +212,8 @@ export function snappyXerialCompress(data: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-export function snappyDecompress(data: Buffer): Buffer {
+/** Decompresses xerial-framed or raw snappy; unbounded: call snappySize first. */
+function snappyDecompress(data: Buffer): Buffer {
   if (!isXerial(data)) return snappyUnblock(data);
   const parts: Buffer[] = [];
   let total = 0;
@@ -185,7 +225,6 @@ export function snappyDecompress(data: Buffer): Buffer {
     if (len < 0 || pos + len > data.length) throw new Error('snappy: xerial block extends past the data');
     const block = snappyUnblock(data.subarray(pos, pos + len));
     total += block.length;
-    if (total > MAX_DECOMPRESSED_BYTES) throw new Error('snappy: decompressed batch too large');
     parts.push(block);
     pos += len;
   }
@@ -193,24 +232,252 @@ export function snappyDecompress(data: Buffer): Buffer {
 }
 
 // ---------------------------------------------------------------------------------------
-// zstd: refuse frames declaring an absurd size before allocating it
+// Bounded decompression.
+//
+// A batch's decompressed size is known, or bounded from above, before anything is
+// decompressed, from the framing alone (no native package needed):
+//   snappy — a raw block starts with its exact length (a varint); xerial blocks are summed.
+//   lz4    — the frame's blocks are walked; a compressed block's size is the sum of its
+//            literal and match lengths (read from the sequence tokens, nothing is copied), an
+//            uncompressed block's is its length. Exact.
+//   zstd   — the frame's blocks are walked: a raw or RLE block states its size, a compressed
+//            one counts as 128 KiB (the most a block may hold; real encoders fill blocks, so
+//            only the last is partial). A declared content size above the limit refuses the
+//            frame too. An upper bound: the native decoder cannot produce more.
+//   gzip   — nothing tells the size: zlib inflates in 16 KiB steps and stops once the output
+//            passes the limit (maxOutputLength), so at most the limit is ever held.
+// The walk stops at the first block past the limit, so a 1 GiB bomb costs a few thousand
+// header reads. Framing that does not parse is CorruptCompressedDataError: its size cannot be
+// bounded, so it is never handed to a decoder.
 
-function checkZstdDeclaredSize(data: Buffer): void {
-  // Frame header: magic (4) | FHD (1) | [window descriptor] | [dict id] | [content size]
-  if (data.length < 6 || data.readUInt32LE(0) !== 0xfd2fb528) return;
-  const fhd = data[4] as number;
-  const fcsFlag = fhd >> 6;
-  const singleSegment = (fhd >> 5) & 1;
-  const dictFlag = fhd & 3;
-  const pos = 5 + (singleSegment ? 0 : 1) + [0, 1, 2, 4][dictFlag]!;
-  const fcsSize = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag]!;
-  if (fcsSize === 0 || pos + fcsSize > data.length) return;
-  let size: number;
-  if (fcsSize === 1) size = data[pos] as number;
-  else if (fcsSize === 2) size = data.readUInt16LE(pos) + 256;
-  else if (fcsSize === 4) size = data.readUInt32LE(pos);
-  else size = Number(data.readBigUInt64LE(pos));
-  if (size > MAX_DECOMPRESSED_BYTES) throw new Error(`zstd: frame declares ${size} bytes, above the ${MAX_DECOMPRESSED_BYTES}-byte limit`);
+function corrupt(codec: number, detail: string): CorruptCompressedDataError {
+  return new CorruptCompressedDataError(codec, detail);
+}
+
+/** Skippable frames (LZ4 and zstd share them): magic 0x184D2A50..5F, int32 LE size, data. */
+function isSkippable(magic: number): boolean {
+  return (magic & 0xfffffff0) >>> 0 === 0x184d2a50;
+}
+
+function snappyRawLength(data: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let p = start, shift = 0; ; shift += 7) {
+    if (p >= end || shift > 28) throw corrupt(CODEC_SNAPPY, 'bad block length');
+    const b = data[p++] as number;
+    n += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return n;
+  }
+}
+
+/** The exact decompressed size of xerial or raw snappy data; throws past `limit`. */
+export function snappySize(data: Buffer, limit: number): number {
+  if (!isXerial(data)) {
+    const n = snappyRawLength(data, 0, data.length);
+    if (n > limit) throw new DecompressedSizeError(CODEC_SNAPPY, limit, `its block declares ${n} bytes`);
+    return n;
+  }
+  let total = 0;
+  for (let pos = XERIAL_HEADER_SIZE; pos < data.length;) {
+    if (pos + 4 > data.length) throw corrupt(CODEC_SNAPPY, 'truncated xerial block length');
+    const len = data.readInt32BE(pos);
+    pos += 4;
+    if (len < 0 || pos + len > data.length) throw corrupt(CODEC_SNAPPY, 'xerial block extends past the data');
+    total += snappyRawLength(data, pos, pos + len);
+    if (total > limit) throw new DecompressedSizeError(CODEC_SNAPPY, limit, `its blocks declare ${total} bytes so far`);
+    pos += len;
+  }
+  return total;
+}
+
+const LZ4_MAGIC = 0x184d2204;
+
+/** Output bytes of one compressed LZ4 block (its sequences' literal and match lengths). */
+function lz4BlockSize(d: Buffer, start: number, end: number, max: number): number {
+  let out = 0;
+  let p = start;
+  for (;;) {
+    if (p >= end) throw corrupt(CODEC_LZ4, 'truncated block');
+    const token = d[p++] as number;
+    let lit = token >> 4;
+    if (lit === 15) {
+      let b: number;
+      do {
+        if (p >= end) throw corrupt(CODEC_LZ4, 'truncated literal length');
+        b = d[p++] as number;
+        lit += b;
+      } while (b === 255);
+    }
+    p += lit;
+    out += lit;
+    if (p >= end) {
+      // the last sequence is literals only
+      if (p > end) throw corrupt(CODEC_LZ4, 'literals past the end of the block');
+      break;
+    }
+    if (p + 2 > end) throw corrupt(CODEC_LZ4, 'truncated match offset');
+    if (d[p] === 0 && d[p + 1] === 0) throw corrupt(CODEC_LZ4, 'match offset 0');
+    p += 2;
+    let match = token & 15;
+    if (match === 15) {
+      let b: number;
+      do {
+        if (p >= end) throw corrupt(CODEC_LZ4, 'truncated match length');
+        b = d[p++] as number;
+        match += b;
+      } while (b === 255);
+    }
+    out += match + 4;
+    if (out > max) throw corrupt(CODEC_LZ4, `block decompresses past its frame's block size of ${max} bytes`);
+  }
+  if (out > max) throw corrupt(CODEC_LZ4, `block decompresses past its frame's block size of ${max} bytes`);
+  return out;
+}
+
+/** The exact decompressed size of LZ4 frames; throws past `limit`. */
+export function lz4Size(data: Buffer, limit: number): number {
+  const len = data.length;
+  if (len === 0) throw corrupt(CODEC_LZ4, 'no frame');
+  let total = 0;
+  for (let p = 0; p < len;) {
+    if (p + 4 > len) throw corrupt(CODEC_LZ4, 'truncated frame magic');
+    const magic = data.readUInt32LE(p);
+    if (isSkippable(magic)) {
+      if (p + 8 > len) throw corrupt(CODEC_LZ4, 'truncated skippable frame');
+      p += 8 + data.readUInt32LE(p + 4);
+      if (p > len) throw corrupt(CODEC_LZ4, 'skippable frame extends past the data');
+      continue;
+    }
+    if (magic !== LZ4_MAGIC) throw corrupt(CODEC_LZ4, 'not an LZ4 frame');
+    if (p + 7 > len) throw corrupt(CODEC_LZ4, 'truncated frame header');
+    const flg = data[p + 4] as number;
+    const bd = data[p + 5] as number;
+    if (flg >> 6 !== 1) throw corrupt(CODEC_LZ4, `frame version ${flg >> 6}`);
+    const blockChecksums = (flg >> 4) & 1;
+    const contentChecksum = (flg >> 2) & 1;
+    const blockSizeId = (bd >> 4) & 7;
+    if (blockSizeId < 4) throw corrupt(CODEC_LZ4, `block size id ${blockSizeId}`);
+    const blockMax = 2 ** (8 + 2 * blockSizeId); // 64 KiB, 256 KiB, 1 MiB, 4 MiB
+    p += 6 + ((flg >> 3) & 1 ? 8 : 0) + (flg & 1 ? 4 : 0) + 1; // content size, dictionary id, header checksum
+    for (;;) {
+      if (p + 4 > len) throw corrupt(CODEC_LZ4, 'truncated block size');
+      const word = data.readUInt32LE(p);
+      p += 4;
+      if (word === 0) break; // end mark
+      const size = word & 0x7fffffff;
+      if (size > blockMax) throw corrupt(CODEC_LZ4, `block of ${size} bytes in a frame of ${blockMax}-byte blocks`);
+      if (p + size > len) throw corrupt(CODEC_LZ4, 'block extends past the data');
+      total += word >>> 31 ? size : lz4BlockSize(data, p, p + size, blockMax);
+      if (total > limit) throw new DecompressedSizeError(CODEC_LZ4, limit, `${total} bytes so far`);
+      p += size + (blockChecksums ? 4 : 0);
+    }
+    p += contentChecksum ? 4 : 0;
+    if (p > len) throw corrupt(CODEC_LZ4, 'truncated frame checksum');
+  }
+  return total;
+}
+
+const ZSTD_MAGIC = 0xfd2fb528;
+/** The most one zstd block decompresses to (Block_Maximum_Size, RFC 8878). */
+const ZSTD_BLOCK_MAX = 128 * 1024;
+
+/**
+ * An upper bound of the decompressed size of zstd frames (exact without compressed blocks);
+ * throws past `limit`, or when a frame declares a content size past it.
+ */
+export function zstdSizeBound(data: Buffer, limit: number): number {
+  const len = data.length;
+  if (len === 0) throw corrupt(CODEC_ZSTD, 'no frame');
+  let total = 0;
+  for (let p = 0; p < len;) {
+    if (p + 4 > len) throw corrupt(CODEC_ZSTD, 'truncated frame magic');
+    const magic = data.readUInt32LE(p);
+    if (isSkippable(magic)) {
+      if (p + 8 > len) throw corrupt(CODEC_ZSTD, 'truncated skippable frame');
+      p += 8 + data.readUInt32LE(p + 4);
+      if (p > len) throw corrupt(CODEC_ZSTD, 'skippable frame extends past the data');
+      continue;
+    }
+    if (magic !== ZSTD_MAGIC) throw corrupt(CODEC_ZSTD, 'not a zstd frame');
+    if (p + 5 > len) throw corrupt(CODEC_ZSTD, 'truncated frame header');
+    // Frame header: magic (4) | FHD (1) | [window descriptor] | [dict id] | [content size]
+    const fhd = data[p + 4] as number;
+    if (fhd & 0x08) throw corrupt(CODEC_ZSTD, 'reserved frame header bit set');
+    const singleSegment = (fhd >> 5) & 1;
+    p += 5 + (singleSegment ? 0 : 1) + ([0, 1, 2, 4][fhd & 3] as number);
+    const fcsSize = [singleSegment ? 1 : 0, 2, 4, 8][fhd >> 6] as number;
+    if (p + fcsSize > len) throw corrupt(CODEC_ZSTD, 'truncated frame header');
+    if (fcsSize > 0) {
+      let size: number;
+      if (fcsSize === 1) size = data[p] as number;
+      else if (fcsSize === 2) size = data.readUInt16LE(p) + 256;
+      else if (fcsSize === 4) size = data.readUInt32LE(p);
+      else size = Number(data.readBigUInt64LE(p));
+      if (size > limit) throw new DecompressedSizeError(CODEC_ZSTD, limit, `a frame declares ${size} bytes`);
+    }
+    p += fcsSize;
+    for (;;) {
+      if (p + 3 > len) throw corrupt(CODEC_ZSTD, 'truncated block header');
+      const header = (data[p] as number) | ((data[p + 1] as number) << 8) | ((data[p + 2] as number) << 16);
+      p += 3;
+      const type = (header >> 1) & 3;
+      const size = header >>> 3;
+      if (type === 3) throw corrupt(CODEC_ZSTD, 'reserved block type');
+      if (size > ZSTD_BLOCK_MAX) throw corrupt(CODEC_ZSTD, `block of ${size} bytes`);
+      if (type === 0) {
+        total += size; // raw
+        p += size;
+      } else if (type === 1) {
+        total += size; // RLE: one byte, repeated size times
+        p += 1;
+      } else {
+        total += ZSTD_BLOCK_MAX; // compressed: at most a full block
+        p += size;
+      }
+      if (p > len) throw corrupt(CODEC_ZSTD, 'block extends past the data');
+      if (total > limit) throw new DecompressedSizeError(CODEC_ZSTD, limit, `its blocks may hold ${total} bytes so far`);
+      if (header & 1) break; // last block
+    }
+    if (fhd & 0x04) p += 4; // content checksum
+    if (p > len) throw corrupt(CODEC_ZSTD, 'truncated content checksum');
+  }
+  return total;
+}
+
+function gunzipBounded(data: Buffer, limit: number): Buffer {
+  try {
+    return gunzipSync(data, { maxOutputLength: limit });
+  } catch (err) {
+    throw gzipError(err, limit);
+  }
+}
+
+function gzipError(err: unknown, limit: number): Error {
+  if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return new DecompressedSizeError(CODEC_GZIP, limit, 'inflating stopped there');
+  return corrupt(CODEC_GZIP, (err as Error).message);
+}
+
+/**
+ * Checks that a batch's records section decompresses to at most `limit` bytes, without
+ * keeping the output (gzip inflates it, bounded; the other codecs read only their framing).
+ * Returns the size, or for zstd with compressed blocks an upper bound of it. Throws a
+ * DecompressedSizeError past the limit, a CorruptCompressedDataError when the data is not
+ * in its codec's format.
+ */
+export function checkDecompressedSize(codec: number, data: Buffer, limit: number): number {
+  switch (codec) {
+    case CODEC_NONE:
+      return data.length;
+    case CODEC_GZIP:
+      return gunzipBounded(data, limit).length;
+    case CODEC_SNAPPY:
+      return snappySize(data, limit);
+    case CODEC_LZ4:
+      return lz4Size(data, limit);
+    case CODEC_ZSTD:
+      return zstdSizeBound(data, limit);
+    default:
+      return fail(codec);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -223,19 +490,24 @@ function fail(codec: number): never {
   throw new Error(`unknown compression codec ${codec}`);
 }
 
-/** Decompresses a batch's records section. */
-export function decompressSync(codec: number, data: Buffer): Buffer {
+/**
+ * Decompresses a batch's records section, never producing more than `limit` bytes (the size
+ * is checked first, gzip as it inflates): a DecompressedSizeError past it.
+ */
+export function decompressSync(codec: number, data: Buffer, limit = MAX_DECOMPRESSED_BYTES): Buffer {
   switch (codec) {
     case CODEC_NONE:
       return data;
     case CODEC_GZIP:
-      return gunzipSync(data, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
+      return gunzipBounded(data, limit);
     case CODEC_SNAPPY:
+      snappySize(data, limit);
       return snappyDecompress(data);
     case CODEC_LZ4:
+      lz4Size(data, limit);
       return lz4().decompressFrameSync(data);
     case CODEC_ZSTD:
-      checkZstdDeclaredSize(data);
+      zstdSizeBound(data, limit);
       return zstd().dec.decodeSync(data);
     default:
       return fail(codec);
@@ -263,17 +535,26 @@ export function compressSync(codec: number, data: Buffer): Buffer {
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** As decompressSync, off the main thread where that is faster. */
-export async function decompress(codec: number, data: Buffer): Promise<Buffer> {
+/** As decompressSync (same bound), off the main thread where that is faster. */
+export async function decompress(codec: number, data: Buffer, limit = MAX_DECOMPRESSED_BYTES): Promise<Buffer> {
   if (data.length >= ASYNC_THRESHOLD) {
-    if (codec === CODEC_GZIP) return gunzipAsync(data, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
-    if (codec === CODEC_LZ4) return lz4().decompressFrame(data);
+    if (codec === CODEC_GZIP) {
+      try {
+        return await gunzipAsync(data, { maxOutputLength: limit });
+      } catch (err) {
+        throw gzipError(err, limit);
+      }
+    }
+    if (codec === CODEC_LZ4) {
+      lz4Size(data, limit);
+      return lz4().decompressFrame(data);
+    }
     if (codec === CODEC_ZSTD) {
-      checkZstdDeclaredSize(data);
+      zstdSizeBound(data, limit);
       return zstd().dec.decode(data);
     }
   }
-  return decompressSync(codec, data);
+  return decompressSync(codec, data, limit);
 }
 
 /** As compressSync, off the main thread where that is faster. */

@@ -8,11 +8,13 @@
 // The CRC32C covers attributes..end, so the broker may rewrite baseOffset and
 // partitionLeaderEpoch in place without touching it. Compressed batches keep their header
 // uncompressed: the broker never needs to decompress to store or serve a batch (only to
-// read records: compaction, ListOffsets by timestamp; codecs in compression.ts).
+// read records: compaction, ListOffsets by timestamp; codecs in compression.ts). Produce
+// checks each compressed batch's decompressed size against its topic's limit, without
+// decompressing where the framing tells (partitionLog.ts, compression.ts).
 
 import { crc32c } from '@node-rs/crc32';
 import { Reader, Writer } from './bytes.js';
-import { compressSync, decompressSync } from './compression.js';
+import { MAX_DECOMPRESSED_BYTES, compressSync, decompressSync } from './compression.js';
 
 import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK, BATCH_HEADER_SIZE, CRC_OFFSET, LOG_OVERHEAD } from './batchLayout.js';
 
@@ -195,13 +197,14 @@ export function buildBatch(records: Record[], opts: BuildBatchOptions = {}): Buf
 }
 
 /**
- * Reads the records of one batch, in any codec. Throws when the data does not decompress, or
- * a CodecUnavailableError when the codec's package does not load here.
+ * Reads the records of one batch, in any codec. Throws when the data does not decompress, a
+ * DecompressedSizeError when it would decompress past `limit` (nothing past it is allocated),
+ * or a CodecUnavailableError when the codec's package does not load here.
  */
-export function readRecords(batch: Buffer, pos = 0): Record[] {
+export function readRecords(batch: Buffer, pos = 0, limit = MAX_DECOMPRESSED_BYTES): Record[] {
   const h = readBatchHeader(batch, pos);
   const codec = h.attributes & ATTR_CODEC_MASK;
-  const data = decompressSync(codec, batch.subarray(pos + BATCH_HEADER_SIZE, pos + h.size));
+  const data = decompressSync(codec, batch.subarray(pos + BATCH_HEADER_SIZE, pos + h.size), limit);
   const r = new Reader(data);
   const out: Record[] = [];
   for (let i = 0; i < h.recordCount; i++) {

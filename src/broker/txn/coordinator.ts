@@ -22,6 +22,14 @@
 // older epoch get PRODUCER_FENCED (INVALID_PRODUCER_EPOCH for versions before KIP-588), a
 // produce INVALID_PRODUCER_EPOCH. A transaction open longer than its timeout is aborted by
 // maintain() with a bumped epoch, as in Kafka 2.5+.
+//
+// Transactions V2 (KIP-890 part 2), chosen per request by its version (EndTxn v5,
+// TxnOffsetCommit v5), as Kafka does: EndTxn bumps the epoch at every end of a transaction
+// (the markers carry the new epoch, fencing a zombie of the old one) and returns it; a retry
+// with the previous epoch gets the same answer; an abort with nothing open is allowed (and
+// bumps too). TxnOffsetCommit v5 adds its group to the transaction itself (no
+// AddOffsetsToTxn). AddPartitionsToTxn v4+ is the batched form (several transactional ids,
+// or verifyOnly: whether partitions are already in the transaction).
 
 import { brokerNumber } from '../log/config.js';
 import type { Store } from '../log/store.js';
@@ -47,6 +55,7 @@ const E = {
   INVALID_TXN_STATE: code('INVALID_TXN_STATE'),
   UNKNOWN_TOPIC_OR_PARTITION: code('UNKNOWN_TOPIC_OR_PARTITION'),
   OPERATION_NOT_ATTEMPTED: code('OPERATION_NOT_ATTEMPTED'),
+  TRANSACTION_ABORTABLE: code('TRANSACTION_ABORTABLE'),
   COORDINATOR_NOT_AVAILABLE: code('COORDINATOR_NOT_AVAILABLE'),
   KAFKA_STORAGE_ERROR: code('KAFKA_STORAGE_ERROR'),
 } as const;
@@ -263,6 +272,22 @@ export class TransactionCoordinator {
     return all(this.tryPersist(next));
   }
 
+  /**
+   * AddPartitionsToTxn v4+ with verifyOnly: which partitions the Ongoing transaction already
+   * has (NONE) and which not (TRANSACTION_ABORTABLE, as Kafka answers), without adding any.
+   */
+  verifyPartitions(transactionalId: string, producerId: number, producerEpoch: number, topics: TopicPartitions[]): TopicPartitionErrors[] {
+    const m = this.txns.get(transactionalId);
+    const error = this.check(m, producerId, producerEpoch);
+    return topics.map((t) => ({
+      name: t.name,
+      results: t.partitions.map((partition) => ({
+        partition,
+        errorCode: error !== E.NONE || !m ? error : m.state === 'Ongoing' && m.partitions.get(t.name)?.has(partition) ? E.NONE : E.TRANSACTION_ABORTABLE,
+      })),
+    }));
+  }
+
   addOffsets(transactionalId: string, producerId: number, producerEpoch: number, groupId: string, version: number): number {
     const m = this.txns.get(transactionalId);
     const error = this.check(m, producerId, producerEpoch);
@@ -306,8 +331,14 @@ export class TransactionCoordinator {
     if (!m || m.producerId !== req.producerId) return all(E.INVALID_PRODUCER_ID_MAPPING);
     if (m.producerEpoch !== req.producerEpoch) return all(E.INVALID_PRODUCER_EPOCH);
     if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') return all(E.CONCURRENT_TRANSACTIONS);
-    // The group must be in the transaction (AddOffsetsToTxn first), else nothing would end it.
-    if (m.state !== 'Ongoing' || !m.groups.has(req.groupId)) return all(E.INVALID_TXN_STATE);
+    // The group must be in the transaction (AddOffsetsToTxn first), else nothing would end it;
+    // v5+ (transactions V2) adds it here, v4 is answered TRANSACTION_ABORTABLE (KIP-890).
+    let base = m;
+    if (m.state !== 'Ongoing' || !m.groups.has(req.groupId)) {
+      if (version < 5) return all(version >= 4 ? E.TRANSACTION_ABORTABLE : E.INVALID_TXN_STATE);
+      base = this.begin(m);
+      base.groups.add(req.groupId);
+    }
     const memberError = this.groups.validateTxnOffsetCommit(req.groupId, version >= 3 ? req.generationId : -1, version >= 3 ? req.memberId : '', version >= 3 ? req.groupInstanceId : null);
     if (memberError !== E.NONE) return all(memberError);
     const accepted: PendingOffset[] = [];
@@ -323,8 +354,14 @@ export class TransactionCoordinator {
         return { partitionIndex: p.partitionIndex, errorCode };
       }),
     }));
-    if (accepted.length === 0) return result;
-    const next = copyTxn(m);
+    if (accepted.length === 0) {
+      if (base !== m) {
+        const stored = this.tryPersist(base);
+        if (stored !== E.NONE) return all(stored);
+      }
+      return result;
+    }
+    const next = copyTxn(base);
     const list = (next.pendingOffsets.get(req.groupId) ?? []).filter((o) => !accepted.some((a) => a.topic === o.topic && a.partition === o.partition));
     next.pendingOffsets.set(req.groupId, [...list, ...accepted]);
     next.txnLastUpdateTimestamp = this.now();
@@ -336,32 +373,72 @@ export class TransactionCoordinator {
 
   // ---- EndTxn ----
 
-  endTxn(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean, version: number): number {
+  /**
+   * Commits or aborts the transaction. The answer carries the producer id and epoch to use
+   * next: bumped by every EndTxn v5+ (transactions V2), unchanged below (-1 on errors).
+   */
+  endTxn(
+    transactionalId: string,
+    producerId: number,
+    producerEpoch: number,
+    commit: boolean,
+    version: number,
+  ): { errorCode: number; producerId: number; producerEpoch: number } {
+    const v2 = version >= 5;
+    const fail = (errorCode: number) => ({ errorCode, producerId: -1, producerEpoch: -1 });
     const m = this.txns.get(transactionalId);
-    if (!m || m.producerId !== producerId) return E.INVALID_PRODUCER_ID_MAPPING;
-    if (m.producerEpoch !== producerEpoch) return fenced(E.PRODUCER_FENCED, version, 2);
+    if (!m || m.producerId !== producerId) return fail(E.INVALID_PRODUCER_ID_MAPPING);
+    const ok = () => {
+      const now = this.txns.get(transactionalId) as TxnMetadata;
+      return { errorCode: E.NONE, producerId: now.producerId, producerEpoch: now.producerEpoch };
+    };
+    // V2: a retry of an EndTxn that bumped the epoch comes with the epoch before the bump
+    const retry = v2 && producerEpoch !== m.producerEpoch && producerEpoch === m.lastProducerEpoch && m.producerEpoch === producerEpoch + 1;
+    if (m.producerEpoch !== producerEpoch && !retry) return fail(fenced(E.PRODUCER_FENCED, version, 2));
     switch (m.state) {
       case 'Ongoing':
+        if (retry) return fail(E.PRODUCER_FENCED);
         break;
       case 'CompleteCommit':
-        return commit ? E.NONE : E.INVALID_TXN_STATE; // a retry
+        if (commit) return retry || !v2 ? ok() : fail(E.INVALID_TXN_STATE); // a retry
+        if (retry || !v2) return fail(E.INVALID_TXN_STATE);
+        return this.abortEmpty(m); // V2: aborting with nothing open bumps the epoch
       case 'CompleteAbort':
-        return commit ? E.INVALID_TXN_STATE : E.NONE;
+        if (commit) return fail(E.INVALID_TXN_STATE);
+        return retry || !v2 ? ok() : this.abortEmpty(m);
       case 'PrepareCommit':
-        return commit ? E.CONCURRENT_TRANSACTIONS : E.INVALID_TXN_STATE;
+        return fail(commit ? E.CONCURRENT_TRANSACTIONS : E.INVALID_TXN_STATE);
       case 'PrepareAbort':
-        return commit ? E.INVALID_TXN_STATE : E.CONCURRENT_TRANSACTIONS;
+        return fail(commit ? E.INVALID_TXN_STATE : E.CONCURRENT_TRANSACTIONS);
       case 'Empty':
-        return E.INVALID_TXN_STATE;
+        if (v2 && !commit && !retry) return this.abortEmpty(m);
+        return fail(E.INVALID_TXN_STATE);
     }
     const prepared = copyTxn(m);
     prepared.state = commit ? 'PrepareCommit' : 'PrepareAbort';
     prepared.txnLastUpdateTimestamp = this.now();
+    if (v2) bumpEpoch(prepared, m);
     const stored = this.tryPersist(prepared);
-    if (stored !== E.NONE) return stored;
+    if (stored !== E.NONE) return fail(stored);
     // Decided and durable: the client gets NONE even if a marker write fails now (retried).
     this.complete(prepared, false);
-    return E.NONE;
+    return v2 ? { errorCode: E.NONE, producerId: prepared.producerId, producerEpoch: prepared.producerEpoch } : { errorCode: E.NONE, producerId: -1, producerEpoch: -1 };
+  }
+
+  /** Transactions V2: an abort with no transaction open only bumps the epoch (CompleteAbort). */
+  private abortEmpty(m: TxnMetadata): { errorCode: number; producerId: number; producerEpoch: number } {
+    const next = copyTxn(m);
+    bumpEpoch(next, m);
+    next.state = 'CompleteAbort';
+    next.lastResult = 'abort';
+    next.partitions = new Map();
+    next.groups = new Set();
+    next.pendingOffsets = new Map();
+    next.txnStartTimestamp = -1;
+    next.txnLastUpdateTimestamp = this.now();
+    const stored = this.tryPersist(next);
+    if (stored !== E.NONE) return { errorCode: stored, producerId: -1, producerEpoch: -1 };
+    return { errorCode: E.NONE, producerId: next.producerId, producerEpoch: next.producerEpoch };
   }
 
   /** Aborts an Ongoing transaction with the epoch bumped (fencing its producer); false if markers failed. */
@@ -511,6 +588,16 @@ export class TransactionCoordinator {
     this.closed = true;
     this.stateLog.close();
   }
+}
+
+/**
+ * The epoch bump of transactions V2 (into `next`, a copy of `m`). An exhausted epoch is kept:
+ * Kafka then moves to a new producer id, which this coordinator leaves to InitProducerId.
+ */
+function bumpEpoch(next: TxnMetadata, m: TxnMetadata): void {
+  if (isEpochExhausted(m.producerEpoch)) return;
+  next.lastProducerEpoch = m.producerEpoch;
+  next.producerEpoch = m.producerEpoch + 1;
 }
 
 /** PRODUCER_FENCED is INVALID_PRODUCER_EPOCH below the version that allows it (KIP-588). */

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { KtCommand } from '../../cli/base.js';
+import { KtCommand, type Connection } from '../../cli/base.js';
 import { KtError, UsageError } from '../../cli/errors.js';
 import type { CheckResult } from '../../client/cluster.js';
 
@@ -11,7 +11,11 @@ export default class ClusterCheck extends KtCommand {
     'stdout, one line on stderr with the reason (e.g. "kt: error: cluster check failed: topic \'orders\' does ' +
     'not exist"), exit 1. An unreachable broker fails within 10 s; --wait keeps retrying for up to that long ' +
     '(for a cluster that is still starting).\n\n' +
-    'JSON (--json): {"ok":true,"clusterId":"kt-local","controller":0,"brokers":1,"topics":[{"name":"orders","partitions":3}]}';
+    'It never starts the bundled broker: with no --bootstrap-server, --profile, KT_PROFILE, KT_BOOTSTRAP_SERVERS ' +
+    'or current profile it checks the local broker only if it is running and kt runs in a terminal; in CI ' +
+    '(CI set) or without a terminal it fails with exit 2. --local checks the local broker if it is running.\n\n' +
+    'JSON (--json): {"ok":true,"clusterId":"kt-local","controller":0,"brokers":1,"topics":[{"name":"orders","partitions":3}]}; ' +
+    'on failure {"ok":false,"error":"topic \'orders\' does not exist","exitCode":1} (and the error line on stderr).';
   static override enableJsonFlag = true;
   static override examples = [
     'kt cluster check',
@@ -35,7 +39,57 @@ export default class ClusterCheck extends KtCommand {
       if (w === null) throw new UsageError(`invalid --wait '${flags.wait}'; expected a duration such as 30s, 2m or a number of ms`);
       waitMs = w;
     }
-    const conn = await this.connection(flags);
+    try {
+      return await this.check(flags, topics, waitMs);
+    } catch (err) {
+      // --json: a failure is a document too, so a script can read the reason from stdout.
+      if (this.jsonEnabled() && err instanceof Error) {
+        const { describeError, exitCodeOf } = await import('../../cli/errors.js');
+        this.logJson({ ok: false, error: describeError(err).replace(/^cluster check failed: /, ''), exitCode: exitCodeOf(err) });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Where to check: what the user named (--bootstrap-server, --profile, KT_PROFILE,
+   * KT_BOOTSTRAP_SERVERS, the current profile, --local). A smoke check never starts the
+   * bundled broker: with nothing named it checks the local broker only when it is already
+   * running and a person is at the terminal; in CI or without a terminal it fails, because a
+   * misspelled variable must not turn the check green against an empty throw-away broker.
+   */
+  private async target(flags: Parameters<KtCommand['connection']>[0]): Promise<Connection> {
+    const { resolveConnection } = await import('../../cli/connection.js');
+    const resolved = resolveConnection({
+      'bootstrap-server': flags['bootstrap-server'],
+      local: flags.local,
+      profile: flags.profile,
+      'command-config': flags['command-config'],
+      X: flags['command-property'],
+    });
+    const base = { properties: resolved.properties, source: resolved.source, profile: resolved.profile, debug: Boolean(flags.debug) };
+    if (resolved.brokers) return { ...base, brokers: resolved.brokers };
+    if (resolved.source !== 'local') {
+      const { canPrompt } = await import('../../cli/output.js');
+      if (!canPrompt({})) {
+        throw new UsageError(
+          'no cluster to check: no --bootstrap-server, --profile, KT_PROFILE, KT_BOOTSTRAP_SERVERS or current profile is set',
+          'pass -b HOST:PORT (or --local for the bundled broker); kt cluster check never starts a broker',
+        );
+      }
+    }
+    const { runningBroker } = await import('../../local/daemon.js');
+    const running = await runningBroker();
+    if (!running) {
+      throw new KtError('cluster check failed: the bundled local broker is not running (kt cluster check never starts it)', {
+        hint: 'start it with kt local start, or pass -b HOST:PORT',
+      });
+    }
+    return { ...base, brokers: [running.bootstrap] };
+  }
+
+  private async check(flags: Parameters<KtCommand['connection']>[0], topics: string[], waitMs: number): Promise<CheckResult> {
+    const conn = await this.target(flags);
     const [{ openKafka }, { withSession }, { checkCluster }] = await Promise.all([
       import('../../client/index.js'),
       import('../../client/admin.js'),

@@ -8,7 +8,7 @@ export default class GroupsDelete extends KtCommand {
   static override description =
     'Deletes groups that have no active members, with everything they committed, and prints ' +
     'kafka-consumer-groups\' line "Deletion of requested consumer groups (\'g\') was successful.". In a terminal ' +
-    'kt asks first unless --yes; without one it does not ask. A group with members (NON_EMPTY_GROUP) or an ' +
+    'kt asks first unless --yes; without a terminal to ask it refuses unless --yes (exit 2); declining is exit 1. A group with members (NON_EMPTY_GROUP) or an ' +
     'unknown group is reported and the exit code is 1; the others are still deleted.\n\n' +
     'JSON (--json): {"deleted":["old-billing"],"failed":[{"group":"billing","error":"NON_EMPTY_GROUP","message":"The group is not empty."}]}';
   static override enableJsonFlag = true;

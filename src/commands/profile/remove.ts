@@ -1,12 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
-import { KtError, UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../cli/errors.js';
 
 export default class ProfileRemove extends BaseCommand {
   static override summary = 'Remove profiles (and their secrets) from the config file.';
   static override description =
     'Deletes the named profiles. Removing the current profile clears "current", so kt falls back to the bundled ' +
-    'local broker. A terminal asks for confirmation unless --yes; without a terminal kt does not ask. An ' +
+    'local broker. A terminal asks for confirmation unless --yes; without a terminal to ask kt refuses unless --yes (exit 2); declining is exit 1. An ' +
     'unknown name is an error (exit 1) unless --if-exists. kt local start re-creates the "local" profile ' +
     'the next time it runs.\n\n' +
     'JSON (--json): {"removed":["prod"],"missing":[],"current":null}';
@@ -33,9 +33,9 @@ export default class ProfileRemove extends BaseCommand {
     if (missing.length && !flags['if-exists']) getProfile(cfg, missing[0]); // throws with the known names
     const toRemove = names.filter((n) => cfg.profiles?.[n]);
     if (toRemove.length) {
-      const { confirmOrYes } = await import('../../cli/prompt.js');
+      const { confirmOrRefuse } = await import('../../cli/prompt.js');
       const what = toRemove.length === 1 ? `profile ${toRemove[0]}` : `${toRemove.length} profiles (${toRemove.join(', ')})`;
-      if (!(await confirmOrYes(`Remove ${what}?`, flags.yes))) throw new KtError('aborted; nothing removed');
+      await confirmOrRefuse(`Remove ${what}?`, { yes: flags.yes, action: `remove ${what}`, nothing: 'removed' });
     }
     const current = toRemove.length
       ? updateConfig((c) => {

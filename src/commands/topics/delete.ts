@@ -5,8 +5,8 @@ import { deleteFlow, type DeleteResult } from '../../cli/topics.js';
 export default class TopicsDelete extends KtCommand {
   static override summary = 'Delete topics and their data.';
   static override description =
-    'Deletes the named topics. In a terminal kt asks for confirmation unless --yes; without a terminal it ' +
-    'does not ask. --topic takes a name or a regular expression (as kafka-topics --delete).\n\n' +
+    'Deletes the named topics. In a terminal kt asks for confirmation unless --yes; without a terminal to ' +
+    'ask it refuses unless --yes (exit 2). Declining is exit 1. --topic takes a name or a regular expression (as kafka-topics --delete).\n\n' +
     'JSON (--json): {"deleted":["t"],"missing":[]}';
   static override enableJsonFlag = true;
   static override strict = false;

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { securityFromProperties } from '../../../src/client/security.js';
-import { toKtError, errorChain } from '../../../src/client/errors.js';
+import { connectError, toKtError, errorChain } from '../../../src/client/errors.js';
 import { findType, matchTopics, isInternalTopic } from '../../../src/client/topics.js';
 import { toRecord } from '../../../src/client/consumer.js';
 import { KtError, UsageError } from '../../../src/cli/errors.js';
@@ -73,6 +73,9 @@ function kjsConn(message: string, code?: string) {
 }
 
 test('connection refused → one clear line with a hint', () => {
+  // the bundled broker's port is 9999 here, and none runs (an empty data directory)
+  process.env.KT_LOCAL_PORT = '9999';
+  process.env.KT_DATA_DIR = mkdtempSync(join(tmpdir(), 'kt-unit-'));
   const e = toKtError(kjsConn('Connection error: connect ECONNREFUSED 127.0.0.1:9999', 'ECONNREFUSED'), ['127.0.0.1:9999']) as KtError;
   assert.equal(e.message, 'cannot connect to 127.0.0.1:9999: connection refused');
   assert.equal(e.hint, 'is the broker running? try kt local start');
@@ -84,8 +87,16 @@ test('a remote broker is not sent to kt local start', () => {
   const e = toKtError(refused, ['kafka1.example:9092']) as KtError;
   assert.equal(e.message, 'cannot connect to kafka1.example:9092: connection refused');
   assert.equal(e.hint, 'is the broker running and reachable from here? check the address');
-  const local = toKtError(Object.assign(new Error('x'), { name: 'KafkaJSConnectionError', code: 'ECONNREFUSED', broker: 'localhost:9092' }), ['localhost:9092']) as KtError;
+  const local = toKtError(Object.assign(new Error('x'), { name: 'KafkaJSConnectionError', code: 'ECONNREFUSED', broker: 'localhost:9999' }), ['localhost:9999']) as KtError;
   assert.equal(local.hint, 'is the broker running? try kt local start');
+});
+
+test('a refused loopback address: kt local start only for the local port; the port the local broker runs on', () => {
+  const facts = (configuredPort: number, runningPort: number | null) => () => ({ configuredPort, runningPort });
+  assert.equal(connectError(['127.0.0.1:9092'], 'connection refused', undefined, facts(9092, null)).hint, 'is the broker running? try kt local start');
+  assert.equal(connectError(['127.0.0.1:9093'], 'connection refused', undefined, facts(9092, null)).hint, 'is a broker running on port 9093? check the address');
+  assert.equal(connectError(['localhost:9092'], 'connection refused', undefined, facts(19092, 19092)).hint, 'the bundled local broker runs on port 19092, not 9092 (kt local status)');
+  assert.equal(connectError(['kafka:9092'], 'connection refused', undefined, facts(9092, null)).hint, 'is the broker running and reachable from here? check the address');
 });
 
 test('timeouts and DNS failures', () => {

@@ -19,10 +19,10 @@ test('NO_COLOR and --no-color turn colour off; FORCE_COLOR turns it on', () => {
 });
 
 test('prompts only with TTY stdin and stdout, no --yes, no CI', () => {
-  assert.equal(canPrompt({ env: {}, stdinTTY: true, stdoutTTY: true }), true);
-  assert.equal(canPrompt({ env: {}, stdinTTY: false, stdoutTTY: true }), false);
-  assert.equal(canPrompt({ env: {}, stdinTTY: true, stdoutTTY: false }), false);
-  assert.equal(canPrompt({ env: {}, stdinTTY: true, stdoutTTY: true, yes: true }), false);
-  assert.equal(canPrompt({ env: { CI: 'true' }, stdinTTY: true, stdoutTTY: true }), false);
-  assert.equal(canPrompt({ env: { CI: 'false' }, stdinTTY: true, stdoutTTY: true }), true);
+  assert.equal(canPrompt({ env: {}, stdinTTY: true, stderrTTY: true }), true);
+  assert.equal(canPrompt({ env: {}, stdinTTY: false, stderrTTY: true }), false);
+  assert.equal(canPrompt({ env: {}, stdinTTY: true, stderrTTY: false }), false);
+  assert.equal(canPrompt({ env: {}, stdinTTY: true, stderrTTY: true, yes: true }), false);
+  assert.equal(canPrompt({ env: { CI: 'true' }, stdinTTY: true, stderrTTY: true }), false);
+  assert.equal(canPrompt({ env: { CI: 'false' }, stdinTTY: true, stderrTTY: true }), true);
 });

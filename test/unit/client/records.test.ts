@@ -252,3 +252,15 @@ describe('decodeBatches', () => {
     assert.throws(() => decode(b), LegacyFormatError);
   });
 });
+
+test('crc32c: the JS checksum of small batches equals the native one at every length around the switch', async () => {
+  const { crc32c: native } = await import('@node-rs/crc32');
+  const { crc32c } = await import('../../../src/client/records.js');
+  const data = Buffer.alloc(5000);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 131 + 7) & 0xff;
+  for (const n of [0, 1, 2, 3, 61, 100, 4095, 4096, 4097, 5000]) {
+    assert.equal(crc32c(data.subarray(0, n)), native(data.subarray(0, n)) >>> 0, `length ${n}`);
+  }
+  // the check value of CRC-32C
+  assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
+});

@@ -175,7 +175,7 @@ test('leaving triggers a rebalance with the rest; the last one out leaves the gr
   assert.equal(gc.leave({ groupId: 'g', members: [{ memberId: 'ghost', groupInstanceId: null }] }).members[0].errorCode, 25);
   gc.leave({ groupId: 'g', members: [{ memberId: a.memberId, groupInstanceId: null }] });
   assert.equal(state(gc), 'Empty');
-  assert.deepEqual(gc.listGroups(), [{ groupId: 'g', protocolType: 'consumer', groupState: 'Empty' }]);
+  assert.deepEqual(gc.listGroups(), [{ groupId: 'g', protocolType: 'consumer', groupState: 'Empty', groupType: 'classic' }]);
   // A new member starts a new generation after the kept one.
   const again = await gc.join(joinReq());
   assert.ok(again.generationId > a3.generationId);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { GroupCoordinator } from '../../../src/broker/groups/coordinator.js';
 import type { JoinGroupResult, OffsetCommitRequest } from '../../../src/broker/groups/types.js';
+import { code } from '../../../src/broker/protocol/errors.js';
 import { joinAndSync, joinReq, MemoryOffsetStore, protocols, setup } from './helpers.js';
 
 const open: GroupCoordinator[] = [];
@@ -66,10 +67,13 @@ test('simple commits (generation -1, no member) only while the group has no memb
   const { gc, store } = make();
   assert.equal(errorOf(gc.commitOffsets(commitReq({ offset: 7 }))), 0, 'unknown group');
   assert.equal(store.get('g', 't', 0)?.offset, 7);
-  assert.equal(errorOf(gc.commitOffsets(commitReq({ memberId: 'someone' }))), 25);
+  // generation -1 names no generation: accepted while the group is Empty, whatever the member
+  // id says (Kafka 4.x's ClassicGroup.validateOffsetCommit)
+  assert.equal(errorOf(gc.commitOffsets(commitReq({ memberId: 'someone', offset: 7 }))), 0);
 
   const [a] = await joinAndSync(gc, [gc.join(joinReq())]);
   assert.equal(errorOf(gc.commitOffsets(commitReq({ offset: 8 }))), 25, 'the group has members');
+  assert.equal(errorOf(gc.commitOffsets(commitReq({ memberId: 'someone', offset: 8 }))), 25, 'not a member');
   assert.equal(store.get('g', 't', 0)?.offset, 7);
 
   gc.leave({ groupId: 'g', members: [{ memberId: a.memberId, groupInstanceId: null }] });
@@ -97,14 +101,18 @@ test('listGroups and describeGroups, including groups only the store knows after
       memberAssignment: Buffer.from(`assignment:${a.memberId}`),
     },
   ]);
-  assert.deepEqual(d[1], { errorCode: 0, groupId: 'missing', groupState: 'Dead', protocolType: '', protocolData: '', members: [] });
+  assert.deepEqual(d[1], { errorCode: 0, errorMessage: null, groupId: 'missing', groupState: 'Dead', protocolType: '', protocolData: '', members: [] });
+  // DescribeGroups v6 (KIP-1043): an unknown group is an error
+  assert.deepEqual(gc.describeGroups(['missing'], 6)[0], { errorCode: code('GROUP_ID_NOT_FOUND'), errorMessage: 'Group missing not found.', groupId: 'missing', groupState: 'Dead', protocolType: '', protocolData: '', members: [] });
+  assert.deepEqual(gc.listGroups([], ['consumer']), []);
+  assert.equal(gc.listGroups([], ['CLASSIC']).length, 2);
 
   const byId = (xs: { groupId: string }[]) => [...xs].sort((x, y) => x.groupId.localeCompare(y.groupId));
   assert.deepEqual(byId(gc.listGroups()), [
-    { groupId: 'g', protocolType: 'consumer', groupState: 'Stable' },
-    { groupId: 'simple', protocolType: '', groupState: 'Empty' },
+    { groupId: 'g', protocolType: 'consumer', groupState: 'Stable', groupType: 'classic' },
+    { groupId: 'simple', protocolType: '', groupState: 'Empty', groupType: 'classic' },
   ]);
-  assert.deepEqual(gc.listGroups(['stable']), [{ groupId: 'g', protocolType: 'consumer', groupState: 'Stable' }]);
+  assert.deepEqual(gc.listGroups(['stable']), [{ groupId: 'g', protocolType: 'consumer', groupState: 'Stable', groupType: 'classic' }]);
   assert.deepEqual(gc.listGroups(['Dead']), []);
 
   // A broker restart: a new coordinator over the same store.
@@ -113,8 +121,8 @@ test('listGroups and describeGroups, including groups only the store knows after
   const after = new GroupCoordinator(store, { clock });
   open.push(after);
   assert.deepEqual(byId(after.listGroups()), [
-    { groupId: 'g', protocolType: 'consumer', groupState: 'Empty' },
-    { groupId: 'simple', protocolType: '', groupState: 'Empty' },
+    { groupId: 'g', protocolType: 'consumer', groupState: 'Empty', groupType: 'classic' },
+    { groupId: 'simple', protocolType: '', groupState: 'Empty', groupType: 'classic' },
   ]);
   const g = after.describeGroups(['g'])[0];
   assert.equal(g.groupState, 'Empty');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { logConfig } from '../../../src/broker/log/config.js';
-import { CLEAN_SHUTDOWN_FILE, DiskPartitionLog, LOG_START_OFFSET_FILE } from '../../../src/broker/log/diskLog.js';
+import { RECOVERY_POINT_FILE, CLEAN_SHUTDOWN_FILE, DiskPartitionLog, LOG_START_OFFSET_FILE } from '../../../src/broker/log/diskLog.js';
 import { readBatchHeader } from '../../../src/broker/protocol/recordBatch.js';
 import { batch, batchesOf, recordsOf, tempDir } from './helpers.js';
 
@@ -19,12 +19,23 @@ function fill(log: DiskPartitionLog, batches: number, valueSize = 30): void {
 
 const seg = (dir: string, base: number, suffix = '.log') => path.join(dir, String(base).padStart(20, '0') + suffix);
 
-/** Offsets of every record, read back batch by batch. */
-function allOffsets(log: DiskPartitionLog): number[] {
+/**
+ * Offsets of every record in [from, to), read back batch by batch. An offset in damaged data
+ * (CORRUPT_MESSAGE) is stepped over, as a consumer seeks past it.
+ */
+function allOffsets(log: DiskPartitionLog, from = log.logStartOffset, to = log.logEndOffset): number[] {
   const out: number[] = [];
-  for (let next = log.logStartOffset; next < log.logEndOffset;) {
-    const recs = recordsOf(log.read(next, 1 << 20)).filter((r) => r.offset >= next);
+  for (let next = from; next < to;) {
+    let recs;
+    try {
+      recs = recordsOf(log.read(next, 1 << 20)).filter((r) => r.offset >= next && r.offset < to);
+    } catch (e) {
+      if ((e as Error).name !== 'CORRUPT_MESSAGE') throw e;
+      next++;
+      continue;
+    }
     out.push(...recs.map((r) => r.offset));
+    if (recs.length === 0) break;
     next = recs[recs.length - 1].offset + 1;
   }
   return out;
@@ -97,13 +108,23 @@ test('a reopened log has the same data, offsets and segments', () => {
   assert.equal(again.append(batch(1)).baseOffset, end);
   assert.ok(!fs.existsSync(path.join(dir, CLEAN_SHUTDOWN_FILE)), 'the marker goes before the first write');
   again.close();
-  // An unclean reopen of intact data checks everything and finds nothing to repair.
+  // An unclean reopen of intact data checks from the recovery point and finds nothing to repair.
   fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
   const unclean: string[] = [];
   const third = open(dir, { 'segment.bytes': '800', 'index.interval.bytes': '200' }, unclean);
-  assert.deepEqual(unclean, [`t-0: no clean-shutdown marker, validating all ${segs.length} segment(s)`]);
+  const n = third.describeSegments().length;
+  assert.deepEqual(unclean, [`t-0: no clean-shutdown marker: checking 1 segment(s) from the recovery point ${end + 1}; ${n - 1} older segment(s) trusted`]);
   assert.equal(third.logEndOffset, end + 1);
   third.close();
+  // Without a recovery point (a data directory from an older kt) every segment is checked.
+  fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE), { force: true });
+  fs.rmSync(path.join(dir, RECOVERY_POINT_FILE));
+  const old: string[] = [];
+  const fourth = open(dir, { 'segment.bytes': '800', 'index.interval.bytes': '200' }, old);
+  assert.deepEqual(old, [`t-0: no clean-shutdown marker and no ${RECOVERY_POINT_FILE}: checking all ${n} segment(s)`]);
+  assert.equal(fourth.logEndOffset, end + 1);
+  fourth.close();
+  assert.equal(fs.readFileSync(path.join(dir, RECOVERY_POINT_FILE), 'utf8'), `${end + 1}\n`);
 });
 
 for (const [what, damage] of [
@@ -124,6 +145,8 @@ for (const [what, damage] of [
       const lastBatchRecords = recordsOf(log.read(end - 1, 1)).length;
       log.close();
       if (!clean) fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
+      // What a crash during the last write leaves: the recovery point of the last roll.
+      fs.writeFileSync(path.join(dir, RECOVERY_POINT_FILE), `${last.baseOffset}\n`);
       const file = seg(dir, last.baseOffset);
       damage(file);
       const messages: string[] = [];
@@ -155,7 +178,7 @@ function lastBatchSize(file: string): number {
   return size;
 }
 
-test('a corrupt CRC in the middle of the last segment truncates there', () => {
+test('a corrupt CRC in the middle of the last segment is kept and reported; the batches after it stay', () => {
   const dir = path.join(tempDir(), 't-0');
   const log = open(dir);
   const positions: number[] = [];
@@ -164,27 +187,36 @@ test('a corrupt CRC in the middle of the last segment truncates there', () => {
     log.append(batch(2, { valueSize: 50 }));
   }
   log.close();
+  fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
+  fs.writeFileSync(path.join(dir, RECOVERY_POINT_FILE), '0\n'); // a crash: nothing checkpointed in this segment
   const file = seg(dir, 0);
+  const size = fs.statSync(file).size;
   const buf = fs.readFileSync(file);
   buf[positions[6] + 70] ^= 0x55; // inside batch 6's records
   fs.writeFileSync(file, buf);
   const messages: string[] = [];
   const again = open(dir, {}, messages);
-  assert.equal(again.logEndOffset, 12);
-  assert.equal(fs.statSync(file).size, positions[6]);
-  assert.ok(messages.some((m) => m.includes('CRC32C mismatch')), messages.join('\n'));
-  assert.equal(again.append(batch(1)).baseOffset, 12);
+  assert.equal(again.logEndOffset, 20, 'nothing cut: the high watermark stays');
+  assert.equal(fs.statSync(file).size, size);
+  assert.ok(messages.some((m) => m.includes('CRC32C mismatch') && m.includes('offsets 12..13 cannot be read')), messages.join('\n'));
+  assert.deepEqual(allOffsets(again, 0, 12), Array.from({ length: 12 }, (_, i) => i));
+  assert.throws(() => again.read(12, 1 << 20), (e: Error & { code?: number }) => e.name === 'CORRUPT_MESSAGE' && /fetch from offset 14/.test(e.message));
+  assert.throws(() => again.read(13, 1 << 20), { name: 'CORRUPT_MESSAGE' });
+  assert.deepEqual(allOffsets(again, 14), Array.from({ length: 6 }, (_, i) => 14 + i));
+  assert.equal(again.append(batch(1)).baseOffset, 20, 'offsets are not reused');
   again.close();
 });
 
-test('after an unclean shutdown every segment is checked; damage drops the later segments', () => {
+test('after an unclean shutdown, damage in a rolled segment deletes nothing', () => {
   const dir = path.join(tempDir(), 't-0');
   const log = open(dir, { 'segment.bytes': '600' });
   fill(log, 30, 60);
   const segs = log.describeSegments();
   assert.ok(segs.length >= 4);
+  const end = log.logEndOffset;
   log.close();
   fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
+  fs.rmSync(path.join(dir, RECOVERY_POINT_FILE)); // an older data directory: every segment is checked
   const damaged = segs[1];
   const file = seg(dir, damaged.baseOffset);
   const buf = fs.readFileSync(file);
@@ -192,15 +224,16 @@ test('after an unclean shutdown every segment is checked; damage drops the later
   fs.writeFileSync(file, buf);
   const messages: string[] = [];
   const again = open(dir, { 'segment.bytes': '600' }, messages);
-  const after = again.describeSegments();
-  assert.equal(after.length, 2);
-  assert.equal(after[1].baseOffset, damaged.baseOffset);
-  assert.ok(again.logEndOffset < segs[2].baseOffset);
-  for (const s of segs.slice(2)) assert.ok(!fs.existsSync(seg(dir, s.baseOffset)), `segment ${s.baseOffset} should be gone`);
-  assert.ok(messages.some((m) => m.includes('deleted segment')), messages.join('\n'));
-  const end = again.logEndOffset;
+  assert.deepEqual(again.describeSegments().map((s) => s.baseOffset), segs.map((s) => s.baseOffset));
+  for (const s of segs) assert.ok(fs.existsSync(seg(dir, s.baseOffset)), `segment ${s.baseOffset} is kept`);
+  assert.ok(!messages.some((m) => m.includes('deleted segment') || m.includes('truncated')), messages.join('\n'));
+  assert.ok(messages.some((m) => m.includes('damaged data') && m.includes('CRC32C mismatch')), messages.join('\n'));
+  assert.equal(again.logEndOffset, end);
+  const readable = allOffsets(again);
+  const lost = Array.from({ length: end }, (_, i) => i).filter((o) => !readable.includes(o));
+  assert.ok(lost.length > 0 && lost.length <= 3, `only the damaged batch is unreadable: ${lost.join(',')}`);
+  assert.ok(lost.every((o) => o >= damaged.baseOffset && o < segs[2].baseOffset));
   assert.equal(again.append(batch(1)).baseOffset, end);
-  assert.deepEqual(allOffsets(again), Array.from({ length: end + 1 }, (_, i) => i));
   again.close();
 });
 

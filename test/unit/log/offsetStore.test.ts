@@ -110,21 +110,29 @@ function lastEntrySize(file: string): number {
   return size;
 }
 
-test('a corrupt entry in the middle drops it and everything after it', () => {
+test('a corrupt entry in the middle is skipped and reported; the entries after it are kept', () => {
   const file = path.join(tempDir(), 'offsets.log');
   const s = new OffsetStoreImpl(file);
-  s.commit('g', [entry('t', 0, 1)]);
+  s.commit('g', [entry('t', 0, 1), entry('t', 1, 10)]);
   const firstEnd = s.fileSize;
-  s.commit('g', [entry('t', 0, 2)]);
+  s.commit('g', [entry('t', 0, 2), entry('t', 1, 20)]);
   s.commit('g', [entry('t', 0, 3)]);
   s.close();
   const buf = fs.readFileSync(file);
   buf[firstEnd + 12] ^= 0x20; // inside the second entry's JSON
   fs.writeFileSync(file, buf);
-  const again = new OffsetStoreImpl(file);
-  assert.equal(again.get('g', 't', 0)?.offset, 1);
-  assert.equal(fs.statSync(file).size, firstEnd);
+  const messages: string[] = [];
+  const again = new OffsetStoreImpl(file, (m) => messages.push(m));
+  assert.equal(again.get('g', 't', 0)?.offset, 3, 'the later commit survives');
+  assert.equal(again.get('g', 't', 1)?.offset, 10, 'only the damaged commit is lost: the one before it applies');
+  assert.ok(messages.some((m) => m.includes('damaged entry') && m.includes('CRC32C mismatch')), messages.join('\n'));
   again.close();
+  // The file was rewritten from the state: the damage is reported once.
+  const quiet: string[] = [];
+  const third = new OffsetStoreImpl(file, (m) => quiet.push(m));
+  assert.equal(third.get('g', 't', 0)?.offset, 3);
+  assert.ok(!quiet.some((m) => m.includes('damaged')), quiet.join('\n'));
+  third.close();
 });
 
 test('the file is compacted when it outgrows its live data, and the state survives', () => {

@@ -77,7 +77,7 @@ describe('ApiVersions v3', () => {
     assert.deepEqual(h, { apiKey: 18, apiVersion: 3, correlationId: 1, clientId: 'rdkafka' });
     readRequestHeaderTags(r); // header v2
     const body = decodeRequest(A.ApiVersions, 3, frame.subarray(r.pos));
-    assert.deepEqual(body, { clientSoftwareName: 'librdkafka', clientSoftwareVersion: '2.0.2' });
+    assert.deepEqual(body, { clientSoftwareName: 'librdkafka', clientSoftwareVersion: '2.0.2', clusterId: null, nodeId: -1 });
   });
 });
 

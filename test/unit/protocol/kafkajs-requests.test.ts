@@ -314,7 +314,7 @@ const cases: Case[] = [
       groupId: 'g',
       producerId: 4000,
       producerEpoch: 1,
-      generationId: -1,
+      generationIdOrMemberEpoch: -1,
       memberId: '',
       groupInstanceId: null,
       topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 10, committedLeaderEpoch: -1, committedMetadata: null }] }],

@@ -1,8 +1,9 @@
-// AddPartitionsToTxn (key 24). We implement 0-3 (the client versions); v2 allows
-// PRODUCER_FENCED, v3 is flexible. v4+ is the broker-to-broker batched form: Kafka renamed the
-// client fields to v3AndBelow* when it added `transactions` / `resultsByTransaction`; we keep
-// Kafka's names, so a handler reads `v3AndBelowTransactionalId` etc. and answers in
-// `resultsByTopicV3AndBelow`. The v4 fields are described but absent.
+// AddPartitionsToTxn (key 24). We implement 0-5. v2 allows PRODUCER_FENCED, v3 is flexible.
+// v4+ is the batched form brokers use to verify transactions (KIP-890): several
+// `transactions`, each with verifyOnly, answered per transaction in `resultsByTransaction`
+// with a top-level errorCode; v5 allows TRANSACTION_ABORTABLE. Kafka renamed the client fields
+// to v3AndBelow* when it added them; we keep Kafka's names, so a handler reads
+// `v3AndBelowTransactionalId` etc. for v0-3 and answers in `resultsByTopicV3AndBelow`.
 import { defineApi, f } from '../schema.js';
 
 const addPartitionsToTxnTopic = { name: 'string', partitions: ['int32'] } as const;
@@ -15,7 +16,7 @@ export const AddPartitionsToTxn = defineApi({
   key: 24,
   name: 'AddPartitionsToTxn',
   min: 0,
-  max: 3,
+  max: 5,
   flexible: 3,
   request: {
     transactions: f(

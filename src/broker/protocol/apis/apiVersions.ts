@@ -1,4 +1,6 @@
-// ApiVersions (key 18). Versions 0-3; v3 is flexible. The response header is always v0
+// ApiVersions (key 18). Versions 0-5; v3 is flexible. v4 only lets supported features with a
+// minimum version of 0 be listed (KAFKA-17011: none here); v5 adds the clusterId / nodeId the
+// client expects (KIP-1242): a mismatch is answered REBOOTSTRAP_REQUIRED. The response header is always v0
 // (KIP-511), and an unsupported request version is answered with a v0 body carrying
 // UNSUPPORTED_VERSION and our ApiVersions range, so the client can retry lower.
 import { defineApi, f } from '../schema.js';
@@ -7,11 +9,13 @@ export const ApiVersions = defineApi({
   key: 18,
   name: 'ApiVersions',
   min: 0,
-  max: 3,
+  max: 5,
   flexible: 3,
   request: {
     clientSoftwareName: f('string', { v: '3+' }),
     clientSoftwareVersion: f('string', { v: '3+' }),
+    clusterId: f('string?', { v: '5+' }),
+    nodeId: f('int32', { v: '5+', default: -1 }),
   },
   response: {
     errorCode: 'int16',

@@ -1,12 +1,14 @@
-// EndTxn (key 26). We implement 0-3; v2 allows PRODUCER_FENCED, v3 is flexible. committed=false
-// aborts the transaction.
-import { defineApi } from '../schema.js';
+// EndTxn (key 26). We implement 0-5; v2 allows PRODUCER_FENCED, v3 is flexible, v4 allows
+// TRANSACTION_ABORTABLE; v5 (KIP-890 part 2, "transactions V2") bumps the producer epoch at
+// every end of a transaction and returns the producerId / producerEpoch to use next.
+// committed=false aborts the transaction.
+import { defineApi, f } from '../schema.js';
 
 export const EndTxn = defineApi({
   key: 26,
   name: 'EndTxn',
   min: 0,
-  max: 3,
+  max: 5,
   flexible: 3,
   request: {
     transactionalId: 'string',
@@ -17,5 +19,7 @@ export const EndTxn = defineApi({
   response: {
     throttleTimeMs: 'int32',
     errorCode: 'int16',
+    producerId: f('int64', { v: '5+', default: -1 }),
+    producerEpoch: f('int16', { v: '5+', default: -1 }),
   },
 });

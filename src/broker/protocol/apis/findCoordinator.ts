@@ -1,14 +1,15 @@
-// FindCoordinator (key 10). We implement 0-3. v1 adds keyType (0 group, 1 transaction) and the
-// response throttleTimeMs / errorMessage; v3 is flexible. v4 batches keys (coordinatorKeys /
-// coordinators replace key and the flat response), so we stop at 3; v4 fields are described
-// but absent. kafka-python sends v0 only.
+// FindCoordinator (key 10). We implement 0-6. v1 adds keyType (0 group, 1 transaction, 2 share
+// group) and the response throttleTimeMs / errorMessage; v3 is flexible. v4 batches keys
+// (KIP-699): coordinatorKeys / coordinators replace key and the flat response, one entry per
+// key with its own error. v5 allows TRANSACTION_ABORTABLE (KIP-890), v6 share-group keys
+// ("groupId:topicId:partition", KIP-932). kafka-python sends v0.
 import { defineApi, f } from '../schema.js';
 
 export const FindCoordinator = defineApi({
   key: 10,
   name: 'FindCoordinator',
   min: 0,
-  max: 3,
+  max: 6,
   flexible: 3,
   request: {
     key: f('string', { v: '0-3' }),

@@ -1,16 +1,16 @@
-// JoinGroup (key 11). We implement 0-7. v1 adds rebalanceTimeoutMs (v0: use the session
+// JoinGroup (key 11). We implement 0-9. v1 adds rebalanceTimeoutMs (v0: use the session
 // timeout), v2 the response throttleTimeMs, v4 requires a second join with the member id
 // returned with MEMBER_ID_REQUIRED (79), v5 adds groupInstanceId (static membership, also in
-// the member list), v6 is flexible, v7 returns protocolType and makes protocolName nullable.
-// v8 adds `reason`, v9 skipAssignment (described, absent below 8/9). Only the leader gets a
-// non-empty `members`.
+// the member list), v6 is flexible, v7 returns protocolType and makes protocolName nullable,
+// v8 adds the request's `reason` (KIP-800), v9 the response's skipAssignment (always false
+// here: the leader assigns). Only the leader gets a non-empty `members`.
 import { defineApi, f } from '../schema.js';
 
 export const JoinGroup = defineApi({
   key: 11,
   name: 'JoinGroup',
   min: 0,
-  max: 7,
+  max: 9,
   flexible: 6,
   request: {
     groupId: 'string',

@@ -1,0 +1,62 @@
+// Loads the bundled CLI (dist/kt.cjs, see src/dev/bundle.ts) with V8's code cache
+// (dist/kt.cjs.cache), so a call of kt does not parse and compile it again. A cache that
+// V8 rejects (another Node version) is ignored: the bundle compiles as usual and the cache
+// is rewritten when the directory is writable. Returns undefined without a bundle (a
+// checkout before its first build).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+
+// the real path: the key under which require() (oclif's, for the commands) finds it
+const BUNDLE = (() => {
+  const p = path.join(__dirname, '..', 'dist', 'kt.cjs');
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+})();
+const CACHE = `${BUNDLE}.cache`;
+
+function loadBundle({ cache = true } = {}) {
+  let source;
+  try {
+    source = fs.readFileSync(BUNDLE, 'latin1');
+  } catch {
+    return undefined;
+  }
+  let cachedData;
+  if (cache) {
+    try {
+      cachedData = fs.readFileSync(CACHE);
+    } catch {
+      // no cache yet
+    }
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData });
+  const mod = new Module(BUNDLE, module);
+  mod.filename = BUNDLE;
+  mod.paths = Module._nodeModulePaths(path.dirname(BUNDLE));
+  // oclif loads the commands from this file: it finds this instance in the cache
+  Module._cache[BUNDLE] = mod;
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE));
+  mod.loaded = true;
+  const loaded = { exports: mod.exports, script };
+  if (cache && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => writeCache(loaded));
+  return loaded;
+}
+
+/** Saves what V8 has compiled of the bundle so far (atomically; best effort). */
+function writeCache(loaded) {
+  const tmp = `${CACHE}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, loaded.script.createCachedData());
+    fs.renameSync(tmp, CACHE);
+  } catch {
+    try { fs.rmSync(tmp, { force: true }); } catch { /* read-only install */ }
+  }
+}
+
+module.exports = { loadBundle, writeCache, BUNDLE, CACHE };

@@ -1,0 +1,177 @@
+// Build step: bundles the compiled CLI (dist/src: oclif, every command, kafkajs, chalk, ...)
+// into one CommonJS file, dist/kt.cjs, and writes V8's code cache for it beside it
+// (dist/kt.cjs.cache). bin/run.js loads the bundle through that cache, so a call of kt
+// reads two files instead of resolving and compiling some 400 modules: start-up is most of
+// what a script pays per call (npm run bench, "start-up").
+//
+//   tsc -p tsconfig.json && node dist/src/dev/bundle.js && node dist/src/dev/manifest.js
+//
+// What the bundle changes, and only there:
+// - each command is a lazily initialised module behind a getter of `COMMANDS` (oclif's
+//   "explicit" command discovery), so a call evaluates only the command it runs;
+// - `createRequire(import.meta.url)` is the bundle's own `require`, so kafkajs' internal
+//   modules that kt uses are the bundled ones, not a second copy from node_modules;
+// - kafkajs' two modules that kt replaces (client/kafkajsPatches.ts) are replaced at
+//   bundle time instead of through the require cache;
+// - `import.meta.url` is the URL the module had under dist/src, so paths next to it (the
+//   broker daemon's main.js) stay right;
+// - native codecs and checksums stay in node_modules (loaded on first use).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { PACKAGE_ROOT } from './commands.js';
+import { KAFKAJS_REPLACED } from '../client/kafkajsPatches.js';
+
+export const BUNDLE_FILE = path.join('dist', 'kt.cjs');
+export const CACHE_FILE = `${BUNDLE_FILE}.cache`;
+const NATIVE = ['@node-rs/crc32', '@toondepauw/node-zstd', 'lz4-napi', 'snappy'];
+// oclif's optional TypeScript support: never used by an installed kt
+const DEV_ONLY = ['typescript', 'ts-node'];
+// Node built-ins that modules in the bundle require at load time but a call rarely uses
+// (kafkajs requires tls and crypto, oclif child_process, ...): each is a stand-in that
+// loads the real module on first use. Only modules whose exports are a plain object.
+const LAZY_BUILTINS = ['child_process', 'crypto', 'dgram', 'dns', 'http', 'https', 'inspector', 'net', 'os',
+  'perf_hooks', 'readline', 'readline/promises', 'tls', 'v8', 'worker_threads', 'zlib', 'fs/promises', 'stream/promises'];
+
+/** The stand-in for a built-in: property access loads it; its key list is known without loading. */
+function lazyBuiltinSource(name: string, keys: string[]): string {
+  return `let m; const load = () => (m ??= require(${JSON.stringify(`node:${name}`)})); const keys = ${JSON.stringify(keys)};
+module.exports = new Proxy({}, {
+  get: (_, k) => (k === '__esModule' ? undefined : load()[k]),
+  set: (_, k, v) => { load()[k] = v; return true; },
+  has: (_, k) => k in load(),
+  ownKeys: () => keys,
+  getOwnPropertyDescriptor: (_, k) => (keys.includes(k) ? { configurable: true, enumerable: true, get: () => load()[k] } : undefined),
+});`;
+}
+
+function commandFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return commandFiles(p);
+    return e.name.endsWith('.js') ? [p] : [];
+  }).sort();
+}
+
+/** `topics/index.js` → `topics`, `groups/reset-offsets.js` → `groups:reset-offsets`. */
+export function commandId(commandsDir: string, file: string): string {
+  const rel = path.relative(commandsDir, file).replace(/\.js$/, '').split(path.sep);
+  if (rel[rel.length - 1] === 'index') rel.pop();
+  return rel.join(':');
+}
+
+function entrySource(root: string): string {
+  const dist = path.join(root, 'dist', 'src');
+  const commandsDir = path.join(dist, 'commands');
+  const getters = commandFiles(commandsDir).map((f) =>
+    `  get ${JSON.stringify(commandId(commandsDir, f))}() { return require(${JSON.stringify(f)}).default; },`);
+  return [
+    `export { run, flush } from '@oclif/core';`,
+    `export { ExitSignal, exitCodeOf, describeError, debugStack } from ${JSON.stringify(path.join(dist, 'cli', 'errors.js'))};`,
+    `export { drainStdio } from ${JSON.stringify(path.join(dist, 'cli', 'output.js'))};`,
+    // package.json's oclif.hooks and oclif.helpClass name these exports of the bundle
+    `export { default as commandNotFound } from ${JSON.stringify(path.join(dist, 'cli', 'hooks', 'notFound.js'))};`,
+    `export { default as KtHelp } from ${JSON.stringify(path.join(dist, 'cli', 'help.js'))};`,
+    `export const COMMANDS = {`,
+    ...getters,
+    `};`,
+  ].join('\n');
+}
+
+export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number; inputs: string[] }> {
+  const esbuild = await import('esbuild');
+  const distSrc = path.join(root, 'dist', 'src');
+  const outfile = path.join(root, BUNDLE_FILE);
+  const kafkajsSrc = fs.realpathSync(path.join(root, 'node_modules', 'kafkajs', 'src'));
+  const plugin = {
+    name: 'kt',
+    setup(build: import('esbuild').PluginBuild) {
+      const lazy = new RegExp(`^(node:)?(${LAZY_BUILTINS.map((b) => b.replace('/', '\\/')).join('|')})$`);
+      build.onResolve({ filter: lazy }, (args) => (args.namespace === 'kt-builtin' ? undefined
+        : { path: args.path.replace(/^node:/, ''), namespace: 'kt-builtin' }));
+      build.onLoad({ filter: /.*/, namespace: 'kt-builtin' }, async (args) => {
+        const real = (await import(`node:${args.path}`)) as { default: object };
+        return { contents: lazyBuiltinSource(args.path, Object.keys(real.default)), loader: 'js' };
+      });
+      // kafkajs' own requires of the modules kt replaces resolve to kt's versions
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (!args.importer.startsWith(kafkajsSrc) || args.pluginData === 'kt') return undefined;
+        const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'kt' });
+        const rel = path.relative(kafkajsSrc, r.path).replace(/\\/g, '/');
+        if (!(rel in KAFKAJS_REPLACED)) return r;
+        return { path: rel, namespace: 'kt-kafkajs' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'kt-kafkajs' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(path.join(distSrc, 'client', 'kafkajsPatches.js'))}).KAFKAJS_REPLACED[${JSON.stringify(args.path)}];`,
+        resolveDir: distSrc,
+        loader: 'js',
+      }));
+      // kt's modules: createRequire(import.meta.url) is the bundle's require; import.meta.url
+      // is the module's own file URL under dist/src, relative to the bundle
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        if (!args.path.startsWith(distSrc)) return undefined;
+        const rel = path.relative(path.dirname(outfile), args.path).replace(/\\/g, '/');
+        const text = fs.readFileSync(args.path, 'utf8')
+          .replace(/^[ \t]*const require = createRequire\(import\.meta\.url\);$/gm, '')
+          .replace(/createRequire\(import\.meta\.url\)\(/g, 'require(')
+          .replace(/import\.meta\.url/g, `__ktModuleUrl(${JSON.stringify(rel)})`);
+        return { contents: text, loader: 'js' };
+      });
+    },
+  };
+  const result = await esbuild.build({
+    stdin: { contents: entrySource(root), resolveDir: root, sourcefile: 'kt-entry.js', loader: 'js' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // import() of node: built-ins and native packages as require: the bundle runs as a
+    // vm.Script, which has no loader for dynamic imports
+    supported: { 'dynamic-import': false },
+    outfile,
+    external: [...NATIVE, ...DEV_ONLY, '*.node'],
+    banner: {
+      js: `const __ktModuleUrl = (rel) => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;`,
+    },
+    plugins: [plugin],
+    metafile: true,
+    logLevel: 'error',
+    legalComments: 'none',
+    // smaller to read and parse; names kept (oclif and kt use class names in messages)
+    minify: true,
+    keepNames: true,
+    // ASCII only (non-ASCII escaped), so load.cjs reads it as latin1 without decoding UTF-8
+    charset: 'ascii',
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  const text = fs.readFileSync(outfile, 'utf8');
+  if (/createRequire\(import\.meta\.url\)/.test(text)) throw new Error('bundle: a createRequire(import.meta.url) was left');
+  for (const rel of Object.keys(KAFKAJS_REPLACED)) {
+    if (inputs.some((i) => i.endsWith(`kafkajs/src/${rel}`))) throw new Error(`bundle: kafkajs/src/${rel} was bundled, not replaced`);
+  }
+  return { bytes: text.length, inputs };
+}
+
+/** The code cache, from a training run in a child node (codeCache.ts): its size in bytes. */
+export function buildCodeCache(root = PACKAGE_ROOT): number {
+  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'src', 'dev', 'codeCache.js')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  // the commands' own notices are noise here; the training's reports are not
+  process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('code cache:')).map((l) => `${l}\n`).join(''));
+  if (r.status !== 0) throw new Error(`code cache: exit ${r.status}`);
+  return fs.statSync(path.join(root, CACHE_FILE)).size;
+}
+
+async function main(): Promise<void> {
+  const { bytes, inputs } = await buildBundle();
+  const cache = buildCodeCache();
+  process.stderr.write(`wrote ${BUNDLE_FILE} (${(bytes / 1e6).toFixed(1)} MB from ${inputs.length} modules) and its code cache (${(cache / 1e6).toFixed(1)} MB)\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    process.stderr.write(`bundle: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });
+}
