@@ -113,13 +113,13 @@ forEachTarget((t) => {
     const latest = await t.kt(['offsets', topic]);
     assert.equal(latest.code, 0, latest.stderr);
     assert.equal(latest.out, `${topic}:0:5\n${topic}:1:10\n${topic}:2:15\n`);
-    const d = await t.kt(['delete-records', `${topic}:1`, '--before', '4']);
+    const d = await t.kt(['delete-records', `${topic}:1`, '--before', '4', '--yes']);
     assert.equal(d.code, 0, d.stderr);
-    const d2 = await t.kt(['delete-records', `${topic}:2`, '--before', 'end', '--json']);
+    const d2 = await t.kt(['delete-records', `${topic}:2`, '--before', 'end', '--json', '--yes']);
     assert.equal(d2.code, 0, d2.stderr);
     const earliest = await t.kt(['offsets', topic, '--time', 'earliest']);
     assert.equal(earliest.out, `${topic}:0:0\n${topic}:1:4\n${topic}:2:15\n`);
-    const beyond = await t.kt(['delete-records', `${topic}:0`, '--before', '99']);
+    const beyond = await t.kt(['delete-records', `${topic}:0`, '--before', '99', '--yes']);
     assert.equal(beyond.code, 1, 'past the high watermark');
     assert.match(beyond.out, new RegExp(`^partition: ${topic}-0\terror: .*\\(OFFSET_OUT_OF_RANGE\\)$`, 'm'));
     const c = await t.kt(['consume', '-t', topic, '-p', '1', '--offset', 'earliest', '--exit']);

@@ -75,7 +75,7 @@ test('kafka-get-offsets and kt offsets: the same TOPIC:PARTITION:OFFSET lines', 
   const topic = unique('offsets');
   ok(await ktB(['topics', 'create', topic, '--partitions', '2']), 'create');
   ok(await ktB(['produce', '-t', topic, '-p', '1'], 'a\nb\nc\n'), 'produce');
-  ok(await ktB(['delete-records', `${topic}:1`, '--before', '1']), 'delete-records');
+  ok(await ktB(['delete-records', `${topic}:1`, '--before', '1', '--yes']), 'delete-records');
   for (const args of [['--topic', topic], ['--topic', topic, '--time', '-2']]) {
     const a = await tool(TOOLS.getOffsets, args);
     const k = await ktB(['offsets', ...args]);
