@@ -228,8 +228,17 @@ function reportCreated(cluster: KjsCluster, o: ConsumeOptions, missing: string[]
 /** Metadata for the topics, waiting briefly for leaders of a just-created topic. */
 async function loadMetadata(cluster: KjsCluster, topics: string[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    await cluster.addMultipleTargetTopics(topics);
-    if (attempt > 0) await cluster.refreshMetadata();
+    try {
+      await cluster.addMultipleTargetTopics(topics);
+      if (attempt > 0) await cluster.refreshMetadata();
+    } catch (e) {
+      // Apache answers the request that auto-creates a topic with UNKNOWN_TOPIC_OR_PARTITION
+      // until the controller has created it: asked again, as for a topic without leaders
+      const type = (e as { type?: string }).type;
+      if ((type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') || attempt >= 15) throw e;
+      await sleep(200);
+      continue;
+    }
     const ready = topics.every((t) => {
       const parts = cluster.findTopicPartitionMetadata(t);
       return parts.length > 0 && parts.every((p) => p.leader >= 0);
@@ -360,11 +369,13 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
     // Committed offsets (only with --group --partition) take precedence over the default.
     let committed: Map<string, number> | undefined;
     if (o.group) {
-      const coordinator = await cluster.findGroupCoordinator({ groupId: o.group });
-      const res = await coordinator.offsetFetch({
-        groupId: o.group,
-        topics: topics.map((topic) => ({ topic, partitions: wanted.filter((w) => w.topic === topic).map((w) => ({ partition: w.partition })) })),
-      });
+      const group = o.group;
+      const res = await coordinatorRetry(async () =>
+        (await cluster.findGroupCoordinator({ groupId: group })).offsetFetch({
+          groupId: group,
+          topics: topics.map((topic) => ({ topic, partitions: wanted.filter((w) => w.topic === topic).map((w) => ({ partition: w.partition })) })),
+        }),
+      );
       committed = new Map();
       for (const t of res.responses) for (const p of t.partitions) if (Number(p.offset) >= 0) committed.set(`${t.topic}:${p.partition}`, Number(p.offset));
     }
@@ -565,6 +576,24 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
 }
 
 /** The group subscription path (see the top of the file). */
+const COORDINATOR_MOVING = new Set(['NOT_COORDINATOR_FOR_GROUP', 'NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'GROUP_LOAD_IN_PROGRESS', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_NOT_AVAILABLE']);
+
+/**
+ * Retries a group-coordinator request for up to ~20 s while the coordinator is moving or still
+ * loading: on a fresh Apache cluster the first FindCoordinator creates __consumer_offsets, and
+ * its partitions' leaders take a moment to load them (NOT_COORDINATOR, LOAD_IN_PROGRESS).
+ */
+async function coordinatorRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!COORDINATOR_MOVING.has((e as { type?: string }).type ?? '') || attempt >= 40) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 500)));
+    }
+  }
+}
+
 export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: string }, run: Run = new Run(o)): Promise<ConsumeResult> {
   const consumer: Consumer = h.kafka.consumer({
     groupId: o.group,
@@ -608,7 +637,7 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
       }
     }
     const committed = new Map<string, number>();
-    for (const t of await admin.fetchOffsets({ groupId: o.group, topics })) {
+    for (const t of await coordinatorRetry(() => admin.fetchOffsets({ groupId: o.group, topics }))) {
       for (const p of t.partitions) if (Number(p.offset) >= 0) committed.set(`${t.topic}:${p.partition}`, Number(p.offset));
     }
 

@@ -12,8 +12,9 @@
 // the main thread, so a later batch may be ready first), so records of a partition are
 // written in input order while up to --max-in-flight requests are outstanding.
 //
-// Retriable errors (leader changes, a broker restart, timeouts) are retried 5 times with
-// backoff (100 ms doubling to 2 s) after a metadata refresh, as kafkajs's producer does; a
+// Retriable errors (leader changes, a broker restart, timeouts) are retried 12 times with
+// backoff (100 ms doubling to 2 s, ~17 s in all: long enough for a killed broker to be fenced
+// and its partitions' leaders to move) after a metadata refresh, as kafkajs's producer does; a
 // retry may land after requests sent later (as Kafka's producer without idempotence).
 
 import { KtError } from '../cli/errors.js';
@@ -31,7 +32,7 @@ const MAX_PARTITION_BATCH = 1_000_000;
 const MAX_REQUEST_RECORDS = 100_000;
 /** Kafka's request.timeout.ms for the broker's side of a produce (kafkajs's default). */
 const PRODUCE_TIMEOUT_MS = 30_000;
-const RETRIES = 5;
+const RETRIES = 12;
 const PRODUCE_MAX_VERSION = 8;
 
 interface Part {
@@ -51,11 +52,24 @@ interface ProduceResponse {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const errorOf = (err: unknown): Error & { retriable?: boolean } => (err instanceof Error ? err : new Error(String(err)));
 
-/** Waits for the topic's metadata and its partitions' leaders (a just-created topic). */
+/**
+ * Waits for the topic's metadata and its partitions' leaders (a just-created topic). Apache
+ * Kafka answers the metadata request that auto-creates a topic with UNKNOWN_TOPIC_OR_PARTITION
+ * (or LEADER_NOT_AVAILABLE) until the controller has created it: asked again for ~5 s.
+ */
 async function loadTopic(cluster: KjsCluster, topic: string): Promise<Array<{ partitionId: number; leader: number }>> {
+  let added = false;
   for (let attempt = 0; ; attempt++) {
-    if (attempt === 0) await cluster.addMultipleTargetTopics([topic]);
-    else await cluster.refreshMetadata();
+    try {
+      if (!added) await cluster.addMultipleTargetTopics([topic]);
+      else await cluster.refreshMetadata();
+      added = true;
+    } catch (e) {
+      const type = (e as { type?: string }).type;
+      if ((type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') || attempt >= 25) throw e;
+      await sleep(200);
+      continue;
+    }
     const parts = cluster.findTopicPartitionMetadata(topic);
     if ((parts.length > 0 && parts.every((p) => p.leader >= 0)) || attempt >= 15) return parts;
     await sleep(200);

@@ -87,10 +87,26 @@ export async function connectKafkaJSProducer(h: KafkaHandle, idempotent: boolean
     allowAutoTopicCreation: true,
     idempotent,
     maxInFlightRequests: idempotent ? 1 : undefined,
-    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    // ~17 s of retries: a killed broker is fenced (Apache: broker.session.timeout.ms, 9 s) and
+    // its partitions get new leaders before a record is given up
+    retry: { retries: 12, initialRetryTime: 100, maxRetryTime: 2000 },
   });
-  await h.connectWithin(producer.connect());
-  return producer;
+  // An idempotent producer asks the broker named as controller for its producer id; kafkajs
+  // gives up at once when that broker cannot be reached, which in a cluster happens while a
+  // dead broker is still listed (until it is fenced, ~9 s in Apache). With several bootstrap
+  // servers kt asks again for up to ~15 s; a single unreachable broker still fails fast.
+  const deadline = Date.now() + 15_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await h.connectWithin(producer.connect());
+      return producer;
+    } catch (err) {
+      const connectionError = /cannot connect|connection refused|ECONNREFUSED|Connection error/i.test(String((err as Error)?.message));
+      if (!idempotent || h.brokers.length < 2 || !connectionError || Date.now() > deadline) throw err;
+      await producer.disconnect().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2000)));
+    }
+  }
 }
 
 export interface ProduceSummary {

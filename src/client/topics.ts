@@ -147,7 +147,9 @@ export async function createTopics(h: KafkaHandle, admin: Admin, specs: CreateSp
   try {
     await admin.createTopics({
       validateOnly,
-      waitForLeaders: !validateOnly,
+      // kafkajs's wait retries LEADER_NOT_AVAILABLE only; in a multi-broker Apache cluster the
+      // broker asked may not know the new topic yet (UNKNOWN_TOPIC_OR_PARTITION): kt waits itself
+      waitForLeaders: false,
       topics: specs.map((s) => ({
         topic: s.name,
         numPartitions: s.partitions ?? -1,
@@ -155,6 +157,7 @@ export async function createTopics(h: KafkaHandle, admin: Admin, specs: CreateSp
         configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
       })),
     });
+    if (!validateOnly) await waitForLeaders(admin, specs.map((s) => s.name));
   } catch (err) {
     const e = h.fail(err);
     const type = findType(err);
@@ -178,6 +181,22 @@ export async function createTopics(h: KafkaHandle, admin: Admin, specs: CreateSp
       });
     }
     throw new KtError(`cannot create topic ${specs.map((s) => s.name).join(', ')}: ${e.message}`, { cause: err });
+  }
+}
+
+/** Waits (up to ~15 s) until every partition of the new topics has a leader in the metadata. */
+async function waitForLeaders(admin: Admin, names: string[]): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: names });
+      if (meta.topics.length === names.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      const type = findType(err);
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
+    }
+    if (Date.now() > deadline) return; // created; the leaders are still being elected
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -57,7 +57,7 @@ export default class Consume extends KtCommand {
     'max-messages': Flags.integer({ char: 'n', summary: 'Stop after N records.', min: 1, helpValue: 'N' }),
     'timeout-ms': Flags.integer({ summary: 'Stop after MS without records.', min: 1, helpValue: 'MS' }),
     exit: Flags.boolean({ char: 'e', summary: 'Stop at the end of every partition as it was at start.' }),
-    property: Flags.string({ summary: 'Apache formatter property KEY=VALUE (repeatable).', multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
+    property: Flags.string({ summary: 'Apache formatter property KEY=VALUE (repeatable; also --formatter-property, Apache 4.x).', aliases: ['formatter-property'], multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
     format: Flags.string({ char: 'f', summary: 'Output template, e.g. \'%k\\t%v\\n\'.', exclusive: ['output'], helpValue: 'TEMPLATE' }),
     output: Flags.string({ summary: 'Output format.', options: ['text', 'json'], default: 'text' }),
     'key-encoding': Flags.string({ summary: 'Key encoding for --output json.', options: ['utf8', 'base64', 'hex', 'json'], default: 'utf8' }),

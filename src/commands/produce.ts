@@ -38,7 +38,7 @@ export default class Produce extends KtCommand {
     value: Flags.string({ summary: 'Send this one value instead of reading input.' }),
     file: Flags.string({ char: 'f', summary: 'Read records from this file instead of stdin.', helpValue: 'PATH' }),
     header: Flags.string({ char: 'H', summary: 'Header KEY=VALUE or KEY:VALUE for every record (repeatable).', multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
-    property: Flags.string({ summary: 'Apache producer property KEY=VALUE (repeatable).', multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
+    property: Flags.string({ summary: 'Apache producer property KEY=VALUE (repeatable; also --reader-property, Apache 4.x).', aliases: ['reader-property'], multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
     input: Flags.string({ summary: 'Input format.', options: ['lines', 'json', 'raw'], default: 'lines' }),
     delimiter: Flags.string({ char: 'D', summary: 'Record delimiter for lines input (escapes \\n \\t \\0 \\xNN).', default: '\\n' }),
     acks: Flags.string({ summary: 'Acknowledgements to wait for.', options: ['all', '-1', '1', '0'], default: 'all' }),

@@ -1,0 +1,93 @@
+// Where kt's bundled broker answers differently from Apache Kafka 4.4, as found by the end-to-end
+// suites. Each assertion pins today's difference: when one is removed the test fails and must be
+// updated together with README's list ("Differences from Apache Kafka").
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Broker } from '../../src/index.js';
+import { WireClient } from '../../src/broker/wireClient.js';
+import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
+import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
+import { testBroker } from '../helpers.js';
+import { apacheNode } from './targets.js';
+
+let bundled: Broker;
+let apache: { bootstrap: string; stop(): Promise<void> };
+before(async () => {
+  bundled = await testBroker();
+  apache = await apacheNode();
+});
+after(async () => {
+  await bundled?.stop();
+  await apache?.stop();
+});
+
+async function client(bootstrap: string): Promise<WireClient> {
+  const [host, port] = bootstrap.split(',')[0].split(':');
+  return WireClient.connect(host, Number(port), { clientId: 'kt-differences' });
+}
+
+test('auto-creating a topic: the bundled broker answers with the new topic, Apache with UNKNOWN_TOPIC_OR_PARTITION first', async () => {
+  const ask = async (bootstrap: string) => {
+    const c = await client(bootstrap);
+    try {
+      const md = await c.request(Metadata, 9, { topics: [{ name: `auto-${process.pid}-${Date.now()}` }], allowAutoTopicCreation: true });
+      return md.topics[0];
+    } finally {
+      c.close();
+    }
+  };
+  const b = await ask(bundled.bootstrap);
+  assert.equal(b.errorCode, 0);
+  assert.equal(b.partitions.length, 1);
+  assert.ok(b.partitions[0].leaderId >= 0);
+  const a = await ask(apache.bootstrap);
+  assert.equal(a.errorCode, 3, 'UNKNOWN_TOPIC_OR_PARTITION while the controller creates it (kt produce asks again)');
+  assert.equal(a.partitions.length, 0);
+});
+
+test('API version ranges: the bundled broker implements fewer APIs and older versions', async () => {
+  const versions = async (bootstrap: string) => {
+    const c = await client(bootstrap);
+    try {
+      const v = await c.request(ApiVersions, 3, { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1' });
+      assert.equal(v.errorCode, 0);
+      return new Map(v.apiKeys.map((k: { apiKey: number; minVersion: number; maxVersion: number }) => [k.apiKey, [k.minVersion, k.maxVersion]]));
+    } finally {
+      c.close();
+    }
+  };
+  const b = await versions(bundled.bootstrap);
+  const a = await versions(apache.bootstrap);
+  // Produce, Fetch, ListOffsets, Metadata: [min, max]
+  assert.deepEqual([0, 1, 2, 3].map((k) => b.get(k)), [[0, 9], [4, 12], [0, 7], [0, 9]]);
+  assert.deepEqual([0, 1, 2, 3].map((k) => a.get(k)), [[0, 13], [4, 18], [1, 11], [0, 13]]);
+  // Metadata v10+ (topic ids), ConsumerGroupHeartbeat (KIP-848 groups) and
+  // DescribeTopicPartitions (ELR) are Apache's only
+  for (const key of [68, 75]) {
+    assert.equal(b.has(key), false, `bundled broker has API ${key}`);
+    assert.equal(a.has(key), true, `Apache has API ${key}`);
+  }
+  const missing = [...a.keys()].filter((k) => !b.has(k)).length;
+  assert.ok(missing > 0 && [...b.keys()].every((k) => a.has(k)), 'every API the bundled broker has, Apache has too');
+});
+
+test('Apache 4.x console-tool flags kt does not accept yet (exit 2, unknown flag)', async () => {
+  const { kt } = await import('../helpers.js');
+  const cases: Array<[string, string[]]> = [
+    ['produce', ['--producer-property', 'acks=all']],
+    ['produce', ['--producer.config', '/dev/null']],
+    ['produce', ['--compression-codec', 'gzip']],
+    ['produce', ['--request-required-acks', '1']],
+    ['consume', ['--consumer-property', 'fetch.min.bytes=1']],
+    ['consume', ['--consumer.config', '/dev/null']],
+  ];
+  for (const [cmd, args] of cases) {
+    const r = await kt([cmd, '-t', 'flags', '-b', bundled.bootstrap, ...args], { stdin: '' });
+    assert.equal(r.code, 2, `${cmd} ${args.join(' ')}`);
+    assert.match(r.stderr, new RegExp(`unknown flag ${args[0]}`));
+  }
+  // accepted: --formatter-property / --reader-property (as --property), --command-config, --include
+  assert.equal((await kt(['topics', 'create', `flags-accepted-${process.pid}`, '-b', bundled.bootstrap])).code, 0);
+  const ok = await kt(['consume', '--include', `flags-accepted-${process.pid}`, '--formatter-property', 'print.key=true', '--command-config', '/dev/null', '--timeout-ms', '300', '-b', bundled.bootstrap]);
+  assert.equal(ok.code, 0, ok.stderr);
+});
