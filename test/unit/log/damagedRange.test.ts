@@ -156,10 +156,12 @@ test('neighbouring damaged batches (one flip each, in their records) are reporte
   }
   // The last batches of a rolled segment: nothing sound after them in it.
   const last = batches.slice(-2);
-  const { log, messages } = damagedCopy(segment, last);
-  check('the last two batches of a rolled segment', log, messages, segment, last, segment, false);
-  log.close();
-  console.log(`${cases + 1} runs of 2 or 3 neighbouring damaged batches: each batch reported by exactly its offsets`);
+  for (const checkAll of [false, true]) {
+    const { log, messages } = damagedCopy(segment, last, { checkAll });
+    check(`the last two batches of a rolled segment${checkAll ? ' (checked at start)' : ''}`, log, messages, checkAll ? 0 : segment, last, segment, checkAll);
+    log.close();
+  }
+  console.log(`${cases + 2} runs of 2 or 3 neighbouring damaged batches: each batch reported by exactly its offsets`);
 });
 
 test('a flipped length field before a damaged batch: the frames cannot be told apart, so one range over both (as documented)', () => {
