@@ -8,7 +8,10 @@
 // end a kafkajs consumer group reads everything but the damaged batches, moved past each with
 // `kt groups reset-offsets`.
 //
-// KT_CORRUPTION_CYCLES sets the number of kill-flip-restart cycles (default 4).
+// KT_CORRUPTION_CYCLES sets the number of kill-flip-restart cycles (default 4). The flips come
+// from a seeded generator: KT_CORRUPTION_SEED replays the choices of a run (the seed is printed;
+// where the kills land, and so the segments' contents, still vary). Flips may land in
+// neighbouring batches (in different cycles): each is still reported by its own offsets.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +32,19 @@ const WRITERS = 3;
 const MIN_RECORDS_PER_CYCLE = 400;
 const RECORDS_PER_BATCH = 20;
 const CORRUPT_MESSAGE = 2;
+const SEED = Number(process.env.KT_CORRUPTION_SEED ?? Math.floor(Math.random() * 2 ** 31));
+
+/** A seeded generator of numbers in [0, 1) (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 const kafkaFor = (b: ChildBroker, retries = 5) => new Kafka({
   clientId: 'corruption-test', brokers: [b.bootstrap], logLevel: logLevel.NOTHING,
@@ -84,17 +100,28 @@ function flipByte(file: string, at: number): void {
   fs.closeSync(fd);
 }
 
-/** Flips a bit inside the records of a random batch of a random rolled segment; returns its offsets. */
-function rot(dir: string, spared: Set<number>): { from: number; to: number; segment: string } {
+interface Hit { from: number; to: number; segment: string }
+
+/**
+ * Flips a bit inside the records of a random batch of a random rolled segment; returns its
+ * offsets. With `beside`, the batch right after that one (right before, when it is its
+ * segment's last): two damaged batches side by side.
+ */
+function rot(dir: string, spared: Set<number>, random: () => number, beside?: Hit): Hit {
   const segments = fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
   assert.ok(segments.length >= 3, `${segments.length} segments`);
   for (;;) {
-    const segment = segments[Math.floor(Math.random() * (segments.length - 1))]; // never the active one
+    const segment = beside?.segment ?? segments[Math.floor(random() * (segments.length - 1))]; // never the active one
     const file = path.join(dir, segment);
     const batches = [...batchesIn(fs.readFileSync(file))];
-    const [pos, h] = batches[Math.floor(Math.random() * batches.length)];
+    let i = Math.floor(random() * batches.length);
+    if (beside) {
+      const at = batches.findIndex(([, h]) => h.baseOffset === beside.from);
+      i = at + 1 < batches.length ? at + 1 : at - 1;
+    }
+    const [pos, h] = batches[i];
     if (spared.has(h.baseOffset)) continue; // one flip per batch
-    flipByte(file, pos + 61 + Math.floor(Math.random() * (h.size - 61))); // in the records, under the CRC
+    flipByte(file, pos + 61 + Math.floor(random() * (h.size - 61))); // in the records, under the CRC
     return { from: h.baseOffset, to: h.baseOffset + h.lastOffsetDelta + 1, segment };
   }
 }
@@ -113,6 +140,8 @@ function rotEntry(file: string, text: string): void {
 }
 
 test(`corruption: ${CYCLES} SIGKILL + bit flip cycles; only the damaged batches are lost, each is reported`, { timeout: 600_000 }, async () => {
+  const random = seeded(SEED);
+  console.log(`seed ${SEED} (KT_CORRUPTION_SEED=${SEED} replays these flips)`);
   const root = tempDir();
   let broker = await startChildBroker(root);
   const data = path.join(root, 'broker'); // kt local's layout: <root>/broker is the broker's data directory
@@ -126,6 +155,7 @@ test(`corruption: ${CYCLES} SIGKILL + bit flip cycles; only the damaged batches 
   const acked = new Map<number, string>();
   const damaged = new Set<number>();
   const damagedBases = new Set<number>();
+  const hits: Hit[] = [];
   let highWatermark = 0;
   try {
     for (let cycle = 0; cycle < CYCLES; cycle++) {
@@ -158,13 +188,15 @@ test(`corruption: ${CYCLES} SIGKILL + bit flip cycles; only the damaged batches 
         }
       });
       await eventually('records written', () => acked.size - ackedBefore >= MIN_RECORDS_PER_CYCLE, 120_000);
-      await new Promise((r) => setTimeout(r, Math.random() * 500));
+      await new Promise((r) => setTimeout(r, random() * 500));
       await broker.kill();
       stop = true;
       await Promise.all(writers);
       await producer.disconnect().catch(() => {});
 
-      const hit = rot(dir, damagedBases);
+      // The second flip lands beside the first: each is still reported by its own offsets.
+      const hit = rot(dir, damagedBases, random, cycle === 1 ? hits[0] : undefined);
+      hits.push(hit);
       damagedBases.add(hit.from);
       for (let o = hit.from; o < hit.to; o++) damaged.add(o);
       if (cycle === 0) rotEntry(path.join(data, 'consumer-offsets.log'), `"t":"commit","g":"g${Math.floor(GROUPS / 2)}"`);
@@ -182,9 +214,14 @@ test(`corruption: ${CYCLES} SIGKILL + bit flip cycles; only the damaged batches 
       // Records written but not acknowledged when the broker died may be there too.
       assert.equal(records.size, hw - damaged.size, 'every offset below the high watermark is readable or reported');
       verified = [...acked.keys()].filter((o) => !damaged.has(o)).length;
-      // Reported by the read that met it, or at start when the segment was checked (a kill
+      // Every damaged batch, of this cycle and the earlier ones, is reported by exactly its
+      // offsets: by the read that met it, or at start when its segment was checked (a kill
       // between a roll and its recovery point checkpoint leaves the rolled segment unchecked-for).
-      assert.match(broker.output(), new RegExp(`offsets ${hit.from}\\.\\.${hit.to - 1} are in damaged data at byte \\d+ of segment ${hit.segment}|segment ${hit.segment}: damaged data at bytes \\d+\\.\\.\\d+ \\(CRC32C mismatch\\); offsets ${hit.from}\\.\\.${hit.to - 1} cannot be read`));
+      for (const h of hits) {
+        assert.match(broker.output(), new RegExp(`offsets ${h.from}\\.\\.${h.to - 1} are in damaged data at byte \\d+ of segment ${h.segment}|segment ${h.segment}: damaged data at bytes \\d+\\.\\.\\d+ \\(CRC32C mismatch\\); offsets ${h.from}\\.\\.${h.to - 1} cannot be read`));
+      }
+      const reports = broker.output().match(/rot-0: (offsets \d+\.\.\d+ are in damaged data at byte |segment \d+\.log: damaged data at bytes )/g) ?? [];
+      assert.equal(reports.length, hits.length, `one report per damaged batch:\n${broker.output()}`);
       // Only a torn tail of the active segment (a write the kill interrupted) may be cut.
       assert.doesNotMatch(broker.output(), /deleted segment/);
       for (const m of broker.output().matchAll(/segment (\d+)\.log: .*truncated to/g)) assert.ok(Number(m[1]) > hit.from, m[0]);
@@ -198,7 +235,7 @@ test(`corruption: ${CYCLES} SIGKILL + bit flip cycles; only the damaged batches 
         }
         await a.disconnect();
       }
-      console.log(`cycle ${cycle + 1}: SIGKILL, bit flip in ${hit.segment}, restart: ${verified} of ${acked.size} acknowledged records verified at their offsets; ${damaged.size} offsets in ${damagedBases.size} damaged batch(es) reported; high watermark ${hw}`);
+      console.log(`cycle ${cycle + 1}: SIGKILL, bit flip in offsets ${hit.from}..${hit.to - 1} of ${hit.segment}, restart: ${verified} of ${acked.size} acknowledged records verified at their offsets; ${damaged.size} offsets in ${damagedBases.size} damaged batch(es) reported; high watermark ${hw}`);
     }
     console.log(`${CYCLES} SIGKILL + bit flip cycles: ${verified} acknowledged records verified, ${damaged.size} lost in ${damagedBases.size} damaged batches, all reported`);
     // A kafkajs consumer group reads every record before a damaged batch and stops there (it
@@ -243,6 +280,9 @@ test(`corruption: ${CYCLES} SIGKILL + bit flip cycles; only the damaged batches 
     assert.equal(Number(meta.baseOffset), highWatermark);
     const { code } = await broker.stop();
     assert.equal(code, 0);
+  } catch (e) {
+    console.log(`failed with seed ${SEED}: KT_CORRUPTION_SEED=${SEED} replays its flips`);
+    throw e;
   } finally {
     if (broker.proc.exitCode === null && broker.proc.signalCode === null) await broker.kill();
   }

@@ -17,7 +17,7 @@ import type { FileHandle, FilePool } from './filePool.js';
 import { fsyncDir, readAt, writeFileAtomic, writeFully } from './files.js';
 import { segmentFileName } from './names.js';
 import { EMPTY_READ, matchInBatch, type AppendedBatch, type Segment } from './partitionLog.js';
-import { FileWindow, damagedError, findNextBatch, frameSize, overlapProblem, overlapsNext, storedBatchProblem, type DamagedRange } from './segmentCheck.js';
+import { FileWindow, damagedError, findNextBatch, frameSize, overlapProblem, overlapsNext, splitDamaged, storedBatchProblem, type DamagedRange } from './segmentCheck.js';
 import { OffsetIndex, TimeIndex } from './segmentIndex.js';
 import type { ReadResult } from './types.js';
 
@@ -111,7 +111,8 @@ export class DiskSegment implements Segment {
           const keepTo = sealed ? limit : Math.max(opts.recoveryPoint ?? -1, torn.expected);
           if (sealed || keepTo > torn.expected) {
             // Rolled (so fsynced), or below the recovery point: damage, not a torn write.
-            s.addDamage({ pos: torn.pos, end: st.size, from: torn.expected, to: keepTo, why: torn.why }, st.size - torn.pos);
+            const r = { pos: torn.pos, end: st.size, from: torn.expected, to: keepTo, why: torn.why };
+            for (const part of splitDamaged(new FileWindow(fd, st.size), r)) s.addDamage(part, part.end - part.pos);
             s.size = st.size;
             s.nextOffset = keepTo;
           } else {
@@ -156,7 +157,9 @@ export class DiskSegment implements Segment {
 
   /**
    * The damaged range starting at byte `pos` (found by a read): it ends at the next sound
-   * batch, or at the end of the segment. Reported once.
+   * batch, or at the end of the segment. When it holds several damaged batches that can be
+   * told apart (segmentCheck.ts, splitDamaged), each becomes a range of its own. Each is
+   * reported once; the one at `pos` is returned.
    */
   private damageFrom(fd: number, pos: number, minOffset: number, why: string, searchFrom?: number): DamagedRange {
     const known = this.damageAt(pos);
@@ -170,10 +173,14 @@ export class DiskSegment implements Segment {
     }
     const next = findNextBatch(w, searchFrom ?? pos + 1, minOffset, this.nextOffset, hint);
     const r: DamagedRange = { pos, end: next?.pos ?? this.size, from: minOffset, to: next?.baseOffset ?? this.nextOffset, why };
-    this.damaged.push(r);
+    // Two overlapping batches (searchFrom) are one range: which of them is wrong cannot be known.
+    const parts = searchFrom === undefined ? splitDamaged(w, r) : [r];
+    for (const part of parts) {
+      this.damaged.push(part);
+      this.report(`${damagedError(segmentFileName(this.baseOffset, '.log'), part).message}`);
+    }
     this.damaged.sort((x, y) => x.pos - y.pos);
-    this.report(`${damagedError(segmentFileName(this.baseOffset, '.log'), r).message}`);
-    return r;
+    return parts[0];
   }
 
   /** Loads both index files of a sealed segment; false when missing or not trustworthy. */
@@ -279,7 +286,8 @@ export class DiskSegment implements Segment {
         torn = { pos, expected, why };
         break;
       }
-      this.addDamage({ pos, end: next.pos, from: expected, to: next.baseOffset, why }, next.pos - pos);
+      const r = { pos, end: next.pos, from: expected, to: next.baseOffset, why };
+      for (const part of searchFrom === undefined ? splitDamaged(w, r) : [r]) this.addDamage(part, part.end - part.pos);
       expected = next.baseOffset;
       pos = next.pos;
     }

@@ -16,7 +16,9 @@
 // previous sound batch to the base offset of the next sound one. That one is found by trying
 // the position right after the damaged frame, then every later byte (`findNextBatch`): a
 // candidate must pass every check, CRC included, so a flipped length does not make the rest of
-// the segment unreadable. Nothing is ever repaired in place; see docs/durability.md.
+// the segment unreadable. When several batches in a row are damaged (a flip in each), the range
+// is split into one per batch where their headers chain up (`splitDamaged`), so each is
+// reported by its own offsets. Nothing is ever repaired in place; see docs/durability.md.
 
 import { KafkaError } from '../protocol/errors.js';
 import { BATCH_HEADER_SIZE, LOG_OVERHEAD, checkBatch } from '../protocol/recordBatch.js';
@@ -128,6 +130,45 @@ export function findNextBatch(w: FileWindow, from: number, minOffset: number, li
     if (base !== null) return { pos: q, baseOffset: base };
   }
   return null;
+}
+
+/**
+ * A damaged range split into one range per damaged batch, when the batches in it can be told
+ * apart; else `[r]`. They can when their frames chain up: from `r.pos` each frame's length
+ * leads to the next one and the last ends exactly at `r.end`, and each frame after the first
+ * has magic 2, a base offset above the one before it and below `r.to`, and fails its CRC
+ * (and nothing else). The length, magic and base offset are outside the CRC, so their
+ * chaining up is what makes them trustworthy: a flip in a length field breaks the chain, and a
+ * frame that passes its CRC there (two overlapping batches, or a flipped base offset) keeps
+ * the range whole. Each part runs from its batch's base offset (the first from `r.from`) to
+ * the next one's (the last to `r.to`), so the parts hold exactly the offsets of `r`.
+ */
+export function splitDamaged(w: FileWindow, r: DamagedRange): DamagedRange[] {
+  if (r.to <= r.from) return [r];
+  const starts: { pos: number; base: number; why: string }[] = [];
+  for (let q = r.pos; q < r.end;) {
+    if (q + BATCH_HEADER_SIZE > r.end) return [r];
+    let p = w.at(q, BATCH_HEADER_SIZE);
+    const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+    if (size < BATCH_HEADER_SIZE || q + size > r.end) return [r];
+    if (q > r.pos) {
+      const base = Number(w.buf.readBigInt64BE(p));
+      const prev = starts.length > 0 ? starts[starts.length - 1].base : r.from;
+      if (w.buf[p + MAGIC_OFFSET] !== 2 || base <= prev || base >= r.to) return [r];
+      p = w.at(q, size);
+      const why = checkBatch(w.buf, p, p + size);
+      if (why !== 'CRC32C mismatch') return [r];
+      starts.push({ pos: q, base, why });
+    }
+    q += size;
+  }
+  if (starts.length === 0) return [r];
+  const parts: DamagedRange[] = [{ pos: r.pos, end: starts[0].pos, from: r.from, to: starts[0].base, why: r.why }];
+  starts.forEach((s, i) => {
+    const next = starts[i + 1];
+    parts.push({ pos: s.pos, end: next ? next.pos : r.end, from: s.base, to: next ? next.base : r.to, why: s.why });
+  });
+  return parts;
 }
 
 /** The error a read of damaged offsets gets (Fetch answers it per partition: CORRUPT_MESSAGE). */
