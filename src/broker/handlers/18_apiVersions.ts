@@ -8,7 +8,7 @@ import { handler } from './types.js';
 export default handler(ApiVersions, (_req, ctx) => ({
   errorCode: 0,
   apiKeys: [...ctx.broker.handlers.values()]
-    .map((h) => ({ apiKey: h.api.key, minVersion: h.api.min, maxVersion: h.api.max }))
+    .map((h) => ({ apiKey: h.api.key, minVersion: h.api.advertisedMin ?? h.api.min, maxVersion: h.api.max }))
     .sort((a, b) => a.apiKey - b.apiKey),
   throttleTimeMs: 0,
 }));

@@ -67,6 +67,12 @@ export interface ApiSchema {
   /** Versions this broker implements (and advertises). */
   min: number;
   max: number;
+  /**
+   * The min version ApiVersions advertises when it differs from `min`: Kafka 4.x advertises
+   * Produce from v0 (KAFKA-18659: librdkafka disables features when v0 is missing) while
+   * refusing v0-2, which are decoded as unsupported like any version below `min`.
+   */
+  advertisedMin?: number;
   /** First flexible version (Kafka's flexibleVersions "N+"), or null when none. */
   flexible: number | null;
   request: StructSpec;
