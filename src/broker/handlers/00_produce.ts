@@ -78,8 +78,9 @@ function appendPartition(broker: Broker, topic: string, index: number, records: 
       recordErrors: [],
     };
   } catch (err) {
-    if (err instanceof RecordErrorsError) return fail(index, err.code, err.message, err.recordErrors);
-    if (err instanceof KafkaError) return fail(index, err.code, err.message);
+    // the log refused the batch: Kafka answers with the partition's log start offset
+    if (err instanceof RecordErrorsError) return { ...fail(index, err.code, err.message, err.recordErrors), logStartOffset: log.logStartOffset };
+    if (err instanceof KafkaError) return { ...fail(index, err.code, err.message), logStartOffset: log.logStartOffset };
     broker.log(`produce to ${topic}-${index} failed: ${(err as Error).stack ?? err}`);
     return fail(index, code('KAFKA_STORAGE_ERROR'), (err as Error).message);
   }

@@ -125,12 +125,13 @@ export default handler(Metadata, async (req, ctx) => {
       broker.log(`Metadata from client ${ctx.clientId} asks for ${created + deferred} new topics: auto-created ${created} (autoCreateTopicsPerRequest), ${deferred} more answered LEADER_NOT_AVAILABLE`);
     }
   }
-  if (req.includeTopicAuthorizedOperations && errorCode === 0) {
+  // an invalid request gets Kafka's error response: no brokers, no cluster id, no controller
+  if (errorCode !== 0) return { throttleTimeMs: 0, errorCode, brokers: [], clusterId: null, controllerId: -1, topics };
+  if (req.includeTopicAuthorizedOperations) {
     for (const t of topics) if (t.errorCode !== code('UNKNOWN_TOPIC_ID')) t.topicAuthorizedOperations = TOPIC_OPERATIONS;
   }
   return {
     throttleTimeMs: 0,
-    errorCode,
     clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : undefined,
     brokers: [{ nodeId: broker.nodeId, host: broker.config.advertisedHost, port: broker.port, rack: null }],
     clusterId: broker.store.clusterId,

@@ -337,7 +337,7 @@ export abstract class BaseLog implements PartitionLog {
         const keyless = nullKeyRecords(records, pos, h.size, limit);
         if (keyless.length > 0) {
           // As Kafka's LogValidator: one error per record, the first three in the message.
-          const message = `Compacted topic cannot accept message without key in topic partition ${this.name}.`;
+          const message = `Compacted topic cannot accept message without key in topic partition ${this.name}`;
           const errors = keyless.map((batchIndex) => ({ batchIndex, message }));
           const shown = errors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.message}')`).join(', ');
           throw new RecordErrorsError('INVALID_RECORD',
