@@ -350,6 +350,8 @@ function readTags(r: Reader, sp: StructPlan | null, o: Obj | null): void {
   for (let i = 0; i < count; i++) {
     const tag = r.uvarint();
     const size = r.uvarint();
+    // a tagged field may not claim more bytes than its struct has left
+    if (size > r.remaining) throw new ProtocolError(`tagged field ${tag}: ${size} bytes, ${r.remaining} left`);
     const end = r.pos + size;
     const p = sp?.tagged.find((t) => t.tag === tag);
     if (p && o) {
