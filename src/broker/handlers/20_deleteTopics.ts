@@ -2,7 +2,8 @@
 // by topic id (a null name), as Kafka: both given, neither given, or a name or id given twice
 // is INVALID_REQUEST; an unknown id UNKNOWN_TOPIC_ID. The answer carries the topic's name and,
 // from v6, its id. Works on a full disk (the data goes first); a disk that refuses (read-only)
-// gets KAFKA_STORAGE_ERROR for that topic.
+// gets KAFKA_STORAGE_ERROR for that topic. Answers come in request order (Kafka's follow its
+// hash sets of names and ids, deletions last), so clients match them by name or id.
 import { DeleteTopics } from '../protocol/apis/deleteTopics.js';
 import { code, ERRORS, KafkaError, type ErrorName } from '../protocol/errors.js';
 import { handler } from './types.js';
