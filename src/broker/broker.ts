@@ -10,7 +10,7 @@ import { GroupCoordinator } from './groups/coordinator.js';
 import { HANDLERS } from './handlers/index.js';
 import { defaultAdvertisedHost } from './hosts.js';
 import type { Handler } from './handlers/types.js';
-import { brokerNumber } from './log/config.js';
+import { brokerBoolean, brokerNumber } from './log/config.js';
 import { openStore, type Store } from './log/store.js';
 import { brokerLog } from './logLine.js';
 import type { TopicInfo } from './log/types.js';
@@ -212,6 +212,7 @@ export class Broker {
       defaults: {
         ...opts.configs,
         ...(opts.numPartitions === undefined ? {} : { 'num.partitions': opts.numPartitions }),
+        ...(opts.autoCreateTopics === undefined ? {} : { 'auto.create.topics.enable': String(opts.autoCreateTopics) }),
         ...(opts.connectionsMaxIdleMs === undefined ? {} : { 'connections.max.idle.ms': opts.connectionsMaxIdleMs }),
       },
     });
@@ -227,7 +228,7 @@ export class Broker {
       host,
       advertisedHost: opts.advertisedHost ?? defaultAdvertisedHost(host),
       nodeId: opts.nodeId ?? 0,
-      autoCreateTopics: opts.autoCreateTopics ?? true,
+      autoCreateTopics: brokerBoolean(store.defaults, 'auto.create.topics.enable'),
       numPartitions: brokerNumber(store.defaults, 'num.partitions'),
       maxFrameBytes,
       maxConnections: opts.maxConnections ?? DEFAULT_LIMITS.maxConnections,

@@ -290,7 +290,7 @@ async function listOffsetsAt(
         {
           replicaId: -1,
           isolationLevel: 0,
-          topics: [...byTopic(items)].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, timestamp, maxNumOffsets: 1 })) })),
+          topics: [...byTopic(items)].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, timestamp })) })),
         },
         { min: timestamp === MAX_TIMESTAMP ? 7 : 1 },
       );

@@ -1,5 +1,6 @@
-// Produce v0-2 are advertised (librdkafka 2.0 compresses only when the range reaches v0) and
-// decoded, but their message sets (magic 0/1) are refused per partition.
+// Produce v0-2 are advertised, as Kafka 4.x does (librdkafka compresses only when the range
+// reaches v0), but refused by closing the connection, as Kafka does; a v3+ message set (magic
+// 0/1) is refused per partition.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
@@ -30,22 +31,33 @@ function messageSetV1(value: string): Buffer {
   return Buffer.concat([head, body]);
 }
 
-test('Produce is advertised from v0; a v1 message set is refused, a v2 request with a record batch works', async () => {
+test('Produce is advertised from v0 but v0-2 close the connection, as Kafka 4.x; a v3 message set is refused, a v3 record batch works', async () => {
   const broker = await testBroker();
   const c = await WireClient.connect('127.0.0.1', broker.port);
   try {
     const versions = await c.request(ApiVersions, 3, { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1' });
     const produce = versions.apiKeys.find((k) => k.apiKey === 0);
-    assert.deepEqual([produce?.minVersion, produce?.maxVersion], [Produce.min, Produce.max]);
-    assert.equal(Produce.min, 0);
+    assert.deepEqual([produce?.minVersion, produce?.maxVersion], [0, 13]);
+    assert.equal(Produce.min, 3);
 
     await c.request(Metadata, 1, { topics: [{ name: 'legacy' }] });
-    const old = await c.request(Produce, 1, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'legacy', partitionData: [{ index: 0, records: messageSetV1('old') }] }] });
+    for (const v of [0, 1, 2]) {
+      const old = await WireClient.connect('127.0.0.1', broker.port);
+      try {
+        await assert.rejects(
+          old.request(Produce, v, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'legacy', partitionData: [{ index: 0, records: messageSetV1('old') }] }] }),
+          /connection closed/,
+        );
+      } finally {
+        old.close();
+      }
+    }
+    const old = await c.request(Produce, 3, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'legacy', partitionData: [{ index: 0, records: messageSetV1('old') }] }] });
     const p = old.responses[0].partitionResponses[0];
     assert.equal(p.errorCode, code('UNSUPPORTED_FOR_MESSAGE_FORMAT'));
     assert.equal(broker.store.partition('legacy', 0)?.logEndOffset, 0, 'nothing was written');
 
-    const ok = await c.request(Produce, 2, {
+    const ok = await c.request(Produce, 3, {
       acks: 1,
       timeoutMs: 1000,
       topicData: [{ name: 'legacy', partitionData: [{ index: 0, records: buildBatch([{ key: null, value: Buffer.from('new') }]) }] }],

@@ -25,7 +25,7 @@ test('compressed batches: stored as sent, exact ListOffsets by time inside them,
   try {
     const versions = await c.request(ApiVersions, 0, {} as never);
     const produce = versions.apiKeys.find((k) => k.apiKey === 0);
-    assert.deepEqual(produce && [produce.minVersion, produce.maxVersion], [0, 9]);
+    assert.deepEqual(produce && [produce.minVersion, produce.maxVersion], [0, 13]);
 
     const created = await c.request(CreateTopics, 4, { topics: [{ name: 't', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false } as never);
     assert.equal(created.topics[0]?.errorCode, 0);

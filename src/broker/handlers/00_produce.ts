@@ -1,5 +1,7 @@
-// Produce v0-9 (record batch v2 only: the message sets of v0-2 get UNSUPPORTED_FOR_MESSAGE_FORMAT;
-// v9 is flexible). zstd batches need v7+ (KIP-110): below
+// Produce v3-13 (v0-2 are advertised, as Kafka 4.x does, but refused by closing the
+// connection; v9+ flexible; v13 names topics by id: an unknown id gets UNKNOWN_TOPIC_ID).
+// Only record batches (magic 2) are stored: older message sets get
+// UNSUPPORTED_FOR_MESSAGE_FORMAT. zstd batches need v7+ (KIP-110): below
 // that, UNSUPPORTED_COMPRESSION_TYPE, as Kafka. The log checks each batch (length,
 // magic 2, CRC32C, record count, max.message.bytes, and for compressed batches the
 // decompressed size: at most 64 x max.message.bytes, else MESSAGE_TOO_LARGE, so no
@@ -16,10 +18,13 @@
 // must belong to an Ongoing transaction that added this partition (AddPartitionsToTxn), else
 // INVALID_TXN_STATE (the transaction coordinator's check, as Kafka 3.6+ verifies).
 //
-// Not yet: per-record errors (v8 RecordErrors stay empty).
+// Per-record errors (v8+, KIP-467): a batch refused because of some of its records (null keys
+// on a compacted topic) names each of them, by its position in the batch, with its message in
+// RecordErrors, and sums them up in errorMessage as Kafka does; the batch's other records are
+// not named (clients fail them as part of a batch with invalid records).
 import type { Broker } from '../broker.js';
 import { Produce } from '../protocol/apis/produce.js';
-import { code, KafkaError } from '../protocol/errors.js';
+import { code, KafkaError, RecordErrorsError, type RecordError } from '../protocol/errors.js';
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn } from '../protocol/recordBatch.js';
 import { handler } from './types.js';
 
@@ -30,10 +35,14 @@ interface PartitionResult {
   logAppendTimeMs: number;
   logStartOffset: number;
   errorMessage: string | null;
+  recordErrors: { batchIndex: number; batchIndexErrorMessage: string | null }[];
 }
 
-function fail(index: number, errorCode: number, message: string | null = null): PartitionResult {
-  return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage: message };
+function fail(index: number, errorCode: number, message: string | null = null, recordErrors: RecordError[] = []): PartitionResult {
+  return {
+    index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage: message,
+    recordErrors: recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
+  };
 }
 
 const CODEC_ZSTD = 4;
@@ -66,20 +75,30 @@ function appendPartition(broker: Broker, topic: string, index: number, records: 
       logAppendTimeMs: result.logAppendTime,
       logStartOffset: result.logStartOffset,
       errorMessage: null,
+      recordErrors: [],
     };
   } catch (err) {
-    if (err instanceof KafkaError) return fail(index, err.code, err.message);
+    // the log refused the batch: Kafka answers with the partition's log start offset
+    if (err instanceof RecordErrorsError) return { ...fail(index, err.code, err.message, err.recordErrors), logStartOffset: log.logStartOffset };
+    if (err instanceof KafkaError) return { ...fail(index, err.code, err.message), logStartOffset: log.logStartOffset };
     broker.log(`produce to ${topic}-${index} failed: ${(err as Error).stack ?? err}`);
     return fail(index, code('KAFKA_STORAGE_ERROR'), (err as Error).message);
   }
 }
 
 export default handler(Produce, (req, ctx) => {
-  const { broker } = ctx;
-  const responses = req.topicData.map((topic) => ({
-    name: topic.name,
-    partitionResponses: topic.partitionData.map((p) => appendPartition(broker, topic.name, p.index, p.records, ctx.version)),
-  }));
+  const { broker, version } = ctx;
+  const responses = req.topicData.map((topic) => {
+    // v13+: the topic by id; an id no topic has gets UNKNOWN_TOPIC_ID for each partition
+    const name = version >= 13 ? broker.store.getTopicById(topic.topicId)?.name : topic.name;
+    return {
+      name: topic.name,
+      topicId: topic.topicId,
+      partitionResponses: topic.partitionData.map((p) =>
+        name === undefined ? fail(p.index, code('UNKNOWN_TOPIC_ID')) : appendPartition(broker, name, p.index, p.records, version),
+      ),
+    };
+  });
   if (req.acks === 0) return null;
   return { responses, throttleTimeMs: 0 };
 });

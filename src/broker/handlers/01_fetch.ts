@@ -1,8 +1,11 @@
-// Fetch v4-12 (v12 flexible). Long-polls: when less than min_bytes is available the request
-// waits, woken by an append to one of its partitions, until max_wait_ms. Returns whole
-// batches from the segments, starting with the one containing the fetch offset, and at
-// least one batch even past the byte limits (KIP-74) so a large batch never stalls a
-// consumer. Every requested partition is answered (sessionless: session id 0).
+// Fetch v4-18 (v12+ flexible; v13+ name topics by id: an id no topic has gets
+// UNKNOWN_TOPIC_ID). Long-polls: when less than min_bytes is available the request waits,
+// woken by an append to one of its partitions, until max_wait_ms. Returns whole batches from
+// the segments, starting with the one containing the fetch offset, within the request's
+// max_bytes and each partition's partition_max_bytes, except that the first partition with
+// data returns at least one batch even past those limits (KIP-74), so a large batch never
+// stalls a consumer; after it, a partition whose next batch does not fit in what is left gets
+// none, as Kafka does. Every requested partition is answered (sessionless: session id 0).
 //
 // Memory (docs/durability.md): max_bytes is capped by the broker's fetchMaxBytes (Kafka's
 // fetch.max.bytes), and record bytes come out of the broker-wide fetch memory pool, returned
@@ -53,58 +56,82 @@ interface PartitionData {
   records: Buffer[];
 }
 
+interface TopicData {
+  topic: string;
+  topicId: Buffer;
+  partitions: PartitionData[];
+}
+
+/** The requested topics by name: v13+ name them by id (undefined: no topic has that id). */
+function topicNames(broker: Broker, req: FetchRequest, version: number): (string | undefined)[] {
+  return req.topics.map((t) => (version >= 13 ? broker.store.getTopicById(t.topicId)?.name : t.topic));
+}
+
 /** Reads the partitions within `budget` bytes; with a budget of 0, offsets and errors only. */
-function readAll(broker: Broker, req: FetchRequest, budget: number): { responses: { topic: string; partitions: PartitionData[] }[]; bytes: number } {
+function readAll(broker: Broker, req: FetchRequest, names: (string | undefined)[], budget: number): { responses: TopicData[]; bytes: number } {
   const noRecords = budget <= 0;
   const readCommitted = req.isolationLevel === READ_COMMITTED;
   let bytes = 0;
-  const responses = req.topics.map((t) => ({
-    topic: t.topic,
-    partitions: t.partitions.map((p): PartitionData => {
-      const log = broker.store.partition(t.topic, p.partition);
-      const out: PartitionData = {
-        partitionIndex: p.partition,
-        errorCode: 0,
-        highWatermark: -1,
-        lastStableOffset: -1,
-        logStartOffset: -1,
-        abortedTransactions: [],
-        preferredReadReplica: -1,
-        records: [],
-      };
-      if (!log) {
-        out.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
+  // KIP-74: until a partition returns data, a read may return one whole batch past its limits
+  let minOneBatch = true;
+  const responses = req.topics.map((t, i) => {
+    const name = names[i];
+    return {
+      topic: t.topic,
+      topicId: t.topicId,
+      partitions: t.partitions.map((p): PartitionData => {
+        const out: PartitionData = {
+          partitionIndex: p.partition,
+          errorCode: 0,
+          highWatermark: -1,
+          lastStableOffset: -1,
+          logStartOffset: -1,
+          abortedTransactions: [],
+          preferredReadReplica: -1,
+          records: [],
+        };
+        if (name === undefined) {
+          out.errorCode = code('UNKNOWN_TOPIC_ID');
+          return out;
+        }
+        const log = broker.store.partition(name, p.partition);
+        if (!log) {
+          out.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
+          return out;
+        }
+        if (log.offline) {
+          out.errorCode = code('KAFKA_STORAGE_ERROR');
+          return out;
+        }
+        out.highWatermark = log.logEndOffset;
+        out.lastStableOffset = log.lastStableOffset;
+        out.logStartOffset = log.logStartOffset;
+        if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
+          out.errorCode = code('OFFSET_OUT_OF_RANGE');
+          return out;
+        }
+        if (noRecords) return out;
+        const limit = Math.max(0, Math.min(p.partitionMaxBytes, budget));
+        if (limit === 0 && !minOneBatch) return out;
+        let read;
+        try {
+          // segments return whole batches within the limit, or the first batch alone past it
+          read = log.read(p.fetchOffset, Math.max(limit, 1), readCommitted ? out.lastStableOffset : Infinity);
+        } catch (err) {
+          if (!(err instanceof KafkaError)) throw err;
+          out.errorCode = err.code;
+          return out;
+        }
+        if (read.bytes === 0 || (read.bytes > limit && !minOneBatch)) return out;
+        minOneBatch = false;
+        out.records = read.chunks;
+        if (readCommitted) out.abortedTransactions = log.abortedTransactions(p.fetchOffset, endOffset(read.chunks));
+        bytes += read.bytes;
+        budget = Math.max(0, budget - read.bytes);
         return out;
-      }
-      if (log.offline) {
-        out.errorCode = code('KAFKA_STORAGE_ERROR');
-        return out;
-      }
-      out.highWatermark = log.logEndOffset;
-      out.lastStableOffset = log.lastStableOffset;
-      out.logStartOffset = log.logStartOffset;
-      if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
-        out.errorCode = code('OFFSET_OUT_OF_RANGE');
-        return out;
-      }
-      // Past the response budget only the first non-empty partition may overshoot.
-      if (noRecords || (budget <= 0 && bytes > 0)) return out;
-      const limit = Math.min(p.partitionMaxBytes > 0 ? p.partitionMaxBytes : budget, Math.max(budget, 1));
-      let read;
-      try {
-        read = log.read(p.fetchOffset, limit, readCommitted ? out.lastStableOffset : Infinity);
-      } catch (err) {
-        if (!(err instanceof KafkaError)) throw err;
-        out.errorCode = err.code;
-        return out;
-      }
-      out.records = read.chunks;
-      if (readCommitted && read.bytes > 0) out.abortedTransactions = log.abortedTransactions(p.fetchOffset, endOffset(read.chunks));
-      bytes += read.bytes;
-      budget -= read.bytes;
-      return out;
-    }),
-  }));
+      }),
+    };
+  });
   return { responses, bytes };
 }
 
@@ -112,13 +139,17 @@ export default handler(Fetch, async (req, ctx) => {
   const { broker, signal } = ctx;
   const pool = broker.fetchMemory;
   const deadline = Date.now() + Math.max(0, req.maxWaitMs);
-  const partitions: [string, number][] = req.topics.flatMap((t) => t.partitions.map((p) => [t.topic, p.partition] as [string, number]));
+  const names = topicNames(broker, req, ctx.version);
+  const partitions: [string, number][] = req.topics.flatMap((t, i) => {
+    const name = names[i];
+    return name === undefined ? [] : t.partitions.map((p) => [name, p.partition] as [string, number]);
+  });
   const wanted = Math.min(req.maxBytes > 0 ? req.maxBytes : Infinity, broker.config.fetchMaxBytes);
   for (;;) {
     const granted = pool.tryReserve(wanted);
     let result: ReturnType<typeof readAll> | undefined;
     try {
-      result = readAll(broker, req, granted);
+      result = readAll(broker, req, names, granted);
     } catch (err) {
       pool.release(granted);
       throw err;

@@ -1,10 +1,12 @@
-// ListOffsets v0-7. Timestamp -1: the latest offset (high watermark), -2: the earliest (log
-// start), -3 (v7, KIP-734): the offset of the record with the largest timestamp, t >= 0: the
-// first offset whose timestamp is >= t, or -1 when there is none. v0 answers with Kafka's old
-// style offsets array. With isolation_level read_committed (v2+) the latest offset is the
-// last stable offset, and a timestamp lookup finds nothing at or past it (as Kafka). A
-// partition offline after a storage error, or whose lookup fails to read, gets
-// KAFKA_STORAGE_ERROR.
+// ListOffsets v1-11. Timestamp -1: the latest offset (high watermark), -2: the earliest (log
+// start), -3 (v7+, KIP-734): the offset of the record with the largest timestamp, -4 (v8+,
+// KIP-405): the earliest local offset, which without tiered storage is the log start, -5 (v9+,
+// KIP-1005): the last offset in tiered storage and -6 (v11+, KIP-1023): the earliest offset
+// pending upload, both -1 with leader epoch -1 without tiered storage, as Kafka answers; t >= 0:
+// the first offset whose timestamp is >= t, or -1 when there is none. With isolation_level
+// read_committed (v2+) the latest offset is the last stable offset, and a timestamp lookup
+// finds nothing at or past it (as Kafka). A partition offline after a storage error, or whose
+// lookup fails to read, gets KAFKA_STORAGE_ERROR. (v10's timeoutMs bounds remote lookups: none.)
 import { ListOffsets } from '../protocol/apis/listOffsets.js';
 import { code, KafkaError } from '../protocol/errors.js';
 import { handler } from './types.js';
@@ -12,25 +14,29 @@ import { handler } from './types.js';
 const LATEST = -1;
 const EARLIEST = -2;
 const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL = -4;
+const LATEST_TIERED = -5;
+const EARLIEST_PENDING_UPLOAD = -6;
 const READ_COMMITTED = 1;
 
 export default handler(ListOffsets, (req, ctx) => {
-  const { broker, version } = ctx;
+  const { broker } = ctx;
   return {
     throttleTimeMs: 0,
     topics: req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
         const log = broker.store.partition(t.name, p.partitionIndex);
-        const failed = (errorCode: number) => ({ partitionIndex: p.partitionIndex, errorCode, timestamp: -1, offset: -1, oldStyleOffsets: [] });
+        const failed = (errorCode: number) => ({ partitionIndex: p.partitionIndex, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 });
         if (!log) return failed(code('UNKNOWN_TOPIC_OR_PARTITION'));
         if (log.offline) return failed(code('KAFKA_STORAGE_ERROR'));
         let offset = -1;
         let timestamp = -1;
-        const lastFetchable = version >= 2 && req.isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.logEndOffset;
+        const lastFetchable = req.isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.logEndOffset;
         try {
           if (p.timestamp === LATEST) offset = lastFetchable;
-          else if (p.timestamp === EARLIEST) offset = log.logStartOffset;
+          else if (p.timestamp === EARLIEST || p.timestamp === EARLIEST_LOCAL) offset = log.logStartOffset;
+          else if (p.timestamp === LATEST_TIERED || p.timestamp === EARLIEST_PENDING_UPLOAD) offset = -1;
           else if (p.timestamp === MAX_TIMESTAMP) {
             const found = log.maxTimestampOffset?.() ?? null;
             if (found) ({ offset, timestamp } = found);
@@ -42,8 +48,8 @@ export default handler(ListOffsets, (req, ctx) => {
           if (!(err instanceof KafkaError)) throw err;
           return failed(err.code);
         }
-        const oldStyleOffsets = version === 0 && offset >= 0 ? [offset] : [];
-        return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp, offset, leaderEpoch: 0, oldStyleOffsets };
+        // the one leader epoch is 0; nothing found is answered without one (-1), as Kafka
+        return { partitionIndex: p.partitionIndex, errorCode: 0, timestamp, offset, leaderEpoch: offset === -1 ? -1 : 0 };
       }),
     })),
   };

@@ -1,6 +1,11 @@
-// Metadata v0-9: the single broker, and every requested topic with its partitions led by
-// this node. v0 asks for all topics with an empty list, v1+ with null. A name asked for twice
-// is answered once, as Kafka does. Unknown topics are auto-created (allowAutoTopicCreation,
+// Metadata v0-13: the single broker, and every requested topic with its partitions led by
+// this node, with its topic id from v10. v0 asks for all topics with an empty list, v1+ with
+// null. v12+ may ask by topic id: then the names are ignored, an unknown id is answered
+// UNKNOWN_TOPIC_ID with a null name (first, as Kafka lists them) and nothing is created; before
+// v12 a null name or a topic id makes the request invalid (INVALID_REQUEST for each topic, and
+// at the top level from v13). A name asked for twice is answered once, as Kafka does.
+// Authorized operations (v8+), when asked: with no authorizer every operation the resource
+// type supports, as Kafka answers. Unknown topics are auto-created (allowAutoTopicCreation,
 // implicit before v4) when the broker allows it; a just-created topic is returned ready, with
 // no LEADER_NOT_AVAILABLE round trip. One request creates at most autoCreateTopicsPerRequest
 // topics: the others get LEADER_NOT_AVAILABLE (Kafka's answer while it creates a topic), and
@@ -13,11 +18,34 @@ import type { TopicInfo } from '../log/types.js';
 import { validateTopicName } from '../log/names.js';
 import { Metadata } from '../protocol/apis/metadata.js';
 import { code, KafkaError } from '../protocol/errors.js';
-import type { Resp } from '../protocol/schema.js';
+import type { Req, Resp } from '../protocol/schema.js';
 import { yieldNow, yieldSlice } from '../scheduler.js';
 import { handler } from './types.js';
 
 type TopicMetadata = NonNullable<Resp<typeof Metadata>['topics']>[number];
+
+// Kafka's AclOperation codes, as bits of an authorized-operations field
+const READ = 3;
+const WRITE = 4;
+const CREATE = 5;
+const DELETE = 6;
+const ALTER = 7;
+const DESCRIBE = 8;
+const CLUSTER_ACTION = 9;
+const DESCRIBE_CONFIGS = 10;
+const ALTER_CONFIGS = 11;
+const IDEMPOTENT_WRITE = 12;
+const bits = (ops: number[]): number => ops.reduce((n, op) => n | (1 << op), 0);
+/** Every operation a topic supports (Kafka's AclEntry.supportedOperations(TOPIC)). */
+export const TOPIC_OPERATIONS = bits([READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS]);
+/** Every operation the cluster supports (Kafka's AclEntry.supportedOperations(CLUSTER)). */
+export const CLUSTER_OPERATIONS = bits([CREATE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, ALTER, DESCRIBE]);
+const ZERO_ID = Buffer.alloc(16);
+
+/** Before v12 a topic must be named, and never by id (Kafka: InvalidRequestException). */
+function invalidBefore12(req: Req<typeof Metadata>, version: number): boolean {
+  return version < 12 && (req.topics ?? []).some((t) => t.name === null || !t.topicId.equals(ZERO_ID));
+}
 
 export function describeTopic(broker: Broker, t: TopicInfo): TopicMetadata {
   const node = broker.nodeId;
@@ -40,8 +68,26 @@ export default handler(Metadata, async (req, ctx) => {
   const { broker, version } = ctx;
   const all = req.topics === null || (version === 0 && req.topics.length === 0);
   const topics: TopicMetadata[] = [];
-  if (all) {
+  const ids = (req.topics ?? []).map((t) => t.topicId).filter((id) => !id.equals(ZERO_ID));
+  let errorCode = 0;
+  if (invalidBefore12(req, version)) {
+    errorCode = code('INVALID_REQUEST');
+    for (const t of req.topics ?? []) topics.push({ errorCode, name: t.name ?? '', topicId: t.topicId, partitions: [] });
+  } else if (all) {
     for (const t of broker.store.listTopics()) {
+      topics.push(describeTopic(broker, t));
+      await yieldSlice();
+    }
+  } else if (ids.length > 0) {
+    // by id (v12+): each id once; unknown ones first, as Kafka lists them
+    const unique = [...new Map(ids.map((id) => [id.toString('hex'), id])).values()];
+    const known: TopicInfo[] = [];
+    for (const id of unique) {
+      const t = broker.store.getTopicById(id);
+      if (t) known.push(t);
+      else topics.push({ errorCode: code('UNKNOWN_TOPIC_ID'), name: null, topicId: id, partitions: [] });
+    }
+    for (const t of known) {
       topics.push(describeTopic(broker, t));
       await yieldSlice();
     }
@@ -79,8 +125,14 @@ export default handler(Metadata, async (req, ctx) => {
       broker.log(`Metadata from client ${ctx.clientId} asks for ${created + deferred} new topics: auto-created ${created} (autoCreateTopicsPerRequest), ${deferred} more answered LEADER_NOT_AVAILABLE`);
     }
   }
+  // an invalid request gets Kafka's error response: no brokers, no cluster id, no controller
+  if (errorCode !== 0) return { throttleTimeMs: 0, errorCode, brokers: [], clusterId: null, controllerId: -1, topics };
+  if (req.includeTopicAuthorizedOperations) {
+    for (const t of topics) if (t.errorCode !== code('UNKNOWN_TOPIC_ID')) t.topicAuthorizedOperations = TOPIC_OPERATIONS;
+  }
   return {
     throttleTimeMs: 0,
+    clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : undefined,
     brokers: [{ nodeId: broker.nodeId, host: broker.config.advertisedHost, port: broker.port, rack: null }],
     clusterId: broker.store.clusterId,
     controllerId: broker.nodeId,

@@ -19,7 +19,7 @@ export default handler(ApiVersions, (req, ctx) => {
   return {
     errorCode: 0,
     apiKeys: [...broker.handlers.values()]
-      .map((h) => ({ apiKey: h.api.key, minVersion: h.api.min, maxVersion: h.api.max }))
+      .map((h) => ({ apiKey: h.api.key, minVersion: h.api.advertisedMin ?? h.api.min, maxVersion: h.api.max }))
       .sort((a, b) => a.apiKey - b.apiKey),
     throttleTimeMs: 0,
   };

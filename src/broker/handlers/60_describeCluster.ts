@@ -1,9 +1,11 @@
 // DescribeCluster v0-2 (always flexible): the one broker, which is also the controller. The
 // Java admin client uses it for describeCluster when it is advertised. v1 asks for brokers
 // (endpoint type 1) or controllers (2): both are this node. v2 may ask for fenced brokers too
-// (KIP-1073) and reports isFenced per broker: this node is never fenced.
+// (KIP-1073) and reports isFenced per broker: this node is never fenced. Authorized operations,
+// when asked: with no authorizer every operation the cluster supports, as Kafka answers.
 import { DescribeCluster } from '../protocol/apis/describeCluster.js';
 import { code } from '../protocol/errors.js';
+import { CLUSTER_OPERATIONS } from './03_metadata.js';
 import { handler } from './types.js';
 
 const BROKERS = 1;
@@ -22,5 +24,7 @@ export default handler(DescribeCluster, (req, ctx) => {
     clusterId: broker.store.clusterId,
     controllerId: broker.nodeId,
     brokers: [{ brokerId: broker.nodeId, host: broker.config.advertisedHost, port: broker.port, rack: null, isFenced: false }],
+    // with no authorizer, every operation the cluster supports (as Kafka answers)
+    clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : undefined,
   };
 });

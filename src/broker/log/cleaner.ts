@@ -180,14 +180,26 @@ function parseRawRecords(batch: Buffer, limit: number): { data: Buffer; records:
  * records) counts as having none.
  */
 export function hasNullKey(batch: Buffer, pos: number, size: number, limit = MAX_DECOMPRESSED_BYTES): boolean {
+  return nullKeyRecords(batch, pos, size, limit).length > 0;
+}
+
+/**
+ * The positions in the batch (0 for its first record) of the records without a key: what a
+ * compacted topic refuses (Produce names them in RecordErrors, KIP-467). Throws as hasNullKey.
+ */
+export function nullKeyRecords(batch: Buffer, pos: number, size: number, limit = MAX_DECOMPRESSED_BYTES): number[] {
   let parsed;
   try {
     parsed = parseRawRecords(batch.subarray(pos, pos + size), limit);
   } catch (err) {
     if (err instanceof DecompressedSizeError || err instanceof CorruptCompressedDataError) throw err;
-    return false;
+    return [];
   }
-  return parsed !== null && parsed.records.some((r) => r.key === null);
+  const out: number[] = [];
+  parsed?.records.forEach((r, i) => {
+    if (r.key === null) out.push(i);
+  });
+  return out;
 }
 
 /** A batch holding only `keep` of its records: same header, lastOffsetDelta and codec, new count and CRC. */

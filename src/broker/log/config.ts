@@ -81,7 +81,7 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
 const BROKER_ONLY: readonly ConfigDef[] = [
   { name: 'num.partitions', type: 'INT', default: '1', min: 1, doc: 'Partitions of auto-created topics and of CreateTopics with -1.' },
   { name: 'default.replication.factor', type: 'SHORT', default: '1', min: 1, max: 1, doc: 'Replication factor of auto-created topics (one node).' },
-  { name: 'auto.create.topics.enable', type: 'BOOLEAN', default: 'true', doc: 'Create unknown topics on Metadata and Produce.' },
+  { name: 'auto.create.topics.enable', type: 'BOOLEAN', default: 'true', doc: 'Create an unknown topic when a Metadata request names it and allows auto-creation (Produce never creates one).' },
   { name: 'delete.topic.enable', type: 'BOOLEAN', default: 'true', doc: 'Allow DeleteTopics.' },
   { name: 'offsets.retention.minutes', type: 'INT', default: '10080', min: 1, doc: 'How long committed offsets of an empty group are kept.' },
   { name: 'group.initial.rebalance.delay.ms', type: 'INT', default: '3000', min: 0, doc: 'Wait for more members before the first rebalance.' },

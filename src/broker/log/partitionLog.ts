@@ -21,7 +21,7 @@ import {
   checkDecompressedSize,
   decompressedLimit,
 } from '../protocol/compression.js';
-import { KafkaError } from '../protocol/errors.js';
+import { KafkaError, RecordErrorsError } from '../protocol/errors.js';
 import {
   ATTR_TIMESTAMP_LOG_APPEND,
   BATCH_HEADER_SIZE,
@@ -36,7 +36,7 @@ import {
   type BatchHeader,
 } from '../protocol/recordBatch.js';
 import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK } from '../protocol/batchLayout.js';
-import { LogCleaner, hasNullKey, type CleanableLog, type CleanResult, type CleanedSegment, type CleanerState } from './cleaner.js';
+import { LogCleaner, nullKeyRecords, type CleanableLog, type CleanResult, type CleanedSegment, type CleanerState } from './cleaner.js';
 import type { LogConfig } from './config.js';
 import { ProducerStateManager, type PreparedAppend } from './producerState.js';
 import type { AppendResult, PartitionLog, ReadResult } from './types.js';
@@ -334,8 +334,14 @@ export abstract class BaseLog implements PartitionLog {
     const limit = decompressedLimit(this.config.maxMessageBytes);
     try {
       if (this.config.compact) {
-        if (hasNullKey(records, pos, h.size, limit)) {
-          throw new KafkaError('INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${this.name}.`);
+        const keyless = nullKeyRecords(records, pos, h.size, limit);
+        if (keyless.length > 0) {
+          // As Kafka's LogValidator: one error per record, the first three in the message.
+          const message = `Compacted topic cannot accept message without key in topic partition ${this.name}`;
+          const errors = keyless.map((batchIndex) => ({ batchIndex, message }));
+          const shown = errors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.message}')`).join(', ');
+          throw new RecordErrorsError('INVALID_RECORD',
+            `One or more records have been rejected due to ${errors.length} record errors in total, and only showing the first three errors at most: [${shown}]`, errors);
         }
       } else {
         checkDecompressedSize(codec, records.subarray(pos + BATCH_HEADER_SIZE, pos + h.size), limit);

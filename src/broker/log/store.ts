@@ -94,7 +94,8 @@ interface TopicState {
 
 interface TopicsFile {
   version: 1;
-  topics: { name: string; id: string; partitions: number; configs: Record<string, string> }[];
+  /** An entry without an id (written by hand or by another tool) gets one when loaded. */
+  topics: { name: string; id?: string; partitions: number; configs: Record<string, string> }[];
 }
 
 interface MetaFile {
@@ -206,8 +207,9 @@ class StoreImpl implements Store {
     const rebuilt = read.value === undefined;
     const topics = read.value === undefined ? this.rebuildTopics(partitionDirs, problem) : read.value.topics;
     const known = new Set<string>();
+    const withoutId = topics.filter((t) => t.id === undefined);
     for (const t of topics) {
-      const state = this.addTopic(freeze(t.name, Buffer.from(t.id, 'hex'), t.partitions, t.configs));
+      const state = this.addTopic(freeze(t.name, t.id === undefined ? newTopicId() : Buffer.from(t.id, 'hex'), t.partitions, t.configs));
       for (let p = 0; p < t.partitions; p++) {
         known.add(partitionDirName(t.name, p));
         state.logs.push(this.openLog(state, p, false, now));
@@ -216,6 +218,10 @@ class StoreImpl implements Store {
     if (rebuilt) {
       if (topics.length > 0 || problem) this.saveTopics();
       return;
+    }
+    if (withoutId.length > 0) {
+      this.log(`gave ${withoutId.map((t) => t.name).join(', ')} a topic id (topics.json had none for them)`);
+      this.saveTopics();
     }
     for (const d of partitionDirs) {
       if (known.has(d)) continue;
@@ -535,7 +541,7 @@ function checkTopics(f: TopicsFile): string | null {
   if (!Array.isArray(f.topics)) return 'no topic list';
   for (const t of f.topics) {
     const ok =
-      typeof t?.name === 'string' && typeof t.id === 'string' && /^[0-9a-f]{32}$/.test(t.id) &&
+      typeof t?.name === 'string' && (t.id === undefined || (typeof t.id === 'string' && /^[0-9a-f]{32}$/.test(t.id))) &&
       Number.isInteger(t.partitions) && t.partitions > 0 && typeof t.configs === 'object' && t.configs !== null;
     if (!ok) return `bad entry ${JSON.stringify(t)?.slice(0, 80)}`;
   }

@@ -175,3 +175,24 @@ export class KafkaError extends Error {
     this.name = name;
   }
 }
+
+/** A record in a rejected batch and why (Produce v8+ RecordErrors, KIP-467). */
+export interface RecordError {
+  /** The record's position in its batch (0 for the first). */
+  batchIndex: number;
+  message: string | null;
+}
+
+/**
+ * A batch rejected because of some of its records (Kafka's RecordValidationException): the
+ * partition's error names those records; the others were refused only for sharing a batch.
+ */
+export class RecordErrorsError extends KafkaError {
+  constructor(
+    name: ErrorName,
+    message: string,
+    readonly recordErrors: RecordError[],
+  ) {
+    super(name, message);
+  }
+}

@@ -67,6 +67,12 @@ export interface ApiSchema {
   /** Versions this broker implements (and advertises). */
   min: number;
   max: number;
+  /**
+   * The min version ApiVersions advertises when it differs from `min`: Kafka 4.x advertises
+   * Produce from v0 (KAFKA-18659: librdkafka disables features when v0 is missing) while
+   * refusing v0-2, which are decoded as unsupported like any version below `min`.
+   */
+  advertisedMin?: number;
   /** First flexible version (Kafka's flexibleVersions "N+"), or null when none. */
   flexible: number | null;
   request: StructSpec;
@@ -344,6 +350,8 @@ function readTags(r: Reader, sp: StructPlan | null, o: Obj | null): void {
   for (let i = 0; i < count; i++) {
     const tag = r.uvarint();
     const size = r.uvarint();
+    // a tagged field may not claim more bytes than its struct has left
+    if (size > r.remaining) throw new ProtocolError(`tagged field ${tag}: ${size} bytes, ${r.remaining} left`);
     const end = r.pos + size;
     const p = sp?.tagged.find((t) => t.tag === tag);
     if (p && o) {

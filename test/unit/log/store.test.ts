@@ -295,3 +295,29 @@ test('partitions that cannot be opened (EMFILE) are taken back: no half-created 
   assert.deepEqual(again.listTopics().map((t) => `${t.name}:${t.partitions}`), ['ok:2']);
   again.close();
 });
+
+test('a topic without an id in topics.json gets one when loaded, kept from then on; the others keep theirs', () => {
+  const dir = tempDir();
+  const s = openStore({ dataDir: dir });
+  const kept = s.createTopic('kept', 1);
+  s.createTopic('bare', 2, { 'retention.ms': '1000' });
+  s.partition('bare', 1)?.append(batch(2, { prefix: 'b' }));
+  s.close();
+  const file = path.join(dir, 'topics.json');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  delete doc.topics.find((t: { name: string }) => t.name === 'bare').id;
+  fs.writeFileSync(file, JSON.stringify(doc));
+  const lines: string[] = [];
+  const again = openStore({ dataDir: dir, log: (l) => lines.push(l) });
+  const bare = again.getTopic('bare');
+  assert.ok(bare && bare.id.length === 16 && !bare.id.equals(Buffer.alloc(16)));
+  assert.deepEqual([bare.partitions, bare.configs], [2, { 'retention.ms': '1000' }], 'nothing else changes');
+  assert.deepEqual(again.getTopic('kept')?.id, kept.id);
+  assert.equal(again.getTopicById(bare.id)?.name, 'bare');
+  assert.equal(recordsOf(again.partition('bare', 1)?.read(0, 1 << 20) ?? { chunks: [], bytes: 0 }).length, 2);
+  assert.ok(lines.some((l) => l.includes('gave bare a topic id')), lines.join('\n'));
+  again.close();
+  const third = openStore({ dataDir: dir });
+  assert.deepEqual(third.getTopic('bare')?.id, bare.id, 'stable across restarts');
+  third.close();
+});

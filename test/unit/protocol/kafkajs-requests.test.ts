@@ -125,8 +125,8 @@ const cases: Case[] = [
         {
           name: 'orders',
           partitions: [
-            { partitionIndex: 0, timestamp: -1, maxNumOffsets: 1, currentLeaderEpoch: -1 },
-            { partitionIndex: 1, timestamp: 1700000000000, maxNumOffsets: 1 },
+            { partitionIndex: 0, timestamp: -1, currentLeaderEpoch: -1 },
+            { partitionIndex: 1, timestamp: 1700000000000 },
           ],
         },
       ],

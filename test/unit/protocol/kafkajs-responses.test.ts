@@ -121,11 +121,11 @@ const cases: Case[] = [
     api: A.ListOffsets,
     build: () => ({
       throttleTimeMs: 0,
-      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: 0, oldStyleOffsets: [55], timestamp: -1, offset: 55 }] }],
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: 0, timestamp: -1, offset: 55 }] }],
     }),
     expect: (v) => ({
       responses: [
-        { topic: 'orders', partitions: [v === 0 ? { partition: 0, errorCode: 0, offsets: ['55'] } : { partition: 0, errorCode: 0, timestamp: '-1', offset: '55' }] },
+        { topic: 'orders', partitions: [{ partition: 0, errorCode: 0, timestamp: '-1', offset: '55' }] },
       ],
     }),
   },

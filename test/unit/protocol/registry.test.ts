@@ -9,10 +9,10 @@ import { require } from './helpers.js';
 
 // name: [min, max, first flexible version in Kafka's JSON or null] — the advertised ranges
 const EXPECTED: Record<string, [number, number, number | null]> = {
-  Produce: [0, 9, 9],
-  Fetch: [4, 12, 12],
-  ListOffsets: [0, 7, 6],
-  Metadata: [0, 9, 9],
+  Produce: [3, 13, 9],
+  Fetch: [4, 18, 12],
+  ListOffsets: [1, 11, 6],
+  Metadata: [0, 13, 9],
   OffsetCommit: [0, 10, 8],
   OffsetFetch: [0, 10, 6],
   FindCoordinator: [0, 6, 3],
@@ -25,7 +25,7 @@ const EXPECTED: Record<string, [number, number, number | null]> = {
   SaslHandshake: [0, 1, null],
   ApiVersions: [0, 5, 3],
   CreateTopics: [0, 7, 5],
-  DeleteTopics: [0, 5, 4],
+  DeleteTopics: [1, 6, 4],
   DeleteRecords: [0, 2, 2],
   InitProducerId: [0, 5, 2],
   AddPartitionsToTxn: [0, 5, 3],
@@ -45,6 +45,8 @@ const EXPECTED: Record<string, [number, number, number | null]> = {
 test('advertised ranges and flexible versions', () => {
   assert.deepEqual(Object.fromEntries(A.ALL_APIS.map((a) => [a.name, [a.min, a.max, a.flexible]])), EXPECTED);
   for (const a of A.ALL_APIS) assert.ok(a.min >= 0 && a.max >= a.min, a.name);
+  // Kafka 4.x advertises Produce from v0 for librdkafka (KAFKA-18659) but refuses v0-2
+  assert.deepEqual(A.ALL_APIS.filter((a) => a.advertisedMin !== undefined).map((a) => [a.name, a.advertisedMin]), [['Produce', 0]]);
 });
 
 test('names and keys are unique, ALL_APIS is ordered by key, named exports match', () => {

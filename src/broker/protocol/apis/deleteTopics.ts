@@ -1,16 +1,17 @@
-// DeleteTopics (key 20). We implement 0-5. v1 adds throttleTimeMs, v4 is flexible, v5 adds a
-// per-topic errorMessage. v6 replaces `topicNames` with `topics` (name or topic id), so we stop
-// at 5; the v6 fields are described but absent.
+// DeleteTopics (key 20). We implement and advertise 1-6, as Kafka 4.x (v0 was removed in
+// Kafka 4.0). v1 adds throttleTimeMs, v4 is flexible, v5 adds a per-topic errorMessage, v6
+// replaces `topicNames` with `topics`, each named by name or by topic id (a null name), and
+// answers with both.
 import { defineApi, f } from '../schema.js';
 
 export const DeleteTopics = defineApi({
   key: 20,
   name: 'DeleteTopics',
-  min: 0,
-  max: 5,
+  min: 1,
+  max: 6,
   flexible: 4,
   request: {
-    topics: f([{ name: 'string?', topicId: 'uuid' }], { v: '6+' }),
+    topics: f([{ name: f('string', { nullable: '6+', default: null }), topicId: 'uuid' }], { v: '6+' }),
     topicNames: f(['string'], { v: '0-5' }),
     timeoutMs: 'int32',
   },

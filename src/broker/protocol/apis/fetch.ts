@@ -1,10 +1,14 @@
-// Fetch (key 1). We implement 4-12: v4 is the first version whose response may carry record
-// batches (magic 2) and adds isolationLevel, lastStableOffset and abortedTransactions; v5 adds
-// logStartOffset, v7 fetch sessions (sessionId/sessionEpoch, forgottenTopicsData, top-level
-// errorCode), v9 currentLeaderEpoch, v11 rackId and preferredReadReplica (send -1), v12 is
-// flexible and adds lastFetchedEpoch plus tagged clusterId (request) and divergingEpoch /
-// currentLeader / snapshotId (response). v13+ replace topic names with topic ids, so we stop
-// at 12; the v13+ fields are described but absent (topicId decodes to 16 zero bytes).
+// Fetch (key 1). We implement and advertise 4-18, as Kafka 4.x: v4 is the first version whose
+// response may carry record batches (magic 2) and adds isolationLevel, lastStableOffset and
+// abortedTransactions; v5 adds logStartOffset, v7 fetch sessions (sessionId/sessionEpoch,
+// forgottenTopicsData, top-level errorCode), v9 currentLeaderEpoch, v11 rackId and
+// preferredReadReplica (send -1), v12 is flexible and adds lastFetchedEpoch plus tagged
+// clusterId (request) and divergingEpoch / currentLeader / snapshotId (response). v13 names
+// topics by id instead of name (KIP-516; UNKNOWN_TOPIC_ID), v14 may answer
+// OFFSET_MOVED_TO_TIERED_STORAGE (never here), v15 moves replicaId into the tagged replicaState
+// (KIP-903), v16 adds the tagged nodeEndpoints (KIP-951), v17 the tagged replicaDirectoryId
+// (KIP-853) and v18 the tagged highWatermark of a fetching replica (KIP-1166): the last three
+// concern replication, which one node does not do, so they are decoded and ignored.
 // Quirks: Kafka's JSON makes the response `records` nullable, but librdkafka rejects a null
 // record set, so we declare it non-nullable: a handler's null is sent as an empty set (size 0)
 // and a received -1 still decodes to null. abortedTransactions is nullable from v4 (null =
@@ -19,7 +23,7 @@ export const Fetch = defineApi({
   key: 1,
   name: 'Fetch',
   min: 4,
-  max: 12,
+  max: 18,
   flexible: 12,
   request: {
     clusterId: f('string?', { v: '12+', tag: 0 }),
@@ -47,6 +51,7 @@ export const Fetch = defineApi({
             logStartOffset: f('int64', { v: '5+', default: -1 }),
             partitionMaxBytes: 'int32',
             replicaDirectoryId: f('uuid', { v: '17+', tag: 0 }),
+            highWatermark: f('int64', { v: '18+', tag: 1, default: 2 ** 63 - 1 }),
           },
         ],
       },

@@ -1,8 +1,10 @@
-// Metadata (key 3). We implement 0-9 (Kafka defines 0-12; v10+ adds topic ids, so we stop at
-// 9). v0: an empty topic list means all topics; v1+: null means all, empty means none. v1 adds
-// rack, controllerId and isInternal, v2 clusterId, v3 throttleTimeMs, v4
-// allowAutoTopicCreation, v5 offlineReplicas, v7 leaderEpoch, v8 authorized operations, v9 is
-// flexible. Fields of v10+ (topicId, nullable names) are described but absent.
+// Metadata (key 3). We implement and advertise 0-13, as Kafka 4.x. v0: an empty topic list
+// means all topics; v1+: null means all, empty means none. v1 adds rack, controllerId and
+// isInternal, v2 clusterId, v3 throttleTimeMs, v4 allowAutoTopicCreation, v5 offlineReplicas,
+// v7 leaderEpoch, v8 authorized operations, v9 is flexible, v10 topic ids (answered; asking by
+// id is only honoured from v12, as Kafka), v11 drops the cluster authorized operations (now
+// DescribeCluster's), v12 asks by topic id (a null name; the answer's name is nullable), v13
+// adds a top-level errorCode.
 import { defineApi, f } from '../schema.js';
 
 const MIN_INT32 = -2147483648;
@@ -11,7 +13,7 @@ export const Metadata = defineApi({
   key: 3,
   name: 'Metadata',
   min: 0,
-  max: 9,
+  max: 13,
   flexible: 9,
   request: {
     topics: f([{ topicId: f('uuid', { v: '10+' }), name: f('string', { nullable: '10+' }) }], { nullable: '1+' }),
@@ -52,5 +54,6 @@ export const Metadata = defineApi({
       },
     ],
     clusterAuthorizedOperations: f('int32', { v: '8-10', default: MIN_INT32 }),
+    errorCode: f('int16', { v: '13+' }),
   },
 });

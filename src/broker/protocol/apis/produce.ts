@@ -1,20 +1,21 @@
-// Produce (key 0), versions 0-9. v3 brings transactionalId and record batch (magic 2), the
-// only format this broker stores: v0-2 requests decode, but their message sets (magic 0/1)
-// are refused per partition. They are advertised because librdkafka 2.0 compresses only
-// when the broker's Produce range includes v0 (its per-codec feature check), and Kafka 3.x
-// advertises 0-N; every client picks the highest common version (v7+). v5 adds
-// logStartOffset to the response, v7 allows ZSTD, v8 adds per-record errors and errorMessage,
-// v9 is the first flexible version. Response fields tagged from v10 (currentLeader,
-// nodeEndpoints, KIP-951) are described but never sent at v9. Quirks: `records` is nullable in
-// every version (a null set is invalid but decodable); throttleTimeMs comes after the topic
-// array; acks=0 requests get no response at all.
+// Produce (key 0): we implement 3-13 and advertise 0-13, as Kafka 4.x does (KAFKA-18659:
+// librdkafka turns compression off unless the Produce range reaches v0; v0-2, whose message
+// sets predate record batches, are refused by closing the connection, as Kafka does). v3 brings
+// transactionalId and record batches (magic 2), v5 adds logStartOffset to the response, v7
+// allows ZSTD, v8 adds per-record errors (KIP-467) and errorMessage, v9 is the first flexible
+// version, v10 the tagged currentLeader / nodeEndpoints (KIP-951, only sent with
+// NOT_LEADER_OR_FOLLOWER, which one node never answers), v11 and v12 add nothing to the shape
+// (TRANSACTION_ABORTABLE; KIP-890 part 2), v13 names topics by id instead of name (KIP-516).
+// Quirks: `records` is nullable in every version (a null set is invalid but decodable);
+// throttleTimeMs comes after the topic array; acks=0 requests get no response at all.
 import { defineApi, f } from '../schema.js';
 
 export const Produce = defineApi({
   key: 0,
   name: 'Produce',
-  min: 0,
-  max: 9,
+  min: 3,
+  max: 13,
+  advertisedMin: 0,
   flexible: 9,
   request: {
     transactionalId: f('string?', { v: '3+' }),
@@ -22,7 +23,8 @@ export const Produce = defineApi({
     timeoutMs: 'int32',
     topicData: [
       {
-        name: 'string',
+        name: f('string', { v: '0-12' }),
+        topicId: f('uuid', { v: '13+' }),
         partitionData: [{ index: 'int32', records: 'records?' }],
       },
     ],
@@ -30,7 +32,8 @@ export const Produce = defineApi({
   response: {
     responses: [
       {
-        name: 'string',
+        name: f('string', { v: '0-12' }),
+        topicId: f('uuid', { v: '13+' }),
         partitionResponses: [
           {
             index: 'int32',
