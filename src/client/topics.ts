@@ -3,6 +3,7 @@
 
 import type { Admin } from 'kafkajs';
 import { KtError } from '../cli/errors.js';
+import { withSession } from './admin.js';
 import type { KafkaHandle } from './index.js';
 
 export interface TopicSummary {
@@ -25,6 +26,8 @@ export interface PartitionDescription {
 
 export interface TopicDescription {
   name: string;
+  /** Kafka's string form of the topic id, when the broker has topic ids (Metadata v10+) */
+  topicId: string | null;
   internal: boolean;
   partitionCount: number;
   replicationFactor: number;
@@ -101,6 +104,8 @@ export async function topicConfigs(h: KafkaHandle, admin: Admin, names: string[]
 export async function describeTopics(h: KafkaHandle, admin: Admin, names: string[]): Promise<TopicDescription[]> {
   const meta = await admin.fetchTopicMetadata({ topics: names });
   const configs = await topicConfigs(h, admin, names);
+  // topic ids: kafkajs's Metadata (v6) has none; kt's own request asks the newest version
+  const ids = await withSession(h, async (s) => new Map((await s.metadata(names)).topics.map((t) => [t.name, t.topicId])));
   const result: TopicDescription[] = [];
   for (const t of meta.topics) {
     const offsets = await admin.fetchTopicOffsets(t.name);
@@ -125,6 +130,7 @@ export async function describeTopics(h: KafkaHandle, admin: Admin, names: string
       });
     result.push({
       name: t.name,
+      topicId: ids.get(t.name) ?? null,
       internal: isInternalTopic(t.name),
       partitionCount: parts.length,
       replicationFactor: parts.length ? Math.max(...parts.map((p) => p.replicas.length)) : 0,

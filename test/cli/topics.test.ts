@@ -24,7 +24,7 @@ test('Apache style --create, then --list and --describe (TAB layout)', async () 
   const d = await kt(['topics', '--describe', '--topic', 'quickstart-events', '--bootstrap-server', B]);
   assert.equal(d.code, 0, d.stderr);
   const lines = d.out.trimEnd().split('\n');
-  assert.equal(lines[0], 'Topic: quickstart-events\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: ');
+  assert.match(lines[0], /^Topic: quickstart-events\tTopicId: [\w-]{22}\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: $/);
   assert.equal(lines.length, 4);
   assert.match(lines[1], /^\tTopic: quickstart-events\tPartition: 0\tLeader: \d+\tReplicas: \d+\tIsr: \d+\tElr: N\/A\tLastKnownElr: N\/A$/);
 });
