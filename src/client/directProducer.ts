@@ -34,6 +34,8 @@ const MAX_REQUEST_RECORDS = 100_000;
 const PRODUCE_TIMEOUT_MS = 30_000;
 const RETRIES = 12;
 const PRODUCE_MAX_VERSION = 8;
+/** Batch buffers carved from the input's memory at most (see `memory`). */
+const MEMORY_SLOTS = 16;
 
 interface Part {
   partition: number;
@@ -102,6 +104,12 @@ export class DirectProducerSession implements ProducerSession {
   private readonly headroom: number;
   /** Encoder buffers of acknowledged requests, written into again (fewer allocations and GCs). */
   private readonly spare: Buffer[] = [];
+  /**
+   * The caller's input buffers (inputBuffer) and batch buffers carved from one allocation,
+   * so a line's bytes move from the one to the other with copyWithin (BatchEncoder): no
+   * object per record. Made by the first inputBuffer call.
+   */
+  private memory: { all: Buffer; next: number; inputEnd: number } | undefined;
 
   private constructor(
     private readonly h: KafkaHandle,
@@ -206,9 +214,15 @@ export class DirectProducerSession implements ProducerSession {
       this.dispatch();
       return true;
     }
-    if (this.linger === undefined) this.linger = setTimeout(() => this.dispatch(), this.o.lingerMs);
+    if (this.linger === undefined) this.linger = setTimeout(this.lingered, this.o.lingerMs);
     return false;
   }
+
+  /**
+   * The linger timer's callback, made once: an arrow function inside `appended` would make
+   * V8 allocate a context on every call of it (once per record).
+   */
+  private readonly lingered = (): void => this.dispatch();
 
   // --- the ProducerSession interface
 
@@ -236,7 +250,12 @@ export class DirectProducerSession implements ProducerSession {
 
   /** addValue's clock: read once per input chunk (a new `src`), not once per record. */
   private clockSrc: Buffer | undefined;
-  private clock = 0;
+  /**
+   * Never holds anything but a number after the first chunk; starts undefined so that V8
+   * keeps the number boxed (a field that only ever held numbers is stored unboxed, and
+   * passing it to appendValue would then allocate a box on every record).
+   */
+  private clock: number | undefined = undefined;
 
   readonly addValue = (src: Buffer, start: number, end: number): void => {
     this.accepted++;
@@ -253,9 +272,28 @@ export class DirectProducerSession implements ProducerSession {
     }
     const enc = this.encoders[p] ?? this.encoder(p);
     const before = enc.size;
-    if (f && f.headers.length > 0) enc.append(this.clock, f.key ?? null, src.subarray(start, end), f.headers);
-    else enc.appendValue(this.clock, f?.key ?? null, src, start, end);
+    if (f && f.headers.length > 0) enc.append(this.clock!, f.key ?? null, src.subarray(start, end), f.headers);
+    else enc.appendValue(this.clock!, f?.key ?? null, src, start, end);
     this.appended(enc, before);
+  };
+
+  /**
+   * A buffer of `size` bytes for the caller to read input into (two at most: fileChunks),
+   * in the same memory as the batch buffers (see `memory`), for addValue's sources.
+   */
+  readonly inputBuffer = (size: number): Buffer => {
+    if (!this.memory) {
+      const slot = this.capacity + this.headroom;
+      // the requests in flight, those sent during one chunk (pace() waits between chunks), the open batch
+      const slots = Math.min(this.maxInFlight + Math.ceil(size / this.o.batchBytes) + 1, MEMORY_SLOTS);
+      const all = Buffer.allocUnsafe(2 * size + slots * slot);
+      for (let i = 0; i < slots; i++) this.spare.push(all.subarray(2 * size + i * slot, 2 * size + (i + 1) * slot));
+      this.memory = { all, next: 0, inputEnd: 2 * size };
+    }
+    const m = this.memory;
+    if (m.next + size > m.inputEnd) return Buffer.allocUnsafe(size);
+    m.next += size;
+    return m.all.subarray(m.next - size, m.next);
   };
 
   readonly pace = (): Promise<void> | undefined => {
@@ -400,8 +438,11 @@ export class DirectProducerSession implements ProducerSession {
   private recycle(parts: Part[]): void {
     for (const p of parts) {
       const buf = p.enc?.buffer;
-      if (buf && buf.length >= this.capacity + this.headroom && this.spare.length < this.maxInFlight + 2) this.spare.push(buf);
       p.enc = undefined;
+      if (!buf) continue;
+      // once there is shared memory (see `memory`), only its buffers are kept
+      const keep = this.memory ? buf.buffer === this.memory.all.buffer : buf.length >= this.capacity + this.headroom && this.spare.length < this.maxInFlight + 2;
+      if (keep) this.spare.push(buf);
     }
   }
 

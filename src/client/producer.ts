@@ -53,6 +53,8 @@ export interface ProducerSession {
    * after a chunk of input. Absent when the engine has no such path.
    */
   addValue?: (src: Buffer, start: number, end: number) => void;
+  /** Buffers to read addValue's input into (faster: they share memory with the batches). */
+  inputBuffer?: (size: number) => Buffer;
   /** After a run of addValue calls: a promise when the caller must wait (back-pressure). */
   pace?: () => Promise<void> | undefined;
   /** Send one record and wait for its acknowledgement (TTY mode, --sync, --value). */

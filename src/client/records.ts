@@ -57,6 +57,11 @@ export function crc32c(b: Buffer): number {
   return crc32cNative(b);
 }
 
+/** A view of all of the memory `buf` lies in, when `buf` is only a part of it. */
+function memoryOf(buf: Buffer): Uint8Array | undefined {
+  return buf.byteLength < buf.buffer.byteLength ? new Uint8Array(buf.buffer) : undefined;
+}
+
 /** Records without headers share this (never mutated). */
 const NO_HEADERS = Object.freeze([]) as unknown as Header[];
 
@@ -149,6 +154,18 @@ export class BatchEncoder {
    */
   frame: Buffer | undefined;
   frameStart = 0;
+  /**
+   * The whole memory `buf` is a part of (when it is a part): a value that lies in the same
+   * memory (an input chunk carved from one allocation with the batch buffers, see
+   * DirectProducerSession) is copied with copyWithin, which makes no object per record
+   * (Buffer.copy of a slice makes a Uint8Array per call: an allocation per record).
+   */
+  private memory: Uint8Array | undefined;
+  /** Where `buf` starts in `memory`. */
+  private bufAt = 0;
+  /** The last value source seen, and where it starts in `memory` (-1: elsewhere). */
+  private lastSrc: Buffer | undefined;
+  private srcAt = -1;
 
   /**
    * `headroom`: bytes kept free before the batch (see `frame`). `reuse`: a buffer to write
@@ -161,7 +178,14 @@ export class BatchEncoder {
   ) {
     const size = Math.max(capacity, 256) + headroom;
     this.buf = reuse && reuse.length >= size ? reuse : Buffer.allocUnsafe(size);
+    this.memory = memoryOf(this.buf);
+    this.bufAt = this.buf.byteOffset;
     this.pos = headroom + BATCH_HEADER_SIZE;
+  }
+
+  private sameMemory(src: Buffer): void {
+    this.lastSrc = src;
+    this.srcAt = this.memory !== undefined && src.buffer === this.buf.buffer ? src.byteOffset : -1;
   }
 
   /** The buffer records are written into (reusable once the batch is no longer needed). */
@@ -178,6 +202,10 @@ export class BatchEncoder {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + need));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.memory = memoryOf(next);
+    this.bufAt = next.byteOffset;
+    this.lastSrc = undefined;
+    this.srcAt = -1;
   }
 
   private stamp(timestamp: number): number {
@@ -217,7 +245,12 @@ export class BatchEncoder {
     if (src === null) buf[p++] = 1;
     else {
       p = writeUvarint(buf, p, vlen * 2);
-      if (vlen > 0) p += src.copy(buf, p, start, end);
+      if (vlen > 0) {
+        if (src !== this.lastSrc) this.sameMemory(src);
+        if (this.srcAt >= 0) this.memory!.copyWithin(this.bufAt + p, this.srcAt + start, this.srcAt + end);
+        else src.copy(buf, p, start, end);
+        p += vlen;
+      }
     }
     buf[p++] = 0; // no headers
     this.pos = p;

@@ -153,7 +153,7 @@ export default class Produce extends KtCommand {
           const splitter = new RecordSplitter(delimiter);
           const each = session.addValue;
           const fd = flags.file ? (input as import('node:fs').ReadStream & { fd: number | null }).fd : stdinIsFile ? 0 : null;
-          const chunks = typeof fd === 'number' ? reader.fileChunks(fd) : input;
+          const chunks = typeof fd === 'number' ? reader.fileChunks(fd, 1 << 20, session.inputBuffer) : input;
           for await (const chunk of chunks) {
             if (interrupted) break;
             splitter.scan(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer), each);

@@ -103,10 +103,11 @@ export async function* readRecordChunks(input: Readable, o: ReaderOptions): Asyn
  * The bytes of a file descriptor (a regular file) in chunks of `size`, read into two buffers
  * that take turns: a chunk is valid only until the next one is asked for. The next read is
  * under way (node's thread pool) while the caller works on the current chunk, and nothing
- * is allocated per chunk (node's streams allocate a new buffer for every read).
+ * is allocated per chunk (node's streams allocate a new buffer for every read). `alloc`
+ * makes the two buffers (the producer's fast path carves them from its batch memory).
  */
-export async function* fileChunks(fd: number, size = 1 << 20): AsyncGenerator<Buffer> {
-  const bufs = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+export async function* fileChunks(fd: number, size = 1 << 20, alloc: (size: number) => Buffer = Buffer.allocUnsafe): AsyncGenerator<Buffer> {
+  const bufs = [alloc(size), alloc(size)];
   const fill = (buf: Buffer) => new Promise<number>((resolve, reject) => read(fd, buf, 0, size, null, (err, bytes) => (err ? reject(err) : resolve(bytes))));
   let turn = 0;
   let next = fill(bufs[0]);
