@@ -71,6 +71,38 @@ describe('BatchEncoder', () => {
     assert.equal(batch.toString('hex'), b.toString('hex'));
   });
 
+  test('values from input in the same memory as the batch (copyWithin) encode as from any buffer, up to and past the capacity', () => {
+    // one allocation: an input area, then the batch buffer (as DirectProducerSession.inputBuffer)
+    const values = Array.from({ length: 40 }, (_, i) => Buffer.from(`line ${i} ${'x'.repeat(i * 7)}`));
+    const input = Buffer.concat(values.map((v) => Buffer.concat([v, Buffer.from('\n')])));
+    const records: Rec[] = values.map((v, i) => ({ timestamp: T0 + (i % 3), key: i % 5 === 0 ? Buffer.from('k') : null, value: v, headers: [] }));
+    const reference = encode(records, { partitionLeaderEpoch: 0 });
+    // capacities: roomy; exactly the records (the last one fills the buffer to its end); a few
+    // bytes short (the encoder grows out of the shared memory in the middle of the batch)
+    const exact = reference.length + 5; // appendValue keeps 5 bytes of slack after a record
+    for (const capacity of [reference.length * 2, exact, exact - 3, 300]) {
+      const headroom = 24;
+      const memory = Buffer.alloc(input.length + capacity + headroom + 64, 0xee);
+      const src = memory.subarray(0, input.length);
+      input.copy(src);
+      const slot = memory.subarray(input.length + 32, input.length + 32 + capacity + headroom);
+      const e = new BatchEncoder(capacity, headroom, slot);
+      assert.equal(e.buffer, slot, 'the encoder writes into the given memory');
+      let at = 0;
+      records.forEach((r, i) => {
+        e.appendValue(r.timestamp, r.key, src, at, at + values[i].length);
+        at += values[i].length + 1;
+      });
+      const batch = e.sealSync({ partitionLeaderEpoch: 0 });
+      assert.equal(batch.toString('hex'), reference.toString('hex'), `capacity ${capacity}`);
+      assert.equal(e.buffer === slot, capacity >= exact, `capacity ${capacity}: grew out of the shared memory`);
+      // the bytes around the batch buffer are untouched, and so is the input
+      assert.ok(memory.subarray(input.length, input.length + 32).every((b) => b === 0xee));
+      assert.ok(memory.subarray(input.length + 32 + capacity + headroom).every((b) => b === 0xee));
+      assert.equal(src.toString('hex'), input.toString('hex'));
+    }
+  });
+
   test('every codec: the broker reads back the same records, header fields as given', async () => {
     const records = sample(300, 7);
     for (const codec of [0, 1, 2, 3, 4]) {
