@@ -7,6 +7,8 @@
 // with the reason; in CI every peer must be there (.ci/run builds them).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DescribeGroups } from '../../src/broker/protocol/apis/describeGroups.js';
+import { WireClient } from '../../src/broker/wireClient.js';
 import { testBroker } from '../helpers.js';
 import { callPeer, peerStatus, type Client } from './lib.js';
 
@@ -60,3 +62,19 @@ for (const client of ['franz-go', 'sarama'] as const) {
     }
   });
 }
+
+test('DescribeGroups v3+: authorized operations when asked (READ, DELETE, DESCRIBE), INT32_MIN when not', async () => {
+  const broker = await testBroker();
+  const c = await WireClient.connect('127.0.0.1', broker.port);
+  try {
+    for (const version of [3, 5, 6]) {
+      const asked = await c.request(DescribeGroups, version, { groups: ['g-none'], includeAuthorizedOperations: true });
+      assert.equal(asked.groups[0]?.authorizedOperations, (1 << 3) | (1 << 6) | (1 << 8), `v${version} asked`);
+      const notAsked = await c.request(DescribeGroups, version, { groups: ['g-none'], includeAuthorizedOperations: false });
+      assert.equal(notAsked.groups[0]?.authorizedOperations, -2147483648, `v${version} not asked`);
+    }
+  } finally {
+    c.close();
+    await broker.stop();
+  }
+});

@@ -188,7 +188,9 @@ def admin(req):
             c.poll(timeout_ms=200)
         assigned = sorted(tp.partition for tp in c.assignment())
         from kafka.structs import OffsetAndMetadata
-        c.commit({TopicPartition(topic, p): OffsetAndMetadata(0, '') for p in assigned})
+        # kafka-python 2.0 has (offset, metadata); 2.1+ adds leader_epoch (-1: unknown)
+        extra = (-1,) if 'leader_epoch' in OffsetAndMetadata._fields else ()
+        c.commit({TopicPartition(topic, p): OffsetAndMetadata(0, '', *extra) for p in assigned})
         c.close()
         return assigned
 
