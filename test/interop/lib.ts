@@ -106,7 +106,7 @@ export function peerStatus(): Record<Client, PeerStatus> {
 // Running peers
 
 export interface PeerRequest {
-  op: 'produce' | 'consume' | 'admin' | 'scenario';
+  op: 'produce' | 'consume' | 'admin' | 'scenario' | 'txn';
   bootstrap: string;
   [k: string]: unknown;
 }
