@@ -7,7 +7,7 @@
 // the admin API), list and describe the group, run three transactions (commit, abort,
 // commit) and read them read_committed, and delete the topics. Their records in every codec
 // are the interop matrix's (matrix.test.ts). Without a peer (locally) its test is skipped
-// with the reason; in CI every peer must be there (.ci/run builds them).
+// with the reason; in CI every peer must be there (.ci/peers builds them).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DescribeGroups } from '../../src/broker/protocol/apis/describeGroups.js';

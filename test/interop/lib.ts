@@ -90,14 +90,14 @@ export function peerStatus(): Record<Client, PeerStatus> {
   const ck = pyCheck('import confluent_kafka');
   out['confluent-kafka'] = ck ? { available: false, reason: `confluent-kafka: ${ck} (apt: python3-confluent-kafka)`, codecGaps: {} } : { available: true, codecGaps: {} };
   // the PyPI clients: one venv (.ci/run), kafka-python's codec modules in it too
-  const venv = `the venv ${path.dirname(path.dirname(VENV_PYTHON))} (.ci/run makes it)`;
+  const venv = `the venv ${path.dirname(path.dirname(VENV_PYTHON))} (.ci/peers makes it)`;
   const kpp = pyCheck('import kafka, snappy, lz4.frame, zstandard', VENV_PYTHON);
   out['kafka-python-pypi'] = kpp ? { available: false, reason: `kafka-python from PyPI: ${kpp} — ${venv}`, codecGaps: {} } : { available: true, codecGaps: {} };
   const ckp = pyCheck('import confluent_kafka', VENV_PYTHON);
   out['confluent-kafka-pypi'] = ckp ? { available: false, reason: `confluent-kafka from PyPI: ${ckp} — ${venv}`, codecGaps: {} } : { available: true, codecGaps: {} };
   for (const c of ['franz-go', 'sarama'] as const) {
     const bin = GO_PEER[c] as string;
-    out[c] = fs.existsSync(bin) ? { available: true, codecGaps: {} } : { available: false, reason: `${bin} is not built (.ci/run: go build in test/interop/go)`, codecGaps: {} };
+    out[c] = fs.existsSync(bin) ? { available: true, codecGaps: {} } : { available: false, reason: `${bin} is not built (.ci/peers builds test/interop/go)`, codecGaps: {} };
   }
   return out;
 }
