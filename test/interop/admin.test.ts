@@ -1,6 +1,6 @@
-// Admin interop: the admin clients of confluent-kafka (librdkafka 2.0) and kafka-python 2.0
-// create, describe (metadata and configs), alter-config, grow and delete topics and list /
-// describe / delete groups against the broker; kcat -L describes the cluster and kcat -Q finds
+// Admin interop: the admin clients of confluent-kafka and kafka-python, both Debian's (1.7 on
+// librdkafka 2.0; 2.0) and PyPI's (pinned in .ci/run), create, describe (metadata and configs),
+// alter-config, grow and delete topics and list / describe / delete groups against the broker; kcat -L describes the cluster and kcat -Q finds
 // offsets by timestamp, exactly, inside uncompressed and compressed (lz4, zstd, snappy) batches.
 // Each client runs its own scenario (peers/*.py, op "admin") and reports every call's result;
 // the assertions are here. Without a peer (locally) its test is skipped with the reason; in
@@ -34,11 +34,11 @@ function result(report: Report, name: string): unknown {
   return s.result;
 }
 
-test('confluent-kafka admin: topics (create, errors, metadata, configs, alter, partitions, delete), groups (list, describe)', { skip: skipUnless('confluent-kafka'), timeout: 60_000 }, async (t) => {
-  t.diagnostic('n/a: confluent-kafka 1.7 has no delete-groups (or describe_consumer_groups) call; AdminClient.delete_consumer_groups came in 1.9/2.0. Groups are deleted here by kafka-python (next test).');
+for (const client of ['confluent-kafka', 'confluent-kafka-pypi'] as const) test(`${client} admin: topics (create, errors, metadata, configs, alter, partitions, delete), groups (list, describe)`, { skip: skipUnless(client), timeout: 60_000 }, async (t) => {
+  t.diagnostic('the same scenario for both: confluent-kafka 1.7 (Debian) has no delete-groups (or describe_consumer_groups) call. Groups are deleted here by kafka-python (next tests).');
   const broker = await testBroker();
   try {
-    const report = (await callPeer('confluent-kafka', { op: 'admin', bootstrap: broker.bootstrap, prefix: 'ck', group: 'ck-admin-group' })) as unknown as Report;
+    const report = (await callPeer(client, { op: 'admin', bootstrap: broker.bootstrap, prefix: 'ck', group: 'ck-admin-group' })) as unknown as Report;
     const topic = 'ck-ck-admin';
     assert.deepEqual(result(report, 'create'), { [topic]: null });
     assert.deepEqual(result(report, 'createExisting'), { [topic]: 'TOPIC_ALREADY_EXISTS' });
@@ -75,10 +75,10 @@ test('confluent-kafka admin: topics (create, errors, metadata, configs, alter, p
   }
 });
 
-test('kafka-python admin: topics (create, errors, describe, configs, alter, partitions, delete), cluster, groups (list, describe, offsets, delete)', { skip: skipUnless('kafka-python'), timeout: 60_000 }, async () => {
+for (const client of ['kafka-python', 'kafka-python-pypi'] as const) test(`${client} admin: topics (create, errors, describe, configs, alter, partitions, delete), cluster, groups (list, describe, offsets, delete)`, { skip: skipUnless(client), timeout: 60_000 }, async () => {
   const broker = await testBroker();
   try {
-    const report = (await callPeer('kafka-python', { op: 'admin', bootstrap: broker.bootstrap, prefix: 'kp', group: 'kp-admin-group' })) as unknown as Report;
+    const report = (await callPeer(client, { op: 'admin', bootstrap: broker.bootstrap, prefix: 'kp', group: 'kp-admin-group' })) as unknown as Report;
     const topic = 'kp-kp-admin';
     assert.deepEqual(result(report, 'create'), [[topic, 0]]);
     assert.equal(result(report, 'createExisting'), 'TopicAlreadyExistsError');
