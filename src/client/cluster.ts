@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { KtError } from '../cli/errors.js';
 import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../broker/protocol/apis/index.js';
 import { apiName, type BrokerApiVersions, type ClusterDescription } from '../format/cluster.js';
-import { kafkaErrorText, type AdminSession } from './admin.js';
+import { kafkaErrorText, type AdminSession, type ClusterMetadata } from './admin.js';
 
 const require = createRequire(import.meta.url);
 
@@ -85,20 +85,31 @@ export interface CheckResult {
 }
 
 /**
- * The CI smoke check: the cluster answers, has brokers, and every named topic exists with a
- * leader for each partition. Throws a KtError whose message is the reason otherwise.
+ * The CI smoke check: the cluster answers, has brokers, every named topic exists with a leader
+ * for each partition, and no partition of any topic is under-replicated or has a replica on a
+ * broker that is not in the cluster (a broker down). Throws a CheckFailed whose message is the
+ * reason otherwise.
  */
 export async function checkCluster(s: AdminSession, topics: string[]): Promise<CheckResult> {
-  const meta = await s.metadata([...new Set(topics)]);
-  if (meta.brokers.length === 0) throw new KtError('the cluster reports no brokers');
+  const named = [...new Set(topics)];
+  // Metadata of every topic: the named ones are checked for existence, all for replication.
+  const meta = await s.metadata(named.length ? named : null);
+  if (meta.brokers.length === 0) throw new CheckFailed('the cluster reports no brokers');
   const missing = meta.topics.filter((t) => t.errorCode === 3).map((t) => t.name);
   if (missing.length) {
-    throw new KtError(`topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => `'${t}'`).join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist`);
+    throw new CheckFailed(`topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => `'${t}'`).join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist`);
   }
-  for (const t of meta.topics) {
-    if (t.errorCode !== 0) throw new KtError(`topic '${t.name}': ${kafkaErrorText(t.errorCode)}`);
+  for (const t of named.length ? meta.topics : []) {
+    if (t.errorCode !== 0) throw new CheckFailed(`topic '${t.name}': ${kafkaErrorText(t.errorCode)}`);
     const leaderless = t.partitions.filter((p) => p.leader < 0).map((p) => p.partition);
-    if (leaderless.length) throw new KtError(`topic '${t.name}': partition${leaderless.length > 1 ? 's' : ''} ${leaderless.join(',')} without a leader`);
+    if (leaderless.length) throw new CheckFailed(`topic '${t.name}': partition${leaderless.length > 1 ? 's' : ''} ${leaderless.join(',')} without a leader`);
+  }
+  // Replication over every topic (internal ones too): a broker that is down is missing from the
+  // brokers Metadata lists but still named as a replica, and its partitions' ISR shrinks.
+  const all = named.length ? await s.metadata(null) : meta;
+  const health = replicationHealth(all, all.brokers.map((b) => b.nodeId));
+  if (health.brokersDown.length || health.underReplicated.length || health.offline.length) {
+    throw new CheckFailed(describeHealth(health), { health, hint: 'kt topics describe --under-replicated-partitions lists them' });
   }
   const byName = new Map(meta.topics.map((t) => [t.name, t]));
   return {
@@ -106,6 +117,55 @@ export async function checkCluster(s: AdminSession, topics: string[]): Promise<C
     clusterId: meta.clusterId,
     controller: meta.controllerId >= 0 ? meta.controllerId : null,
     brokers: meta.brokers.length,
-    topics: [...new Set(topics)].map((name) => ({ name, partitions: byName.get(name)?.partitions.length ?? 0 })),
+    topics: named.map((name) => ({ name, partitions: byName.get(name)?.partitions.length ?? 0 })),
   };
+}
+
+export interface ReplicationHealth {
+  /** broker ids named as replicas but not in the cluster's broker list */
+  brokersDown: number[];
+  /** `topic-partition`s whose ISR is smaller than their replica set */
+  underReplicated: string[];
+  /** `topic-partition`s without a leader */
+  offline: string[];
+}
+
+export function replicationHealth(meta: { topics: ClusterMetadata['topics'] }, liveBrokers: number[]): ReplicationHealth {
+  const live = new Set(liveBrokers);
+  const down = new Set<number>();
+  const underReplicated: string[] = [];
+  const offline: string[] = [];
+  const topics = [...meta.topics].filter((t) => t.errorCode === 0).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const t of topics) {
+    for (const p of t.partitions) {
+      for (const r of p.replicas) if (!live.has(r)) down.add(r);
+      if (p.leader < 0) offline.push(`${t.name}-${p.partition}`);
+      else if (p.isr.length < p.replicas.length) underReplicated.push(`${t.name}-${p.partition}`);
+    }
+  }
+  return { brokersDown: [...down].sort((a, b) => a - b), underReplicated, offline };
+}
+
+/** `broker 2 is down (a replica, but not in the cluster); 7 partitions are under-replicated: a-0, a-3, ... and 2 more` */
+export function describeHealth(h: ReplicationHealth): string {
+  const list = (tps: string[]) => (tps.length > 5 ? `${tps.slice(0, 5).join(', ')} and ${tps.length - 5} more` : tps.join(', '));
+  const parts: string[] = [];
+  if (h.brokersDown.length) {
+    const one = h.brokersDown.length === 1;
+    parts.push(`broker${one ? '' : 's'} ${h.brokersDown.join(', ')} ${one ? 'is' : 'are'} down (named as replica${one ? '' : 's'}, missing from the cluster)`);
+  }
+  if (h.offline.length) parts.push(`${h.offline.length} partition${h.offline.length === 1 ? ' has' : 's have'} no leader: ${list(h.offline)}`);
+  if (h.underReplicated.length) {
+    parts.push(`${h.underReplicated.length} partition${h.underReplicated.length === 1 ? ' is' : 's are'} under-replicated: ${list(h.underReplicated)}`);
+  }
+  return parts.join('; ');
+}
+
+/** A failed check: exit 1 with the reason; `health` when replication is what failed. */
+export class CheckFailed extends KtError {
+  readonly health?: ReplicationHealth;
+  constructor(message: string, opts: { health?: ReplicationHealth; hint?: string } = {}) {
+    super(message, { hint: opts.hint });
+    this.health = opts.health;
+  }
 }

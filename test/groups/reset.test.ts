@@ -213,7 +213,8 @@ test('Apache style: kt groups --reset-offsets prints kafka-consumer-groups\' pla
   await consumedAll('g-apache');
   const r = await ktB(['groups', '--reset-offsets', '--group', 'g-apache', '--topic', 'events', '--to-earliest', '--execute']);
   assert.equal(r.code, 0, r.stderr);
-  const row = (c: string[]) => `${c[0].padEnd(30)} ${c[1].padEnd(30)} ${c[2].padEnd(10)} ${c[3].padEnd(15)}`;
+  // Apache 4.4: GROUP and TOPIC as wide as the longest name, at least 15; NEW-OFFSET unpadded
+  const row = (c: string[]) => `${c[0].padEnd(15)} ${c[1].padEnd(15)} ${c[2].padEnd(10)} ${c[3]}`;
   assert.equal(r.out, `\n${row(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'])}\n${row(['g-apache', 'events', '0', '0'])}\n${row(['g-apache', 'events', '1', '0'])}\n`);
   assert.equal(committed('g-apache', 'events', 1), 0);
   const exp = await ktB(['groups', '--reset-offsets', '--group', 'g-apache', '--all-topics', '--shift-by', '3', '--export']);
