@@ -10,9 +10,9 @@ test('replicationHealth: a broker down, under-replicated and leaderless partitio
   const h = replicationHealth(
     {
       topics: [
-        { name: 'orders', errorCode: 0, internal: false, partitions: [part(0, 1, [1, 2, 3], [1, 3]), part(1, 3, [3, 1, 2], [3, 1]), part(2, 1, [1, 3], [1, 3])] },
-        { name: '__consumer_offsets', errorCode: 0, internal: true, partitions: [part(0, -1, [2], [])] },
-        { name: 'gone', errorCode: 3, internal: false, partitions: [] },
+        { name: 'orders', topicId: null, errorCode: 0, internal: false, partitions: [part(0, 1, [1, 2, 3], [1, 3]), part(1, 3, [3, 1, 2], [3, 1]), part(2, 1, [1, 3], [1, 3])] },
+        { name: '__consumer_offsets', topicId: null, errorCode: 0, internal: true, partitions: [part(0, -1, [2], [])] },
+        { name: 'gone', topicId: null, errorCode: 3, internal: false, partitions: [] },
       ],
     },
     [1, 3],
@@ -25,7 +25,7 @@ test('replicationHealth: a broker down, under-replicated and leaderless partitio
 });
 
 test('replicationHealth: a healthy cluster has nothing to report; long lists are cut after five', () => {
-  const healthy = replicationHealth({ topics: [{ name: 't', errorCode: 0, internal: false, partitions: [part(0, 0, [0, 1], [1, 0])] }] }, [0, 1]);
+  const healthy = replicationHealth({ topics: [{ name: 't', topicId: null, errorCode: 0, internal: false, partitions: [part(0, 0, [0, 1], [1, 0])] }] }, [0, 1]);
   assert.deepEqual(healthy, { brokersDown: [], underReplicated: [], offline: [] });
   const many = { brokersDown: [4, 5], underReplicated: Array.from({ length: 8 }, (_, i) => `t-${i}`), offline: [] };
   assert.equal(describeHealth(many), 'brokers 4, 5 are down (named as replicas, missing from the cluster); 8 partitions are under-replicated: t-0, t-1, t-2, t-3, t-4 and 3 more');
