@@ -5,13 +5,8 @@
 // (READ, DELETE, DESCRIBE), as Kafka answers; not asked, the field keeps Kafka's "absent"
 // (INT32_MIN), which a client must not read as bits (kafka-python 2.3 asks, and fails on it).
 import { DescribeGroups } from '../protocol/apis/describeGroups.js';
+import { GROUP_OPERATIONS } from './authorizedOperations.js';
 import { handler } from './types.js';
-
-const READ = 3;
-const DELETE = 6;
-const DESCRIBE = 8;
-/** Every operation a group supports (Kafka's AclEntry.supportedOperations(GROUP)). */
-export const GROUP_OPERATIONS = (1 << READ) | (1 << DELETE) | (1 << DESCRIBE);
 
 export default handler(DescribeGroups, (req, ctx) => {
   const groups = ctx.broker.groups.describeGroups(req.groups, ctx.version);
