@@ -140,15 +140,22 @@ export abstract class KtCommand extends BaseCommand {
     ...globalFlags,
   };
 
-  /** Resolve where to connect (PRODUCT.md §2); may start the local broker. */
-  protected async connection(flags: {
-    'bootstrap-server'?: string;
-    local?: boolean;
-    profile?: string;
-    'command-config'?: string;
-    'command-property'?: string[];
-    debug?: boolean;
-  }): Promise<Connection> {
+  /**
+   * Resolve where to connect (PRODUCT.md §2). When nothing names brokers (the local broker:
+   * --local, or nothing configured) `o.local` finds them; by default the local broker is
+   * located and started if needed.
+   */
+  protected async connection(
+    flags: {
+      'bootstrap-server'?: string;
+      local?: boolean;
+      profile?: string;
+      'command-config'?: string;
+      'command-property'?: string[];
+      debug?: boolean;
+    },
+    o: { local?: (resolved: ResolvedConnection) => Promise<string[]> } = {},
+  ): Promise<Connection> {
     const resolved = resolveConnection({
       'bootstrap-server': flags['bootstrap-server'],
       local: flags.local,
@@ -156,7 +163,7 @@ export abstract class KtCommand extends BaseCommand {
       'command-config': flags['command-config'],
       X: flags['command-property'],
     });
-    const brokers = await locateBrokers(resolved, (line) => diag(line));
+    const brokers = resolved.brokers ?? (o.local ? await o.local(resolved) : await locateBrokers(resolved, (line) => diag(line)));
     return { brokers, properties: resolved.properties, source: resolved.source, profile: resolved.profile, debug: Boolean(flags.debug) };
   }
 }
