@@ -27,6 +27,7 @@ export default class ClusterCheck extends KtCommand {
     'kt cluster check --topic orders --topic payments',
     'kt cluster check -b localhost:9092 --topic orders --wait 60s',
     'kt cluster check --topic orders --json',
+    'kt cluster check --local --topic orders   # the bundled broker, only if it is already running (never started)',
     'kt cluster check -b kafka1:9092 --wait 5m   # after a rolling restart: until every replica is back in sync',
   ];
   static override flags = {
