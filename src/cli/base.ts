@@ -2,7 +2,7 @@
 // once), connection resolution (connection.ts), and error reporting (errors.ts).
 
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { EXIT, ExitSignal, KtError, UsageError, debugStack, describeError, exitCodeOf, oneLine } from './errors.js';
+import { ExitSignal, KtError, UsageError, debugStack, describeError, exitCodeOf, oneLine } from './errors.js';
 import { locateBrokers, resolveConnection, type ResolvedConnection } from './connection.js';
 import { diag, err as errColor, setColorFlag } from './output.js';
 import type { Properties } from './properties.js';
@@ -90,11 +90,6 @@ export abstract class BaseCommand extends Command {
   }
 
   override async catch(error: Error & { exitCode?: number }): Promise<void> {
-    // Ctrl-C in an inquirer prompt: quiet, as Ctrl-C anywhere else (exit 130).
-    if (error?.name === 'ExitPromptError' || error?.name === 'AbortPromptError') {
-      process.exitCode = EXIT.INTERRUPTED;
-      return;
-    }
     const code = exitCodeOf(error);
     if (!(error instanceof ExitSignal)) {
       const e = errColor();
