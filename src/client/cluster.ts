@@ -92,26 +92,35 @@ export interface CheckResult {
  */
 export async function checkCluster(s: AdminSession, topics: string[]): Promise<CheckResult> {
   const named = [...new Set(topics)];
-  // Metadata of every topic: the named ones are checked for existence, all for replication.
-  const meta = await s.metadata(named.length ? named : null);
+  // One Metadata of every topic serves both checks: the named topics' existence and leaders,
+  // and replication over all topics (internal ones too). Only a named topic that is not in it
+  // is asked about again, for the broker's own reason (does not exist, not authorized, ...).
+  const meta = await s.metadata(null);
   if (meta.brokers.length === 0) throw new CheckFailed('the cluster reports no brokers');
-  const missing = meta.topics.filter((t) => t.errorCode === 3).map((t) => t.name);
-  if (missing.length) {
-    throw new CheckFailed(`topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => `'${t}'`).join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist`);
+  const byName = new Map(meta.topics.map((t) => [t.name, t]));
+  const absent = named.filter((n) => byName.get(n)?.errorCode !== 0);
+  if (absent.length) {
+    const asked = (await s.metadata(absent)).topics;
+    const missing = asked.filter((t) => t.errorCode === 3).map((t) => t.name);
+    if (missing.length) {
+      throw new CheckFailed(`topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => `'${t}'`).join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist`);
+    }
+    for (const t of asked) {
+      if (t.errorCode !== 0) throw new CheckFailed(`topic '${t.name}': ${kafkaErrorText(t.errorCode)}`);
+      byName.set(t.name, t);
+    }
   }
-  for (const t of named.length ? meta.topics : []) {
-    if (t.errorCode !== 0) throw new CheckFailed(`topic '${t.name}': ${kafkaErrorText(t.errorCode)}`);
+  for (const name of named) {
+    const t = byName.get(name)!;
     const leaderless = t.partitions.filter((p) => p.leader < 0).map((p) => p.partition);
     if (leaderless.length) throw new CheckFailed(`topic '${t.name}': partition${leaderless.length > 1 ? 's' : ''} ${leaderless.join(',')} without a leader`);
   }
-  // Replication over every topic (internal ones too): a broker that is down is missing from the
-  // brokers Metadata lists but still named as a replica, and its partitions' ISR shrinks.
-  const all = named.length ? await s.metadata(null) : meta;
-  const health = replicationHealth(all, all.brokers.map((b) => b.nodeId));
+  // A broker that is down is missing from the brokers Metadata lists but still named as a
+  // replica, and its partitions' ISR shrinks.
+  const health = replicationHealth(meta, meta.brokers.map((b) => b.nodeId));
   if (health.brokersDown.length || health.underReplicated.length || health.offline.length) {
     throw new CheckFailed(describeHealth(health), { health, hint: 'kt topics describe --under-replicated-partitions lists them' });
   }
-  const byName = new Map(meta.topics.map((t) => [t.name, t]));
   return {
     ok: true,
     clusterId: meta.clusterId,

@@ -54,6 +54,7 @@ export default class Consume extends KtCommand {
     'kt consume -t orders --no-create --from-beginning --exit   # fail if orders does not exist',
     'kt consume --topic orders --consumer-property group.id=billing --consumer-property auto.offset.reset=earliest   # Apache 4.x flags',
     'kt consume -t orders --consumer.config consumer.properties --from-beginning',
+    'kt consume -t orders --from-beginning --formatter-property print.key=true --formatter-property print.partition=true   # Apache 4.x spelling of --property',
   ];
   static override flags = {
     topic: Flags.string({ char: 't', summary: 'Topic to read (prompted for in a terminal).', exclusive: ['include'] }),

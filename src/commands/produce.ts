@@ -40,6 +40,7 @@ export default class Produce extends KtCommand {
     'kt produce -t bulk --file big.txt --batch-size 1048576 --linger-ms 50 --max-in-flight 8',
     'kt produce --topic orders --producer-property acks=1 --compression-codec lz4 < orders.txt   # Apache 4.x flags',
     'kt produce -t orders --producer.config producer.properties --request-required-acks all < orders.txt',
+    "printf 'k1\\tv1\\n' | kt produce -t orders --reader-property parse.key=true   # Apache 4.x spelling of --property",
   ];
   static override flags = {
     topic: Flags.string({ char: 't', summary: 'Topic to write to (prompted for in a terminal).' }),

@@ -27,6 +27,7 @@ export default class ClusterCheck extends KtCommand {
     'kt cluster check --topic orders --topic payments',
     'kt cluster check -b localhost:9092 --topic orders --wait 60s',
     'kt cluster check --topic orders --json',
+    'kt cluster check --local --topic orders   # the bundled broker, only if it is already running (never started)',
     'kt cluster check -b kafka1:9092 --wait 5m   # after a rolling restart: until every replica is back in sync',
   ];
   static override flags = {
@@ -66,33 +67,27 @@ export default class ClusterCheck extends KtCommand {
    * misspelled variable must not turn the check green against an empty throw-away broker.
    */
   private async target(flags: Parameters<KtCommand['connection']>[0]): Promise<Connection> {
-    const { resolveConnection } = await import('../../cli/connection.js');
-    const resolved = resolveConnection({
-      'bootstrap-server': flags['bootstrap-server'],
-      local: flags.local,
-      profile: flags.profile,
-      'command-config': flags['command-config'],
-      X: flags['command-property'],
+    return this.connection(flags, {
+      local: async (resolved) => {
+        if (resolved.source !== 'local') {
+          const { canPrompt } = await import('../../cli/output.js');
+          if (!canPrompt({})) {
+            throw new UsageError(
+              'no cluster to check: no --bootstrap-server, --profile, KT_PROFILE, KT_BOOTSTRAP_SERVERS or current profile is set',
+              'pass -b HOST:PORT (or --local for the bundled broker); kt cluster check never starts a broker',
+            );
+          }
+        }
+        const { runningBroker } = await import('../../local/daemon.js');
+        const running = await runningBroker();
+        if (!running) {
+          throw new KtError('cluster check failed: the bundled local broker is not running (kt cluster check never starts it)', {
+            hint: 'start it with kt local start, or pass -b HOST:PORT',
+          });
+        }
+        return [running.bootstrap];
+      },
     });
-    const base = { properties: resolved.properties, source: resolved.source, profile: resolved.profile, debug: Boolean(flags.debug) };
-    if (resolved.brokers) return { ...base, brokers: resolved.brokers };
-    if (resolved.source !== 'local') {
-      const { canPrompt } = await import('../../cli/output.js');
-      if (!canPrompt({})) {
-        throw new UsageError(
-          'no cluster to check: no --bootstrap-server, --profile, KT_PROFILE, KT_BOOTSTRAP_SERVERS or current profile is set',
-          'pass -b HOST:PORT (or --local for the bundled broker); kt cluster check never starts a broker',
-        );
-      }
-    }
-    const { runningBroker } = await import('../../local/daemon.js');
-    const running = await runningBroker();
-    if (!running) {
-      throw new KtError('cluster check failed: the bundled local broker is not running (kt cluster check never starts it)', {
-        hint: 'start it with kt local start, or pass -b HOST:PORT',
-      });
-    }
-    return { ...base, brokers: [running.bootstrap] };
   }
 
   private async check(flags: Parameters<KtCommand['connection']>[0], topics: string[], waitMs: number): Promise<CheckResult> {
