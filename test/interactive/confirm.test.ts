@@ -7,20 +7,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Broker } from '../../src/index.js';
-import { isolatedEnv, KT, kt, requirePeer, tempDir, testBroker } from '../helpers.js';
-import { sh, Terminal } from './terminal.js';
+import { kt, requirePeer, tempDir, testBroker } from '../helpers.js';
+import { ktLine, sh, Terminal, termEnv } from './terminal.js';
 
 const skip = requirePeer('tmux');
 if (skip) console.log(`# skipping the terminal tests: ${skip}`);
 
 let broker: Broker;
 let B: string;
-const termEnv = () => {
-  const env = isolatedEnv();
-  delete env.CI;
-  return env;
-};
-const ktLine = (args: string[]): string => [process.execPath, KT, ...args].map(sh).join(' ');
 const topics = async () => (await kt(['topics', 'list', '-b', B])).out.split('\n');
 
 before(async () => {

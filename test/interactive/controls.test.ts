@@ -3,9 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Broker } from '../../src/index.js';
-import { isolatedEnv, KT, kt, requirePeer, testBroker } from '../helpers.js';
+import { kt, requirePeer, testBroker } from '../helpers.js';
 import { visibleControls } from '../../src/format/visible.js';
-import { sh, Terminal } from './terminal.js';
+import { ktLine, Terminal, termEnv } from './terminal.js';
 
 const skip = requirePeer('tmux');
 if (skip) console.log(`# skipping the terminal tests: ${skip}`);
@@ -36,9 +36,7 @@ test('through a pipe the value is the bytes as produced', async () => {
 });
 
 test('on a terminal the escape sequences are shown, not acted on', { skip: skip || undefined, timeout: 120_000 }, async () => {
-  const env = isolatedEnv();
-  delete env.CI;
-  const term = await Terminal.start([process.execPath, KT, 'consume', '-t', 'evil', '--from-beginning', '--exit', '-b', B].map(sh).join(' '), { env });
+  const term = await Terminal.start(ktLine(['consume', '-t', 'evil', '--from-beginning', '--exit', '-b', B]), { env: termEnv() });
   try {
     assert.equal(await term.waitForExit(), 0);
     const screen = await term.screen();

@@ -3,21 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Broker } from '../../src/index.js';
-import { isolatedEnv, KT, kt, requirePeer, testBroker } from '../helpers.js';
-import { sh, Terminal } from './terminal.js';
+import { kt, requirePeer, testBroker } from '../helpers.js';
+import { ktLine, Terminal, termEnv } from './terminal.js';
 
 const skip = requirePeer('tmux');
 if (skip) console.log(`# skipping the terminal tests: ${skip}`);
 
 let broker: Broker;
 let B: string;
-/** A terminal environment: no CI (it turns prompts off), isolated config and data. */
-const termEnv = () => {
-  const env = isolatedEnv();
-  delete env.CI;
-  return env;
-};
-const ktLine = (args: string[]): string => [process.execPath, KT, ...args].map(sh).join(' ');
 
 before(async () => {
   broker = await testBroker();
