@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { CreateTopics } from '../../src/broker/protocol/apis/createTopics.js';
 import { DeleteTopics } from '../../src/broker/protocol/apis/deleteTopics.js';
 import { DescribeCluster } from '../../src/broker/protocol/apis/describeCluster.js';
 import { DescribeConfigs } from '../../src/broker/protocol/apis/describeConfigs.js';
@@ -17,7 +16,7 @@ import { Produce } from '../../src/broker/protocol/apis/produce.js';
 import { code } from '../../src/broker/protocol/errors.js';
 import { buildBatch, readRecords } from '../../src/broker/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
-import { testBroker, tempDir } from '../helpers.js';
+import { createTopicWire, testBroker, tempDir } from '../helpers.js';
 import type { ApiSchema, ReqInput } from '../../src/broker/protocol/schema.js';
 
 const ZERO = Buffer.alloc(16);
@@ -27,10 +26,9 @@ const TOPIC_OPERATIONS = 3576; // READ WRITE CREATE DELETE ALTER DESCRIBE DESCRI
 const CLUSTER_OPERATIONS = 8096; // CREATE ALTER DESCRIBE CLUSTER_ACTION DESCRIBE_CONFIGS ALTER_CONFIGS IDEMPOTENT_WRITE
 
 async function createTopic(c: WireClient, name: string, partitions = 1, configs: { name: string; value: string }[] = []): Promise<Buffer> {
-  const r = await c.request(CreateTopics, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, configs }], timeoutMs: 5000 });
-  assert.equal(r.topics[0].errorCode, 0);
-  assert.ok(!r.topics[0].topicId.equals(ZERO), 'CreateTopics v7 returns the topic id');
-  return r.topics[0].topicId;
+  const id = await createTopicWire(c, name, partitions, configs);
+  assert.ok(!id.equals(ZERO), 'CreateTopics v7 returns the topic id');
+  return id;
 }
 
 /** A request the broker refuses by closing the connection (as Kafka does for a removed version). */
