@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateTopics } from '../src/broker/protocol/apis/createTopics.js';
 import { WireClient } from '../src/broker/wireClient.js';
@@ -21,6 +22,16 @@ export function tempDir(prefix = 'kt-test-'): string {
 /** A broker on a free port; memory unless dataDir is given. */
 export function testBroker(opts: BrokerOptions = {}): Promise<Broker> {
   return startBroker({ port: 0, memory: !opts.dataDir, ...opts });
+}
+
+/**
+ * A broker (or Apache node) shared by all the tests of one file, stopped after them. Awaited
+ * at the top of the file: `const broker = await forTheFile(testBroker()); const B = broker.bootstrap;`.
+ */
+export async function forTheFile<T extends { stop(): Promise<void> }>(starting: Promise<T>): Promise<T> {
+  const started = await starting;
+  after(() => started.stop());
+  return started;
 }
 
 /** Runs `fn` against a fresh test broker over one wire connection; closes both after. */

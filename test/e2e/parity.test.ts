@@ -5,20 +5,13 @@
 // fails (and must be updated, with README's list) when the difference is removed.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, test } from 'node:test';
-import { KT, isolatedEnv, kt, type RunResult } from '../helpers.js';
+import { test } from 'node:test';
+import { forTheFile, isolatedEnv, KT, kt, type RunResult } from '../helpers.js';
 import { TOOLS, runTool, type ToolResult } from '../kafka/kafka.js';
 import { apacheNode } from './targets.js';
 
-let B = '';
-let node: { bootstrap: string; stop(): Promise<void> } | undefined;
-before(async () => {
-  node = await apacheNode();
-  B = node.bootstrap;
-});
-after(async () => {
-  await node?.stop();
-});
+const node = await forTheFile(apacheNode());
+const B = node.bootstrap;
 
 let seq = 0;
 const unique = (p: string) => `${p}-parity-${process.pid}-${++seq}`;
