@@ -11,9 +11,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DescribeGroups } from '../../src/broker/protocol/apis/describeGroups.js';
-import { WireClient } from '../../src/broker/wireClient.js';
 import { Kafka, logLevel } from 'kafkajs';
-import { testBroker } from '../helpers.js';
+import { testBroker, withWireBroker } from '../helpers.js';
 import { callPeer, skipUnless, stepResult, type Report } from './lib.js';
 
 
@@ -66,17 +65,12 @@ for (const client of ['confluent-kafka', 'confluent-kafka-pypi', 'kafka-python-p
 }
 
 test('DescribeGroups v3+: authorized operations when asked (READ, DELETE, DESCRIBE), INT32_MIN when not', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (_broker, c) => {
     for (const version of [3, 5, 6]) {
       const asked = await c.request(DescribeGroups, version, { groups: ['g-none'], includeAuthorizedOperations: true });
       assert.equal(asked.groups[0]?.authorizedOperations, (1 << 3) | (1 << 6) | (1 << 8), `v${version} asked`);
       const notAsked = await c.request(DescribeGroups, version, { groups: ['g-none'], includeAuthorizedOperations: false });
       assert.equal(notAsked.groups[0]?.authorizedOperations, -2147483648, `v${version} not asked`);
     }
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });
