@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, before, after } from 'node:test';
-import type { Broker } from '../../src/index.js';
-import { kt, tempDir } from '../helpers.js';
+import { test, before } from 'node:test';
+import { forTheFile, kt, tempDir } from '../helpers.js';
 import { Member, groupBroker, kafkaFor, waitFor } from './helpers.js';
 
 const WARN =
@@ -15,12 +14,9 @@ const WARN =
   'scripting this command and want to keep the current default behavior without prompting.';
 const T0 = Date.UTC(2024, 0, 1);
 
-let broker: Broker;
-let B: string;
-
+const broker = await forTheFile(groupBroker());
+const B = broker.bootstrap;
 before(async () => {
-  broker = await groupBroker();
-  B = broker.bootstrap;
   const kafka = kafkaFor(B);
   const admin = kafka.admin();
   await admin.connect();
@@ -36,9 +32,6 @@ before(async () => {
   const now = Date.now();
   await producer.send({ topic: 'recent', messages: Array.from({ length: 10 }, (_, i) => ({ partition: 0, value: `r${i}`, timestamp: String(now - (10 - i) * 600_000) })) });
   await producer.disconnect();
-});
-after(async () => {
-  await broker?.stop();
 });
 
 const ktB = (args: string[]) => kt([...args, '-b', B]);

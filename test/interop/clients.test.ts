@@ -11,30 +11,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DescribeGroups } from '../../src/broker/protocol/apis/describeGroups.js';
-import { WireClient } from '../../src/broker/wireClient.js';
 import { Kafka, logLevel } from 'kafkajs';
-import { testBroker } from '../helpers.js';
-import { callPeer, peerStatus, type Client } from './lib.js';
+import { testBroker, withWireBroker } from '../helpers.js';
+import { callPeer, skipUnless, stepResult, type Report } from './lib.js';
 
-const status = peerStatus();
-const skipUnless = (c: Client): string | false => {
-  if (status[c].available) return false;
-  if (process.env.CI) throw new Error(`${c} is required in CI: ${status[c].reason}`);
-  return status[c].reason ?? `${c} is not available`;
-};
-
-interface Step {
-  ok: boolean;
-  result?: unknown;
-  error?: string;
-}
-
-function result(report: Record<string, Step>, name: string): unknown {
-  const s = report[name];
-  assert.ok(s, `step ${name} missing`);
-  assert.ok(s.ok, `${name}: ${s.error}`);
-  return s.result;
-}
 
 const SOURCES: Record<string, { dynamic: string; default: string }> = {
   'franz-go': { dynamic: 'DYNAMIC_TOPIC_CONFIG', default: 'DEFAULT_CONFIG' },
@@ -46,21 +26,21 @@ for (const client of ['franz-go', 'sarama'] as const) {
     const broker = await testBroker();
     try {
       const p = client === 'franz-go' ? 'fz' : 'sr';
-      const report = (await callPeer(client, { op: 'scenario', bootstrap: broker.bootstrap, prefix: p }, 150_000)) as unknown as Record<string, Step>;
-      assert.deepEqual(result(report, 'createTopics'), { [`${p}-admin`]: null, [`${p}-txn`]: null });
-      assert.match(String(result(report, 'createExisting')), /already exists/i);
-      assert.deepEqual(result(report, 'listTopics'), { [`${p}-admin`]: 2, [`${p}-txn`]: 2 });
+      const report = (await callPeer(client, { op: 'scenario', bootstrap: broker.bootstrap, prefix: p }, 150_000)) as unknown as Report;
+      assert.deepEqual(stepResult(report, 'createTopics'), { [`${p}-admin`]: null, [`${p}-txn`]: null });
+      assert.match(String(stepResult(report, 'createExisting')), /already exists/i);
+      assert.deepEqual(stepResult(report, 'listTopics'), { [`${p}-admin`]: 2, [`${p}-txn`]: 2 });
       const src = SOURCES[client] as { dynamic: string; default: string };
-      assert.deepEqual(result(report, 'describeConfigs'), {
+      assert.deepEqual(stepResult(report, 'describeConfigs'), {
         'retention.ms': { value: '3600000', source: src.dynamic },
         'cleanup.policy': { value: 'delete', source: src.default },
       });
-      assert.deepEqual(result(report, 'groupCommit'), { consumed: 6, committed: 6 }, 'six records read in the group, their offsets committed (the sum over both partitions)');
-      assert.deepEqual(result(report, 'listGroups'), [`${p}-group`]);
-      assert.deepEqual(result(report, 'describeGroup'), { state: 'Empty', members: 0, err: null });
-      assert.deepEqual(result(report, 'transactions'), { readCommitted: ['t0', 't1', 't2', 't5'] }, 'read_committed: the two aborted records are not read');
-      assert.deepEqual(result(report, 'deleteTopics'), { [`${p}-admin`]: null, [`${p}-txn`]: null });
-      assert.deepEqual(result(report, 'listTopicsAfter'), {});
+      assert.deepEqual(stepResult(report, 'groupCommit'), { consumed: 6, committed: 6 }, 'six records read in the group, their offsets committed (the sum over both partitions)');
+      assert.deepEqual(stepResult(report, 'listGroups'), [`${p}-group`]);
+      assert.deepEqual(stepResult(report, 'describeGroup'), { state: 'Empty', members: 0, err: null });
+      assert.deepEqual(stepResult(report, 'transactions'), { readCommitted: ['t0', 't1', 't2', 't5'] }, 'read_committed: the two aborted records are not read');
+      assert.deepEqual(stepResult(report, 'deleteTopics'), { [`${p}-admin`]: null, [`${p}-txn`]: null });
+      assert.deepEqual(stepResult(report, 'listTopicsAfter'), {});
     } finally {
       await broker.stop();
     }
@@ -85,17 +65,12 @@ for (const client of ['confluent-kafka', 'confluent-kafka-pypi', 'kafka-python-p
 }
 
 test('DescribeGroups v3+: authorized operations when asked (READ, DELETE, DESCRIBE), INT32_MIN when not', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (_broker, c) => {
     for (const version of [3, 5, 6]) {
       const asked = await c.request(DescribeGroups, version, { groups: ['g-none'], includeAuthorizedOperations: true });
       assert.equal(asked.groups[0]?.authorizedOperations, (1 << 3) | (1 << 6) | (1 << 8), `v${version} asked`);
       const notAsked = await c.request(DescribeGroups, version, { groups: ['g-none'], includeAuthorizedOperations: false });
       assert.equal(notAsked.groups[0]?.authorizedOperations, -2147483648, `v${version} not asked`);
     }
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });

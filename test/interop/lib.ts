@@ -2,6 +2,7 @@
 // process, kcat, kafka-python and confluent-kafka via the scripts in peers/), a common
 // record shape, the reference read of a topic straight from the broker (raw Fetch, the
 // broker's own record reader: every codec), and the comparison.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -100,6 +101,34 @@ export function peerStatus(): Record<Client, PeerStatus> {
     out[c] = fs.existsSync(bin) ? { available: true, codecGaps: {} } : { available: false, reason: `${bin} is not built (.ci/peers builds test/interop/go)`, codecGaps: {} };
   }
   return out;
+}
+
+let status: Record<Client, PeerStatus> | undefined;
+/**
+ * The `skip` option of a test that needs peer `c`: false when it is there, else the reason
+ * (the test is skipped locally); in CI a missing peer throws, failing the file.
+ */
+export function skipUnless(c: Client): string | false {
+  status ??= peerStatus();
+  if (status[c].available) return false;
+  if (process.env.CI) throw new Error(`${c} is required in CI: ${status[c].reason}`);
+  return status[c].reason ?? `${c} is not available`;
+}
+
+/** One reported call of a peer's scenario (peers/*.py, go/peerio): the test decides what is right. */
+export interface Step {
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+export type Report = Record<string, Step>;
+
+/** The result of step `name` of a report; fails when the step is missing or failed. */
+export function stepResult(report: Report, name: string): unknown {
+  const s = report[name];
+  assert.ok(s, `step ${name} missing`);
+  assert.ok(s.ok, `${name}: ${s.error}`);
+  return s.result;
 }
 
 // ---------------------------------------------------------------------------------------

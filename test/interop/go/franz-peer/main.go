@@ -9,8 +9,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -87,11 +85,7 @@ func produce(req peerio.Request) (any, error) {
 // consumeFrom reads until every topic has its expected count (or the deadline), then commits
 // when in a group.
 func consumeFrom(bootstrap string, topics map[string]int, group *string, timeout time.Duration, extra ...kgo.Opt) ([]peerio.Rec, error) {
-	names := make([]string, 0, len(topics))
-	for t := range topics {
-		names = append(names, t)
-	}
-	sort.Strings(names)
+	names := peerio.TopicNames(topics)
 	opts := []kgo.Opt{kgo.SeedBrokers(bootstrap), kgo.ClientID("franz-go-interop"), kgo.ConsumeTopics(names...),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart())}
 	if group != nil {
@@ -138,26 +132,22 @@ func consumeFrom(bootstrap string, topics map[string]int, group *string, timeout
 }
 
 func consume(req peerio.Request) (any, error) {
-	timeout := time.Duration(req.TimeoutMs) * time.Millisecond
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	recs, err := consumeFrom(req.Bootstrap, req.Topics, req.Group, timeout)
+	return peerio.Consume(req, func(bootstrap string, topics map[string]int, group *string, timeout time.Duration) ([]peerio.Rec, error) {
+		return consumeFrom(bootstrap, topics, group, timeout)
+	})
+}
+
+// byTopic is a kadm answer per topic as the report shows it: each topic's error text or null.
+func byTopic[R any](res map[string]R, err error, errOf func(R) error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"records": recs}, nil
-}
-
-func errText(err error) *string {
-	if err == nil {
-		return nil
+	out := map[string]*string{}
+	for t, r := range res {
+		out[t] = peerio.ErrText(errOf(r))
 	}
-	s := err.Error()
-	return &s
+	return out, nil
 }
-
-func str(s string) *string { return &s }
 
 func scenario(req peerio.Request) (any, error) {
 	report := peerio.Report{}
@@ -171,32 +161,23 @@ func scenario(req peerio.Request) (any, error) {
 	adm := kadm.NewClient(cl)
 	topic, txnTopic, group := req.Prefix+"-admin", req.Prefix+"-txn", req.Prefix+"-group"
 	mine := func(td kadm.TopicDetails) map[string]int {
-		out := map[string]int{}
+		partitions := map[string]int{}
 		for name, d := range td {
-			if strings.HasPrefix(name, req.Prefix+"-") {
-				out[name] = len(d.Partitions)
-			}
+			partitions[name] = len(d.Partitions)
 		}
-		return out
+		return peerio.Mine(req.Prefix, partitions)
 	}
 
 	report.Do("createTopics", func() (any, error) {
-		res, err := adm.CreateTopics(ctx, 2, 1, map[string]*string{"retention.ms": str("3600000")}, topic, txnTopic)
-		if err != nil {
-			return nil, err
-		}
-		out := map[string]*string{}
-		for _, r := range res {
-			out[r.Topic] = errText(r.Err)
-		}
-		return out, nil
+		res, err := adm.CreateTopics(ctx, 2, 1, map[string]*string{"retention.ms": peerio.Ptr("3600000")}, topic, txnTopic)
+		return byTopic(res, err, func(r kadm.CreateTopicResponse) error { return r.Err })
 	})
 	report.Do("createExisting", func() (any, error) {
 		res, err := adm.CreateTopics(ctx, 2, 1, nil, topic)
 		if err != nil {
 			return nil, err
 		}
-		return errText(res[topic].Err), nil
+		return peerio.ErrText(res[topic].Err), nil
 	})
 	report.Do("listTopics", func() (any, error) {
 		td, err := adm.ListTopics(ctx)
@@ -260,7 +241,7 @@ func scenario(req peerio.Request) (any, error) {
 			return nil, err
 		}
 		g := dg[group]
-		return map[string]any{"state": g.State, "members": len(g.Members), "err": errText(g.Err)}, nil
+		return map[string]any{"state": g.State, "members": len(g.Members), "err": peerio.ErrText(g.Err)}, nil
 	})
 
 	// transactions: commit 3, abort 2, commit 1; read_committed sees the 4 committed
@@ -293,24 +274,12 @@ func scenario(req peerio.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		values := []string{}
-		for _, r := range committed {
-			values = append(values, *r.Value)
-		}
-		sort.Strings(values)
-		return map[string]any{"readCommitted": values}, nil
+		return map[string]any{"readCommitted": peerio.SortedValues(committed)}, nil
 	})
 
 	report.Do("deleteTopics", func() (any, error) {
 		res, err := adm.DeleteTopics(ctx, topic, txnTopic)
-		if err != nil {
-			return nil, err
-		}
-		out := map[string]*string{}
-		for _, r := range res {
-			out[r.Topic] = errText(r.Err)
-		}
-		return out, nil
+		return byTopic(res, err, func(r kadm.DeleteTopicResponse) error { return r.Err })
 	})
 	report.Do("listTopicsAfter", func() (any, error) {
 		// a new client: kgo answers a repeated metadata request from its cache for a moment

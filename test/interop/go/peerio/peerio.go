@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strings"
+	"time"
 )
 
 // Rec is a record as the interop tests compare it; strings are UTF-8 text, nil is null.
@@ -104,4 +107,61 @@ func Serve(ops map[string]func(Request) (any, error)) {
 func fail(err error) {
 	_ = json.NewEncoder(os.Stdout).Encode(map[string]string{"error": err.Error()})
 	os.Exit(1)
+}
+
+// ErrText is an error as the report shows it: its text, or null for none.
+func ErrText(err error) *string {
+	if err == nil {
+		return nil
+	}
+	s := err.Error()
+	return &s
+}
+
+// Ptr is a pointer to a copy of s (config values are nullable strings).
+func Ptr(s string) *string { return &s }
+
+// TopicNames is the topics of a consume request, sorted.
+func TopicNames(topics map[string]int) []string {
+	names := make([]string, 0, len(topics))
+	for t := range topics {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Consume answers the consume op with what consumeFrom read (bootstrap, expected counts per
+// topic, the group or nil, and the deadline: the request's timeoutMs, 30 s when not given).
+func Consume(req Request, consumeFrom func(bootstrap string, topics map[string]int, group *string, timeout time.Duration) ([]Rec, error)) (any, error) {
+	timeout := time.Duration(req.TimeoutMs) * time.Millisecond
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	recs, err := consumeFrom(req.Bootstrap, req.Topics, req.Group, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"records": recs}, nil
+}
+
+// SortedValues is the values of recs, sorted (the read_committed check of the scenario).
+func SortedValues(recs []Rec) []string {
+	values := []string{}
+	for _, r := range recs {
+		values = append(values, *r.Value)
+	}
+	sort.Strings(values)
+	return values
+}
+
+// Mine keeps the topics named prefix-* of a listing: the scenario's own, not a neighbour's.
+func Mine(prefix string, partitions map[string]int) map[string]int {
+	out := map[string]int{}
+	for name, n := range partitions {
+		if strings.HasPrefix(name, prefix+"-") {
+			out[name] = n
+		}
+	}
+	return out
 }

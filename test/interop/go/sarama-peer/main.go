@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -149,11 +148,7 @@ func (h handler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.Con
 }
 
 func consumeFrom(bootstrap string, topics map[string]int, group *string, timeout time.Duration, cfg *sarama.Config) ([]peerio.Rec, error) {
-	names := make([]string, 0, len(topics))
-	for t := range topics {
-		names = append(names, t)
-	}
-	sort.Strings(names)
+	names := peerio.TopicNames(topics)
 	col := newCollector(topics)
 	deadline := time.After(timeout)
 	timedOut := func() error {
@@ -231,26 +226,10 @@ func consumeFrom(bootstrap string, topics map[string]int, group *string, timeout
 }
 
 func consume(req peerio.Request) (any, error) {
-	timeout := time.Duration(req.TimeoutMs) * time.Millisecond
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	recs, err := consumeFrom(req.Bootstrap, req.Topics, req.Group, timeout, config())
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"records": recs}, nil
+	return peerio.Consume(req, func(bootstrap string, topics map[string]int, group *string, timeout time.Duration) ([]peerio.Rec, error) {
+		return consumeFrom(bootstrap, topics, group, timeout, config())
+	})
 }
-
-func errText(err error) *string {
-	if err == nil {
-		return nil
-	}
-	s := err.Error()
-	return &s
-}
-
-func str(s string) *string { return &s }
 
 func scenario(req peerio.Request) (any, error) {
 	report := peerio.Report{}
@@ -262,23 +241,21 @@ func scenario(req peerio.Request) (any, error) {
 	defer adm.Close()
 	topic, txnTopic, group := req.Prefix+"-admin", req.Prefix+"-txn", req.Prefix+"-group"
 	mine := func(td map[string]sarama.TopicDetail) map[string]int {
-		out := map[string]int{}
+		partitions := map[string]int{}
 		for name, d := range td {
-			if strings.HasPrefix(name, req.Prefix+"-") {
-				out[name] = int(d.NumPartitions)
-			}
+			partitions[name] = int(d.NumPartitions)
 		}
-		return out
+		return peerio.Mine(req.Prefix, partitions)
 	}
 	report.Do("createTopics", func() (any, error) {
 		out := map[string]*string{}
 		for _, t := range []string{topic, txnTopic} {
-			out[t] = errText(adm.CreateTopic(t, &sarama.TopicDetail{NumPartitions: 2, ReplicationFactor: 1, ConfigEntries: map[string]*string{"retention.ms": str("3600000")}}, false))
+			out[t] = peerio.ErrText(adm.CreateTopic(t, &sarama.TopicDetail{NumPartitions: 2, ReplicationFactor: 1, ConfigEntries: map[string]*string{"retention.ms": peerio.Ptr("3600000")}}, false))
 		}
 		return out, nil
 	})
 	report.Do("createExisting", func() (any, error) {
-		return errText(adm.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: 2, ReplicationFactor: 1}, false)), nil
+		return peerio.ErrText(adm.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: 2, ReplicationFactor: 1}, false)), nil
 	})
 	report.Do("listTopics", func() (any, error) {
 		td, err := adm.ListTopics()
@@ -354,7 +331,7 @@ func scenario(req peerio.Request) (any, error) {
 		}
 		var e *string
 		if ds[0].Err != sarama.ErrNoError {
-			e = errText(ds[0].Err)
+			e = peerio.ErrText(ds[0].Err)
 		}
 		return map[string]any{"state": ds[0].State, "members": len(ds[0].Members), "err": e}, nil
 	})
@@ -398,17 +375,12 @@ func scenario(req peerio.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		values := []string{}
-		for _, r := range committed {
-			values = append(values, *r.Value)
-		}
-		sort.Strings(values)
-		return map[string]any{"readCommitted": values}, nil
+		return map[string]any{"readCommitted": peerio.SortedValues(committed)}, nil
 	})
 	report.Do("deleteTopics", func() (any, error) {
 		out := map[string]*string{}
 		for _, t := range []string{topic, txnTopic} {
-			out[t] = errText(adm.DeleteTopic(t))
+			out[t] = peerio.ErrText(adm.DeleteTopic(t))
 		}
 		return out, nil
 	})
