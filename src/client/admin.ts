@@ -68,7 +68,7 @@ export interface TopicMetadata {
   topicId: string | null;
   errorCode: number;
   internal: boolean;
-  partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[]; errorCode: number }>;
+  partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[]; offline?: number[]; errorCode: number }>;
 }
 
 export interface ClusterMetadata {
@@ -180,7 +180,7 @@ export class AdminSession {
         errorCode: t.errorCode,
         internal: t.isInternal,
         partitions: t.partitions
-          .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, errorCode: p.errorCode }))
+          .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, offline: p.offlineReplicas ?? [], errorCode: p.errorCode }))
           .sort((a, b) => a.partition - b.partition),
       })),
     };

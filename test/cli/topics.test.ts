@@ -1,18 +1,10 @@
 // kt topics as a process against the in-process broker.
-import { test, before, after } from 'node:test';
-import type { Broker } from '../../src/index.js';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kt, testBroker } from '../helpers.js';
+import { forTheFile, kt, testBroker } from '../helpers.js';
 
-let broker: Broker;
-let B: string;
-before(async () => {
-  broker = await testBroker();
-  B = broker.bootstrap;
-});
-after(async () => {
-  await broker?.stop();
-});
+const broker = await forTheFile(testBroker());
+const B = broker.bootstrap;
 
 test('Apache style --create, then --list and --describe (TAB layout)', async () => {
   const c = await kt(['topics', '--create', '--topic', 'quickstart-events', '--partitions', '3', '--replication-factor', '1', '--bootstrap-server', B]);
