@@ -103,6 +103,53 @@ describe('BatchEncoder', () => {
     }
   });
 
+  test('value sources in turn: input after the batch in one memory, node\'s shared pool, their own memory; a read buffer rewritten between records', () => {
+    const values = ['first', '', 'é€𝄞 bytes', 'x'.repeat(700), 'last one'].map((s) => Buffer.from(s));
+    const expected = encode(values.map((v) => ({ timestamp: T0, key: null, value: v, headers: [] })), { partitionLeaderEpoch: 0 });
+    const headroom = 40;
+    // the batch first, then the input (the input lies after the batch: srcAt > bufAt)
+    const memory = Buffer.alloc(4096 + headroom + 2048, 0xee);
+    const slot = memory.subarray(16, 16 + 512 + headroom);
+    const input = memory.subarray(4096 + headroom, 4096 + headroom + 1024);
+    const e = new BatchEncoder(512, headroom, slot);
+    assert.equal(e.buffer, slot);
+    // 1: from the shared input, a record at its end
+    values[0].copy(input, 1024 - values[0].length);
+    e.appendValue(T0, null, input, 1024 - values[0].length, 1024);
+    // 2: empty, from the same input
+    e.appendValue(T0, null, input, 7, 7);
+    // 3: a small Buffer of node's pool (the batch's memory is another)
+    const pooled = Buffer.from(values[2]);
+    e.appendValue(T0, null, pooled, 0, pooled.length);
+    // 4: the same input object again, rewritten since (a read buffer): today's bytes are taken
+    input.fill(0x41);
+    values[3].copy(input, 3);
+    e.appendValue(T0, null, input, 3, 3 + values[3].length); // past the capacity: grows out of the memory
+    assert.notEqual(e.buffer, slot);
+    input.fill(0x42);
+    values[4].copy(input, 0);
+    e.appendValue(T0, null, input, 0, values[4].length);
+    assert.equal(Buffer.from(e.sealSync({ partitionLeaderEpoch: 0 })).toString('hex'), expected.toString('hex'));
+    // nothing outside the slot was written
+    assert.ok(memory.subarray(0, 16).every((b) => b === 0xee));
+    assert.ok(memory.subarray(16 + 512 + headroom, 4096 + headroom).every((b) => b === 0xee));
+
+    // batch and values both in node's shared pool (allocUnsafe of a small size): copyWithin
+    // in the pool's memory, at the right places
+    let shared = 0;
+    for (let round = 0; round < 20; round++) {
+      const small = Buffer.allocUnsafe(300 + headroom);
+      const e2 = new BatchEncoder(300, headroom, small);
+      const srcs = values.slice(0, 3).map((v) => Buffer.from(v));
+      if (srcs.some((x) => x.buffer === small.buffer)) shared++;
+      for (const s of srcs) e2.appendValue(T0, null, s, 0, s.length);
+      const want = encode(values.slice(0, 3).map((v) => ({ timestamp: T0, key: null, value: v, headers: [] })), { partitionLeaderEpoch: 0 });
+      assert.equal(Buffer.from(e2.sealSync({ partitionLeaderEpoch: 0 })).toString('hex'), want.toString('hex'), `round ${round}`);
+      assert.ok(srcs.every((s, i) => s.equals(values[i])), 'the sources are untouched');
+    }
+    assert.ok(shared > 0, 'a batch and its values shared the pool');
+  });
+
   test('every codec: the broker reads back the same records, header fields as given', async () => {
     const records = sample(300, 7);
     for (const codec of [0, 1, 2, 3, 4]) {
