@@ -299,3 +299,24 @@ test('an empty input and an input of line ends only', async () => {
   assert.equal(p.code, 0, p.stderr);
   sameValues(await consumeAll(t), [Buffer.alloc(0), Buffer.alloc(0), Buffer.alloc(0)], 'line ends only');
 });
+
+test('every codec, acks 0 and all: the lines of a file read back byte for byte', async () => {
+  const rnd = prng(9);
+  const values = Array.from({ length: 20_000 }, (_, i) => (i % 89 === 0 ? Buffer.alloc(0) : lineOf(Math.floor(rnd() * (i % 13 === 0 ? 30_000 : 200)), rnd)));
+  const file = path.join(dir, 'codecs.txt');
+  fs.writeFileSync(file, Buffer.concat(values.flatMap((v) => [v, Buffer.from('\n')])));
+  const runs = [
+    ['--compression', 'gzip'],
+    ['--compression', 'snappy', '--batch-size', '16384'],
+    ['--compression', 'lz4'],
+    ['--compression', 'zstd', '--batch-size', '16384'],
+    ['--acks', '0', '--batch-size', '16384'],
+    ['--acks', 'all', '--max-in-flight', '1'],
+  ];
+  for (const args of runs) {
+    const t = await topic('bytes-codec');
+    const p = await produceFromFile(['produce', '-b', B, '-t', t, ...args], file);
+    assert.equal(p.code, 0, p.stderr);
+    sameValues(await consumeAll(t), values, args.join(' '));
+  }
+});
