@@ -157,3 +157,37 @@ test('reader: json lines, blank lines skipped, bad line fails with its number', 
   assert.equal(lax.length, 1);
   assert.equal(skipped.length, 1);
 });
+
+test('fileChunks: the file in order, read into the two buffers alloc gives (taking turns), the last chunk short', async () => {
+  const { mkdtempSync, writeFileSync, openSync, closeSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { fileChunks } = await import('../../../src/format/reader.js');
+  const file = join(mkdtempSync(join(tmpdir(), 'kt-chunks-')), 'in.bin');
+  const data = Buffer.from(Array.from({ length: 2500 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+  writeFileSync(file, data);
+  const memory = Buffer.alloc(3000, 0xee);
+  const given: Buffer[] = [];
+  const alloc = (size: number) => {
+    const b = memory.subarray(given.length * size, (given.length + 1) * size);
+    given.push(b);
+    return b;
+  };
+  const fd = openSync(file, 'r');
+  try {
+    const seen: Buffer[] = [];
+    const where: number[] = [];
+    for await (const chunk of fileChunks(fd, 1000, alloc)) {
+      assert.equal(chunk.buffer, memory.buffer, 'a chunk lies in the memory alloc gave');
+      where.push(chunk.byteOffset - memory.byteOffset);
+      seen.push(Buffer.from(chunk)); // valid only until the next chunk is asked for
+    }
+    assert.equal(given.length, 2);
+    assert.deepEqual(where, [0, 1000, 0]);
+    assert.deepEqual(seen.map((c) => c.length), [1000, 1000, 500]);
+    assert.equal(Buffer.concat(seen).toString('hex'), data.toString('hex'));
+    assert.ok(memory.subarray(2000).every((b) => b === 0xee), 'nothing written past the two buffers');
+  } finally {
+    closeSync(fd);
+  }
+});
