@@ -6,6 +6,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
+import assert from 'node:assert/strict';
+import { CreateTopics } from '../src/broker/protocol/apis/createTopics.js';
+import { WireClient } from '../src/broker/wireClient.js';
 import { startBroker, type Broker, type BrokerOptions } from '../src/index.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,6 +25,35 @@ export function testBroker(opts: BrokerOptions = {}): Promise<Broker> {
   // delay's own tests set it
   const delay = opts.groupInitialRebalanceDelayMs === undefined && opts.configs?.['group.initial.rebalance.delay.ms'] === undefined ? { groupInitialRebalanceDelayMs: 0 } : {};
   return startBroker({ port: 0, memory: !opts.dataDir, ...delay, ...opts });
+}
+
+/**
+ * A broker (or Apache node) shared by all the tests of one file, stopped after them. Awaited
+ * at the top of the file: `const broker = await forTheFile(testBroker()); const B = broker.bootstrap;`.
+ */
+export async function forTheFile<T extends { stop(): Promise<void> }>(starting: Promise<T>): Promise<T> {
+  const started = await starting;
+  after(() => started.stop());
+  return started;
+}
+
+/** Runs `fn` against a fresh test broker over one wire connection; closes both after. */
+export async function withWireBroker(fn: (b: Broker, c: WireClient) => Promise<void>, opts: BrokerOptions = {}): Promise<void> {
+  const broker = await testBroker(opts);
+  const c = await WireClient.connect('127.0.0.1', broker.port);
+  try {
+    await fn(broker, c);
+  } finally {
+    c.close();
+    await broker.stop();
+  }
+}
+
+/** CreateTopics v7 over the wire; asserts it succeeded and returns the topic id. */
+export async function createTopicWire(c: WireClient, name: string, partitions = 1, configs: { name: string; value: string }[] = []): Promise<Buffer> {
+  const r = await c.request(CreateTopics, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs }], timeoutMs: 5000 });
+  assert.equal(r.topics[0].errorCode, 0);
+  return r.topics[0].topicId;
 }
 
 export interface RunResult {

@@ -2,7 +2,7 @@
 // once), connection resolution (connection.ts), and error reporting (errors.ts).
 
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { EXIT, ExitSignal, KtError, UsageError, debugStack, describeError, exitCodeOf, oneLine } from './errors.js';
+import { ExitSignal, KtError, UsageError, debugStack, describeError, exitCodeOf, oneLine } from './errors.js';
 import { locateBrokers, resolveConnection, type ResolvedConnection } from './connection.js';
 import { diag, err as errColor, setColorFlag } from './output.js';
 import type { Properties } from './properties.js';
@@ -90,11 +90,6 @@ export abstract class BaseCommand extends Command {
   }
 
   override async catch(error: Error & { exitCode?: number }): Promise<void> {
-    // Ctrl-C in an inquirer prompt: quiet, as Ctrl-C anywhere else (exit 130).
-    if (error?.name === 'ExitPromptError' || error?.name === 'AbortPromptError') {
-      process.exitCode = EXIT.INTERRUPTED;
-      return;
-    }
     const code = exitCodeOf(error);
     if (!(error instanceof ExitSignal)) {
       const e = errColor();
@@ -140,15 +135,22 @@ export abstract class KtCommand extends BaseCommand {
     ...globalFlags,
   };
 
-  /** Resolve where to connect (PRODUCT.md §2); may start the local broker. */
-  protected async connection(flags: {
-    'bootstrap-server'?: string;
-    local?: boolean;
-    profile?: string;
-    'command-config'?: string;
-    'command-property'?: string[];
-    debug?: boolean;
-  }): Promise<Connection> {
+  /**
+   * Resolve where to connect (PRODUCT.md §2). When nothing names brokers (the local broker:
+   * --local, or nothing configured) `o.local` finds them; by default the local broker is
+   * located and started if needed.
+   */
+  protected async connection(
+    flags: {
+      'bootstrap-server'?: string;
+      local?: boolean;
+      profile?: string;
+      'command-config'?: string;
+      'command-property'?: string[];
+      debug?: boolean;
+    },
+    o: { local?: (resolved: ResolvedConnection) => Promise<string[]> } = {},
+  ): Promise<Connection> {
     const resolved = resolveConnection({
       'bootstrap-server': flags['bootstrap-server'],
       local: flags.local,
@@ -156,7 +158,7 @@ export abstract class KtCommand extends BaseCommand {
       'command-config': flags['command-config'],
       X: flags['command-property'],
     });
-    const brokers = await locateBrokers(resolved, (line) => diag(line));
+    const brokers = resolved.brokers ?? (o.local ? await o.local(resolved) : await locateBrokers(resolved, (line) => diag(line)));
     return { brokers, properties: resolved.properties, source: resolved.source, profile: resolved.profile, debug: Boolean(flags.debug) };
   }
 }

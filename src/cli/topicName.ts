@@ -11,9 +11,9 @@ export function validateTopicName(name: string): string | null {
   return kafkaRule(name) === null ? null : `topic name '${name}' is not valid: use ${TOPIC_NAME_RULES}`;
 }
 
-/** Throws a usage error (exit 2) for an illegal topic name. */
-export function checkTopicName(name: string | undefined, flag = '--topic'): void {
+/** Throws a usage error (exit 2) for an illegal topic name, prefixed with the flag that gave it (null: none). */
+export function checkTopicName(name: string | undefined, flag: string | null = '--topic'): void {
   if (name === undefined) return;
   const problem = validateTopicName(name);
-  if (problem) throw new UsageError(`${flag}: ${problem}`);
+  if (problem) throw new UsageError(flag ? `${flag}: ${problem}` : problem);
 }

@@ -2,7 +2,7 @@
 // shared so both spellings behave the same. Commands parse flags and print; the work is in
 // src/client/topics.ts, the layouts in src/format/topics.ts.
 
-import { validateTopicName as topicNameProblem } from './topicName.js';
+import { checkTopicName } from './topicName.js';
 import type { Connection } from './base.js';
 import { KtError, UsageError } from './errors.js';
 import { confirmOrRefuse, requireTopic, askText } from './prompt.js';
@@ -74,7 +74,7 @@ export async function createFlow(conn: Connection, p: Printer, o: CreateOptions)
     if (!canPrompt({ yes: o.yes })) throw new UsageError('missing topic name', 'kt topics create NAME --partitions N');
     names = [await askText('Name of the new topic')];
   }
-  for (const n of names) validateTopicName(n);
+  for (const n of names) checkTopicName(n, null);
   if (o.partitions !== undefined && o.partitions < 1) throw new UsageError('--partitions must be at least 1');
   if (o.replicationFactor !== undefined && o.replicationFactor < 1) throw new UsageError('--replication-factor must be at least 1');
   const configs = parseKeyValues(o.config, '--config');
@@ -104,11 +104,6 @@ export async function createFlow(conn: Connection, p: Printer, o: CreateOptions)
       existing,
     };
   });
-}
-
-export function validateTopicName(name: string): void {
-  const problem = topicNameProblem(name);
-  if (problem) throw new UsageError(problem);
 }
 
 export interface DescribeOptions {

@@ -64,9 +64,11 @@ function createCluster(h: KafkaHandle): KjsCluster {
 
 export interface TopicMetadata {
   name: string;
+  /** Kafka's string form of the topic id (URL-safe base64, 22 characters); null when the broker sent none */
+  topicId: string | null;
   errorCode: number;
   internal: boolean;
-  partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[]; errorCode: number }>;
+  partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[]; offline?: number[]; errorCode: number }>;
 }
 
 export interface ClusterMetadata {
@@ -74,6 +76,12 @@ export interface ClusterMetadata {
   controllerId: number;
   brokers: Array<{ nodeId: number; host: string; port: number; rack: string | null }>;
   topics: TopicMetadata[];
+}
+
+/** A topic id as Kafka prints it (Uuid.toString: URL-safe base64 without padding); null for none or the zero id. */
+export function topicIdText(id: Buffer | null | undefined): string | null {
+  if (!id || id.every((b) => b === 0)) return null;
+  return id.toString('base64url');
 }
 
 /** Text for a Kafka error code: the broker's message when it sent one, else Kafka's. */
@@ -168,10 +176,11 @@ export class AdminSession {
       brokers: r.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null })),
       topics: r.topics.map((t) => ({
         name: t.name ?? '',
+        topicId: topicIdText(t.topicId),
         errorCode: t.errorCode,
         internal: t.isInternal,
         partitions: t.partitions
-          .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, errorCode: p.errorCode }))
+          .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, offline: p.offlineReplicas ?? [], errorCode: p.errorCode }))
           .sort((a, b) => a.partition - b.partition),
       })),
     };

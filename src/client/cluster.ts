@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { KtError } from '../cli/errors.js';
 import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../broker/protocol/apis/index.js';
 import { apiName, type BrokerApiVersions, type ClusterDescription } from '../format/cluster.js';
-import { kafkaErrorText, type AdminSession } from './admin.js';
+import { kafkaErrorText, type AdminSession, type ClusterMetadata } from './admin.js';
 
 const require = createRequire(import.meta.url);
 
@@ -85,27 +85,96 @@ export interface CheckResult {
 }
 
 /**
- * The CI smoke check: the cluster answers, has brokers, and every named topic exists with a
- * leader for each partition. Throws a KtError whose message is the reason otherwise.
+ * The CI smoke check: the cluster answers, has brokers, every named topic exists with a leader
+ * for each partition, and no partition of any topic is under-replicated or has a replica on a
+ * broker that is not in the cluster (a broker down). Throws a CheckFailed whose message is the
+ * reason otherwise.
  */
 export async function checkCluster(s: AdminSession, topics: string[]): Promise<CheckResult> {
-  const meta = await s.metadata([...new Set(topics)]);
-  if (meta.brokers.length === 0) throw new KtError('the cluster reports no brokers');
-  const missing = meta.topics.filter((t) => t.errorCode === 3).map((t) => t.name);
-  if (missing.length) {
-    throw new KtError(`topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => `'${t}'`).join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist`);
-  }
-  for (const t of meta.topics) {
-    if (t.errorCode !== 0) throw new KtError(`topic '${t.name}': ${kafkaErrorText(t.errorCode)}`);
-    const leaderless = t.partitions.filter((p) => p.leader < 0).map((p) => p.partition);
-    if (leaderless.length) throw new KtError(`topic '${t.name}': partition${leaderless.length > 1 ? 's' : ''} ${leaderless.join(',')} without a leader`);
-  }
+  const named = [...new Set(topics)];
+  // One Metadata of every topic serves both checks: the named topics' existence and leaders,
+  // and replication over all topics (internal ones too). Only a named topic that is not in it
+  // is asked about again, for the broker's own reason (does not exist, not authorized, ...).
+  const meta = await s.metadata(null);
+  if (meta.brokers.length === 0) throw new CheckFailed('the cluster reports no brokers');
   const byName = new Map(meta.topics.map((t) => [t.name, t]));
+  const absent = named.filter((n) => byName.get(n)?.errorCode !== 0);
+  if (absent.length) {
+    const asked = (await s.metadata(absent)).topics;
+    const missing = asked.filter((t) => t.errorCode === 3).map((t) => t.name);
+    if (missing.length) {
+      throw new CheckFailed(`topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => `'${t}'`).join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist`);
+    }
+    for (const t of asked) {
+      if (t.errorCode !== 0) throw new CheckFailed(`topic '${t.name}': ${kafkaErrorText(t.errorCode)}`);
+      byName.set(t.name, t);
+    }
+  }
+  for (const name of named) {
+    const t = byName.get(name)!;
+    const leaderless = t.partitions.filter((p) => p.leader < 0).map((p) => p.partition);
+    if (leaderless.length) throw new CheckFailed(`topic '${t.name}': partition${leaderless.length > 1 ? 's' : ''} ${leaderless.join(',')} without a leader`);
+  }
+  // A broker that is down is missing from the brokers Metadata lists but still named as a
+  // replica, and its partitions' ISR shrinks.
+  const health = replicationHealth(meta, meta.brokers.map((b) => b.nodeId));
+  if (health.brokersDown.length || health.underReplicated.length || health.offline.length) {
+    throw new CheckFailed(describeHealth(health), { health, hint: 'kt topics describe --under-replicated-partitions lists them' });
+  }
   return {
     ok: true,
     clusterId: meta.clusterId,
     controller: meta.controllerId >= 0 ? meta.controllerId : null,
     brokers: meta.brokers.length,
-    topics: [...new Set(topics)].map((name) => ({ name, partitions: byName.get(name)?.partitions.length ?? 0 })),
+    topics: named.map((name) => ({ name, partitions: byName.get(name)?.partitions.length ?? 0 })),
   };
+}
+
+export interface ReplicationHealth {
+  /** broker ids named as replicas but not in the cluster's broker list */
+  brokersDown: number[];
+  /** `topic-partition`s whose ISR is smaller than their replica set */
+  underReplicated: string[];
+  /** `topic-partition`s without a leader */
+  offline: string[];
+}
+
+export function replicationHealth(meta: { topics: ClusterMetadata['topics'] }, liveBrokers: number[]): ReplicationHealth {
+  const live = new Set(liveBrokers);
+  const down = new Set<number>();
+  const underReplicated: string[] = [];
+  const offline: string[] = [];
+  const topics = [...meta.topics].filter((t) => t.errorCode === 0).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const t of topics) {
+    for (const p of t.partitions) {
+      for (const r of p.replicas) if (!live.has(r)) down.add(r);
+      if (p.leader < 0) offline.push(`${t.name}-${p.partition}`);
+      else if (p.isr.length < p.replicas.length) underReplicated.push(`${t.name}-${p.partition}`);
+    }
+  }
+  return { brokersDown: [...down].sort((a, b) => a - b), underReplicated, offline };
+}
+
+/** `broker 2 is down (a replica, but not in the cluster); 7 partitions are under-replicated: a-0, a-3, ... and 2 more` */
+export function describeHealth(h: ReplicationHealth): string {
+  const list = (tps: string[]) => (tps.length > 5 ? `${tps.slice(0, 5).join(', ')} and ${tps.length - 5} more` : tps.join(', '));
+  const parts: string[] = [];
+  if (h.brokersDown.length) {
+    const one = h.brokersDown.length === 1;
+    parts.push(`broker${one ? '' : 's'} ${h.brokersDown.join(', ')} ${one ? 'is' : 'are'} down (named as replica${one ? '' : 's'}, missing from the cluster)`);
+  }
+  if (h.offline.length) parts.push(`${h.offline.length} partition${h.offline.length === 1 ? ' has' : 's have'} no leader: ${list(h.offline)}`);
+  if (h.underReplicated.length) {
+    parts.push(`${h.underReplicated.length} partition${h.underReplicated.length === 1 ? ' is' : 's are'} under-replicated: ${list(h.underReplicated)}`);
+  }
+  return parts.join('; ');
+}
+
+/** A failed check: exit 1 with the reason; `health` when replication is what failed. */
+export class CheckFailed extends KtError {
+  readonly health?: ReplicationHealth;
+  constructor(message: string, opts: { health?: ReplicationHealth; hint?: string } = {}) {
+    super(message, { hint: opts.hint });
+    this.health = opts.health;
+  }
 }

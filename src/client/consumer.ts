@@ -27,7 +27,7 @@ import type { ConsumedRecord, Header } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 import { Fetch } from '../broker/protocol/apis/fetch.js';
 import { Metadata } from '../broker/protocol/apis/metadata.js';
-import { createCluster, encodeBody, kafkaError, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
+import { createCluster, encodeBody, kafkaError, loadTopics, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
 import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
 
 export type StopReason = 'max-messages' | 'timeout' | 'end' | 'interrupted' | 'closed';
@@ -225,29 +225,6 @@ function reportCreated(cluster: KjsCluster, o: ConsumeOptions, missing: string[]
   for (const t of missing) if (cluster.findTopicPartitionMetadata(t).length > 0) o.onCreated?.(t);
 }
 
-/** Metadata for the topics, waiting briefly for leaders of a just-created topic. */
-async function loadMetadata(cluster: KjsCluster, topics: string[]): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await cluster.addMultipleTargetTopics(topics);
-      if (attempt > 0) await cluster.refreshMetadata();
-    } catch (e) {
-      // Apache answers the request that auto-creates a topic with UNKNOWN_TOPIC_OR_PARTITION
-      // until the controller has created it: asked again, as for a topic without leaders
-      const type = (e as { type?: string }).type;
-      if ((type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') || attempt >= 15) throw e;
-      await sleep(200);
-      continue;
-    }
-    const ready = topics.every((t) => {
-      const parts = cluster.findTopicPartitionMetadata(t);
-      return parts.length > 0 && parts.every((p) => p.leader >= 0);
-    });
-    if (ready || attempt >= 15) return;
-    await sleep(200);
-  }
-}
-
 function offsetsByPartition(res: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>): Map<string, number> {
   const m = new Map<string, number>();
   for (const t of res) for (const p of t.partitions) m.set(`${t.topic}:${p.partition}`, Number(p.offset));
@@ -341,7 +318,7 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
   try {
     const topics = await resolveTopics(cluster, o.topics);
     const missing = await probeTopics(cluster, o, topics);
-    await loadMetadata(cluster, topics);
+    await loadTopics(cluster, topics);
     reportCreated(cluster, o, missing);
     const wanted: Array<{ topic: string; partition: number }> = [];
     for (const topic of topics) {
@@ -618,7 +595,7 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
     try {
       topics = await resolveTopics(cluster, o.topics);
       const missing = await probeTopics(cluster, o, topics);
-      await loadMetadata(cluster, topics);
+      await loadTopics(cluster, topics);
       reportCreated(cluster, o, missing);
     } finally {
       await cluster.disconnect().catch(() => undefined);

@@ -22,7 +22,7 @@ import { Produce } from '../broker/protocol/apis/produce.js';
 import { codecOf } from '../broker/protocol/compression.js';
 import type { ProduceRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
-import { createCluster, kafkaError, pickVersion, requestHeaderSize, sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './kjs.js';
+import { createCluster, kafkaError, loadTopics, pickVersion, requestHeaderSize, sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './kjs.js';
 import type { ProduceSummary, ProducerOptions, ProducerSession, SentRecord } from './producer.js';
 import { BatchEncoder, partitionForKey } from './records.js';
 
@@ -51,30 +51,6 @@ interface ProduceResponse {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const errorOf = (err: unknown): Error & { retriable?: boolean } => (err instanceof Error ? err : new Error(String(err)));
-
-/**
- * Waits for the topic's metadata and its partitions' leaders (a just-created topic). Apache
- * Kafka answers the metadata request that auto-creates a topic with UNKNOWN_TOPIC_OR_PARTITION
- * (or LEADER_NOT_AVAILABLE) until the controller has created it: asked again for ~5 s.
- */
-async function loadTopic(cluster: KjsCluster, topic: string): Promise<Array<{ partitionId: number; leader: number }>> {
-  let added = false;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if (!added) await cluster.addMultipleTargetTopics([topic]);
-      else await cluster.refreshMetadata();
-      added = true;
-    } catch (e) {
-      const type = (e as { type?: string }).type;
-      if ((type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') || attempt >= 25) throw e;
-      await sleep(200);
-      continue;
-    }
-    const parts = cluster.findTopicPartitionMetadata(topic);
-    if ((parts.length > 0 && parts.every((p) => p.leader >= 0)) || attempt >= 15) return parts;
-    await sleep(200);
-  }
-}
 
 export class DirectProducerSession implements ProducerSession {
   private encoders: (BatchEncoder | undefined)[];
@@ -125,7 +101,8 @@ export class DirectProducerSession implements ProducerSession {
     const cluster = createCluster(h, false);
     try {
       await h.connectWithin(cluster.connect());
-      const parts = await h.connectWithin(loadTopic(cluster, o.topic));
+      await h.connectWithin(loadTopics(cluster, [o.topic]));
+      const parts = cluster.findTopicPartitionMetadata(o.topic);
       if (parts.length === 0) throw new KtError(`topic ${o.topic} has no partitions`);
       const s = new DirectProducerSession(h, cluster, o, parts.length, codec);
       s.setLeaders(parts);

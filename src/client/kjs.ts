@@ -47,6 +47,36 @@ export interface KjsBroker {
   offsetFetch(o: { groupId: string; topics: Array<{ topic: string; partitions: Array<{ partition: number }> }> }): Promise<{ responses: Array<{ topic: string; partitions: Array<{ partition: number; offset: string; errorCode: number }> }> }>;
 }
 
+/**
+ * Metadata for `topics` in the cluster's cache, waiting briefly (~3 s) for the leaders of a
+ * just-created topic. Apache answers the request that auto-creates a topic with
+ * UNKNOWN_TOPIC_OR_PARTITION (or LEADER_NOT_AVAILABLE) until the controller has created it:
+ * asked again for ~5 s. Used by kt's consumer and producer engines.
+ */
+export async function loadTopics(cluster: KjsCluster, topics: string[]): Promise<void> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let added = false;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // kafkajs keeps the topics as targets only when their metadata came back
+      if (!added) await cluster.addMultipleTargetTopics(topics);
+      else await cluster.refreshMetadata();
+      added = true;
+    } catch (e) {
+      const type = (e as { type?: string }).type;
+      if ((type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') || attempt >= 25) throw e;
+      await sleep(200);
+      continue;
+    }
+    const ready = topics.every((t) => {
+      const parts = cluster.findTopicPartitionMetadata(t);
+      return parts.length > 0 && parts.every((p) => p.leader >= 0);
+    });
+    if (ready || attempt >= 15) return;
+    await sleep(200);
+  }
+}
+
 /** kafkajs's Cluster for this client (same brokers, TLS/SASL, logger, retry). */
 export function createCluster(h: KafkaHandle, readCommitted: boolean): KjsCluster {
   const kafka = h.kafka as unknown as Record<symbol, (o: object) => KjsCluster>;

@@ -3,6 +3,7 @@
 
 import type { Admin } from 'kafkajs';
 import { KtError } from '../cli/errors.js';
+import { kafkaErrorText, withSession } from './admin.js';
 import type { KafkaHandle } from './index.js';
 
 export interface TopicSummary {
@@ -25,6 +26,8 @@ export interface PartitionDescription {
 
 export interface TopicDescription {
   name: string;
+  /** Kafka's string form of the topic id, when the broker has topic ids (Metadata v10+) */
+  topicId: string | null;
   internal: boolean;
   partitionCount: number;
   replicationFactor: number;
@@ -99,32 +102,34 @@ export async function topicConfigs(h: KafkaHandle, admin: Admin, names: string[]
 }
 
 export async function describeTopics(h: KafkaHandle, admin: Admin, names: string[]): Promise<TopicDescription[]> {
-  const meta = await admin.fetchTopicMetadata({ topics: names });
+  // kt's own Metadata request (newest version): partitions and topic ids in one answer
+  // (kafkajs's Metadata v6 has no topic ids).
+  const meta = await withSession(h, (s) => s.metadata(names));
   const configs = await topicConfigs(h, admin, names);
   const result: TopicDescription[] = [];
   for (const t of meta.topics) {
+    if (t.errorCode === 3) throw new KtError(`Topic '${t.name}' does not exist.`, { hint: 'kt topics list shows the topics' });
+    if (t.errorCode !== 0) throw new KtError(`cannot describe topic '${t.name}': ${kafkaErrorText(t.errorCode)}`);
     const offsets = await admin.fetchTopicOffsets(t.name);
     const byPartition = new Map(offsets.map((o) => [o.partition, o]));
-    const parts = (t.partitions as unknown as MetaPartition[])
-      .slice()
-      .sort((a, b) => a.partitionId - b.partitionId)
-      .map((p): PartitionDescription => {
-        const o = byPartition.get(p.partitionId);
-        const low = o ? Number(o.low) : 0;
-        const high = o ? Number(o.high) : 0;
-        return {
-          partition: p.partitionId,
-          leader: p.leader >= 0 ? p.leader : null,
-          replicas: p.replicas,
-          isr: p.isr,
-          offlineReplicas: p.offlineReplicas ?? [],
-          lowWatermark: low,
-          highWatermark: high,
-          messageCount: Math.max(0, high - low),
-        };
-      });
+    const parts = t.partitions.map((p): PartitionDescription => {
+      const o = byPartition.get(p.partition);
+      const low = o ? Number(o.low) : 0;
+      const high = o ? Number(o.high) : 0;
+      return {
+        partition: p.partition,
+        leader: p.leader >= 0 ? p.leader : null,
+        replicas: p.replicas,
+        isr: p.isr,
+        offlineReplicas: p.offline ?? [],
+        lowWatermark: low,
+        highWatermark: high,
+        messageCount: Math.max(0, high - low),
+      };
+    });
     result.push({
       name: t.name,
+      topicId: t.topicId,
       internal: isInternalTopic(t.name),
       partitionCount: parts.length,
       replicationFactor: parts.length ? Math.max(...parts.map((p) => p.replicas.length)) : 0,

@@ -3,6 +3,7 @@ import { KtCommand } from '../cli/base.js';
 import { EXIT, UsageError } from '../cli/errors.js';
 import { diag } from '../cli/output.js';
 import { parseKeyValues } from '../cli/properties.js';
+import { clientFlags, givenFlags, takeConsumerSettings } from '../cli/clientSettings.js';
 
 export default class Consume extends KtCommand {
   static override summary = 'Read records from topics and print them (kafka-console-consumer).';
@@ -30,7 +31,12 @@ export default class Consume extends KtCommand {
     '%T timestamp ms, %d ISO-8601 timestamp, %h headers k=v,..., %%; escapes \\n \\t \\\\.\n\n' +
     '--output json: {"topic","partition","offset","timestamp","key","value","headers":{...}} per line; ' +
     'bytes that are not UTF-8 are written as base64 with "valueEncoding":"base64" (keyEncoding, ' +
-    'headersEncoding likewise), so kt produce --input json reads it back byte for byte.';
+    'headersEncoding likewise), so kt produce --input json reads it back byte for byte.\n\n' +
+    'Java consumer properties (-X/--consumer-property KEY=VALUE, --command-config/--consumer.config FILE, ' +
+    'a profile): group.id is --group (a different --group is an error, as in Apache), ' +
+    'auto.offset.reset=earliest is --from-beginning (latest is the default), isolation.level is ' +
+    '--isolation-level (the flag wins). Other consumer properties are reported as not used.';
+  static override baseFlags = clientFlags(KtCommand.baseFlags, 'consumer');
   static override examples = [
     'kt consume --topic myTestTopic --from-beginning',
     'kt consume -t orders --from-beginning --max-messages 10',
@@ -46,6 +52,9 @@ export default class Consume extends KtCommand {
     'kt consume -t payments --isolation-level read_committed --from-beginning --exit',
     'kt consume -t images --from-beginning --exit --output json --key-encoding utf8 --value-encoding base64',
     'kt consume -t orders --no-create --from-beginning --exit   # fail if orders does not exist',
+    'kt consume --topic orders --consumer-property group.id=billing --consumer-property auto.offset.reset=earliest   # Apache 4.x flags',
+    'kt consume -t orders --consumer.config consumer.properties --from-beginning',
+    'kt consume -t orders --from-beginning --formatter-property print.key=true --formatter-property print.partition=true   # Apache 4.x spelling of --property',
   ];
   static override flags = {
     topic: Flags.string({ char: 't', summary: 'Topic to read (prompted for in a terminal).', exclusive: ['include'] }),
@@ -69,13 +78,14 @@ export default class Consume extends KtCommand {
   };
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Consume);
+    const { flags, raw } = await this.parse(Consume);
     this.applyGlobalFlags(flags);
+    const given = givenFlags(raw);
     const [{ parseOffset, parsePartitionList }, { makeRenderer }] = await Promise.all([import('../format/offset.js'), import('../format/render.js')]);
 
     // --- validate everything before connecting
     if (flags.offset !== undefined && flags['from-beginning']) throw new UsageError('--offset and --from-beginning cannot be used together');
-    const start = flags.offset !== undefined ? parseOffset(flags.offset) : flags['from-beginning'] ? ({ kind: 'earliest' } as const) : null;
+    let start = flags.offset !== undefined ? parseOffset(flags.offset) : flags['from-beginning'] ? ({ kind: 'earliest' } as const) : null;
     const partitions = flags.partition ? parsePartitionList(flags.partition) : undefined;
     if (start?.kind === 'absolute' && !partitions) throw new UsageError(`--offset ${flags.offset} is an absolute offset and needs --partition`, 'or use -N / +N / earliest / latest');
     let include: RegExp | undefined;
@@ -100,6 +110,17 @@ export default class Consume extends KtCommand {
     const render = process.stdout.isTTY && mode.kind !== 'json' ? (records: Parameters<typeof rendered>[0]) => visibleControls(rendered(records)) : rendered;
 
     const conn = await this.connection(flags);
+    // Consumer properties: group.id, auto.offset.reset, isolation.level (checked as Apache does)
+    const props = takeConsumerSettings(conn.properties);
+    if (flags.group !== undefined && props.group !== undefined && flags.group !== props.group) {
+      throw new UsageError(`the group ids given in different places (--group, group.id) do not match: ${flags.group}, ${props.group}`);
+    }
+    const group = flags.group ?? props.group;
+    if (props.autoOffsetReset !== undefined && flags['from-beginning'] && props.autoOffsetReset !== 'earliest') {
+      throw new UsageError(`--from-beginning and auto.offset.reset=${props.autoOffsetReset} cannot be used together`);
+    }
+    if (start === null && props.autoOffsetReset === 'earliest') start = { kind: 'earliest' } as const;
+    const isolation = given.has('isolation-level') ? flags['isolation-level'] : props.isolationLevel ?? flags['isolation-level'];
     const { openKafka } = await import('../client/index.js');
     const h = await openKafka(conn, { clientId: 'kt-consumer' });
     let topic = flags.topic;
@@ -131,15 +152,15 @@ export default class Consume extends KtCommand {
     const handle = startConsume(h, {
       topics: include ?? [topic!],
       partitions,
-      group: flags.group,
+      group,
       start,
       maxMessages: flags['max-messages'],
       timeoutMs: flags['timeout-ms'],
       exitAtEnd: flags.exit,
-      readCommitted: flags['isolation-level'] === 'read_committed',
+      readCommitted: isolation === 'read_committed',
       sink,
       // In a terminal, say which partitions this consumer owns after each rebalance.
-      onRebalance: flags.group && process.stderr.isTTY ? rebalanceNotice(flags.group) : undefined,
+      onRebalance: group && process.stderr.isTTY ? rebalanceNotice(group) : undefined,
       // A misspelled topic is not created silently: one line when this request created it.
       noCreate: !flags.create,
       onCreated: (t) => diag(`kt: topic '${t}' did not exist; the broker created it (auto.create.topics.enable) — --no-create to refuse`),

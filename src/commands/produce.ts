@@ -4,6 +4,7 @@ import { KtCommand } from '../cli/base.js';
 import { EXIT, KtError, UsageError, fileProblem } from '../cli/errors.js';
 import { diag } from '../cli/output.js';
 import { parseKeyValues } from '../cli/properties.js';
+import { clientFlags, givenFlags, optionalCodecValue, takeProducerSettings } from '../cli/clientSettings.js';
 
 export default class Produce extends KtCommand {
   static override summary = 'Write records to a topic from stdin, a file or a flag (kafka-console-producer).';
@@ -18,7 +19,14 @@ export default class Produce extends KtCommand {
     '--input json reads what kt consume --output json writes (one object a line: key, value, headers, ' +
     'optional partition, timestamp, keyEncoding/valueEncoding/headersEncoding utf8|base64|hex|json), so ' +
     'kt consume --output json | kt produce --input json copies records byte for byte. --input raw sends ' +
-    'all input as one record.';
+    'all input as one record.\n\n' +
+    'Java producer properties (-X/--producer-property KEY=VALUE, --command-config/--producer.config FILE, ' +
+    'a profile): acks, compression.type, batch.size, linger.ms, enable.idempotence and ' +
+    'max.in.flight.requests.per.connection set what --acks, --compression, --batch-size, --linger-ms, ' +
+    '--idempotent and --max-in-flight set; a flag on the command line wins. Other producer properties ' +
+    'are reported as not used. Apache 4.x spellings work too: --compression-codec [CODEC] (gzip when ' +
+    'given without a value), --request-required-acks.';
+  static override baseFlags = clientFlags(KtCommand.baseFlags, 'producer');
   static override examples = [
     "printf 'my first message\\nmy second message\\n' | kt produce --topic myTestTopic",
     'kt produce -t orders --value \'{"id":1}\' --key order-1 -H source=cli',
@@ -30,6 +38,9 @@ export default class Produce extends KtCommand {
     "printf 'a;b;c' | kt produce -t letters --delimiter ';' --quiet",
     'kt produce -t payments --idempotent --file payments.txt',
     'kt produce -t bulk --file big.txt --batch-size 1048576 --linger-ms 50 --max-in-flight 8',
+    'kt produce --topic orders --producer-property acks=1 --compression-codec lz4 < orders.txt   # Apache 4.x flags',
+    'kt produce -t orders --producer.config producer.properties --request-required-acks all < orders.txt',
+    "printf 'k1\\tv1\\n' | kt produce -t orders --reader-property parse.key=true   # Apache 4.x spelling of --property",
   ];
   static override flags = {
     topic: Flags.string({ char: 't', summary: 'Topic to write to (prompted for in a terminal).' }),
@@ -41,8 +52,8 @@ export default class Produce extends KtCommand {
     property: Flags.string({ summary: 'Apache producer property KEY=VALUE (repeatable; also --reader-property, Apache 4.x).', aliases: ['reader-property'], multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
     input: Flags.string({ summary: 'Input format.', options: ['lines', 'json', 'raw'], default: 'lines' }),
     delimiter: Flags.string({ char: 'D', summary: 'Record delimiter for lines input (escapes \\n \\t \\0 \\xNN).', default: '\\n' }),
-    acks: Flags.string({ summary: 'Acknowledgements to wait for.', options: ['all', '-1', '1', '0'], default: 'all' }),
-    compression: Flags.string({ char: 'z', summary: 'Compression codec.', options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], default: 'none' }),
+    acks: Flags.string({ summary: 'Acknowledgements to wait for (also --request-required-acks, Apache).', aliases: ['request-required-acks'], options: ['all', '-1', '1', '0'], default: 'all' }),
+    compression: Flags.string({ char: 'z', summary: 'Compression codec (also --compression-codec, Apache: gzip without a value).', aliases: ['compression-codec'], options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], default: 'none' }),
     'batch-size': Flags.integer({ summary: 'Max bytes of records per produce request.', default: 262_144, min: 1 }),
     'linger-ms': Flags.integer({ summary: 'Max time a partial batch waits for more input.', default: 10, min: 0 }),
     'max-in-flight': Flags.integer({ summary: 'Produce requests in flight at once.', default: 5, min: 1 }),
@@ -54,8 +65,9 @@ export default class Produce extends KtCommand {
   };
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Produce);
+    const { flags, raw } = await this.parse(Produce, optionalCodecValue(this.argv));
     this.applyGlobalFlags(flags);
+    const given = givenFlags(raw);
     const [{ parseProducerProperties, parseHeaderFlag }, { separatorBytes }, reader] = await Promise.all([
       import('../format/input.js'),
       import('../format/escapes.js'),
@@ -84,6 +96,9 @@ export default class Produce extends KtCommand {
     }
 
     const conn = await this.connection(flags);
+    // Producer properties set what the flags set, unless the flag is on the command line.
+    const props = takeProducerSettings(conn.properties);
+    const pick = <F, P>(flag: string, fromFlag: F, fromProps: P): F | P => (given.has(flag) || !props.set.has(flag) ? fromFlag : fromProps);
     const { openKafka } = await import('../client/index.js');
     const h = await openKafka(conn, { clientId: 'kt-producer' });
     let topic = flags.topic;
@@ -95,14 +110,14 @@ export default class Produce extends KtCommand {
     const { ProducerSession, failureError } = await import('../client/producer.js');
     const session = await ProducerSession.open(h, {
       topic,
-      acks: flags.acks === 'all' ? -1 : (Number(flags.acks) as -1 | 0 | 1),
-      compression: flags.compression as 'none',
-      batchBytes: flags['batch-size'],
-      lingerMs: flags['linger-ms'],
-      idempotent: flags.idempotent,
+      acks: pick('acks', flags.acks === 'all' ? -1 : (Number(flags.acks) as -1 | 0 | 1), props.acks),
+      compression: pick('compression', flags.compression as 'none', props.compression),
+      batchBytes: pick('batch-size', flags['batch-size'], props.batchBytes),
+      lingerMs: pick('linger-ms', flags['linger-ms'], props.lingerMs),
+      idempotent: pick('idempotent', flags.idempotent, props.idempotent),
       sync: flags.sync,
       rate: flags.rate,
-      maxInFlight: flags['max-in-flight'],
+      maxInFlight: pick('max-in-flight', flags['max-in-flight'], props.maxInFlight),
       checkPartitions: flags.partition !== undefined || flags.input === 'json',
       fixed: { key: readerOpts.fixedKey, headers, partition: flags.partition },
     });

@@ -105,33 +105,52 @@ export function apacheOffsets(groups: DescribedGroup[]): string {
   return out;
 }
 
-/** `topic(0,1), other(2)`: a member's assignment as kafka-consumer-groups --members --verbose prints it. */
+/** `topic(0,1), other(2)`: a member's assignment in kt's own tables (--members --verbose). */
 export function assignmentString(tps: TopicPartition[]): string {
+  return groupedAssignment(tps, (t, ps) => `${t}(${ps.join(',')})`, ', ');
+}
+
+/** `topic:0,1;other:2`: a member's assignment as kafka-consumer-groups 4.4 --members --verbose prints it. */
+export function apacheAssignmentString(tps: TopicPartition[]): string {
+  return groupedAssignment(tps, (t, ps) => `${t}:${ps.join(',')}`, ';');
+}
+
+function groupedAssignment(tps: TopicPartition[], each: (topic: string, partitions: number[]) => string, sep: string): string {
   if (tps.length === 0) return MISSING;
   const byTopic = new Map<string, number[]>();
   for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
   return [...byTopic]
-    .map(([t, ps]) => `${t}(${ps.sort((a, b) => a - b).join(',')})`)
-    .sort()
-    .join(', ');
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([t, ps]) => each(t, ps.sort((a, b) => a - b)))
+    .join(sep);
 }
 
-/** `--describe --members [--verbose]`; GROUP-INSTANCE-ID only when a member has one. */
+/**
+ * `--describe --members [--verbose]`, as Apache 4.4: column widths from the members (at least
+ * 15; GROUP-INSTANCE-ID, only when a member has one, at least 17), the header also for a group
+ * without members. --verbose adds CURRENT-EPOCH CURRENT-ASSIGNMENT TARGET-EPOCH TARGET-ASSIGNMENT
+ * (KIP-848 consumer groups); a classic group's members have no epochs and no target, printed `-`.
+ */
 export function apacheMembers(groups: GroupDescription[], verbose = false): string {
   let out = '';
   for (const g of groups) {
-    if (g.members.length === 0) continue;
     const ms = g.members;
-    const G = widest([g.group], 15);
+    const assigned = ms.map((m) => apacheAssignmentString(m.assignment));
+    const G = widest(ms.map(() => g.group), 15);
     const C = widest(ms.map((m) => m.consumerId), 15);
     const I = widest(ms.map((m) => m.groupInstanceId ?? ''), 17);
     const H = widest(ms.map((m) => m.host), 15);
     const L = widest(ms.map((m) => m.clientId), 15);
+    const A = widest(assigned, 20);
     const withInstance = ms.some((m) => m.groupInstanceId);
-    const line = (c: Array<string | number>, last: string) =>
-      `${pad(c[0], G)} ${pad(c[1], C)} ${withInstance ? `${pad(c[2], I)} ` : ''}${pad(c[3], H)} ${pad(c[4], L)} ${pad(c[5], 15)} ${verbose ? last : ''}\n`;
-    out += `\n${line(['GROUP', 'CONSUMER-ID', 'GROUP-INSTANCE-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'], 'ASSIGNMENT')}`;
-    for (const m of ms) out += line([g.group, m.consumerId, m.groupInstanceId ?? '', m.host, m.clientId, m.assignment.length], assignmentString(m.assignment));
+    const line = (c: Array<string | number>, more: Array<string | number>) =>
+      `${pad(c[0], G)} ${pad(c[1], C)} ${withInstance ? `${pad(c[2], I)} ` : ''}${pad(c[3], H)} ${pad(c[4], L)} ${pad(c[5], 15)} ` +
+      (verbose ? `${pad(more[0], 15)} ${pad(more[1], A)} ${pad(more[2], 15)} ${pad(more[3], 20)}` : '') +
+      '\n';
+    out += `\n${line(['GROUP', 'CONSUMER-ID', 'GROUP-INSTANCE-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'], ['CURRENT-EPOCH', 'CURRENT-ASSIGNMENT', 'TARGET-EPOCH', 'TARGET-ASSIGNMENT'])}`;
+    ms.forEach((m, i) => {
+      out += line([g.group, m.consumerId, m.groupInstanceId ?? '', m.host, m.clientId, m.assignment.length], [MISSING, assigned[i], MISSING, MISSING]);
+    });
   }
   return out;
 }
@@ -157,10 +176,16 @@ export function apacheListWithState(groups: GroupListing[]): string {
   return [`${pad('GROUP', G)} ${pad('STATE', 20)}`, ...groups.map((g) => `${pad(g.group, G)} ${pad(g.state, 20)}`)].join('\n') + '\n';
 }
 
-/** `--reset-offsets` plan: `%-30s %-30s %-10s %-15s` after a blank line; nothing when empty. */
+/**
+ * `--reset-offsets` plan, as Apache 4.4: after a blank line, GROUP and TOPIC as wide as the longest
+ * name (at least 15), PARTITION 10, NEW-OFFSET unpadded; nothing when empty. (Apache lists the
+ * partitions in its hash map's order; kt keeps them sorted.)
+ */
 export function apacheResetPlan(rows: PlanRow[]): string {
   if (rows.length === 0) return '';
-  const line = (c: Array<string | number>) => `${pad(c[0], 30)} ${pad(c[1], 30)} ${pad(c[2], 10)} ${pad(c[3], 15)}`;
+  const G = widest(rows.map((r) => r.group), 15);
+  const T = widest(rows.map((r) => r.topic), 15);
+  const line = (c: Array<string | number>) => `${pad(c[0], G)} ${pad(c[1], T)} ${pad(c[2], 10)} ${c[3]}`;
   return ['', line(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET']), ...rows.map((r) => line([r.group, r.topic, r.partition, r.newOffset]))].join('\n') + '\n';
 }
 

@@ -40,8 +40,9 @@ export function filterDescriptions(topics: TopicDescription[], f: DescribeFilter
 
 /**
  * kafka-topics --describe (reference B1): a TAB-separated header line per topic, then one
- * line per partition starting with a TAB. TopicId is omitted (kafkajs's Metadata path has
- * no topic ids; Apache omits the zero id too); Elr/LastKnownElr are N/A as on that path.
+ * line per partition starting with a TAB. TopicId as Apache 4.x prints it, when the broker has
+ * topic ids (omitted for none, as Apache omits the zero id); Elr/LastKnownElr are N/A (kt does
+ * not ask DescribeTopicPartitions).
  * The report filters print only matching partition lines (no header), --topics-with-overrides
  * only header lines — as Apache.
  */
@@ -50,7 +51,8 @@ export function apacheDescribe(topics: TopicDescription[], f: DescribeFilters = 
   const reportOnly = f.underReplicated || f.unavailable;
   for (const t of topics) {
     if (!reportOnly) {
-      lines.push(`Topic: ${t.name}\tPartitionCount: ${t.partitionCount}\tReplicationFactor: ${t.replicationFactor}\tConfigs: ${configString(t.configs)}`);
+      const id = t.topicId ? `\tTopicId: ${t.topicId}` : '';
+      lines.push(`Topic: ${t.name}${id}\tPartitionCount: ${t.partitionCount}\tReplicationFactor: ${t.replicationFactor}\tConfigs: ${configString(t.configs)}`);
     }
     if (f.topicsWithOverrides) continue;
     for (const p of t.partitions) {

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { CreateTopics } from '../../src/broker/protocol/apis/createTopics.js';
 import { DeleteTopics } from '../../src/broker/protocol/apis/deleteTopics.js';
 import { DescribeCluster } from '../../src/broker/protocol/apis/describeCluster.js';
 import { DescribeConfigs } from '../../src/broker/protocol/apis/describeConfigs.js';
@@ -17,7 +16,7 @@ import { Produce } from '../../src/broker/protocol/apis/produce.js';
 import { code } from '../../src/broker/protocol/errors.js';
 import { buildBatch, readRecords } from '../../src/broker/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
-import { testBroker, tempDir } from '../helpers.js';
+import { createTopicWire, tempDir, testBroker, withWireBroker } from '../helpers.js';
 import type { ApiSchema, ReqInput } from '../../src/broker/protocol/schema.js';
 
 const ZERO = Buffer.alloc(16);
@@ -27,10 +26,9 @@ const TOPIC_OPERATIONS = 3576; // READ WRITE CREATE DELETE ALTER DESCRIBE DESCRI
 const CLUSTER_OPERATIONS = 8096; // CREATE ALTER DESCRIBE CLUSTER_ACTION DESCRIBE_CONFIGS ALTER_CONFIGS IDEMPOTENT_WRITE
 
 async function createTopic(c: WireClient, name: string, partitions = 1, configs: { name: string; value: string }[] = []): Promise<Buffer> {
-  const r = await c.request(CreateTopics, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, configs }], timeoutMs: 5000 });
-  assert.equal(r.topics[0].errorCode, 0);
-  assert.ok(!r.topics[0].topicId.equals(ZERO), 'CreateTopics v7 returns the topic id');
-  return r.topics[0].topicId;
+  const id = await createTopicWire(c, name, partitions, configs);
+  assert.ok(!id.equals(ZERO), 'CreateTopics v7 returns the topic id');
+  return id;
 }
 
 /** A request the broker refuses by closing the connection (as Kafka does for a removed version). */
@@ -44,9 +42,7 @@ async function closes<A extends ApiSchema>(port: number, api: A, version: number
 }
 
 test('ApiVersions advertises Kafka 4.4\'s data-plane ranges; removed versions close the connection as Kafka does', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (broker, c) => {
     const v = await c.request(ApiVersions, 3, { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1' });
     const range = (key: number) => {
       const k = v.apiKeys.find((a) => a.apiKey === key);
@@ -66,10 +62,7 @@ test('ApiVersions advertises Kafka 4.4\'s data-plane ranges; removed versions cl
     // the connection that asked nothing removed still works
     const md = await c.request(Metadata, 13, { topics: [] });
     assert.equal(md.errorCode, 0);
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });
 
 test('topic ids: Produce v13 and Fetch v13-18 by id, unknown ids UNKNOWN_TOPIC_ID; ids survive a restart', async () => {
@@ -139,9 +132,7 @@ test('topic ids: Produce v13 and Fetch v13-18 by id, unknown ids UNKNOWN_TOPIC_I
 });
 
 test('Metadata v10-13: topic ids, asking by id from v12 (unknown ids first, null name), invalid before v12, top-level error code, authorized operations', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (broker, c) => {
     const id = await createTopic(c, 'md', 3);
     const v10 = await c.request(Metadata, 10, { topics: [{ name: 'md' }], allowAutoTopicCreation: false });
     assert.ok(v10.topics[0].topicId.equals(id), 'v10 answers the topic id');
@@ -174,16 +165,11 @@ test('Metadata v10-13: topic ids, asking by id from v12 (unknown ids first, null
     assert.deepEqual([none.clusterAuthorizedOperations, none.topics[0].topicAuthorizedOperations], [-2147483648, -2147483648], 'not asked, not given');
     const cluster = await c.request(DescribeCluster, 1, { includeClusterAuthorizedOperations: true });
     assert.equal(cluster.clusterAuthorizedOperations, CLUSTER_OPERATIONS);
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });
 
 test('DeleteTopics v6 deletes by topic id; unknown ids, both or neither given and duplicates are refused as Kafka', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (broker, c) => {
     const a = await createTopic(c, 'del-a');
     const b = await createTopic(c, 'del-b');
     await createTopic(c, 'keep');
@@ -212,16 +198,11 @@ test('DeleteTopics v6 deletes by topic id; unknown ids, both or neither given an
     // v5 still deletes by name
     const v5 = await c.request(DeleteTopics, 5, { topicNames: ['keep'], timeoutMs: 5000 });
     assert.deepEqual(v5.responses.map((t) => [t.name, t.errorCode]), [['keep', 0]]);
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });
 
 test('KIP-74: a Fetch over several partitions stays within max_bytes, except one whole batch from the first partition with data', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (_broker, c) => {
     await createTopic(c, 'limits', 4);
     // each partition holds 3 batches of ~1 KB
     const big = (p: number, i: number) => buildBatch([{ key: null, value: Buffer.alloc(1000, 97 + p + i) }]);
@@ -252,16 +233,11 @@ test('KIP-74: a Fetch over several partitions stays within max_bytes, except one
       assert.ok(total <= Math.max(maxBytes, size), `max_bytes ${maxBytes}: ${total} bytes`);
       assert.ok(total > 0);
     }
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });
 
 test('KIP-467: a batch with 10 keyless records on a compacted topic names those 10 in RecordErrors; nothing is written', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (broker, c) => {
     const id = await createTopic(c, 'compacted', 1, [{ name: 'cleanup.policy', value: 'compact' }]);
     const keyless = [4, 9, 17, 30, 41, 55, 62, 78, 83, 99];
     const records = Array.from({ length: 100 }, (_, i) => ({ key: keyless.includes(i) ? null : Buffer.from(`k${i}`), value: Buffer.from(`v${i}`) }));
@@ -287,16 +263,11 @@ test('KIP-467: a batch with 10 keyless records on a compacted topic names those 
     assert.equal(broker.store.partition('compacted', 0)?.logEndOffset, 0, 'nothing was written');
     const ok = await c.request(Produce, 9, { acks: -1, timeoutMs: 1000, topicData: [{ name: 'compacted', partitionData: [{ index: 0, records: values('x') }] }] });
     assert.deepEqual(ok.responses[0].partitionResponses.map((p) => [p.errorCode, p.recordErrors.length, p.errorMessage]), [[0, 0, null]]);
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });
 
 test('ListOffsets v1-11: special timestamps answered as Kafka without tiered storage', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (_broker, c) => {
     await createTopic(c, 'lo');
     await c.request(Produce, 9, { acks: -1, timeoutMs: 1000, topicData: [{ name: 'lo', partitionData: [{ index: 0, records: values('a', 'b', 'c') }] }] });
     const ask = async (version: number, timestamp: number) => {
@@ -313,17 +284,12 @@ test('ListOffsets v1-11: special timestamps answered as Kafka without tiered sto
     assert.deepEqual(await ask(11, 0), [0, 0, 0], 'the first record at or after 0');
     assert.deepEqual(await ask(11, Date.now() + 3_600_000), [0, -1, -1], 'nothing that late');
     assert.deepEqual(await ask(1, -1), [0, 3, -1], 'v1 has no leader epoch');
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });
 
 test('auto.create.topics.enable=false is honoured by Metadata and reported as in effect', async () => {
   for (const opts of [{ configs: { 'auto.create.topics.enable': 'false' } }, { autoCreateTopics: false }]) {
-    const broker = await testBroker(opts);
-    const c = await WireClient.connect('127.0.0.1', broker.port);
-    try {
+    await withWireBroker(async (broker, c) => {
       const md = await c.request(Metadata, 12, { topics: [{ name: 'not-made' }], allowAutoTopicCreation: true });
       assert.deepEqual(md.topics.map((t) => [t.name, t.errorCode]), [['not-made', code('UNKNOWN_TOPIC_OR_PARTITION')]]);
       const v0 = await c.request(Metadata, 0, { topics: [{ name: 'not-made-either' }] });
@@ -331,18 +297,10 @@ test('auto.create.topics.enable=false is honoured by Metadata and reported as in
       assert.deepEqual(broker.store.listTopics(), []);
       const cfg = await c.request(DescribeConfigs, 4, { resources: [{ resourceType: 4, resourceName: '0', configurationKeys: ['auto.create.topics.enable'] }] });
       assert.deepEqual(cfg.results[0].configs.map((e) => [e.name, e.value]), [['auto.create.topics.enable', 'false']]);
-    } finally {
-      c.close();
-      await broker.stop();
-    }
+    }, opts);
   }
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (_broker, c) => {
     const md = await c.request(Metadata, 12, { topics: [{ name: 'made' }], allowAutoTopicCreation: true });
     assert.deepEqual(md.topics.map((t) => [t.name, t.errorCode]), [['made', 0]], 'the default creates');
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });

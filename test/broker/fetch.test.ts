@@ -9,7 +9,7 @@ import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
 import { Produce } from '../../src/broker/protocol/apis/produce.js';
 import { buildBatch, readRecords } from '../../src/broker/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
-import { testBroker } from '../helpers.js';
+import { testBroker, withWireBroker } from '../helpers.js';
 
 const batch = (...values: string[]) => buildBatch(values.map((v) => ({ key: null, value: Buffer.from(v) })));
 
@@ -50,9 +50,7 @@ test('a Fetch at the end of the log waits for new data and wakes on append', asy
 });
 
 test('acks=0 gets no response; later requests on the connection are answered in order', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (_broker, c) => {
     await c.request(Metadata, 4, { topics: [{ name: 'quiet' }], allowAutoTopicCreation: true });
     const frame = c.encode(Produce, 7, { acks: 0, timeoutMs: 1000, topicData: [{ name: 'quiet', partitionData: [{ index: 0, records: batch('a', 'b') }] }] });
     c.writeRaw(frame);
@@ -66,16 +64,11 @@ test('acks=0 gets no response; later requests on the connection are answered in 
     const [, offsets] = await Promise.all([f, l]);
     assert.deepEqual(order, ['fetch', 'listOffsets']);
     assert.equal(offsets.topics[0].partitions[0].offset, 2, 'the acks=0 records were written');
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });
 
 test('flexible versions: Produce v9 and Fetch v12 round trip', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (_broker, c) => {
     await c.request(Metadata, 9, { topics: [{ name: 'flex' }], allowAutoTopicCreation: true });
     const produced = await c.request(Produce, 9, { acks: -1, timeoutMs: 1000, topicData: [{ name: 'flex', partitionData: [{ index: 0, records: batch('x', 'y', 'z') }] }] });
     assert.equal(produced.responses[0].partitionResponses[0].errorCode, 0);
@@ -88,8 +81,5 @@ test('flexible versions: Produce v9 and Fetch v12 round trip', async () => {
     assert.deepEqual(readRecords(p.records as Buffer).map((x) => [x.offset, x.value?.toString()]), [[0, 'x'], [1, 'y'], [2, 'z']]);
     const out = await c.request(Fetch, 12, fetchReq('flex', 4, 0));
     assert.equal(out.responses[0].partitions[0].errorCode, 1, 'OFFSET_OUT_OF_RANGE past the high watermark');
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });

@@ -9,7 +9,7 @@ import { Produce } from '../../src/broker/protocol/apis/produce.js';
 import { code } from '../../src/broker/protocol/errors.js';
 import { buildBatch } from '../../src/broker/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
-import { testBroker } from '../helpers.js';
+import { withWireBroker } from '../helpers.js';
 
 /** A legacy message set with one magic-1 message: offset, size, crc, magic, attributes, timestamp, key, value. */
 function messageSetV1(value: string): Buffer {
@@ -32,9 +32,7 @@ function messageSetV1(value: string): Buffer {
 }
 
 test('Produce is advertised from v0 but v0-2 close the connection, as Kafka 4.x; a v3 message set is refused, a v3 record batch works', async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (broker, c) => {
     const versions = await c.request(ApiVersions, 3, { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1' });
     const produce = versions.apiKeys.find((k) => k.apiKey === 0);
     assert.deepEqual([produce?.minVersion, produce?.maxVersion], [0, 13]);
@@ -64,8 +62,5 @@ test('Produce is advertised from v0 but v0-2 close the connection, as Kafka 4.x;
     });
     assert.equal(ok.responses[0].partitionResponses[0].errorCode, 0);
     assert.equal(broker.store.partition('legacy', 0)?.logEndOffset, 1);
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });

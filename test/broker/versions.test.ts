@@ -10,8 +10,7 @@ import * as A from '../../src/broker/protocol/apis/index.js';
 import { code, ERRORS } from '../../src/broker/protocol/errors.js';
 import type { ApiSchema } from '../../src/broker/protocol/schema.js';
 import { WireClient } from '../../src/broker/wireClient.js';
-import type { Broker } from '../../src/index.js';
-import { REPO, testBroker } from '../helpers.js';
+import { createTopicWire, REPO, withWireBroker } from '../helpers.js';
 
 const E = (name: Parameters<typeof code>[0]) => code(name);
 
@@ -32,23 +31,6 @@ const COVERED = [
   A.DeleteGroups, A.IncrementalAlterConfigs, A.OffsetDelete, A.DescribeCluster,
 ] as const;
 
-async function withBroker(fn: (b: Broker, c: WireClient) => Promise<void>): Promise<void> {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
-    await fn(broker, c);
-  } finally {
-    c.close();
-    await broker.stop();
-  }
-}
-
-async function createTopic(c: WireClient, name: string, partitions = 1): Promise<Buffer> {
-  const r = await c.request(A.CreateTopics, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
-  assert.equal(r.topics[0].errorCode, 0);
-  return r.topics[0].topicId;
-}
-
 test('the fixture is the real Apache Kafka 4.4 table', () => {
   const t = apacheTable();
   assert.equal(t.size, 77);
@@ -58,7 +40,7 @@ test('the fixture is the real Apache Kafka 4.4 table', () => {
 
 test("the advertised max of every covered API is at least Apache Kafka 4.4's, the minimum no higher", async () => {
   const apache = apacheTable();
-  await withBroker(async (_b, c) => {
+  await withWireBroker(async (_b, c) => {
     const r = await c.request(A.ApiVersions, 5, { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1' });
     assert.equal(r.errorCode, 0);
     const ours = new Map(r.apiKeys.map((k) => [k.apiKey, k]));
@@ -76,7 +58,7 @@ test("the advertised max of every covered API is at least Apache Kafka 4.4's, th
 });
 
 test('every advertised version of the covered APIs is answered (none refused, the connection stays)', async () => {
-  await withBroker(async (_b, c) => {
+  await withWireBroker(async (_b, c) => {
     for (const api of COVERED as readonly ApiSchema[]) {
       // SASL requests belong to a SASL listener's handshake (test/security)
       if (api === A.SaslHandshake || api === A.SaslAuthenticate) continue;
@@ -91,7 +73,7 @@ test('every advertised version of the covered APIs is answered (none refused, th
 });
 
 test('ApiVersions v5: the cluster and node the client expects (KIP-1242)', async () => {
-  await withBroker(async (b, c) => {
+  await withWireBroker(async (b, c) => {
     const base = { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1' };
     const ok = await c.request(A.ApiVersions, 5, { ...base, clusterId: b.store.clusterId, nodeId: b.nodeId });
     assert.equal(ok.errorCode, 0);
@@ -107,7 +89,7 @@ test('ApiVersions v5: the cluster and node the client expects (KIP-1242)', async
 });
 
 test('FindCoordinator v4-6: batched keys, share keys refused per key, an unknown key type refuses all', async () => {
-  await withBroker(async (b, c) => {
+  await withWireBroker(async (b, c) => {
     const self = { nodeId: b.nodeId, host: '127.0.0.1', port: b.port };
     const groups = await c.request(A.FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['g1', 'g2', 'g3'] });
     assert.deepEqual(groups.coordinators, ['g1', 'g2', 'g3'].map((key) => ({ key, ...self, errorCode: 0, errorMessage: '' })));
@@ -149,8 +131,8 @@ async function stableGroup(c: WireClient, groupId: string): Promise<{ memberId: 
 }
 
 test('OffsetCommit v9-10 and OffsetFetch v8-10: several groups, topic ids, unknown ids and groups', async () => {
-  await withBroker(async (_b, c) => {
-    const id = await createTopic(c, 'orders', 2);
+  await withWireBroker(async (_b, c) => {
+    const id = await createTopicWire(c, 'orders', 2);
     const { memberId, generationId } = await stableGroup(c, 'g-a');
     const commit = await c.request(A.OffsetCommit, 10, {
       groupId: 'g-a', generationIdOrMemberEpoch: generationId, memberId, groupInstanceId: null,
@@ -216,8 +198,8 @@ test('OffsetCommit v9-10 and OffsetFetch v8-10: several groups, topic ids, unkno
 });
 
 test('ListGroups v5 (states and types filters, groupType), DescribeGroups v6, LeaveGroup v5, DeleteGroups v3', async () => {
-  await withBroker(async (_b, c) => {
-    await createTopic(c, 't');
+  await withWireBroker(async (_b, c) => {
+    await createTopicWire(c, 't');
     const { memberId } = await stableGroup(c, 'live');
     await c.request(A.OffsetCommit, 9, {
       groupId: 'idle', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
@@ -258,7 +240,7 @@ test('ListGroups v5 (states and types filters, groupType), DescribeGroups v6, Le
 });
 
 test('DescribeCluster v2: isFenced for the one broker', async () => {
-  await withBroker(async (b, c) => {
+  await withWireBroker(async (b, c) => {
     const r = await c.request(A.DescribeCluster, 2, { includeClusterAuthorizedOperations: false, endpointType: 1, includeFencedBrokers: true });
     assert.equal(r.errorCode, 0);
     assert.deepEqual(r.brokers, [{ brokerId: b.nodeId, host: '127.0.0.1', port: b.port, rack: null, isFenced: false }]);

@@ -1,18 +1,10 @@
 // kt produce / kt consume as processes against the in-process broker (src/broker).
-import { test, before, after } from 'node:test';
-import type { Broker } from '../../src/index.js';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kt, requirePeer, run, spawnKt, testBroker } from '../helpers.js';
+import { forTheFile, kt, requirePeer, run, spawnKt, testBroker } from '../helpers.js';
 
-let broker: Broker;
-let B: string;
-before(async () => {
-  broker = await testBroker();
-  B = broker.bootstrap;
-});
-after(async () => {
-  await broker?.stop();
-});
+const broker = await forTheFile(testBroker());
+const B = broker.bootstrap;
 
 let n = 0;
 const topicName = (p: string) => `${p}-${process.pid}-${++n}`;

@@ -1,19 +1,11 @@
 // What a new user hit (issue 16): wrong or silent input, raw Node text, oclif internals,
 // exit codes that do not follow the rules. Each case is a real kt process.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Broker } from '../../src/index.js';
-import { kt, testBroker } from '../helpers.js';
+import { forTheFile, kt, testBroker } from '../helpers.js';
 
-let broker: Broker;
-let B: string;
-before(async () => {
-  broker = await testBroker();
-  B = broker.bootstrap;
-});
-after(async () => {
-  await broker?.stop();
-});
+const broker = await forTheFile(testBroker());
+const B = broker.bootstrap;
 
 let n = 0;
 const topicName = (p: string) => `${p}-${process.pid}-${++n}`;

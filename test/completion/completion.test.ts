@@ -1,29 +1,26 @@
 // kt completion bash|zsh: the scripts complete commands, subcommands, flags and values from
 // the command definitions, and topic/group/profile names through the hidden fast path.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { Broker } from '../../src/index.js';
 import { ARG_KINDS, ARG_OPTIONS, FREE_ARGS } from '../../src/cli/completion.js';
 import { connectionFlags, shellWords } from '../../src/cli/completeNames.js';
 import { freshConfig, visibleCommands } from '../../src/dev/commands.js';
-import { freePort, isolatedEnv, KT, kt, requirePeer, run, tempDir, testBroker } from '../helpers.js';
+import { forTheFile, freePort, isolatedEnv, KT, kt, requirePeer, run, tempDir, testBroker } from '../helpers.js';
 import { sh, Terminal } from '../interactive/terminal.js';
 
-let broker: Broker;
-let B: string;
 // names from the test cluster must arrive however loaded the machine is: the budget that keeps
 // a real TAB quick is lifted here (the give-up path has its own tests below)
 const env = isolatedEnv({ KT_COMPLETE_BUDGET_MS: '60000' });
 let bashFile: string;
 let zshFile: string;
 
+const broker = await forTheFile(testBroker());
+const B = broker.bootstrap;
 before(async () => {
-  broker = await testBroker();
-  B = broker.bootstrap;
   assert.equal((await kt(['topics', 'create', 'comp-alpha', 'comp-beta', '-b', B], { env })).code, 0);
   assert.equal((await kt(['produce', '-t', 'comp-alpha', '-b', B], { env, stdin: 'x\n' })).code, 0);
   assert.equal((await kt(['consume', '-t', 'comp-alpha', '-g', 'comp-group', '--from-beginning', '--exit', '-b', B], { env })).code, 0);
@@ -37,9 +34,6 @@ before(async () => {
   assert.equal(z.code, 0, z.stderr);
   zshFile = path.join(dir, '_kt');
   fs.writeFileSync(zshFile, z.out);
-});
-after(async () => {
-  await broker?.stop();
 });
 
 /** Runs _kt in bash for each command line (the last word is being completed); COMPREPLY sorted. */

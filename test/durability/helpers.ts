@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
+import { Writer } from '../../src/broker/protocol/bytes.js';
 import { batchesIn, readRecords } from '../../src/broker/protocol/recordBatch.js';
+import { isFlexible, requestCodec, type ApiSchema, type ReqInput } from '../../src/broker/protocol/schema.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { startBroker, type Broker, type BrokerOptions } from '../../src/index.js';
 
@@ -170,4 +172,15 @@ export async function eventually(what: string, check: () => boolean | Promise<bo
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** One request as sent on the wire (size, header, body), for tests that write raw bytes to a socket. */
+export function requestFrame<A extends ApiSchema>(api: A, version: number, body: ReqInput<A>, correlationId: number, clientId: string): Buffer {
+  const w = new Writer(1 << 16);
+  w.int32(0).int16(api.key).int16(version).int32(correlationId).string(clientId);
+  if (isFlexible(api, version)) w.uvarint(0);
+  requestCodec(api, version).encode(w, body as Record<string, unknown>);
+  const f = w.toBuffer();
+  f.writeInt32BE(f.length - 4, 0);
+  return f;
 }

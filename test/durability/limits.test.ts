@@ -9,21 +9,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
 import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
 import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { Writer } from '../../src/broker/protocol/bytes.js';
 import { buildBatch } from '../../src/broker/protocol/recordBatch.js';
-import { isFlexible, requestCodec, type ApiSchema } from '../../src/broker/protocol/schema.js';
+import type { ApiSchema, ReqInput } from '../../src/broker/protocol/schema.js';
 import { WireClient } from '../../src/broker/wireClient.js';
-import { eventually, testBroker } from './helpers.js';
+import { eventually, requestFrame, testBroker } from './helpers.js';
 
-function frame(api: ApiSchema, version: number, body: Record<string, unknown>, correlationId = 1): Buffer {
-  const w = new Writer(256);
-  w.int32(0).int16(api.key).int16(version).int32(correlationId).string('limits-test');
-  if (isFlexible(api, version)) w.uvarint(0);
-  requestCodec(api, version).encode(w, body);
-  const f = w.toBuffer();
-  f.writeInt32BE(f.length - 4, 0);
-  return f;
-}
+const frame = <A extends ApiSchema>(api: A, version: number, body: ReqInput<A>, correlationId = 1): Buffer => requestFrame(api, version, body, correlationId, 'limits-test');
 
 const fetchBody = (topic: string, maxWaitMs: number, maxBytes = 1 << 20) => ({
   maxWaitMs, minBytes: 1, maxBytes, topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: maxBytes }] }],

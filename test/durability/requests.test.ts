@@ -10,22 +10,14 @@ import net from 'node:net';
 import { test } from 'node:test';
 import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
 import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
-import { Reader, Writer } from '../../src/broker/protocol/bytes.js';
+import { Reader } from '../../src/broker/protocol/bytes.js';
 import { code } from '../../src/broker/protocol/errors.js';
-import { isFlexible, requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../../src/broker/protocol/schema.js';
+import { isFlexible, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../../src/broker/protocol/schema.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import type { Broker } from '../../src/index.js';
-import { eventually, tempDir, testBroker } from './helpers.js';
+import { eventually, requestFrame, tempDir, testBroker } from './helpers.js';
 
-function frame<A extends ApiSchema>(api: A, version: number, body: ReqInput<A>, correlationId: number): Buffer {
-  const w = new Writer(1 << 16);
-  w.int32(0).int16(api.key).int16(version).int32(correlationId).string('hostile');
-  if (isFlexible(api, version)) w.uvarint(0);
-  requestCodec(api, version).encode(w, body as Record<string, unknown>);
-  const f = w.toBuffer();
-  f.writeInt32BE(f.length - 4, 0);
-  return f;
-}
+const frame = <A extends ApiSchema>(api: A, version: number, body: ReqInput<A>, correlationId: number): Buffer => requestFrame(api, version, body, correlationId, 'hostile');
 
 function decode<A extends ApiSchema>(api: A, version: number, f: Buffer): DecodedResp<A> {
   const r = new Reader(f, 4);

@@ -73,24 +73,3 @@ test('ApiVersions: every API the bundled broker implements reaches Apache Kafka 
     assert.equal(a.has(key), true, `Apache has API ${key}`);
   }
 });
-
-test('Apache 4.x console-tool flags kt does not accept yet (exit 2, unknown flag)', async () => {
-  const { kt } = await import('../helpers.js');
-  const cases: Array<[string, string[]]> = [
-    ['produce', ['--producer-property', 'acks=all']],
-    ['produce', ['--producer.config', '/dev/null']],
-    ['produce', ['--compression-codec', 'gzip']],
-    ['produce', ['--request-required-acks', '1']],
-    ['consume', ['--consumer-property', 'fetch.min.bytes=1']],
-    ['consume', ['--consumer.config', '/dev/null']],
-  ];
-  for (const [cmd, args] of cases) {
-    const r = await kt([cmd, '-t', 'flags', '-b', bundled.bootstrap, ...args], { stdin: '' });
-    assert.equal(r.code, 2, `${cmd} ${args.join(' ')}`);
-    assert.match(r.stderr, new RegExp(`unknown flag ${args[0]}`));
-  }
-  // accepted: --formatter-property / --reader-property (as --property), --command-config, --include
-  assert.equal((await kt(['topics', 'create', `flags-accepted-${process.pid}`, '-b', bundled.bootstrap])).code, 0);
-  const ok = await kt(['consume', '--include', `flags-accepted-${process.pid}`, '--formatter-property', 'print.key=true', '--command-config', '/dev/null', '--timeout-ms', '300', '-b', bundled.bootstrap]);
-  assert.equal(ok.code, 0, ok.stderr);
-});

@@ -2,7 +2,8 @@
 // broker+controller nodes, a controller quorum of 3): a replication-factor-3 topic with leaders
 // on every broker; kt produce (--acks all, idempotent) and kt consume --group keep going while
 // the group's coordinator broker is killed and started again, and every acknowledged record is
-// read back exactly once; kt topics --describe matches kafka-topics while the broker is down.
+// read back exactly once; kt topics --describe matches kafka-topics while the broker is down, and
+// kt cluster check fails (exit 1) naming the broker that is down and the under-replicated partitions.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -99,14 +100,29 @@ test('a broker killed and restarted under kt produce --acks all and kt consume -
     assert.equal(apache.code, 0, apache.stderr);
     assert.deepEqual(rows(shrunk.out), rows(apache.stdout));
     for (const [, replicas] of rows(shrunk.out).values()) assert.equal(replicas.split(',').length, 3, 'replicas still name the dead broker');
-    // kt cluster check: every partition still has a leader, so the check passes (it does not
-    // report under-replicated partitions) and lists two brokers.
-    const check = await ktB(['cluster', 'check', '--topic', topic, '--json']);
-    assert.equal(check.code, 0, check.stderr);
-    assert.equal(JSON.parse(check.out).brokers, 2);
+    // kt cluster check: every partition still has a leader, but a broker is down and every
+    // partition of the topic lost a replica: the check fails (exit 1) and says why.
+    const check = await ktB(['cluster', 'check', '--topic', topic]);
+    assert.equal(check.code, 1, check.stderr);
+    assert.equal(check.out, '');
+    assert.match(check.stderr, new RegExp(`^kt: error: cluster check failed: broker ${down} is down \\(named as replica, missing from the cluster\\); \\d+ partitions are under-replicated: `));
+    const checkJson = await ktB(['cluster', 'check', '--topic', topic, '--json']);
+    assert.equal(checkJson.code, 1, checkJson.stderr);
+    const report = JSON.parse(checkJson.out);
+    assert.equal(report.ok, false);
+    assert.equal(report.exitCode, 1);
+    assert.deepEqual(report.brokersDown, [coordinator]);
+    assert.deepEqual(report.offline, []);
+    for (let p = 0; p < 6; p++) assert.ok(report.underReplicated.includes(`${topic}-${p}`), `${topic}-${p} under-replicated: ${checkJson.out}`);
 
     await cluster.startNode(victim);
     for (let i = 6; i < 9; i++) await batch(i);
+    // once the broker has caught up, the check passes again with three brokers
+    const healthy = await waitFor('kt cluster check to pass with the broker back in every ISR', async () => {
+      const r = await ktB(['cluster', 'check', '--topic', topic, '--json']);
+      return r.code === 0 ? r : undefined;
+    });
+    assert.equal(JSON.parse(healthy.out).brokers, 3);
 
     await waitFor('the consumer to read every acknowledged record', async () => new Set(consumed.split('\n').filter(Boolean)).size >= acked.length, 120_000);
     consumer.kill('SIGINT');

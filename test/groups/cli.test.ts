@@ -2,20 +2,16 @@
 // spellings (subcommands with tables, Apache flags with Apache's text), committed offsets kept
 // across a broker restart, and kt consume --group telling a terminal which partitions it owns.
 import assert from 'node:assert/strict';
-import { test, before, after } from 'node:test';
-import type { Broker } from '../../src/index.js';
-import { KT, isolatedEnv, kt, requirePeer, tempDir } from '../helpers.js';
+import { test, before } from 'node:test';
+import { forTheFile, isolatedEnv, KT, kt, requirePeer, tempDir } from '../helpers.js';
 import { Member, groupBroker, kafkaFor, waitFor } from './helpers.js';
 import { sh, Terminal } from '../interactive/terminal.js';
 
 const tmuxMissing = requirePeer('tmux');
 
-let broker: Broker;
-let B: string;
-
+const broker = await forTheFile(groupBroker());
+const B = broker.bootstrap;
 before(async () => {
-  broker = await groupBroker();
-  B = broker.bootstrap;
   const kafka = kafkaFor(B);
   const admin = kafka.admin();
   await admin.connect();
@@ -31,9 +27,6 @@ before(async () => {
     const r = await ktB(['consume', '-t', topic, '-g', group, '--from-beginning', '--exit']);
     assert.equal(r.code, 0, r.stderr);
   }
-});
-after(async () => {
-  await broker?.stop();
 });
 
 const ktB = (args: string[]) => kt([...args, '-b', B]);

@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { test, before, after } from 'node:test';
-import type { Broker } from '../../src/index.js';
-import { kt, requirePeer, run } from '../helpers.js';
+import { test } from 'node:test';
+import { forTheFile, kt, requirePeer, run } from '../helpers.js';
 import { groupBroker, kafkaFor, waitFor } from './helpers.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -19,16 +18,8 @@ function requirePython(module: string): string | false {
   return `${PYTHON} with ${module} is not installed`;
 }
 
-let broker: Broker;
-let B: string;
-
-before(async () => {
-  broker = await groupBroker();
-  B = broker.bootstrap;
-});
-after(async () => {
-  await broker?.stop();
-});
+const broker = await forTheFile(groupBroker());
+const B = broker.bootstrap;
 
 /** A 3-partition topic holding 10 records per partition. */
 async function topicWith30(topic: string): Promise<void> {

@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, before, after } from 'node:test';
-import type { Broker } from '../../src/index.js';
-import { kt, tempDir } from '../helpers.js';
+import { test, before } from 'node:test';
+import { forTheFile, kt, tempDir } from '../helpers.js';
 import { Member, groupBroker, kafkaFor, waitFor } from './helpers.js';
 
 const WARN =
@@ -15,12 +14,9 @@ const WARN =
   'scripting this command and want to keep the current default behavior without prompting.';
 const T0 = Date.UTC(2024, 0, 1);
 
-let broker: Broker;
-let B: string;
-
+const broker = await forTheFile(groupBroker());
+const B = broker.bootstrap;
 before(async () => {
-  broker = await groupBroker();
-  B = broker.bootstrap;
   const kafka = kafkaFor(B);
   const admin = kafka.admin();
   await admin.connect();
@@ -36,9 +32,6 @@ before(async () => {
   const now = Date.now();
   await producer.send({ topic: 'recent', messages: Array.from({ length: 10 }, (_, i) => ({ partition: 0, value: `r${i}`, timestamp: String(now - (10 - i) * 600_000) })) });
   await producer.disconnect();
-});
-after(async () => {
-  await broker?.stop();
 });
 
 const ktB = (args: string[]) => kt([...args, '-b', B]);
@@ -213,7 +206,8 @@ test('Apache style: kt groups --reset-offsets prints kafka-consumer-groups\' pla
   await consumedAll('g-apache');
   const r = await ktB(['groups', '--reset-offsets', '--group', 'g-apache', '--topic', 'events', '--to-earliest', '--execute']);
   assert.equal(r.code, 0, r.stderr);
-  const row = (c: string[]) => `${c[0].padEnd(30)} ${c[1].padEnd(30)} ${c[2].padEnd(10)} ${c[3].padEnd(15)}`;
+  // Apache 4.4: GROUP and TOPIC as wide as the longest name, at least 15; NEW-OFFSET unpadded
+  const row = (c: string[]) => `${c[0].padEnd(15)} ${c[1].padEnd(15)} ${c[2].padEnd(10)} ${c[3]}`;
   assert.equal(r.out, `\n${row(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'])}\n${row(['g-apache', 'events', '0', '0'])}\n${row(['g-apache', 'events', '1', '0'])}\n`);
   assert.equal(committed('g-apache', 'events', 1), 0);
   const exp = await ktB(['groups', '--reset-offsets', '--group', 'g-apache', '--all-topics', '--shift-by', '3', '--export']);

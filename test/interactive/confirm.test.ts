@@ -2,35 +2,23 @@
 // stderr are a terminal), even with stdout redirected; without one it refuses a destructive
 // action unless --yes (exit 2); a "no" is exit 1 in every command. Ctrl-C at any prompt is
 // quiet and exits 130.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Broker } from '../../src/index.js';
-import { isolatedEnv, KT, kt, requirePeer, tempDir, testBroker } from '../helpers.js';
-import { sh, Terminal } from './terminal.js';
+import { forTheFile, kt, requirePeer, tempDir, testBroker } from '../helpers.js';
+import { ktLine, sh, Terminal, termEnv } from './terminal.js';
 
 const skip = requirePeer('tmux');
 if (skip) console.log(`# skipping the terminal tests: ${skip}`);
 
-let broker: Broker;
-let B: string;
-const termEnv = () => {
-  const env = isolatedEnv();
-  delete env.CI;
-  return env;
-};
-const ktLine = (args: string[]): string => [process.execPath, KT, ...args].map(sh).join(' ');
 const topics = async () => (await kt(['topics', 'list', '-b', B])).out.split('\n');
 
+const broker = await forTheFile(testBroker());
+const B = broker.bootstrap;
 before(async () => {
-  broker = await testBroker();
-  B = broker.bootstrap;
   const c = await kt(['topics', 'create', 'keep-me', 'ask-me', 'gone-soon', '-b', B]);
   assert.equal(c.code, 0, c.stderr);
-});
-after(async () => {
-  await broker?.stop();
 });
 
 test('no terminal to ask: destructive commands refuse without --yes (exit 2, one line) and do nothing', async () => {

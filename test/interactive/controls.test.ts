@@ -1,26 +1,21 @@
 // Record values never drive the terminal (issue 16 item 11): on a TTY kt consume shows control
 // characters visibly; through a pipe the bytes are unchanged.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Broker } from '../../src/index.js';
-import { isolatedEnv, KT, kt, requirePeer, testBroker } from '../helpers.js';
+import { forTheFile, kt, requirePeer, testBroker } from '../helpers.js';
 import { visibleControls } from '../../src/format/visible.js';
-import { sh, Terminal } from './terminal.js';
+import { ktLine, Terminal, termEnv } from './terminal.js';
 
 const skip = requirePeer('tmux');
 if (skip) console.log(`# skipping the terminal tests: ${skip}`);
 
-let broker: Broker;
-let B: string;
 const EVIL = '\u001b]2;PWNED\u0007title \u001b[31mred\u001b[0m cr\rdone del\u007f c1\u009b';
+
+const broker = await forTheFile(testBroker());
+const B = broker.bootstrap;
 before(async () => {
-  broker = await testBroker();
-  B = broker.bootstrap;
   const p = await kt(['produce', '-t', 'evil', '-b', B, '--input', 'json'], { stdin: `${JSON.stringify({ value: EVIL })}\n` });
   assert.equal(p.code, 0, p.stderr);
-});
-after(async () => {
-  await broker?.stop();
 });
 
 test('visibleControls: caret notation for C0 and DEL, <U+00XX> for C1, TAB and LF kept', () => {
@@ -36,9 +31,7 @@ test('through a pipe the value is the bytes as produced', async () => {
 });
 
 test('on a terminal the escape sequences are shown, not acted on', { skip: skip || undefined, timeout: 120_000 }, async () => {
-  const env = isolatedEnv();
-  delete env.CI;
-  const term = await Terminal.start([process.execPath, KT, 'consume', '-t', 'evil', '--from-beginning', '--exit', '-b', B].map(sh).join(' '), { env });
+  const term = await Terminal.start(ktLine(['consume', '-t', 'evil', '--from-beginning', '--exit', '-b', B]), { env: termEnv() });
   try {
     assert.equal(await term.waitForExit(), 0);
     const screen = await term.screen();

@@ -1,36 +1,21 @@
 // Prompts in a real terminal (tmux): `kt consume` without --topic shows the topic picker and
 // consumes after a choice; `kt groups describe` without a group shows the group picker.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Broker } from '../../src/index.js';
-import { isolatedEnv, KT, kt, requirePeer, testBroker } from '../helpers.js';
-import { sh, Terminal } from './terminal.js';
+import { forTheFile, kt, requirePeer, testBroker } from '../helpers.js';
+import { ktLine, Terminal, termEnv } from './terminal.js';
 
 const skip = requirePeer('tmux');
 if (skip) console.log(`# skipping the terminal tests: ${skip}`);
 
-let broker: Broker;
-let B: string;
-/** A terminal environment: no CI (it turns prompts off), isolated config and data. */
-const termEnv = () => {
-  const env = isolatedEnv();
-  delete env.CI;
-  return env;
-};
-const ktLine = (args: string[]): string => [process.execPath, KT, ...args].map(sh).join(' ');
-
+const B = (await forTheFile(testBroker())).bootstrap;
 before(async () => {
-  broker = await testBroker();
-  B = broker.bootstrap;
   const c = await kt(['topics', 'create', 'alpha-orders', 'beta-payments', '-b', B]);
   assert.equal(c.code, 0, c.stderr);
   const p = await kt(['produce', '-t', 'beta-payments', '-b', B], { stdin: 'paid-1\npaid-2\n' });
   assert.equal(p.code, 0, p.stderr);
   const g = await kt(['consume', '-t', 'beta-payments', '-g', 'billing', '--from-beginning', '--exit', '-b', B]);
   assert.equal(g.code, 0, g.stderr);
-});
-after(async () => {
-  await broker?.stop();
 });
 
 test('kt consume with no --topic in a terminal: the topic picker, then records after the choice', { skip: skip || undefined, timeout: 120_000 }, async () => {

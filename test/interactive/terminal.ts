@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { isolatedEnv, KT } from '../helpers.js';
 
 const exec = promisify(execFile);
 let counter = 0;
@@ -104,4 +105,16 @@ export class Terminal {
 /** A shell word for a tmux command line. */
 export function sh(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A terminal environment: no CI (it turns prompts off), isolated config and data. */
+export function termEnv(): Record<string, string | undefined> {
+  const env = isolatedEnv();
+  delete env.CI;
+  return env;
+}
+
+/** The tmux command line that runs kt with these arguments. */
+export function ktLine(args: string[]): string {
+  return [process.execPath, KT, ...args].map(sh).join(' ');
 }

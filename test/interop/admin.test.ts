@@ -1,6 +1,6 @@
-// Admin interop: the admin clients of confluent-kafka (librdkafka 2.0) and kafka-python 2.0
-// create, describe (metadata and configs), alter-config, grow and delete topics and list /
-// describe / delete groups against the broker; kcat -L describes the cluster and kcat -Q finds
+// Admin interop: the admin clients of confluent-kafka and kafka-python, both Debian's (1.7 on
+// librdkafka 2.0; 2.0) and PyPI's (pinned in .ci/run), create, describe (metadata and configs),
+// alter-config, grow and delete topics and list / describe / delete groups against the broker; kcat -L describes the cluster and kcat -Q finds
 // offsets by timestamp, exactly, inside uncompressed and compressed (lz4, zstd, snappy) batches.
 // Each client runs its own scenario (peers/*.py, op "admin") and reports every call's result;
 // the assertions are here. Without a peer (locally) its test is skipped with the reason; in
@@ -11,55 +11,35 @@ import { Kafka, logLevel } from 'kafkajs';
 import kafkajs from 'kafkajs';
 import { registerCodecs } from '../../src/client/compression.js';
 import { testBroker } from '../helpers.js';
-import { callPeer, kcat, peerStatus, type Client } from './lib.js';
+import { callPeer, kcat, skipUnless, stepResult, type Report } from './lib.js';
 
-const status = peerStatus();
-const skipUnless = (c: Client): string | false => {
-  if (status[c].available) return false;
-  if (process.env.CI) throw new Error(`${c} is required in CI: ${status[c].reason}`);
-  return status[c].reason ?? `${c} is not available`;
-};
 
-interface Step {
-  ok: boolean;
-  result?: unknown;
-  error?: string;
-}
-type Report = Record<string, Step>;
-
-function result(report: Report, name: string): unknown {
-  const s = report[name];
-  assert.ok(s, `step ${name} missing`);
-  assert.ok(s.ok, `${name}: ${s.error}`);
-  return s.result;
-}
-
-test('confluent-kafka admin: topics (create, errors, metadata, configs, alter, partitions, delete), groups (list, describe)', { skip: skipUnless('confluent-kafka'), timeout: 60_000 }, async (t) => {
-  t.diagnostic('n/a: confluent-kafka 1.7 has no delete-groups (or describe_consumer_groups) call; AdminClient.delete_consumer_groups came in 1.9/2.0. Groups are deleted here by kafka-python (next test).');
+for (const client of ['confluent-kafka', 'confluent-kafka-pypi'] as const) test(`${client} admin: topics (create, errors, metadata, configs, alter, partitions, delete), groups (list, describe)`, { skip: skipUnless(client), timeout: 60_000 }, async (t) => {
+  t.diagnostic('the same scenario for both: confluent-kafka 1.7 (Debian) has no delete-groups (or describe_consumer_groups) call. Groups are deleted here by kafka-python (next tests).');
   const broker = await testBroker();
   try {
-    const report = (await callPeer('confluent-kafka', { op: 'admin', bootstrap: broker.bootstrap, prefix: 'ck', group: 'ck-admin-group' })) as unknown as Report;
+    const report = (await callPeer(client, { op: 'admin', bootstrap: broker.bootstrap, prefix: 'ck', group: 'ck-admin-group' })) as unknown as Report;
     const topic = 'ck-ck-admin';
-    assert.deepEqual(result(report, 'create'), { [topic]: null });
-    assert.deepEqual(result(report, 'createExisting'), { [topic]: 'TOPIC_ALREADY_EXISTS' });
-    assert.deepEqual(result(report, 'createBadRf'), { 'ck-ck-badrf': 'INVALID_REPLICATION_FACTOR' });
-    assert.deepEqual(result(report, 'createBadName'), { 'bad name!': 'TOPIC_EXCEPTION' }, 'INVALID_TOPIC_EXCEPTION (17), librdkafka calls it TOPIC_EXCEPTION');
-    assert.deepEqual(result(report, 'validateOnly'), { 'ck-ck-validate': null });
-    assert.deepEqual(result(report, 'listTopics'), { topics: [topic], partitions: [0, 1], brokers: 1, controller: 0 }, 'validate_only created nothing');
+    assert.deepEqual(stepResult(report, 'create'), { [topic]: null });
+    assert.deepEqual(stepResult(report, 'createExisting'), { [topic]: 'TOPIC_ALREADY_EXISTS' });
+    assert.deepEqual(stepResult(report, 'createBadRf'), { 'ck-ck-badrf': 'INVALID_REPLICATION_FACTOR' });
+    assert.deepEqual(stepResult(report, 'createBadName'), { 'bad name!': 'TOPIC_EXCEPTION' }, 'INVALID_TOPIC_EXCEPTION (17), librdkafka calls it TOPIC_EXCEPTION');
+    assert.deepEqual(stepResult(report, 'validateOnly'), { 'ck-ck-validate': null });
+    assert.deepEqual(stepResult(report, 'listTopics'), { topics: [topic], partitions: [0, 1], brokers: 1, controller: 0 }, 'validate_only created nothing');
     const DYNAMIC_TOPIC_CONFIG = 1;
     const DEFAULT_CONFIG = 5;
-    const configs = result(report, 'describeConfigs') as Record<string, { value: string; default: boolean; readOnly: boolean; source: number }>;
+    const configs = stepResult(report, 'describeConfigs') as Record<string, { value: string; default: boolean; readOnly: boolean; source: number }>;
     assert.deepEqual(configs['retention.ms'], { value: '3600000', default: false, readOnly: false, source: DYNAMIC_TOPIC_CONFIG });
     assert.deepEqual(configs['cleanup.policy'], { value: 'delete', default: true, readOnly: false, source: DEFAULT_CONFIG });
     assert.equal(configs['segment.bytes']?.value, '1073741824');
-    assert.deepEqual(Object.values(result(report, 'alterConfigs') as object), [null]);
-    assert.equal((result(report, 'describeConfigsAfter') as typeof configs)['retention.ms']?.value, '7200000');
-    const brokerConfigs = result(report, 'describeBrokerConfigs') as { count: number; 'num.partitions': string };
+    assert.deepEqual(Object.values(stepResult(report, 'alterConfigs') as object), [null]);
+    assert.equal((stepResult(report, 'describeConfigsAfter') as typeof configs)['retention.ms']?.value, '7200000');
+    const brokerConfigs = stepResult(report, 'describeBrokerConfigs') as { count: number; 'num.partitions': string };
     assert.ok(brokerConfigs.count > 10, `broker configs: ${brokerConfigs.count}`);
     assert.equal(brokerConfigs['num.partitions'], '1');
-    assert.deepEqual(result(report, 'createPartitions'), { [topic]: null });
-    assert.deepEqual(result(report, 'partitionsAfter'), [0, 1, 2, 3]);
-    const groups = result(report, 'groups') as { assigned: number[]; listed: string[]; described: Record<string, unknown>; single: string[] };
+    assert.deepEqual(stepResult(report, 'createPartitions'), { [topic]: null });
+    assert.deepEqual(stepResult(report, 'partitionsAfter'), [0, 1, 2, 3]);
+    const groups = stepResult(report, 'groups') as { assigned: number[]; listed: string[]; described: Record<string, unknown>; single: string[] };
     assert.deepEqual(groups.assigned, [0, 1, 2, 3]);
     assert.deepEqual(groups.listed, ['ck-admin-group']);
     assert.deepEqual(groups.single, ['ck-admin-group']);
@@ -67,44 +47,44 @@ test('confluent-kafka admin: topics (create, errors, metadata, configs, alter, p
       state: 'Stable', protocolType: 'consumer', protocol: 'range', error: null,
       members: [{ clientId: 'ck-member', host: '/127.0.0.1' }],
     });
-    assert.deepEqual(result(report, 'delete'), { [topic]: null });
-    assert.deepEqual(result(report, 'deleteMissing'), { 'ck-ck-never-created': 'UNKNOWN_TOPIC_OR_PART' });
-    assert.deepEqual(result(report, 'listTopicsAfter'), []);
+    assert.deepEqual(stepResult(report, 'delete'), { [topic]: null });
+    assert.deepEqual(stepResult(report, 'deleteMissing'), { 'ck-ck-never-created': 'UNKNOWN_TOPIC_OR_PART' });
+    assert.deepEqual(stepResult(report, 'listTopicsAfter'), []);
   } finally {
     await broker.stop();
   }
 });
 
-test('kafka-python admin: topics (create, errors, describe, configs, alter, partitions, delete), cluster, groups (list, describe, offsets, delete)', { skip: skipUnless('kafka-python'), timeout: 60_000 }, async () => {
+for (const client of ['kafka-python', 'kafka-python-pypi'] as const) test(`${client} admin: topics (create, errors, describe, configs, alter, partitions, delete), cluster, groups (list, describe, offsets, delete)`, { skip: skipUnless(client), timeout: 60_000 }, async () => {
   const broker = await testBroker();
   try {
-    const report = (await callPeer('kafka-python', { op: 'admin', bootstrap: broker.bootstrap, prefix: 'kp', group: 'kp-admin-group' })) as unknown as Report;
+    const report = (await callPeer(client, { op: 'admin', bootstrap: broker.bootstrap, prefix: 'kp', group: 'kp-admin-group' })) as unknown as Report;
     const topic = 'kp-kp-admin';
-    assert.deepEqual(result(report, 'create'), [[topic, 0]]);
-    assert.equal(result(report, 'createExisting'), 'TopicAlreadyExistsError');
-    assert.equal(result(report, 'createBadRf'), 'InvalidReplicationFactorError');
-    assert.equal(result(report, 'createBadName'), 'InvalidTopicError');
-    assert.deepEqual(result(report, 'listTopics'), [topic]);
-    assert.deepEqual(result(report, 'describeTopics'), [{ topic, error: 0, partitions: [0, 1, 2] }]);
-    const configs = result(report, 'describeConfigs') as { error: number; configs: Record<string, string> };
+    assert.deepEqual(stepResult(report, 'create'), [[topic, 0]]);
+    assert.equal(stepResult(report, 'createExisting'), 'TopicAlreadyExistsError');
+    assert.equal(stepResult(report, 'createBadRf'), 'InvalidReplicationFactorError');
+    assert.equal(stepResult(report, 'createBadName'), 'InvalidTopicError');
+    assert.deepEqual(stepResult(report, 'listTopics'), [topic]);
+    assert.deepEqual(stepResult(report, 'describeTopics'), [{ topic, error: 0, partitions: [0, 1, 2] }]);
+    const configs = stepResult(report, 'describeConfigs') as { error: number; configs: Record<string, string> };
     assert.equal(configs.error, 0);
     assert.equal(configs.configs['retention.ms'], '3600000');
     assert.equal(configs.configs['cleanup.policy'], 'delete');
     assert.equal(configs.configs['compression.type'], 'producer');
-    assert.deepEqual(result(report, 'alterConfigs'), [[0, topic]]);
-    assert.equal((result(report, 'describeConfigsAfter') as typeof configs).configs['retention.ms'], '7200000');
-    assert.equal((result(report, 'describeBrokerConfigs') as { 'num.partitions': string })['num.partitions'], '1');
-    assert.deepEqual(result(report, 'createPartitions'), [[topic, 0]]);
-    assert.deepEqual(result(report, 'partitionsAfter'), [0, 1, 2, 3, 4]);
-    assert.deepEqual(result(report, 'describeCluster'), { brokers: 1, controller: 0 });
-    assert.deepEqual(result(report, 'consumeInGroup'), [0, 1, 2, 3, 4]);
-    assert.deepEqual(result(report, 'listGroups'), ['kp-admin-group']);
-    assert.deepEqual(result(report, 'describeGroups'), [{ group: 'kp-admin-group', state: 'Empty', protocolType: 'consumer', members: 0 }]);
-    assert.deepEqual(result(report, 'groupOffsets'), [0, 1, 2, 3, 4].map((p) => [topic, p, 0]));
-    assert.deepEqual(result(report, 'deleteGroups'), [['kp-admin-group', 'NoError']]);
-    assert.deepEqual(result(report, 'listGroupsAfter'), []);
-    assert.deepEqual(result(report, 'delete'), [[topic, 0]]);
-    assert.deepEqual(result(report, 'listTopicsAfter'), []);
+    assert.deepEqual(stepResult(report, 'alterConfigs'), [[0, topic]]);
+    assert.equal((stepResult(report, 'describeConfigsAfter') as typeof configs).configs['retention.ms'], '7200000');
+    assert.equal((stepResult(report, 'describeBrokerConfigs') as { 'num.partitions': string })['num.partitions'], '1');
+    assert.deepEqual(stepResult(report, 'createPartitions'), [[topic, 0]]);
+    assert.deepEqual(stepResult(report, 'partitionsAfter'), [0, 1, 2, 3, 4]);
+    assert.deepEqual(stepResult(report, 'describeCluster'), { brokers: 1, controller: 0 });
+    assert.deepEqual(stepResult(report, 'consumeInGroup'), [0, 1, 2, 3, 4]);
+    assert.deepEqual(stepResult(report, 'listGroups'), ['kp-admin-group']);
+    assert.deepEqual(stepResult(report, 'describeGroups'), [{ group: 'kp-admin-group', state: 'Empty', protocolType: 'consumer', members: 0 }]);
+    assert.deepEqual(stepResult(report, 'groupOffsets'), [0, 1, 2, 3, 4].map((p) => [topic, p, 0]));
+    assert.deepEqual(stepResult(report, 'deleteGroups'), [['kp-admin-group', 'NoError']]);
+    assert.deepEqual(stepResult(report, 'listGroupsAfter'), []);
+    assert.deepEqual(stepResult(report, 'delete'), [[topic, 0]]);
+    assert.deepEqual(stepResult(report, 'listTopicsAfter'), []);
   } finally {
     await broker.stop();
   }

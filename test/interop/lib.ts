@@ -2,7 +2,10 @@
 // process, kcat, kafka-python and confluent-kafka via the scripts in peers/), a common
 // record shape, the reference read of a topic straight from the broker (raw Fetch, the
 // broker's own record reader: every codec), and the comparison.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
 import { batchesIn, readBatchHeader, readRecords } from '../../src/broker/protocol/recordBatch.js';
@@ -12,16 +15,27 @@ import { REPO, have, isolatedEnv, kt, run, type RunResult } from '../helpers.js'
 
 export const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type CodecName = (typeof CODECS)[number];
-export const CLIENTS = ['kt', 'kafkajs', 'kcat', 'kafka-python', 'confluent-kafka'] as const;
+export const CLIENTS = ['kt', 'kafkajs', 'kcat', 'kafka-python', 'confluent-kafka', 'kafka-python-pypi', 'confluent-kafka-pypi', 'franz-go', 'sarama'] as const;
 export type Client = (typeof CLIENTS)[number];
 
 /** Debian's python (another python3 may come first on PATH, without the Debian packages). */
 export const PYTHON = process.env.KT_TEST_PYTHON ?? '/usr/bin/python3';
 const PEERS_SRC = path.join(REPO, 'test', 'interop', 'peers');
 const KAFKAJS_PEER = path.join(REPO, 'dist', 'test', 'interop', 'peers', 'kafkajs-peer.js');
-const PY_PEER: Partial<Record<Client, string>> = {
-  'kafka-python': path.join(PEERS_SRC, 'kafka_python_peer.py'),
-  'confluent-kafka': path.join(PEERS_SRC, 'confluent_kafka_peer.py'),
+/** Where .ci/run puts the PyPI clients (a venv) and the Go peers (built binaries). */
+export const PEER_CACHE = process.env.KT_TEST_PEERS ?? path.join(os.homedir(), '.cache', 'kt-test');
+/** The venv's python: confluent-kafka and kafka-python as PyPI serves them (pinned in .ci/run). */
+export const VENV_PYTHON = path.join(PEER_CACHE, 'venv', 'bin', 'python');
+const PY_PEER: Partial<Record<Client, [string, string]>> = {
+  'kafka-python': [PYTHON, path.join(PEERS_SRC, 'kafka_python_peer.py')],
+  'confluent-kafka': [PYTHON, path.join(PEERS_SRC, 'confluent_kafka_peer.py')],
+  'kafka-python-pypi': [VENV_PYTHON, path.join(PEERS_SRC, 'kafka_python_peer.py')],
+  'confluent-kafka-pypi': [VENV_PYTHON, path.join(PEERS_SRC, 'confluent_kafka_peer.py')],
+};
+/** The Go peers (test/interop/go), built by .ci/run. */
+export const GO_PEER: Partial<Record<Client, string>> = {
+  'franz-go': path.join(PEER_CACHE, 'bin', 'franz-peer'),
+  sarama: path.join(PEER_CACHE, 'bin', 'sarama-peer'),
 };
 
 /** A record as every peer reports it. Strings are UTF-8 text. */
@@ -46,10 +60,10 @@ export interface PeerStatus {
   codecGaps: Partial<Record<CodecName, string>>;
 }
 
-function pyCheck(code: string): string | null {
-  if (!have(PYTHON) && !PYTHON.startsWith('/')) return `${PYTHON} not found`;
-  const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8' });
-  if (r.error) return `${PYTHON}: ${r.error.message}`;
+function pyCheck(code: string, python = PYTHON): string | null {
+  if (!have(python) && !python.startsWith('/')) return `${python} not found`;
+  const r = spawnSync(python, ['-c', code], { encoding: 'utf8' });
+  if (r.error) return `${python}: ${r.error.message}`;
   return r.status === 0 ? null : (r.stderr.trim().split('\n').pop() ?? 'import failed');
 }
 
@@ -76,14 +90,52 @@ export function peerStatus(): Record<Client, PeerStatus> {
   }
   const ck = pyCheck('import confluent_kafka');
   out['confluent-kafka'] = ck ? { available: false, reason: `confluent-kafka: ${ck} (apt: python3-confluent-kafka)`, codecGaps: {} } : { available: true, codecGaps: {} };
+  // the PyPI clients: one venv (.ci/run), kafka-python's codec modules in it too
+  const venv = `the venv ${path.dirname(path.dirname(VENV_PYTHON))} (.ci/peers makes it)`;
+  const kpp = pyCheck('import kafka, snappy, lz4.frame, zstandard', VENV_PYTHON);
+  out['kafka-python-pypi'] = kpp ? { available: false, reason: `kafka-python from PyPI: ${kpp} — ${venv}`, codecGaps: {} } : { available: true, codecGaps: {} };
+  const ckp = pyCheck('import confluent_kafka', VENV_PYTHON);
+  out['confluent-kafka-pypi'] = ckp ? { available: false, reason: `confluent-kafka from PyPI: ${ckp} — ${venv}`, codecGaps: {} } : { available: true, codecGaps: {} };
+  for (const c of ['franz-go', 'sarama'] as const) {
+    const bin = GO_PEER[c] as string;
+    out[c] = fs.existsSync(bin) ? { available: true, codecGaps: {} } : { available: false, reason: `${bin} is not built (.ci/peers builds test/interop/go)`, codecGaps: {} };
+  }
   return out;
+}
+
+let status: Record<Client, PeerStatus> | undefined;
+/**
+ * The `skip` option of a test that needs peer `c`: false when it is there, else the reason
+ * (the test is skipped locally); in CI a missing peer throws, failing the file.
+ */
+export function skipUnless(c: Client): string | false {
+  status ??= peerStatus();
+  if (status[c].available) return false;
+  if (process.env.CI) throw new Error(`${c} is required in CI: ${status[c].reason}`);
+  return status[c].reason ?? `${c} is not available`;
+}
+
+/** One reported call of a peer's scenario (peers/*.py, go/peerio): the test decides what is right. */
+export interface Step {
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+export type Report = Record<string, Step>;
+
+/** The result of step `name` of a report; fails when the step is missing or failed. */
+export function stepResult(report: Report, name: string): unknown {
+  const s = report[name];
+  assert.ok(s, `step ${name} missing`);
+  assert.ok(s.ok, `${name}: ${s.error}`);
+  return s.result;
 }
 
 // ---------------------------------------------------------------------------------------
 // Running peers
 
 export interface PeerRequest {
-  op: 'produce' | 'consume' | 'admin';
+  op: 'produce' | 'consume' | 'admin' | 'scenario' | 'txn';
   bootstrap: string;
   [k: string]: unknown;
 }
@@ -104,12 +156,15 @@ function parseAnswer(who: string, r: RunResult): Record<string, unknown> {
   return answer;
 }
 
-/** kafkajs, kafka-python or confluent-kafka: one JSON request, one JSON answer. */
+/** kafkajs, the Python peers (Debian's and PyPI's) or the Go peers: one JSON request, one JSON answer. */
 export async function callPeer(client: Client, req: PeerRequest, timeoutMs = 60_000): Promise<Record<string, unknown>> {
   const env = isolatedEnv();
   let r: RunResult;
   if (client === 'kafkajs') r = await run(process.execPath, [KAFKAJS_PEER], { stdin: JSON.stringify(req), env, timeoutMs });
-  else if (PY_PEER[client]) r = await run(PYTHON, [PY_PEER[client] as string], { stdin: JSON.stringify(req), env, timeoutMs });
+  else if (PY_PEER[client]) {
+    const [python, script] = PY_PEER[client] as [string, string];
+    r = await run(python, [script], { stdin: JSON.stringify(req), env, timeoutMs });
+  } else if (GO_PEER[client]) r = await run(GO_PEER[client] as string, [], { stdin: JSON.stringify(req), env, timeoutMs });
   else throw new Error(`no peer script for ${client}`);
   return parseAnswer(`${client} ${req.op}`, r);
 }

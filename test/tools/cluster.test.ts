@@ -1,20 +1,15 @@
 // kt cluster, kt cluster api-versions, kt cluster check: real processes against the
 // in-process broker.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Broker } from '../../src/index.js';
-import { freePort, isolatedEnv, kt, testBroker } from '../helpers.js';
+import { forTheFile, freePort, isolatedEnv, kt, testBroker } from '../helpers.js';
 
-let broker: Broker;
-let B: string;
+const broker = await forTheFile(testBroker());
+const B = broker.bootstrap;
 before(async () => {
-  broker = await testBroker();
-  B = broker.bootstrap;
   const c = await kt(['topics', 'create', 'present', '--partitions', '2', '-b', B]);
   assert.equal(c.code, 0, c.stderr);
-});
-after(async () => {
-  await broker?.stop();
 });
 
 test('kt cluster: cluster id, controller and a broker table; --json shape', async () => {

@@ -1,26 +1,20 @@
 // kt delete-records (kafka-delete-records): the low watermark moves; checked with kt offsets.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Broker } from '../../src/index.js';
-import { kt, tempDir, testBroker } from '../helpers.js';
+import { forTheFile, kt, tempDir, testBroker } from '../helpers.js';
 
-let broker: Broker;
-let B: string;
 const lines = (n: number) => Array.from({ length: n }, (_, i) => `r${i}`).join('\n') + '\n';
 
+const broker = await forTheFile(testBroker());
+const B = broker.bootstrap;
 before(async () => {
-  broker = await testBroker();
-  B = broker.bootstrap;
   assert.equal((await kt(['topics', 'create', 'logs', '--partitions', '3', '-b', B])).code, 0);
   for (const p of [0, 1, 2]) {
     const r = await kt(['produce', '-t', 'logs', '-p', String(p), '-b', B], { stdin: lines(10) });
     assert.equal(r.code, 0, r.stderr);
   }
-});
-after(async () => {
-  await broker?.stop();
 });
 
 const earliest = async () => (await kt(['offsets', 'logs', '--time', 'earliest', '-b', B])).out;

@@ -6,41 +6,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AddPartitionsToTxn } from '../../src/broker/protocol/apis/addPartitionsToTxn.js';
-import { CreateTopics } from '../../src/broker/protocol/apis/createTopics.js';
 import { EndTxn } from '../../src/broker/protocol/apis/endTxn.js';
 import { OffsetFetch } from '../../src/broker/protocol/apis/offsetFetch.js';
 import { TxnOffsetCommit } from '../../src/broker/protocol/apis/txnOffsetCommit.js';
 import { code } from '../../src/broker/protocol/errors.js';
 import { WireClient } from '../../src/broker/wireClient.js';
-import type { Broker } from '../../src/index.js';
-import { testBroker } from '../helpers.js';
+import { createTopicWire, withWireBroker } from '../helpers.js';
 import { RawTxnProducer, readValues } from './helpers.js';
 
 const E = (name: Parameters<typeof code>[0]) => code(name);
-
-async function withBroker(fn: (b: Broker, c: WireClient) => Promise<void>): Promise<void> {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
-    await fn(broker, c);
-  } finally {
-    c.close();
-    await broker.stop();
-  }
-}
-
-async function createTopic(c: WireClient, name: string, partitions = 1): Promise<Buffer> {
-  const r = await c.request(CreateTopics, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000 });
-  assert.equal(r.topics[0].errorCode, 0);
-  return r.topics[0].topicId;
-}
 
 const endTxn = (c: WireClient, p: RawTxnProducer, epoch: number, committed: boolean, version = 5) =>
   c.request(EndTxn, version, { transactionalId: p.transactionalId, producerId: p.pid, producerEpoch: epoch, committed });
 
 test('EndTxn v5 bumps the epoch at every end; retries with the old epoch get the same answer; the old epoch is fenced', async () => {
-  await withBroker(async (_b, c) => {
-    await createTopic(c, 'v2');
+  await withWireBroker(async (_b, c) => {
+    await createTopicWire(c, 'v2');
     const p = new RawTxnProducer(c, 'tv2');
     assert.equal(await p.init(5), 0);
     const e0 = p.epoch;
@@ -72,7 +53,7 @@ test('EndTxn v5 bumps the epoch at every end; retries with the old epoch get the
 });
 
 test('EndTxn v5 aborts with nothing open (bumping the epoch); v4 keeps Kafka 3.x answers', async () => {
-  await withBroker(async (_b, c) => {
+  await withWireBroker(async (_b, c) => {
     const p = new RawTxnProducer(c, 'empty');
     assert.equal(await p.init(5), 0);
     const e0 = p.epoch;
@@ -94,8 +75,8 @@ test('EndTxn v5 aborts with nothing open (bumping the epoch); v4 keeps Kafka 3.x
 });
 
 test('AddPartitionsToTxn v4-5: several transactions in one request, and verifyOnly', async () => {
-  await withBroker(async (_b, c) => {
-    await createTopic(c, 'b', 2);
+  await withWireBroker(async (_b, c) => {
+    await createTopicWire(c, 'b', 2);
     const p = new RawTxnProducer(c, 'one');
     const q = new RawTxnProducer(c, 'two');
     assert.equal(await p.init(5), 0);
@@ -132,8 +113,8 @@ test('AddPartitionsToTxn v4-5: several transactions in one request, and verifyOn
 });
 
 test('TxnOffsetCommit v5 adds its group to the transaction, v6 names topics by id, v4 needs AddOffsetsToTxn', async () => {
-  await withBroker(async (_b, c) => {
-    const id = await createTopic(c, 'in', 1);
+  await withWireBroker(async (_b, c) => {
+    const id = await createTopicWire(c, 'in', 1);
     const p = new RawTxnProducer(c, 'eos2');
     assert.equal(await p.init(5), 0);
     const body = { transactionalId: 'eos2', groupId: 'g2', producerId: p.pid, producerEpoch: p.epoch, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null };

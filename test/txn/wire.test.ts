@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { CreateTopics } from '../../src/broker/protocol/apis/createTopics.js';
 import { EndTxn } from '../../src/broker/protocol/apis/endTxn.js';
 import { InitProducerId } from '../../src/broker/protocol/apis/initProducerId.js';
 import { ListOffsets } from '../../src/broker/protocol/apis/listOffsets.js';
@@ -17,27 +16,10 @@ import { code } from '../../src/broker/protocol/errors.js';
 import { batchesIn, readRecords } from '../../src/broker/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { TXN_STATE_FILE } from '../../src/broker/txn/stateLog.js';
-import type { Broker } from '../../src/index.js';
-import { tempDir, testBroker } from '../helpers.js';
+import { createTopicWire, tempDir, testBroker, withWireBroker } from '../helpers.js';
 import { RawTxnProducer, batchOf, fetchOnce, produce, produceBody, readValues, sendRawProduce } from './helpers.js';
 
 const E = (name: Parameters<typeof code>[0]) => code(name);
-
-async function withBroker(fn: (b: Broker, c: WireClient) => Promise<void>, opts: Parameters<typeof testBroker>[0] = {}): Promise<void> {
-  const broker = await testBroker(opts);
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
-    await fn(broker, c);
-  } finally {
-    c.close();
-    await broker.stop();
-  }
-}
-
-async function createTopic(c: WireClient, name: string, partitions = 1, configs: { name: string; value: string }[] = []): Promise<void> {
-  const r = await c.request(CreateTopics, 4, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs }], timeoutMs: 1000 });
-  assert.equal(r.topics[0].errorCode, 0);
-}
 
 async function latest(c: WireClient, topic: string, isolationLevel: 0 | 1): Promise<number> {
   const r = await c.request(ListOffsets, 5, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp: -1 }] }] });
@@ -45,7 +27,7 @@ async function latest(c: WireClient, topic: string, isolationLevel: 0 | 1): Prom
 }
 
 test('ApiVersions advertises InitProducerId 0-5, AddPartitionsToTxn 0-5, AddOffsetsToTxn 0-4, EndTxn 0-5, TxnOffsetCommit 0-6 (Kafka 4.4)', async () => {
-  await withBroker(async (_b, c) => {
+  await withWireBroker(async (_b, c) => {
     const r = await c.request(ApiVersions, 3, { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1' });
     const range = (k: number) => { const x = r.apiKeys.find((a) => a.apiKey === k); return x && [x.minVersion, x.maxVersion]; };
     assert.deepEqual([22, 24, 25, 26, 28].map(range), [[0, 5], [0, 5], [0, 4], [0, 5], [0, 6]]);
@@ -53,8 +35,8 @@ test('ApiVersions advertises InitProducerId 0-5, AddPartitionsToTxn 0-5, AddOffs
 });
 
 test('an idempotent producer retrying the exact same Produce bytes: one copy stored, the retry answered with the original offset', async () => {
-  await withBroker(async (broker, c) => {
-    await createTopic(c, 'idem');
+  await withWireBroker(async (broker, c) => {
+    await createTopicWire(c, 'idem');
     const init = await c.request(InitProducerId, 1, { transactionalId: null, transactionTimeoutMs: 60000 });
     assert.equal(init.errorCode, 0);
     const pid = init.producerId;
@@ -84,8 +66,8 @@ test('an idempotent producer retrying the exact same Produce bytes: one copy sto
 });
 
 test('transactions over the wire: LSO, aborted transactions in Fetch, ListOffsets read_committed, markers', async () => {
-  await withBroker(async (broker, c) => {
-    await createTopic(c, 'tx', 2);
+  await withWireBroker(async (broker, c) => {
+    await createTopicWire(c, 'tx', 2);
     const p = new RawTxnProducer(c, 'tx-wire');
     assert.equal(await p.init(), 0);
     // committed: both partitions
@@ -137,8 +119,8 @@ test('transactions over the wire: LSO, aborted transactions in Fetch, ListOffset
 });
 
 test('fencing: a second InitProducerId for the transactional id aborts the open transaction and fences the first producer', async () => {
-  await withBroker(async (broker, c) => {
-    await createTopic(c, 'fence');
+  await withWireBroker(async (broker, c) => {
+    await createTopicWire(c, 'fence');
     const first = new RawTxnProducer(c, 'fenced-id');
     await first.init();
     await first.addPartitions('fence', [0]);
@@ -178,9 +160,9 @@ test('fencing: a second InitProducerId for the transactional id aborts the open 
 });
 
 test('TxnOffsetCommit: offsets become the group\'s committed offsets only when the transaction commits', async () => {
-  await withBroker(async (_broker, c) => {
-    await createTopic(c, 'in', 1);
-    await createTopic(c, 'out', 1);
+  await withWireBroker(async (_broker, c) => {
+    await createTopicWire(c, 'in', 1);
+    await createTopicWire(c, 'out', 1);
     const fetchOffset = async (version: 5 | 7, requireStable = false) => {
       const r = await c.request(OffsetFetch, version, { groupId: 'eos-group', topics: [{ name: 'in', partitionIndexes: [0] }], requireStable });
       const p = r.topics[0].partitions[0];
@@ -222,8 +204,8 @@ test('TxnOffsetCommit: offsets become the group\'s committed offsets only when t
 });
 
 test('a transaction open longer than its timeout is aborted, its producer fenced', async () => {
-  await withBroker(async (broker, c) => {
-    await createTopic(c, 'slow');
+  await withWireBroker(async (broker, c) => {
+    await createTopicWire(c, 'slow');
     const p = new RawTxnProducer(c, 'slowpoke', 500);
     await p.init();
     await p.addPartitions('slow', [0]);
@@ -247,7 +229,7 @@ test('a restart on the same data directory keeps producer ids, sequences, open t
   const dataDir = tempDir('kt-txn-restart-');
   let broker = await testBroker({ dataDir });
   let c = await WireClient.connect('127.0.0.1', broker.port);
-  await createTopic(c, 'dur');
+  await createTopicWire(c, 'dur');
   const idem = await c.request(InitProducerId, 1, { transactionalId: null, transactionTimeoutMs: 60000 });
   const idemBatch = () => batchOf(['i1'], { pid: idem.producerId, epoch: 0, seq: 0 });
   assert.deepEqual(await produce(c, 'dur', 0, idemBatch()), [0, 0]);

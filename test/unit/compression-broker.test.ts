@@ -13,16 +13,13 @@ import { Produce } from '../../src/broker/protocol/apis/produce.js';
 import { code } from '../../src/broker/protocol/errors.js';
 import { codecName } from '../../src/broker/protocol/compression.js';
 import { Codec, buildBatch } from '../../src/broker/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
-import { testBroker } from '../helpers.js';
+import { withWireBroker } from '../helpers.js';
 
 const T = 1_700_000_000_000;
 const CODECS = [Codec.None, Codec.Gzip, Codec.Snappy, Codec.Lz4, Codec.Zstd];
 
 test('compressed batches: stored as sent, exact ListOffsets by time inside them, zstd needs Produce v7, Produce advertised from v0', { timeout: 30_000 }, async () => {
-  const broker = await testBroker();
-  const c = await WireClient.connect('127.0.0.1', broker.port);
-  try {
+  await withWireBroker(async (_broker, c) => {
     const versions = await c.request(ApiVersions, 0, {} as never);
     const produce = versions.apiKeys.find((k) => k.apiKey === 0);
     assert.deepEqual(produce && [produce.minVersion, produce.maxVersion], [0, 13]);
@@ -64,8 +61,5 @@ test('compressed batches: stored as sent, exact ListOffsets by time inside them,
     assert.equal(v6.responses[0]?.partitionResponses[0]?.errorCode, code('UNSUPPORTED_COMPRESSION_TYPE'));
     const lz4v3 = await c.request(Produce, 3, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 't', partitionData: [{ index: 0, records: buildBatch([{ key: null, value: Buffer.from('l') }], { codec: Codec.Lz4 }) }] }] });
     assert.equal(lz4v3.responses[0]?.partitionResponses[0]?.errorCode, 0, 'lz4 is fine on any version');
-  } finally {
-    c.close();
-    await broker.stop();
-  }
+  });
 });

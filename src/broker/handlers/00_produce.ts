@@ -26,6 +26,7 @@ import type { Broker } from '../broker.js';
 import { Produce } from '../protocol/apis/produce.js';
 import { code, KafkaError, RecordErrorsError, type RecordError } from '../protocol/errors.js';
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn } from '../protocol/recordBatch.js';
+import { topicName } from './topicIds.js';
 import { handler } from './types.js';
 
 interface PartitionResult {
@@ -90,12 +91,12 @@ export default handler(Produce, (req, ctx) => {
   const { broker, version } = ctx;
   const responses = req.topicData.map((topic) => {
     // v13+: the topic by id; an id no topic has gets UNKNOWN_TOPIC_ID for each partition
-    const name = version >= 13 ? broker.store.getTopicById(topic.topicId)?.name : topic.name;
+    const name = version >= 13 ? topicName(broker, topic.topicId) : topic.name;
     return {
       name: topic.name,
       topicId: topic.topicId,
       partitionResponses: topic.partitionData.map((p) =>
-        name === undefined ? fail(p.index, code('UNKNOWN_TOPIC_ID')) : appendPartition(broker, name, p.index, p.records, version),
+        name === null ? fail(p.index, code('UNKNOWN_TOPIC_ID')) : appendPartition(broker, name, p.index, p.records, version),
       ),
     };
   });

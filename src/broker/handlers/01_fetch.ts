@@ -27,6 +27,7 @@ import type { Broker } from '../broker.js';
 import { Fetch } from '../protocol/apis/fetch.js';
 import { code, KafkaError } from '../protocol/errors.js';
 import type { Req } from '../protocol/schema.js';
+import { topicName } from './topicIds.js';
 import { handler } from './types.js';
 
 type FetchRequest = Req<typeof Fetch>;
@@ -62,13 +63,13 @@ interface TopicData {
   partitions: PartitionData[];
 }
 
-/** The requested topics by name: v13+ name them by id (undefined: no topic has that id). */
-function topicNames(broker: Broker, req: FetchRequest, version: number): (string | undefined)[] {
-  return req.topics.map((t) => (version >= 13 ? broker.store.getTopicById(t.topicId)?.name : t.topic));
+/** The requested topics by name: v13+ name them by id (null: no topic has that id). */
+function topicNames(broker: Broker, req: FetchRequest, version: number): (string | null)[] {
+  return req.topics.map((t) => (version >= 13 ? topicName(broker, t.topicId) : t.topic));
 }
 
 /** Reads the partitions within `budget` bytes; with a budget of 0, offsets and errors only. */
-function readAll(broker: Broker, req: FetchRequest, names: (string | undefined)[], budget: number): { responses: TopicData[]; bytes: number } {
+function readAll(broker: Broker, req: FetchRequest, names: (string | null)[], budget: number): { responses: TopicData[]; bytes: number } {
   const noRecords = budget <= 0;
   const readCommitted = req.isolationLevel === READ_COMMITTED;
   let bytes = 0;
@@ -90,7 +91,7 @@ function readAll(broker: Broker, req: FetchRequest, names: (string | undefined)[
           preferredReadReplica: -1,
           records: [],
         };
-        if (name === undefined) {
+        if (name === null) {
           out.errorCode = code('UNKNOWN_TOPIC_ID');
           return out;
         }
@@ -142,7 +143,7 @@ export default handler(Fetch, async (req, ctx) => {
   const names = topicNames(broker, req, ctx.version);
   const partitions: [string, number][] = req.topics.flatMap((t, i) => {
     const name = names[i];
-    return name === undefined ? [] : t.partitions.map((p) => [name, p.partition] as [string, number]);
+    return name === null ? [] : t.partitions.map((p) => [name, p.partition] as [string, number]);
   });
   const wanted = Math.min(req.maxBytes > 0 ? req.maxBytes : Infinity, broker.config.fetchMaxBytes);
   for (;;) {

@@ -20,26 +20,11 @@ import { Metadata } from '../protocol/apis/metadata.js';
 import { code, KafkaError } from '../protocol/errors.js';
 import type { Req, Resp } from '../protocol/schema.js';
 import { yieldNow, yieldSlice } from '../scheduler.js';
+import { CLUSTER_OPERATIONS, TOPIC_OPERATIONS } from './authorizedOperations.js';
 import { handler } from './types.js';
 
 type TopicMetadata = NonNullable<Resp<typeof Metadata>['topics']>[number];
 
-// Kafka's AclOperation codes, as bits of an authorized-operations field
-const READ = 3;
-const WRITE = 4;
-const CREATE = 5;
-const DELETE = 6;
-const ALTER = 7;
-const DESCRIBE = 8;
-const CLUSTER_ACTION = 9;
-const DESCRIBE_CONFIGS = 10;
-const ALTER_CONFIGS = 11;
-const IDEMPOTENT_WRITE = 12;
-const bits = (ops: number[]): number => ops.reduce((n, op) => n | (1 << op), 0);
-/** Every operation a topic supports (Kafka's AclEntry.supportedOperations(TOPIC)). */
-export const TOPIC_OPERATIONS = bits([READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS]);
-/** Every operation the cluster supports (Kafka's AclEntry.supportedOperations(CLUSTER)). */
-export const CLUSTER_OPERATIONS = bits([CREATE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, ALTER, DESCRIBE]);
 const ZERO_ID = Buffer.alloc(16);
 
 /** Before v12 a topic must be named, and never by id (Kafka: InvalidRequestException). */

@@ -5,7 +5,7 @@
 // when asked: with no authorizer every operation the cluster supports, as Kafka answers.
 import { DescribeCluster } from '../protocol/apis/describeCluster.js';
 import { code } from '../protocol/errors.js';
-import { CLUSTER_OPERATIONS } from './03_metadata.js';
+import { CLUSTER_OPERATIONS } from './authorizedOperations.js';
 import { handler } from './types.js';
 
 const BROKERS = 1;

@@ -374,12 +374,12 @@ export class LogCleaner {
         return true;
       };
       if (damaged()) continue;
-      if (group.length === 1 && !this.filterGroup(log, group, latest, isAborted, now, pass, null).changed) {
-        if (damaged()) continue;
+      const unchanged = group.length === 1 && !this.filterGroup(log, group, latest, isAborted, now, pass, null).changed;
+      if (damaged()) continue; // found by the dry run
+      if (unchanged) {
         result.bytesAfter += before;
         continue;
       }
-      if (damaged()) continue;
       Object.assign(pass, passBefore);
       if (!wrote) {
         log.beforeWrite();

@@ -144,7 +144,7 @@ export class DiskPartitionLog extends BaseLog {
 
     // Segments wholly below the recovery point were fsynced (at their roll, or by a flush the
     // checkpoint recorded) and are trusted as they are; the rest are checked batch by batch.
-    const recoveryPoint = this.readRecoveryPoint();
+    const recoveryPoint = this.readOffsetFile(RECOVERY_POINT_FILE);
     const checked = (i: number): boolean => i === bases.length - 1
       || (!this.cleanMarker && (recoveryPoint === undefined || bases[i + 1] > recoveryPoint));
     if (!this.cleanMarker && bases.length > 0) {
@@ -181,7 +181,7 @@ export class DiskPartitionLog extends BaseLog {
       }
     }
 
-    const checkpoint = this.readLogStartOffset();
+    const checkpoint = this.readOffsetFile(LOG_START_OFFSET_FILE) ?? 0;
     if (this.segments.length === 0) {
       this.segments.push(this.adopt(DiskSegment.create(this.dir, checkpoint, this.files, this.indexInterval, now)));
     } else {
@@ -216,17 +216,20 @@ export class DiskPartitionLog extends BaseLog {
     return s;
   }
 
-  /** The recovery point in its checkpoint file, or undefined when there is none (or it is unreadable). */
-  private readRecoveryPoint(): number | undefined {
+  /**
+   * The offset in a checkpoint file of this log (the recovery point, the log start offset), or
+   * undefined when there is none or it is unreadable (said in the log).
+   */
+  private readOffsetFile(name: string): number | undefined {
     let text: string;
     try {
-      text = fs.readFileSync(path.join(this.dir, RECOVERY_POINT_FILE), 'utf8');
+      text = fs.readFileSync(path.join(this.dir, name), 'utf8');
     } catch {
       return undefined;
     }
     const n = Number(text.trim());
     if (text.trim() === '' || !Number.isSafeInteger(n) || n < 0) {
-      this.log(`${this.name}: ignoring unreadable ${RECOVERY_POINT_FILE} (${JSON.stringify(text.slice(0, 40))})`);
+      this.log(`${this.name}: ignoring unreadable ${name} (${JSON.stringify(text.slice(0, 40))})`);
       return undefined;
     }
     return n;
@@ -322,22 +325,6 @@ export class DiskPartitionLog extends BaseLog {
       // only costs a longer replay at the next start
       this.log(`${this.name}: cannot write ${PRODUCER_SNAPSHOT_FILE}: ${(e as Error).message}`);
     }
-  }
-
-  private readLogStartOffset(): number {
-    const file = path.join(this.dir, LOG_START_OFFSET_FILE);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      return 0;
-    }
-    const n = Number(text.trim());
-    if (!Number.isSafeInteger(n) || n < 0) {
-      this.log(`${this.name}: ignoring unreadable ${LOG_START_OFFSET_FILE} (${JSON.stringify(text.slice(0, 40))})`);
-      return 0;
-    }
-    return n;
   }
 
   protected createSegment(baseOffset: number, now: number): Segment {

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BATCH_HEADER_SIZE, LOG_OVERHEAD, readBatchHeader } from '../protocol/recordBatch.js';
 import type { FileHandle, FilePool } from './filePool.js';
-import { fsyncDir, readAt, writeFileAtomic, writeFully } from './files.js';
+import { fsyncDir, writeFileAtomic, writeFully } from './files.js';
 import { segmentFileName } from './names.js';
 import { EMPTY_READ, matchInBatch, type AppendedBatch, type Segment } from './partitionLog.js';
 import { FileWindow, damagedError, findNextBatch, frameSize, overlapProblem, overlapsNext, splitDamaged, storedBatchProblem, type DamagedRange } from './segmentCheck.js';
@@ -354,7 +354,8 @@ export class DiskSegment implements Segment {
     let n = BATCH_HEADER_SIZE;
     for (let tries = 0; tries < 3; tries++) {
       if (q + 8 > fileSize) return undefined;
-      const r = w.at(q, Math.min(n, fileSize - q));
+      // from the batch itself, so that the window holds it and the start of the next one
+      const r = w.at(pos, Math.min(size + n, fileSize - pos)) + size;
       const o = overlapsNext(w.buf, r, last);
       if (o === false) return undefined;
       if (o === true) {
@@ -409,72 +410,39 @@ export class DiskSegment implements Segment {
     // The batch holding `offset` starts less than index.interval.bytes after the entry found,
     // so one read usually covers both the walk to it and the batches to return, and the
     // header of the batch after them (a batch is served once its follower does not overlap it).
-    const span = this.indexInterval() + max + BATCH_HEADER_SIZE;
+    // A first batch larger than that is read from its start, whole (KIP-74).
+    const w = new FileWindow(fd, this.size, this.indexInterval() + max + BATCH_HEADER_SIZE);
     const entry = this.offsets.lookupEntry(Math.max(offset - this.baseOffset, 0));
     let pos = entry.position;
     let min = this.baseOffset + entry.relOffset;
-    let buf: Buffer = readAt(fd, pos, Math.max(0, Math.min(span, this.size - pos)));
-    let p = 0;
-    const load = (at: number, n: number): void => {
-      pos = at;
-      p = 0;
-      buf = readAt(fd, at, Math.max(0, Math.min(Math.max(n, span), this.size - at)));
-    };
-    let size = 0;
-    let last = 0;
+    let first: { p: number; size: number; last: number };
     for (;;) {
-      const at = pos + p;
-      if (at >= this.size) return EMPTY_READ;
-      let damage: DamagedRange | undefined = this.damageAt(at);
-      if (!damage && p + BATCH_HEADER_SIZE > buf.length && at + BATCH_HEADER_SIZE <= this.size) {
-        load(at, BATCH_HEADER_SIZE);
+      if (pos >= this.size) return EMPTY_READ;
+      const b = this.batchAt(w, fd, pos, min);
+      if ('from' in b) {
+        if (offset < b.to) throw damagedError(segmentFileName(this.baseOffset, '.log'), b);
+        min = b.to;
+        pos = b.end;
         continue;
       }
-      size = p + BATCH_HEADER_SIZE <= buf.length ? buf.readInt32BE(p + 8) + LOG_OVERHEAD : -1;
-      if (!damage && size >= BATCH_HEADER_SIZE && at + size <= this.size && p + size > buf.length) {
-        load(at, size); // the batch did not fit: read from it, at least all of it (KIP-74)
-        continue;
+      if (b.last >= offset) {
+        first = b;
+        break;
       }
-      if (!damage) {
-        const why = size < BATCH_HEADER_SIZE || at + size > this.size
-          ? `invalid batch length ${size}`
-          : storedBatchProblem(buf, p, p + size, min, this.nextOffset);
-        if (why) damage = this.damageFrom(fd, at, min, why);
-        else {
-          // Served only once the batch after it is known not to overlap it (segmentCheck.ts).
-          const here = Number(buf.readBigInt64BE(p)) + buf.readInt32BE(p + 23);
-          const o = at + size + 8 <= this.size ? overlapsNext(buf, p + size, here) : false;
-          if (typeof o === 'number' && at + size + o <= this.size) {
-            load(at, size + o);
-            continue;
-          }
-          if (o === true) {
-            const end = at + size + buf.readInt32BE(p + size + 8) + LOG_OVERHEAD;
-            damage = this.damageFrom(fd, at, min, overlapProblem(Number(buf.readBigInt64BE(p)), here, Number(buf.readBigInt64BE(p + size))), end);
-          }
-        }
-      }
-      if (damage) {
-        if (offset < damage.to) throw damagedError(segmentFileName(this.baseOffset, '.log'), damage);
-        min = damage.to;
-        load(damage.end, 0);
-        continue;
-      }
-      last = Number(buf.readBigInt64BE(p)) + buf.readInt32BE(p + 23);
-      if (last >= offset) break;
-      min = last + 1;
-      p += size;
+      min = b.last + 1;
+      pos += b.size;
     }
-    const start = p;
-    let end = p + size;
-    min = last + 1;
+    const buf = w.buf;
+    const start = first.p;
+    let end = start + first.size;
+    min = first.last + 1;
     while (end + BATCH_HEADER_SIZE <= buf.length) {
       const next = frameSize(buf, end, buf.length);
-      if (next < 0 || end + next - start > max || this.damageAt(pos + end)) break;
+      if (next < 0 || end + next - start > max || this.damageAt(w.start + end)) break;
       if (storedBatchProblem(buf, end, end + next, min, this.nextOffset)) break; // the next read meets it
       const lastHere = Number(buf.readBigInt64BE(end)) + buf.readInt32BE(end + 23);
-      const o = pos + end + next + 8 <= this.size ? overlapsNext(buf, end + next, lastHere) : false;
-      if (o === true || (typeof o === 'number' && pos + end + next + o <= this.size)) break; // overlapped, or not known yet: the next read tells
+      const o = w.start + end + next + 8 <= this.size ? overlapsNext(buf, end + next, lastHere) : false;
+      if (o === true || (typeof o === 'number' && w.start + end + next + o <= this.size)) break; // overlapped, or not known yet: the next read tells
       min = lastHere + 1;
       end += next;
     }

@@ -29,16 +29,19 @@ export const CHUNK = 1 << 20;
 const EMPTY = Buffer.alloc(0);
 const MAGIC_OFFSET = 16;
 
-/** A window on a file for sequential batch scans: re-reads only when a batch leaves it. */
+/**
+ * A window on a file for sequential batch scans: re-reads only when a batch leaves it, then
+ * `chunk` bytes from there (or the whole batch when larger).
+ */
 export class FileWindow {
   buf: Buffer = EMPTY;
   start = 0;
-  constructor(private readonly fd: number, readonly end: number) {}
+  constructor(private readonly fd: number, readonly end: number, private readonly chunk = CHUNK) {}
 
   /** Makes [pos, pos + n) available (as much of it as the file has) and returns where pos is within `buf`. */
   at(pos: number, n: number): number {
     if (pos < this.start || pos + n > this.start + this.buf.length) {
-      this.buf = readAt(this.fd, pos, Math.max(0, Math.min(Math.max(CHUNK, n), this.end - pos)));
+      this.buf = readAt(this.fd, pos, Math.max(0, Math.min(Math.max(this.chunk, n), this.end - pos)));
       this.start = pos;
     }
     return pos - this.start;

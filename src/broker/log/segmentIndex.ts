@@ -50,21 +50,6 @@ export class OffsetIndex {
     return found < 0 ? { relOffset: 0, position: 0 } : { relOffset: this.rel[found], position: this.pos[found] };
   }
 
-  /** File position of the last entry whose relative offset is <= `relOffset` (0 when none). */
-  lookup(relOffset: number): number {
-    let lo = 0;
-    let hi = this.count - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.rel[mid] <= relOffset) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found < 0 ? 0 : this.pos[found];
-  }
-
   entry(i: number): { relOffset: number; position: number } {
     return { relOffset: this.rel[i], position: this.pos[i] };
   }

@@ -259,6 +259,28 @@ function isSkippable(magic: number): boolean {
   return (magic & 0xfffffff0) >>> 0 === 0x184d2a50;
 }
 
+/**
+ * Walks LZ4 or zstd data frame by frame, stepping over skippable frames: `frame(p)` reads the
+ * frame at `p` (its magic `magic` checked, `name` naming it in the error) and returns where
+ * the next one starts.
+ */
+function walkFrames(codec: number, data: Buffer, magic: number, name: string, frame: (p: number) => number): void {
+  const len = data.length;
+  if (len === 0) throw corrupt(codec, 'no frame');
+  for (let p = 0; p < len;) {
+    if (p + 4 > len) throw corrupt(codec, 'truncated frame magic');
+    const m = data.readUInt32LE(p);
+    if (isSkippable(m)) {
+      if (p + 8 > len) throw corrupt(codec, 'truncated skippable frame');
+      p += 8 + data.readUInt32LE(p + 4);
+      if (p > len) throw corrupt(codec, 'skippable frame extends past the data');
+      continue;
+    }
+    if (m !== magic) throw corrupt(codec, `not ${name} frame`);
+    p = frame(p);
+  }
+}
+
 function snappyRawLength(data: Buffer, start: number, end: number): number {
   let n = 0;
   for (let p = start, shift = 0; ; shift += 7) {
@@ -336,18 +358,8 @@ function lz4BlockSize(d: Buffer, start: number, end: number, max: number): numbe
 /** The exact decompressed size of LZ4 frames; throws past `limit`. */
 export function lz4Size(data: Buffer, limit: number): number {
   const len = data.length;
-  if (len === 0) throw corrupt(CODEC_LZ4, 'no frame');
   let total = 0;
-  for (let p = 0; p < len;) {
-    if (p + 4 > len) throw corrupt(CODEC_LZ4, 'truncated frame magic');
-    const magic = data.readUInt32LE(p);
-    if (isSkippable(magic)) {
-      if (p + 8 > len) throw corrupt(CODEC_LZ4, 'truncated skippable frame');
-      p += 8 + data.readUInt32LE(p + 4);
-      if (p > len) throw corrupt(CODEC_LZ4, 'skippable frame extends past the data');
-      continue;
-    }
-    if (magic !== LZ4_MAGIC) throw corrupt(CODEC_LZ4, 'not an LZ4 frame');
+  walkFrames(CODEC_LZ4, data, LZ4_MAGIC, 'an LZ4', (p) => {
     if (p + 7 > len) throw corrupt(CODEC_LZ4, 'truncated frame header');
     const flg = data[p + 4] as number;
     const bd = data[p + 5] as number;
@@ -372,7 +384,8 @@ export function lz4Size(data: Buffer, limit: number): number {
     }
     p += contentChecksum ? 4 : 0;
     if (p > len) throw corrupt(CODEC_LZ4, 'truncated frame checksum');
-  }
+    return p;
+  });
   return total;
 }
 
@@ -386,18 +399,8 @@ const ZSTD_BLOCK_MAX = 128 * 1024;
  */
 export function zstdSizeBound(data: Buffer, limit: number): number {
   const len = data.length;
-  if (len === 0) throw corrupt(CODEC_ZSTD, 'no frame');
   let total = 0;
-  for (let p = 0; p < len;) {
-    if (p + 4 > len) throw corrupt(CODEC_ZSTD, 'truncated frame magic');
-    const magic = data.readUInt32LE(p);
-    if (isSkippable(magic)) {
-      if (p + 8 > len) throw corrupt(CODEC_ZSTD, 'truncated skippable frame');
-      p += 8 + data.readUInt32LE(p + 4);
-      if (p > len) throw corrupt(CODEC_ZSTD, 'skippable frame extends past the data');
-      continue;
-    }
-    if (magic !== ZSTD_MAGIC) throw corrupt(CODEC_ZSTD, 'not a zstd frame');
+  walkFrames(CODEC_ZSTD, data, ZSTD_MAGIC, 'a zstd', (p) => {
     if (p + 5 > len) throw corrupt(CODEC_ZSTD, 'truncated frame header');
     // Frame header: magic (4) | FHD (1) | [window descriptor] | [dict id] | [content size]
     const fhd = data[p + 4] as number;
@@ -439,7 +442,8 @@ export function zstdSizeBound(data: Buffer, limit: number): number {
     }
     if (fhd & 0x04) p += 4; // content checksum
     if (p > len) throw corrupt(CODEC_ZSTD, 'truncated content checksum');
-  }
+    return p;
+  });
   return total;
 }
 

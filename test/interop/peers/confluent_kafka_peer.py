@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""confluent-kafka-python 1.7 (Debian's python3-confluent-kafka, on librdkafka 2.0) as a peer
-of the interop suite. Same JSON protocol as kafka_python_peer.py:
+"""confluent-kafka-python as a peer of the interop suite: 1.7 (Debian's python3-confluent-kafka,
+on librdkafka 2.0) and PyPI's (the venv .ci/run makes). Same JSON protocol as kafka_python_peer.py:
 
   {"op": "produce", "bootstrap", "jobs": [{"topic", "codec", "records": [REC...]}]} -> {"produced": {...}}
   {"op": "consume", "bootstrap", "topics": {topic: expected}, "group": str|null, "timeoutMs"} -> {"records": [...]}
   {"op": "admin", "bootstrap", "prefix", "group"} -> a report of each admin call.
+  {"op": "txn", "bootstrap", "topic", "txid"} -> {"readCommitted": [values]} (see txn()).
 
 Without a group the consumer uses assign() (librdkafka still wants a group.id in its
 config, but assign() never joins it and nothing is committed).
@@ -79,6 +80,7 @@ def consume(req):
         'enable.auto.commit': False,
         'auto.offset.reset': 'earliest',
         'enable.partition.eof': False,
+        'isolation.level': req.get('isolation', 'read_committed'),
     })
     if group:
         c.subscribe(list(topics.keys()))
@@ -102,6 +104,26 @@ def consume(req):
         c.commit(asynchronous=False)
     c.close()
     return {'records': records}
+
+
+def txn(req):
+    """Transactions: commit 3 records, abort 2, commit 1; read_committed must read the 4
+    committed ones."""
+    p = Producer({'bootstrap.servers': req['bootstrap'], 'client.id': 'confluent-kafka-interop',
+                  'transactional.id': req['txid'], 'compression.type': 'zstd'})
+    p.init_transactions(30)
+    n = 0
+    for count, commit in ((3, True), (2, False), (1, True)):
+        p.begin_transaction()
+        for _ in range(count):
+            p.produce(req['topic'], key=b't', value=('t%d' % n).encode())
+            n += 1
+        if commit:
+            p.commit_transaction(30)
+        else:
+            p.abort_transaction(30)
+    got = consume({'bootstrap': req['bootstrap'], 'topics': {req['topic']: 4}, 'group': None, 'isolation': 'read_committed'})
+    return {'readCommitted': sorted(r['value'] for r in got['records'])}
 
 
 def wait_all(futures):
@@ -204,4 +226,4 @@ def admin(req):
 
 
 if __name__ == '__main__':
-    serve({'produce': produce, 'consume': consume, 'admin': admin})
+    serve({'produce': produce, 'consume': consume, 'admin': admin, 'txn': txn})

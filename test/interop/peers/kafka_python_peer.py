@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""kafka-python 2.0 (Debian's python3-kafka) as a peer of the interop suite.
+"""kafka-python as a peer of the interop suite: 2.0 (Debian's python3-kafka, /usr/bin/python3) and
+PyPI's (the venv .ci/run makes).
 
 One JSON request on argv[1] (or stdin), one JSON answer on stdout:
 
@@ -10,6 +11,7 @@ One JSON request on argv[1] (or stdin), one JSON answer on stdout:
       no group: assign() every partition from the beginning; group: subscribe() and commit.
       -> {"records": [{"topic", "partition", "offset", "timestamp", "key", "value", "headers"}]}
   {"op": "admin", "bootstrap": "h:p", "prefix": str}  -> a report of each admin call (see admin()).
+  {"op": "txn", "bootstrap": "h:p", "topic": str, "txid": str}  -> {"readCommitted": [values]} (see txn()).
 
 Codecs come from Debian's python3-snappy / python3-lz4 / python3-zstandard (kafka.codec).
 """
@@ -78,6 +80,8 @@ def consume(req):
         max_partition_fetch_bytes=4 * 1024 * 1024,
         fetch_max_bytes=16 * 1024 * 1024,
     )
+    if req.get('isolation'):
+        common['isolation_level'] = req['isolation']  # kafka-python 2.1+
     if group:
         c = KafkaConsumer(*topics.keys(), group_id=group, enable_auto_commit=False, **common)
     else:
@@ -105,6 +109,27 @@ def consume(req):
         c.commit()
     c.close()
     return {'records': records}
+
+
+def txn(req):
+    """Transactions (kafka-python 2.1+): commit 3 records, abort 2, commit 1; read_committed
+    must read the 4 committed ones."""
+    p = KafkaProducer(bootstrap_servers=req['bootstrap'], client_id='kafka-python-interop',
+                      transactional_id=req['txid'], compression_type='zstd' if kcodec.has_zstd() else None)
+    p.init_transactions()
+    n = 0
+    for count, commit in ((3, True), (2, False), (1, True)):
+        p.begin_transaction()
+        for _ in range(count):
+            p.send(req['topic'], key=b't', value=('t%d' % n).encode()).get(timeout=30)
+            n += 1
+        if commit:
+            p.commit_transaction()
+        else:
+            p.abort_transaction()
+    p.close()
+    got = consume({'bootstrap': req['bootstrap'], 'topics': {req['topic']: 4}, 'group': None, 'isolation': 'read_committed'})
+    return {'readCommitted': sorted(r['value'] for r in got['records'])}
 
 
 def admin(req):
@@ -188,7 +213,9 @@ def admin(req):
             c.poll(timeout_ms=200)
         assigned = sorted(tp.partition for tp in c.assignment())
         from kafka.structs import OffsetAndMetadata
-        c.commit({TopicPartition(topic, p): OffsetAndMetadata(0, '') for p in assigned})
+        # kafka-python 2.0 has (offset, metadata); 2.1+ adds leader_epoch (-1: unknown)
+        extra = (-1,) if 'leader_epoch' in OffsetAndMetadata._fields else ()
+        c.commit({TopicPartition(topic, p): OffsetAndMetadata(0, '', *extra) for p in assigned})
         c.close()
         return assigned
 
@@ -239,4 +266,4 @@ def _create_error(a, new_topic):
 
 
 if __name__ == '__main__':
-    serve({'produce': produce, 'consume': consume, 'admin': admin, 'codecs': lambda _req: codec_support()})
+    serve({'produce': produce, 'consume': consume, 'admin': admin, 'txn': txn, 'codecs': lambda _req: codec_support()})

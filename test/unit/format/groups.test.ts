@@ -12,6 +12,7 @@ import {
   apacheResetPlan,
   apacheState,
   assignmentString,
+  apacheAssignmentString,
   exportCsv,
   offsetRows,
   offsetsTable,
@@ -81,7 +82,7 @@ test('apacheOffsets: the exact kafka-consumer-groups --describe text (reference 
   assert.equal(apacheOffsets([{ ...d, offsets: [] }]), '', 'nothing for a group without rows');
 });
 
-test('apacheMembers: GROUP CONSUMER-ID HOST CLIENT-ID #PARTITIONS (trailing space), --verbose ASSIGNMENT', () => {
+test('apacheMembers: GROUP CONSUMER-ID HOST CLIENT-ID #PARTITIONS (trailing space), --verbose as Apache 4.4', () => {
   assert.equal(
     apacheMembers([group]),
     '\n' +
@@ -90,18 +91,28 @@ test('apacheMembers: GROUP CONSUMER-ID HOST CLIENT-ID #PARTITIONS (trailing spac
       'my-group        idle-member                                     /127.0.0.2      consumer-2      0               \n',
   );
   const verbose = apacheMembers([group], true).split('\n');
-  assert.equal(verbose[1].endsWith('#PARTITIONS     ASSIGNMENT'), true);
-  assert.equal(verbose[2].endsWith('1               my-topic(0)'), true);
-  assert.equal(verbose[3].endsWith('0               -'), true);
+  assert.equal(verbose[1].endsWith('#PARTITIONS     CURRENT-EPOCH   CURRENT-ASSIGNMENT   TARGET-EPOCH    TARGET-ASSIGNMENT   '), true);
+  assert.equal(verbose[2].endsWith('1               -               my-topic:0           -               -                   '), true);
+  assert.equal(verbose[3].endsWith('0               -               -                    -               -                   '), true);
+  // no members: the header alone, its widths the minimums (not the group name's)
+  const empty = { ...group, group: 'a-group-name-longer-than-15', state: 'Empty', members: [] };
+  assert.equal(apacheMembers([empty]), '\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     \n');
+  assert.equal(
+    apacheMembers([empty], true),
+    '\nGROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     CURRENT-EPOCH   CURRENT-ASSIGNMENT   TARGET-EPOCH    TARGET-ASSIGNMENT   \n',
+  );
   // A static member adds GROUP-INSTANCE-ID (at least 17 wide).
   const stat = apacheMembers([{ ...group, members: [{ ...group.members[1], groupInstanceId: 'i-1' }] }]).split('\n');
   assert.equal(stat[1], 'GROUP           CONSUMER-ID     GROUP-INSTANCE-ID HOST            CLIENT-ID       #PARTITIONS     ');
   assert.equal(stat[2], 'my-group        idle-member     i-1               /127.0.0.2      consumer-2      0               ');
 });
 
-test('assignmentString: topics sorted, partitions sorted, - when empty', () => {
-  assert.equal(assignmentString([{ topic: 'b', partition: 2 }, { topic: 'a', partition: 1 }, { topic: 'b', partition: 0 }]), 'a(1), b(0,2)');
+test('assignmentString, apacheAssignmentString: topics sorted, partitions sorted, - when empty', () => {
+  const tps = [{ topic: 'b', partition: 2 }, { topic: 'a', partition: 1 }, { topic: 'b', partition: 0 }, { topic: 'b', partition: 10 }];
+  assert.equal(assignmentString(tps), 'a(1), b(0,2,10)');
+  assert.equal(apacheAssignmentString(tps), 'a:1;b:0,2,10');
   assert.equal(assignmentString([]), '-');
+  assert.equal(apacheAssignmentString([]), '-');
 });
 
 test('apacheState: coordinator as host:port  (id), strategy, state, member count', () => {
@@ -121,7 +132,17 @@ test('apacheListWithState, apacheResetPlan, apacheDeleteOffsets, apacheDeleteSuc
   );
   assert.equal(
     apacheResetPlan([{ group: 'g', topic: 't', partition: 0, currentOffset: 7, newOffset: 0 }]),
-    `\n${'GROUP'.padEnd(30)} ${'TOPIC'.padEnd(30)} PARTITION  NEW-OFFSET     \n${'g'.padEnd(30)} ${'t'.padEnd(30)} 0          0              \n`,
+    `\n${'GROUP'.padEnd(15)} ${'TOPIC'.padEnd(15)} PARTITION  NEW-OFFSET\n${'g'.padEnd(15)} ${'t'.padEnd(15)} 0          0\n`,
+  );
+  // GROUP and TOPIC as wide as the longest name (over every group of the plan)
+  assert.equal(
+    apacheResetPlan([
+      { group: 'a-group-named-at-length', topic: 't', partition: 10, currentOffset: 7, newOffset: 123 },
+      { group: 'g', topic: 'a-topic-named-at-length-20', partition: 0, currentOffset: 7, newOffset: 0 },
+    ]),
+    '\nGROUP                   TOPIC                      PARTITION  NEW-OFFSET\n' +
+      'a-group-named-at-length t                          10         123\n' +
+      'g                       a-topic-named-at-length-20 0          0\n',
   );
   assert.equal(apacheResetPlan([]), '');
   assert.equal(

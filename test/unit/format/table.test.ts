@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderTable, idList } from '../../../src/format/table.js';
 import { apacheDescribe, filterDescriptions, configString, describeTables } from '../../../src/format/topics.js';
+import { topicIdText } from '../../../src/client/admin.js';
 import type { TopicDescription } from '../../../src/client/topics.js';
 
 test('tables: header row, aligned columns, no borders, no trailing spaces', () => {
@@ -25,6 +26,7 @@ test('idList', () => {
 
 const topic: TopicDescription = {
   name: 'orders',
+  topicId: null,
   internal: false,
   partitionCount: 2,
   replicationFactor: 2,
@@ -43,6 +45,14 @@ test('Apache describe layout (reference B1): TAB separated, partition lines star
       '\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: N/A\tLastKnownElr: N/A\n' +
       '\tTopic: orders\tPartition: 1\tLeader: none\tReplicas: 2,1\tIsr: 1\tElr: N/A\tLastKnownElr: N/A',
   );
+});
+
+test('Apache describe layout: TopicId after the name when the broker has topic ids (Kafka\'s base64 form)', () => {
+  const id = Buffer.from('8a7b2c3d4e5f60718293a4b5c6d7e8f9', 'hex');
+  const withId = { ...topic, topicId: topicIdText(id) };
+  assert.equal(topicIdText(id), 'inssPU5fYHGCk6S1xtfo-Q');
+  assert.equal(topicIdText(Buffer.alloc(16)), null, 'the zero id is no id');
+  assert.match(apacheDescribe([withId]), /^Topic: orders\tTopicId: inssPU5fYHGCk6S1xtfo-Q\tPartitionCount: 2\t/);
 });
 
 test('report filters: partition lines only; overrides: header lines only', () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { logConfig } from '../../../src/broker/log/config.js';
 import { DiskPartitionLog, RECOVERY_POINT_FILE } from '../../../src/broker/log/diskLog.js';
 import { batchesIn, buildBatch } from '../../../src/broker/protocol/recordBatch.js';
-import { recordsOf, tempDir } from './helpers.js';
+import { consumeStepping, flipBits, tempDir } from './helpers.js';
 
 const RECORDS_PER_BATCH = 20;
 const BATCHES = 60; // 1200 records, 6 batches of about 1270 bytes per 8 KiB segment
@@ -49,49 +49,19 @@ function indexEntries(dir: string, base: number): number[] {
   return out;
 }
 
-function flipAt(file: string, at: number, mask = 0x08): void {
-  const fd = fs.openSync(file, 'r+');
-  const b = Buffer.alloc(1);
-  fs.readSync(fd, b, 0, 1, at);
-  b[0] ^= mask;
-  fs.writeSync(fd, b, 0, 1, at);
-  fs.closeSync(fd);
-}
-
 /** A copy of the source log, restarted as after a SIGKILL with the given batches flipped in their records. */
 function damagedCopy(segment: number, victims: Batch[], opts: { checkAll?: boolean } = {}): { dir: string; log: DiskPartitionLog; messages: string[] } {
   const dir = path.join(tempDir(), 't-0');
   fs.cpSync(source.dir, dir, { recursive: true });
-  for (const v of victims) flipAt(path.join(dir, segName(segment)), v.pos + 61 + ((v.from * 7) % (v.size - 61)));
+  for (const v of victims) flipBits(path.join(dir, segName(segment)), v.pos + 61 + ((v.from * 7) % (v.size - 61)), 0x08);
   if (opts.checkAll) fs.rmSync(path.join(dir, RECOVERY_POINT_FILE));
   const messages: string[] = [];
   return { dir, log: open(dir, messages), messages };
 }
 
-/** Reads from `start` to the end as a consumer does (stepping over reported offsets); returns what it read and what was reported. */
-function consumeFrom(log: DiskPartitionLog, start: number): { records: Map<number, string>; reported: number[] } {
-  const records = new Map<number, string>();
-  const reported: number[] = [];
-  for (let next = start; next < log.logEndOffset;) {
-    let recs;
-    try {
-      recs = recordsOf(log.read(next, 1 << 20)).filter((r) => r.offset >= next);
-    } catch (e) {
-      assert.equal((e as Error).name, 'CORRUPT_MESSAGE', (e as Error).message);
-      reported.push(next);
-      next++;
-      continue;
-    }
-    assert.ok(recs.length > 0, `a read at ${next} below the log end returned nothing`);
-    for (const r of recs) records.set(r.offset, r.value);
-    next = recs[recs.length - 1].offset + 1;
-  }
-  return { records, reported };
-}
-
 /** Checks a read from `start` against the damaged batches: each one reported by its own offsets, everything else served. */
 function check(what: string, log: DiskPartitionLog, messages: string[], start: number, victims: Batch[], segment: number, atStart: boolean): void {
-  const { records, reported } = consumeFrom(log, start);
+  const { records, reported } = consumeStepping(log, start, 1 << 20);
   const lost = new Set<number>();
   for (const v of victims) for (let o = v.from; o < v.to; o++) if (o >= start) lost.add(o);
   assert.deepEqual(reported, [...lost].sort((x, y) => x - y), `${what}: exactly the damaged offsets are reported`);
@@ -171,11 +141,11 @@ test('a flipped length field before a damaged batch: the frames cannot be told a
   const dir = path.join(tempDir(), 't-0');
   fs.cpSync(source.dir, dir, { recursive: true });
   const file = path.join(dir, segName(segment));
-  flipAt(file, a.pos + 10, 0x01); // its length, outside the CRC: a's frame no longer leads to b's
-  flipAt(file, b.pos + 200);
+  flipBits(file, a.pos + 10, 0x01); // its length, outside the CRC: a's frame no longer leads to b's
+  flipBits(file, b.pos + 200, 0x08);
   const messages: string[] = [];
   const log = open(dir, messages);
-  const { records, reported } = consumeFrom(log, segment);
+  const { records, reported } = consumeStepping(log, segment, 1 << 20);
   assert.deepEqual(reported, Array.from({ length: b.to - a.from }, (_, k) => a.from + k));
   assert.equal(records.size, source.values.size - segment - (b.to - a.from));
   assert.ok(messages.some((m) => m.includes(`offsets ${a.from}..${b.to - 1} are in damaged data at byte ${a.pos} `)), messages.join('\n'));

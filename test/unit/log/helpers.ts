@@ -111,3 +111,48 @@ export function readAll(log: AnyLog): Rec[] {
   }
   return out;
 }
+
+/** XORs the byte at `at` of a file with `mask`: a bit flip, as a failing disk makes. */
+export function flipBits(file: string, at: number, mask: number): void {
+  const fd = fs.openSync(file, 'r+');
+  const b = Buffer.alloc(1);
+  fs.readSync(fd, b, 0, 1, at);
+  b[0] ^= mask;
+  fs.writeSync(fd, b, 0, 1, at);
+  fs.closeSync(fd);
+}
+
+/**
+ * Every record a consumer gets reading from `start` to the log end, `maxBytes` a read, stepping
+ * over offsets reported as damaged (CORRUPT_MESSAGE) as a consumer seeks past them.
+ */
+export function consumeStepping(log: DiskPartitionLog, start: number, maxBytes: number): { records: Map<number, string>; reported: number[] } {
+  const records = new Map<number, string>();
+  const reported: number[] = [];
+  for (let next = start; next < log.logEndOffset;) {
+    let recs;
+    try {
+      recs = recordsOf(log.read(next, maxBytes)).filter((r) => r.offset >= next);
+    } catch (e) {
+      assert.equal((e as Error).name, 'CORRUPT_MESSAGE', (e as Error).message);
+      reported.push(next);
+      next++;
+      continue;
+    }
+    assert.ok(recs.length > 0, `a read at ${next} below the log end returned nothing`);
+    for (const r of recs) records.set(r.offset, r.value);
+    next = recs[recs.length - 1].offset + 1;
+  }
+  return { records, reported };
+}
+
+/** The random-flip tests' generator: seeded from KT_FLIP_SEED (to replay a failure) or the clock. */
+export function flipRandom(): { seed: number; random: (n: number) => number } {
+  const seed = Number(process.env.KT_FLIP_SEED ?? Date.now() % 1_000_000);
+  let state = seed;
+  const random = (n: number): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  return { seed, random };
+}

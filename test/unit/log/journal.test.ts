@@ -7,7 +7,7 @@ import path from 'node:path';
 import { OffsetStoreImpl } from '../../../src/broker/log/offsetStore.js';
 import { TxnStateLog } from '../../../src/broker/txn/stateLog.js';
 import type { StoredTxn } from '../../../src/broker/txn/types.js';
-import { tempDir } from './helpers.js';
+import { flipBits, flipRandom, tempDir } from './helpers.js';
 
 const commit = (offset: number, partition = 0) => ({ topic: 'orders', partition, offset, leaderEpoch: 0, metadata: null });
 
@@ -24,16 +24,10 @@ function hundredCommits(): { file: string; starts: number[] } {
   return { file, starts };
 }
 
-function flip(file: string, at: number, mask = 0x04): void {
-  const buf = fs.readFileSync(file);
-  buf[at] ^= mask;
-  fs.writeFileSync(file, buf);
-}
-
 for (const [where, delta] of [['in the JSON', 20], ['in the CRC', 5], ['in the length field', 2]] as const) {
   test(`a bit flip ${where} of the middle entry of consumer-offsets.log: every later commit survives`, () => {
     const { file, starts } = hundredCommits();
-    flip(file, starts[49] + delta);
+    flipBits(file, starts[49] + delta, 0x04);
     const messages: string[] = [];
     const s = new OffsetStoreImpl(file, (m) => messages.push(m));
     assert.equal(s.get('g', 'orders', 0)?.offset, 100, 'the newest commit of partition 0');
@@ -86,8 +80,8 @@ test('a bit flip in the middle of transaction-state.log costs that entry only', 
     log.write(txn(`t${i % 10}`, Math.floor(i / 10)));
   }
   log.close();
-  flip(file, starts[15] + 30); // t5, epoch 1; t5 epoch 2 and 3 come later
-  flip(file, starts[38] + 30); // t8, epoch 3: its last entry, so t8 falls back to epoch 2
+  flipBits(file, starts[15] + 30, 0x04); // t5, epoch 1; t5 epoch 2 and 3 come later
+  flipBits(file, starts[38] + 30, 0x04); // t8, epoch 3: its last entry, so t8 falls back to epoch 2
   const messages: string[] = [];
   const again = new TxnStateLog(file, (m) => messages.push(m));
   const state = again.load();
@@ -98,12 +92,7 @@ test('a bit flip in the middle of transaction-state.log costs that entry only', 
 });
 
 test('random bit flips in consumer-offsets.log: each costs at most the entry it hits, never a wrong offset', () => {
-  const seed = Number(process.env.KT_FLIP_SEED ?? Date.now() % 1_000_000);
-  let state = seed;
-  const random = (n: number): number => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % n;
-  };
+  const { seed, random } = flipRandom();
   const { file: source } = hundredCommits();
   const runs = Number(process.env.KT_FLIP_RUNS ?? 40);
   for (let run = 0; run < runs; run++) {
@@ -115,7 +104,7 @@ test('random bit flips in consumer-offsets.log: each costs at most the entry it 
     for (let i = 0; i < flips; i++) {
       const at = random(size);
       where.push(at);
-      flip(file, at, 1 << random(8));
+      flipBits(file, at, 1 << random(8));
     }
     const what = `seed ${seed}, run ${run}: bytes ${where.join(',')}`;
     const s = new OffsetStoreImpl(file);

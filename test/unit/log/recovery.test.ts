@@ -8,7 +8,7 @@ import path from 'node:path';
 import { logConfig } from '../../../src/broker/log/config.js';
 import { CLEAN_SHUTDOWN_FILE, DiskPartitionLog, RECOVERY_POINT_FILE } from '../../../src/broker/log/diskLog.js';
 import { batchesIn } from '../../../src/broker/protocol/recordBatch.js';
-import { batch, recordsOf, tempDir } from './helpers.js';
+import { batch, consumeStepping, flipBits, flipRandom, recordsOf, tempDir } from './helpers.js';
 
 const RECORDS_PER_BATCH = 10;
 const BATCHES = 500; // 5000 records
@@ -42,39 +42,6 @@ function batchPositions(file: string): number[] {
   return [...batchesIn(fs.readFileSync(file))].map(([pos]) => pos);
 }
 
-function flip(file: string, at: number, mask = 0x10): void {
-  const fd = fs.openSync(file, 'r+');
-  const b = Buffer.alloc(1);
-  fs.readSync(fd, b, 0, 1, at);
-  b[0] ^= mask;
-  fs.writeSync(fd, b, 0, 1, at);
-  fs.closeSync(fd);
-}
-
-/**
- * Every record a consumer gets reading from the start, stepping over offsets that are
- * reported as damaged (CORRUPT_MESSAGE) as a consumer seeks past them.
- */
-function consume(log: DiskPartitionLog): { records: Map<number, string>; reported: number[] } {
-  const records = new Map<number, string>();
-  const reported: number[] = [];
-  for (let next = log.logStartOffset; next < log.logEndOffset;) {
-    let recs;
-    try {
-      recs = recordsOf(log.read(next, 64 * 1024)).filter((r) => r.offset >= next);
-    } catch (e) {
-      assert.equal((e as Error).name, 'CORRUPT_MESSAGE', (e as Error).message);
-      reported.push(next);
-      next++;
-      continue;
-    }
-    assert.ok(recs.length > 0, `a read at ${next} below the log end returned nothing`);
-    for (const r of recs) records.set(r.offset, r.value);
-    next = recs[recs.length - 1].offset + 1;
-  }
-  return { records, reported };
-}
-
 for (const variant of ['with a recovery point', 'without a recovery point (an older data directory)'] as const) {
   for (const where of ['in the records', 'in the length field', 'in the base offset', 'in the base offset, raising it a little', 'in the base offset, lowering it a little'] as const) {
     // The base offset is outside the CRC: a small change makes the batch overlap a neighbour,
@@ -95,9 +62,9 @@ for (const variant of ['with a recovery point', 'without a recovery point (an ol
         const raise = where.includes('raising');
         const bit = [4, 5, 6, 7].find((b) => ((base >> b) & 1) === (raise ? 0 : 1));
         assert.ok(bit !== undefined);
-        flip(file, victim + 7, 1 << bit); // a low byte of the base offset: it moves by 16 to 128
+        flipBits(file, victim + 7, 1 << bit); // a low byte of the base offset: it moves by 16 to 128
       } else {
-        flip(file, victim + (where === 'in the records' ? 100 : where === 'in the length field' ? 9 : 3));
+        flipBits(file, victim + (where === 'in the records' ? 100 : where === 'in the length field' ? 9 : 3), 0x10);
       }
 
       const messages: string[] = [];
@@ -105,7 +72,7 @@ for (const variant of ['with a recovery point', 'without a recovery point (an ol
       assert.equal(again.logEndOffset, 5000, 'the high watermark does not go back');
       assert.equal(again.describeSegments().length, 9, 'no segment is deleted');
       assert.ok(!messages.some((m) => /deleted|truncated/.test(m)), messages.join('\n'));
-      const { records, reported } = consume(again);
+      const { records, reported } = consumeStepping(again, again.logStartOffset, 64 * 1024);
       assert.equal(records.size, 5000 - batchesLost * RECORDS_PER_BATCH, `kept ${records.size} of 5000`);
       assert.equal(reported.length, batchesLost * RECORDS_PER_BATCH, 'each offset of the damaged batch is reported');
       for (const [offset, value] of records) assert.equal(value, values.get(offset), `offset ${offset}`);
@@ -126,7 +93,7 @@ test('segments below the recovery point are not read at an unclean start', () =>
   const active = segs[segs.length - 1].baseOffset;
   assert.equal(fs.readFileSync(path.join(dir, RECOVERY_POINT_FILE), 'utf8'), `${active}\n`, 'a roll checkpoints the new segment base');
   // Damage in a trusted segment is not looked for at start: nothing is read, nothing logged about it.
-  flip(seg(dir, segs[3].baseOffset), 200);
+  flipBits(seg(dir, segs[3].baseOffset), 200, 0x10);
   const messages: string[] = [];
   const again = open(dir, configs, messages);
   assert.equal(messages[0], `t-0: no clean-shutdown marker: checking 1 segment(s) from the recovery point ${active}; 8 older segment(s) trusted`);
@@ -134,7 +101,7 @@ test('segments below the recovery point are not read at an unclean start', () =>
   assert.deepEqual(messages.slice(1).filter((m) => !m.includes(`${String(active).padStart(20, '0')}.log: rebuilt`)), []);
   messages.length = 0;
   // A read finds it, reports it once and refuses those offsets only.
-  const { records, reported } = consume(again);
+  const { records, reported } = consumeStepping(again, again.logStartOffset, 64 * 1024);
   assert.equal(records.size, 5000 - RECORDS_PER_BATCH);
   assert.equal(reported.length, RECORDS_PER_BATCH);
   assert.equal(messages.filter((m) => m.includes('damaged data')).length, 1, messages.join('\n'));
@@ -153,7 +120,7 @@ test('the recovery point follows flushes once a minute; a damaged last batch bel
   // SIGKILL, then the last (fsynced, acknowledged) batch turns out damaged.
   const file = seg(dir, 0);
   const positions = batchPositions(file);
-  flip(file, positions[positions.length - 1] + 70);
+  flipBits(file, positions[positions.length - 1] + 70, 0x10);
   const messages: string[] = [];
   const again = open(dir, configs, messages);
   assert.equal(again.logEndOffset, 100, 'not cut: the offsets are not reused');
@@ -190,7 +157,7 @@ test('ListOffsets by timestamp over damaged data answers its first offset; compa
   log.close();
   const file = seg(dir, segs[0].baseOffset);
   const positions = batchPositions(file);
-  flip(file, positions[2] + 80); // offsets 4..5, timestamps T + 2000
+  flipBits(file, positions[2] + 80, 0x10); // offsets 4..5, timestamps T + 2000
   const bytes = fs.readFileSync(file);
   const messages: string[] = [];
   const again = open(dir, configs, messages);
@@ -215,7 +182,7 @@ test('the producer-state replay steps over a damaged batch: idempotence still wo
   fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
   fs.rmSync(path.join(dir, 'producer-state.snapshot'));
   const positions = batchPositions(seg(dir, 0));
-  flip(seg(dir, 0), positions[2] + 70);
+  flipBits(seg(dir, 0), positions[2] + 70, 0x10);
   const messages: string[] = [];
   const again = open(dir, {}, messages);
   assert.ok(messages.some((m) => m.includes('offsets 4..5 cannot be read')), messages.join('\n'));
@@ -235,7 +202,7 @@ test('a rolled segment is never cut: garbage after its last batch holds no offse
   const again = open(dir, configs, messages);
   assert.equal(fs.statSync(file).size, size);
   assert.ok(messages.some((m) => m.includes('damaged data') && m.includes('it holds no offsets')), messages.join('\n'));
-  const { records, reported } = consume(again);
+  const { records, reported } = consumeStepping(again, again.logStartOffset, 64 * 1024);
   assert.equal(records.size, 5000);
   assert.deepEqual(reported, []);
   for (const [offset, value] of records) assert.equal(value, values.get(offset));
@@ -243,12 +210,7 @@ test('a rolled segment is never cut: garbage after its last batch holds no offse
 });
 
 test('random bit flips anywhere in the segments: never a wrong record, never more than two batches per flip', () => {
-  const seed = Number(process.env.KT_FLIP_SEED ?? Date.now() % 1_000_000);
-  let state = seed;
-  const random = (n: number): number => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % n;
-  };
+  const { seed, random } = flipRandom();
   const { dir: source, values } = nineSegments();
   const segs = fs.readdirSync(source).filter((f) => f.endsWith('.log')).sort();
   const runs = Number(process.env.KT_FLIP_RUNS ?? 40);
@@ -262,7 +224,7 @@ test('random bit flips anywhere in the segments: never a wrong record, never mor
       const file = path.join(dir, segs[random(segs.length)]);
       const at = random(fs.statSync(file).size);
       const bit = random(8);
-      flip(file, at, 1 << bit);
+      flipBits(file, at, 1 << bit);
       where.push(`${path.basename(file)}@${at}:${bit}`);
     }
     // Half the time as a data directory without a recovery point: every segment is checked at start.
@@ -273,7 +235,7 @@ test('random bit flips anywhere in the segments: never a wrong record, never mor
     // Only the last batch of the active segment (above the recovery point) may be cut, as a torn tail.
     const end = log.logEndOffset;
     assert.ok(end === 5000 || end === 5000 - RECORDS_PER_BATCH, `${what}: log end ${end}`);
-    const { records, reported } = consume(log);
+    const { records, reported } = consumeStepping(log, log.logStartOffset, 64 * 1024);
     for (const [offset, value] of records) assert.equal(value, values.get(offset), `${what}: offset ${offset}`);
     assert.equal(records.size + reported.length, end, what);
     assert.ok(5000 - records.size <= flips * 2 * RECORDS_PER_BATCH, `${what}: ${5000 - records.size} records lost`);
