@@ -50,7 +50,14 @@ const SET: Record<string, string> = {
   'log.roll.ms': '600000',
 };
 
-/** Topic configs and the LogConfig field the log acts on (parsed as the log parses it). */
+/**
+ * Topic configs and the LogConfig field the log acts on (parsed as the log parses it). The
+ * broker synonyms' effects on a log are observed below where a test can make them happen at
+ * once (message.max.bytes, timestamp type, segment bytes, roll time, retention by time and
+ * size); the others need fsync timing, an index or the cleaner's schedule (flush.*,
+ * index.interval.bytes, the compaction configs), so for them the test observes the value the
+ * log uses, whose effect the per-topic tests (test/unit/log, test/durability) observe.
+ */
 const LOG_FIELDS: Record<string, (c: LogConfig) => string> = {
   'cleanup.policy': (c) => [c.compact ? 'compact' : '', c.delete ? 'delete' : ''].filter(Boolean).join(','),
   'delete.retention.ms': (c) => String(c.deleteRetentionMs),
@@ -261,6 +268,31 @@ test('producer.id.expiration.ms=2000: a partition forgets an idle producer id (i
   const again = log.append(batch(), now + 3500);
   assert.notEqual(again.duplicate, true, 'forgotten past 2 s: appended again');
   assert.ok(again.baseOffset > first.baseOffset);
+});
+
+test('log.segment.bytes, log.roll.ms, log.retention.bytes, log.retention.ms: the log of a topic without overrides rolls and deletes by them', () => {
+  const log = broker.store.partition('plain', 2);
+  assert.ok(log);
+  const now = Date.now();
+  const batch = (i: number) => buildBatch([{ key: Buffer.from(`k${i}`), value: Buffer.alloc(700) }]);
+  for (let i = 0; i < 3; i++) log.append(batch(i), now);
+  assert.ok(log.describeSegments().length >= 2, 'rolled past 1000 bytes (the 1 GiB default keeps one segment)');
+  for (let i = 3; i < 200; i++) log.append(batch(i), now);
+  broker.store.maintain(now);
+  const size = () => log.describeSegments().reduce((n, seg) => n + seg.size, 0);
+  // as Kafka: the oldest segment goes while the rest alone still holds 100000 bytes
+  assert.ok(log.logStartOffset > 0 && size() - log.describeSegments()[0].size < 100_000, `deleted down to 100000 bytes (${size()} left)`);
+  // ten minutes and an hour are too long to wait: maintenance runs at given times
+  const segments = log.describeSegments().length;
+  broker.store.maintain(now + 600_000 - 1000);
+  assert.equal(log.describeSegments().length, segments, 'log.roll.ms: the active segment is not rolled before 10 min');
+  broker.store.maintain(now + 600_000 + 1000);
+  assert.equal(log.describeSegments().length, segments + 1, 'log.roll.ms: rolled past 10 min (the 7 day default would not)');
+  const start = log.logStartOffset;
+  broker.store.maintain(now + 3_600_000 - 1000);
+  assert.equal(log.logStartOffset, start, 'log.retention.ms: nothing deleted before an hour');
+  broker.store.maintain(now + 3_600_000 + 1000);
+  assert.equal(log.logStartOffset, log.logEndOffset, 'log.retention.ms: every record older than an hour is gone');
 });
 
 test('connections.max.idle.ms=1500: an idle connection is closed', async () => {
