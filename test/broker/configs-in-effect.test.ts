@@ -42,6 +42,8 @@ const SET: Record<string, string> = {
   'log.cleaner.max.compaction.lag.ms': '99999',
   'message.max.bytes': '2000',
   'log.message.timestamp.type': 'LogAppendTime',
+  'log.message.timestamp.after.max.ms': '600000',
+  'log.message.timestamp.before.max.ms': '86400000',
   'log.cleaner.min.cleanable.ratio': '0.25',
   'log.cleaner.min.compaction.lag.ms': '10',
   'log.retention.bytes': '100000',
@@ -67,6 +69,8 @@ const LOG_FIELDS: Record<string, (c: LogConfig) => string> = {
   'max.compaction.lag.ms': (c) => String(c.maxCompactionLagMs),
   'max.message.bytes': (c) => String(c.maxMessageBytes),
   'message.timestamp.type': (c) => (c.logAppendTime ? 'LogAppendTime' : 'CreateTime'),
+  'message.timestamp.after.max.ms': (c) => String(c.timestampAfterMaxMs),
+  'message.timestamp.before.max.ms': (c) => String(c.timestampBeforeMaxMs),
   'min.cleanable.dirty.ratio': (c) => String(c.minCleanableDirtyRatio),
   'min.compaction.lag.ms': (c) => String(c.minCompactionLagMs),
   'retention.bytes': (c) => String(c.retentionBytes),
@@ -82,8 +86,6 @@ const LOG_FIELDS: Record<string, (c: LogConfig) => string> = {
 const ONLY: Record<string, string> = {
   'compression.type': 'batches are stored as the producer compressed them',
   'log.segment.delete.delay.ms': 'deleted segments are removed at once',
-  'log.message.timestamp.after.max.ms': 'no timestamp is refused',
-  'log.message.timestamp.before.max.ms': 'no timestamp is refused',
   'min.insync.replicas': 'one node: acks=all needs the leader only',
   'log.preallocate': 'segment files are not preallocated',
   'log.index.size.max.bytes': 'the index is never the reason for a roll',
@@ -163,6 +165,25 @@ test('message.max.bytes: a larger batch is refused; log.message.timestamp.type: 
       producer.send({ topic: 'plain', acks: 1, messages: [{ partition: 0, key: 'k', value: 'x'.repeat(3000) }] }),
       (err: Error & { type?: string }) => err.type === 'MESSAGE_TOO_LARGE' || /too large|larger/i.test(err.message),
     );
+  } finally {
+    await producer.disconnect();
+  }
+});
+
+test('log.message.timestamp.after/before.max.ms: a CreateTime topic refuses batches timestamped 20 min ahead or 2 days behind, takes 1 min ahead and 1 h behind', async () => {
+  // the broker stamps 'plain' (LogAppendTime): bounds apply to CreateTime topics only
+  const made = await wire((c) => c.request(CreateTopics, 4, { topics: [{ name: 'stamped', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'message.timestamp.type', value: 'CreateTime' }] }], timeoutMs: 1000 }));
+  assert.equal(made.topics[0].errorCode, 0);
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    const send = (offsetMs: number) => producer.send({ topic: 'stamped', acks: 1, messages: [{ key: 'k', value: 'v', timestamp: String(Date.now() + offsetMs) }] });
+    const refused = (err: Error & { type?: string }) => err.type === 'INVALID_TIMESTAMP';
+    await assert.rejects(send(20 * 60_000), refused, '20 min ahead: past 600000 (Kafka\'s one-hour default would take it)');
+    await assert.rejects(send(-2 * 86_400_000), refused, '2 days behind: past 86400000 (unbounded by default)');
+    await send(60_000);
+    await send(-3_600_000);
+    await producer.send({ topic: 'plain', acks: 1, messages: [{ partition: 0, key: 'k', value: 'v', timestamp: String(Date.now() + 20 * 60_000) }] });
   } finally {
     await producer.disconnect();
   }

@@ -49,10 +49,10 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
     doc: 'Compact a log whose oldest uncompacted segment is older than this, whatever its dirty ratio.' },
   { name: 'max.message.bytes', type: 'INT', default: '1048588', synonym: 'message.max.bytes', min: 0,
     doc: 'Largest record batch the topic accepts.' },
-  { name: 'message.timestamp.after.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.after.max.ms', min: 0, only: LONG_MAX,
-    doc: 'How far in the future a CreateTime timestamp may be.' },
-  { name: 'message.timestamp.before.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.before.max.ms', min: 0, only: LONG_MAX,
-    doc: 'How far in the past a CreateTime timestamp may be.' },
+  { name: 'message.timestamp.after.max.ms', type: 'LONG', default: '3600000', synonym: 'log.message.timestamp.after.max.ms', min: 0,
+    doc: 'How far ahead of the broker clock a CreateTime timestamp may be (Kafka 4: one hour); a batch past it gets INVALID_TIMESTAMP.' },
+  { name: 'message.timestamp.before.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.before.max.ms', min: 0,
+    doc: 'How far behind the broker clock a CreateTime timestamp may be; a batch past it gets INVALID_TIMESTAMP.' },
   { name: 'message.timestamp.type', type: 'STRING', default: 'CreateTime', synonym: 'log.message.timestamp.type', values: ['CreateTime', 'LogAppendTime'],
     doc: 'CreateTime keeps the producer timestamp; LogAppendTime stamps batches with the broker time.' },
   { name: 'min.cleanable.dirty.ratio', type: 'DOUBLE', default: '0.5', synonym: 'log.cleaner.min.cleanable.ratio', min: 0, max: 1,
@@ -242,6 +242,9 @@ export interface LogConfig {
   segmentMs: number;
   maxMessageBytes: number;
   logAppendTime: boolean;
+  /** message.timestamp.before/after.max.ms (CreateTime only); Infinity: no bound. */
+  timestampBeforeMaxMs: number;
+  timestampAfterMaxMs: number;
   /** Infinity: never fsync by message count. */
   flushMessages: number;
   /** Infinity: never fsync by time. */
@@ -275,6 +278,8 @@ export function logConfig(topicConfigs: Record<string, string> = {}, defaults?: 
     segmentMs: num(get('segment.ms')),
     maxMessageBytes: num(get('max.message.bytes')),
     logAppendTime: get('message.timestamp.type') === 'LogAppendTime',
+    timestampBeforeMaxMs: num(get('message.timestamp.before.max.ms')),
+    timestampAfterMaxMs: num(get('message.timestamp.after.max.ms')),
     flushMessages: num(get('flush.messages')),
     flushMs: num(get('flush.ms')),
     indexIntervalBytes: num(get('index.interval.bytes')),
