@@ -21,7 +21,10 @@ export function tempDir(prefix = 'kt-test-'): string {
 
 /** A broker on a free port; memory unless dataDir is given. */
 export function testBroker(opts: BrokerOptions = {}): Promise<Broker> {
-  return startBroker({ port: 0, memory: !opts.dataDir, ...opts });
+  // no initial rebalance delay unless a test asks (group tests join many groups); the
+  // delay's own tests set it
+  const delay = opts.groupInitialRebalanceDelayMs === undefined && opts.configs?.['group.initial.rebalance.delay.ms'] === undefined ? { groupInitialRebalanceDelayMs: 0 } : {};
+  return startBroker({ port: 0, memory: !opts.dataDir, ...delay, ...opts });
 }
 
 /**

@@ -88,11 +88,15 @@ export interface BrokerOptions {
    * written (default 256 MiB). A fetch that finds the budget used up waits without holding data.
    */
   fetchMemoryBytes?: number;
-  /** Kafka's group.min.session.timeout.ms (default 6000). */
+  /** Kafka's group.min.session.timeout.ms (default 6000; also settable as that broker config). */
   groupMinSessionTimeoutMs?: number;
-  /** Kafka's group.max.session.timeout.ms (default 1800000). */
+  /** Kafka's group.max.session.timeout.ms (default 1800000; also settable as that broker config). */
   groupMaxSessionTimeoutMs?: number;
-  /** Kafka's group.initial.rebalance.delay.ms (default 0 here; Kafka's is 3000). */
+  /**
+   * Kafka's group.initial.rebalance.delay.ms (default 3000, as Kafka; also settable as that
+   * broker config): a new (empty) group waits this long for more members before its first
+   * rebalance, longer while members keep arriving, up to the rebalance timeout. 0: no wait.
+   */
   groupInitialRebalanceDelayMs?: number;
   /**
    * SASL on the listener (SASL_PLAINTEXT, or SASL_SSL with `tls`): PLAIN, SCRAM-SHA-256,
@@ -214,12 +218,17 @@ export class Broker {
         ...(opts.numPartitions === undefined ? {} : { 'num.partitions': opts.numPartitions }),
         ...(opts.autoCreateTopics === undefined ? {} : { 'auto.create.topics.enable': String(opts.autoCreateTopics) }),
         ...(opts.connectionsMaxIdleMs === undefined ? {} : { 'connections.max.idle.ms': opts.connectionsMaxIdleMs }),
+        ...(opts.groupMinSessionTimeoutMs === undefined ? {} : { 'group.min.session.timeout.ms': opts.groupMinSessionTimeoutMs }),
+        ...(opts.groupMaxSessionTimeoutMs === undefined ? {} : { 'group.max.session.timeout.ms': opts.groupMaxSessionTimeoutMs }),
+        ...(opts.groupInitialRebalanceDelayMs === undefined ? {} : { 'group.initial.rebalance.delay.ms': opts.groupInitialRebalanceDelayMs }),
       },
     });
+    // the group coordinator acts on the broker configs DescribeConfigs reports
     const groups = new GroupCoordinator(store.offsets, {
-      minSessionTimeoutMs: opts.groupMinSessionTimeoutMs,
-      maxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs,
-      initialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 0,
+      minSessionTimeoutMs: brokerNumber(store.defaults, 'group.min.session.timeout.ms'),
+      maxSessionTimeoutMs: brokerNumber(store.defaults, 'group.max.session.timeout.ms'),
+      initialRebalanceDelayMs: brokerNumber(store.defaults, 'group.initial.rebalance.delay.ms'),
+      offsetsRetentionMs: brokerNumber(store.defaults, 'offsets.retention.minutes') * 60_000,
       log,
     });
     const host = opts.host ?? '127.0.0.1';

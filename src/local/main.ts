@@ -56,6 +56,9 @@ async function lockDataDir(p: LocalPaths): Promise<DirLock> {
   }
 }
 
+/** Broker configs `kt local start` sets unless --config gives them (STATIC_BROKER_CONFIG). */
+export const LOCAL_CONFIGS: Readonly<Record<string, string>> = { 'group.initial.rebalance.delay.ms': '0' };
+
 async function serve(opts: RunOptions, p: LocalPaths): Promise<void> {
   const security = opts.security && opts.security.protocol !== 'PLAINTEXT' ? opts.security : undefined;
   const advertisedHost = opts.advertisedHost ?? defaultAdvertisedHost(opts.host);
@@ -67,7 +70,10 @@ async function serve(opts: RunOptions, p: LocalPaths): Promise<void> {
     advertisedHost,
     dataDir: opts.memory ? undefined : p.brokerData,
     memory: opts.memory,
-    configs: opts.configs,
+    // Kafka's 3 s initial rebalance delay off, as Kafka's own config/server.properties has it
+    // for development: a consumer on a local broker gets its partitions at once (--config
+    // group.initial.rebalance.delay.ms=3000 restores it); DescribeConfigs reports it as set
+    configs: { ...LOCAL_CONFIGS, ...opts.configs },
     sasl: sec.sasl,
     tls: sec.tls,
     log: opts.log,

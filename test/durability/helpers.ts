@@ -30,7 +30,10 @@ export function tempDir(prefix = 'kt-durability-'): string {
 
 /** An in-process broker on a free port; in memory unless dataDir is given. */
 export function testBroker(opts: BrokerOptions = {}): Promise<Broker> {
-  return startBroker({ port: 0, memory: !opts.dataDir, ...opts });
+  // no initial rebalance delay unless a test asks (group tests join many groups); the
+  // delay's own tests set it
+  const delay = opts.groupInitialRebalanceDelayMs === undefined && opts.configs?.['group.initial.rebalance.delay.ms'] === undefined ? { groupInitialRebalanceDelayMs: 0 } : {};
+  return startBroker({ port: 0, memory: !opts.dataDir, ...delay, ...opts });
 }
 
 export interface ChildBroker {

@@ -6,6 +6,8 @@ import { after, before, test } from 'node:test';
 import type { Broker } from '../../src/index.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
+import { CreateTopics } from '../../src/broker/protocol/apis/createTopics.js';
+import { DescribeConfigs } from '../../src/broker/protocol/apis/describeConfigs.js';
 import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
 import { testBroker } from '../helpers.js';
 import { apacheNode } from './targets.js';
@@ -72,4 +74,40 @@ test('ApiVersions: every API the bundled broker implements reaches Apache Kafka 
     assert.equal(b.has(key), false, `bundled broker has API ${key}: update this test and docs/protocol.md`);
     assert.equal(a.has(key), true, `Apache has API ${key}`);
   }
+});
+
+test('broker configs: the values the bundled broker reports differently from Apache (log.message.timestamp.after.max.ms is 3600000 on both), and a topic config value it cannot act on is refused', async () => {
+  const describe = async (bootstrap: string) => {
+    const c = await client(bootstrap);
+    try {
+      const md = await c.request(Metadata, 9, { topics: [], allowAutoTopicCreation: false });
+      const r = await c.request(DescribeConfigs, 4, { resources: [{ resourceType: 4, resourceName: String(md.brokers[0].nodeId), configurationKeys: null }], includeSynonyms: false, includeDocumentation: false });
+      return new Map(r.results[0].configs.map((e: { name: string; value: string | null }) => [e.name, e.value]));
+    } finally {
+      c.close();
+    }
+  };
+  const b = await describe(bundled.bootstrap);
+  const a = await describe(apache.bootstrap);
+  const differ = [...b].filter(([k, v]) => a.has(k) && a.get(k) !== v).map(([k, v]) => [k, v, a.get(k)]);
+  assert.deepEqual(differ.sort(), [
+    // Apache reports null where its value comes from an hours setting (log.*.hours); the bundled broker reports the value
+    ['log.flush.interval.ms', '9223372036854775807', null],
+    ['log.retention.ms', '604800000', null],
+    ['log.roll.jitter.ms', '0', null],
+    ['log.roll.ms', '604800000', null],
+    // the bundled broker removes a deleted segment's files at once
+    ['log.segment.delete.delay.ms', '0', '60000'],
+  ], 'README "Differences from Apache Kafka" lists these');
+  const create = async (bootstrap: string) => {
+    const c = await client(bootstrap);
+    try {
+      const r = await c.request(CreateTopics, 7, { topics: [{ name: `prealloc-${process.pid}`, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'preallocate', value: 'true' }] }], timeoutMs: 5000, validateOnly: true });
+      return r.topics[0].errorCode;
+    } finally {
+      c.close();
+    }
+  };
+  assert.equal(await create(bundled.bootstrap), 40, 'INVALID_CONFIG: the bundled broker does not preallocate, so preallocate=true is refused');
+  assert.equal(await create(apache.bootstrap), 0, 'Apache takes preallocate=true');
 });

@@ -30,7 +30,7 @@ export interface GroupCoordinatorOptions {
   minSessionTimeoutMs?: number;
   /** group.max.session.timeout.ms */
   maxSessionTimeoutMs?: number;
-  /** group.initial.rebalance.delay.ms (Kafka: 3000; here 0 unless asked). */
+  /** group.initial.rebalance.delay.ms (0 unless given; the broker passes its config, default 3000). */
   initialRebalanceDelayMs?: number;
   /** offsets.retention.minutes, in ms (default 7 days). */
   offsetsRetentionMs?: number;

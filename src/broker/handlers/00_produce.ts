@@ -7,7 +7,8 @@
 // decompressed size: at most 64 x max.message.bytes, else MESSAGE_TOO_LARGE, so no
 // decompression bomb is stored), assigns offsets by rewriting the base
 // offset in place and stamps LogAppendTime topics; here only what clients may not send is
-// refused (control batches). One node means acks=1 and acks=all are the same promise; the
+// refused (control batches) and, on CreateTime topics, batches timestamped outside
+// message.timestamp.before/after.max.ms of the broker clock (INVALID_TIMESTAMP). One node means acks=1 and acks=all are the same promise; the
 // topic's flush.messages decides when the append is fsynced. acks=0 gets no response at
 // all, as in Kafka.
 //
@@ -23,6 +24,7 @@
 // RecordErrors, and sums them up in errorMessage as Kafka does; the batch's other records are
 // not named (clients fail them as part of a batch with invalid records).
 import type { Broker } from '../broker.js';
+import type { LogConfig } from '../log/config.js';
 import { Produce } from '../protocol/apis/produce.js';
 import { code, KafkaError, RecordErrorsError, type RecordError } from '../protocol/errors.js';
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn } from '../protocol/recordBatch.js';
@@ -48,6 +50,21 @@ function fail(index: number, errorCode: number, message: string | null = null, r
 
 const CODEC_ZSTD = 4;
 
+/**
+ * message.timestamp.before/after.max.ms on a CreateTime topic: a batch whose records are
+ * timestamped too far behind or ahead of the broker clock is refused. Judged by the batch
+ * header (its max timestamp and its base timestamp, the first record's), without
+ * decompressing; Kafka judges each record and names the ones out of range in RecordErrors.
+ */
+function timestampOutOfRange(h: { baseTimestamp: number; maxTimestamp: number }, config: LogConfig, now: number): string | null {
+  const low = now - config.timestampBeforeMaxMs;
+  const high = now + config.timestampAfterMaxMs;
+  const range = () => `the timestamps must be within [${Number.isFinite(low) ? low : '-inf'}, ${Number.isFinite(high) ? high : 'inf'}] (message.timestamp.before.max.ms, message.timestamp.after.max.ms)`;
+  if (h.maxTimestamp >= 0 && h.maxTimestamp > high) return `Timestamp ${h.maxTimestamp} is out of range: ${range()}`;
+  if (h.baseTimestamp >= 0 && h.baseTimestamp < low) return `Timestamp ${h.baseTimestamp} is out of range: ${range()}`;
+  return null;
+}
+
 function appendPartition(broker: Broker, topic: string, index: number, records: Buffer | null, version: number): PartitionResult {
   const log = broker.store.partition(topic, index);
   if (!log) return fail(index, code('UNKNOWN_TOPIC_OR_PARTITION'));
@@ -56,8 +73,14 @@ function appendPartition(broker: Broker, topic: string, index: number, records: 
   if (records.length > 16 && records[16] !== 2) {
     return fail(index, code('UNSUPPORTED_FOR_MESSAGE_FORMAT'), `message format v${records[16]} is not supported: only record batches (magic 2, Produce v3+)`);
   }
+  const config = broker.store.topicConfig(topic);
+  const now = Date.now();
   for (const [, h] of batchesIn(records)) {
     if (h.attributes & ATTR_CONTROL) return fail(index, code('INVALID_RECORD'), 'clients may not send control batches');
+    if (config && !config.logAppendTime) {
+      const bad = timestampOutOfRange(h, config, now);
+      if (bad) return { ...fail(index, code('INVALID_TIMESTAMP'), bad), logStartOffset: log.logStartOffset };
+    }
     if (version < 7 && (h.attributes & 0x07) === CODEC_ZSTD) {
       return fail(index, code('UNSUPPORTED_COMPRESSION_TYPE'), `Produce requests with version ${version} are not allowed to use ZStandard compression`);
     }

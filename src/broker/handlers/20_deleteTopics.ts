@@ -4,6 +4,8 @@
 // from v6, its id. Works on a full disk (the data goes first); a disk that refuses (read-only)
 // gets KAFKA_STORAGE_ERROR for that topic. Answers come in request order (Kafka's follow its
 // hash sets of names and ids, deletions last), so clients match them by name or id.
+// delete.topic.enable=false refuses every topic: TOPIC_DELETION_DISABLED (v3+), INVALID_REQUEST before.
+import { brokerBoolean } from '../log/config.js';
 import { DeleteTopics } from '../protocol/apis/deleteTopics.js';
 import { code, ERRORS, KafkaError, type ErrorName } from '../protocol/errors.js';
 import { handler } from './types.js';
@@ -36,6 +38,12 @@ export default handler(DeleteTopics, (req, ctx) => {
   };
   // v1-5 name topics; v6 names them or gives their ids
   const asked = ctx.version >= 6 ? req.topics : req.topicNames.map((name) => ({ name, topicId: ZERO_ID }));
+  if (!brokerBoolean(broker.store.defaults, 'delete.topic.enable')) {
+    // delete.topic.enable=false: Kafka refuses the whole request, every topic with the error
+    const error: Pick<Result, 'errorCode' | 'errorMessage'> =
+      ctx.version < 3 ? { errorCode: code('INVALID_REQUEST'), errorMessage: 'Topic deletion is disabled.' } : described('TOPIC_DELETION_DISABLED');
+    return { throttleTimeMs: 0, responses: asked.map((t) => ({ name: t.name, topicId: t.topicId, ...error })) };
+  }
   const count = new Map<string, number>();
   const key = (t: { name: string | null; topicId: Buffer }): string => (t.name !== null ? `n:${t.name}` : `i:${t.topicId.toString('hex')}`);
   for (const t of asked) count.set(key(t), (count.get(key(t)) ?? 0) + 1);

@@ -1,8 +1,9 @@
 // The topic configs the broker knows, as one table in Kafka's own names, types and defaults
 // (after LogConfig.java / ServerLogConfigs.java). Each topic config has a broker-level
 // synonym (`retention.ms` ← `log.retention.ms`) that supplies the default for topics without
-// an override. Configs marked `stored` are validated, kept and returned by DescribeConfigs but
-// not acted on by this single-node broker (replication, throttling, preallocation).
+// an override. Every value DescribeConfigs reports is the one in effect: a config the broker
+// cannot act on (preallocation, index sizing, recompression) accepts only the value that
+// describes what it does (`only`), and refuses the others as a policy violation.
 
 export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'DOUBLE' | 'LIST';
 
@@ -17,8 +18,11 @@ export interface ConfigDef {
   max?: number;
   /** Allowed values (for LIST: allowed items). */
   values?: readonly string[];
-  /** Validated and returned, but the broker does not act on it. */
-  stored?: boolean;
+  /**
+   * The one value the broker supports (what it does): other values are refused, so no value
+   * that is not in effect is ever reported.
+   */
+  only?: string;
   doc: string;
 }
 
@@ -29,12 +33,12 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
   { name: 'cleanup.policy', type: 'LIST', default: 'delete', synonym: 'log.cleanup.policy', values: ['compact', 'delete'],
     doc: 'delete: drop old segments by retention.ms / retention.bytes; compact: keep the latest value per key.' },
   { name: 'compression.type', type: 'STRING', default: 'producer', synonym: 'compression.type',
-    values: ['producer', 'uncompressed', 'none', 'gzip', 'snappy', 'lz4', 'zstd'], stored: true,
-    doc: 'Final compression of the topic; batches are stored as the producer sent them.' },
+    values: ['producer', 'uncompressed', 'none', 'gzip', 'snappy', 'lz4', 'zstd'], only: 'producer',
+    doc: 'Final compression of the topic: batches are stored as the producer sent them (producer is the only value supported).' },
   { name: 'delete.retention.ms', type: 'LONG', default: '86400000', synonym: 'log.cleaner.delete.retention.ms', min: 0,
     doc: 'How long delete tombstones are kept on compacted topics (counted from the last write to their segment).' },
-  { name: 'file.delete.delay.ms', type: 'LONG', default: '60000', synonym: 'log.segment.delete.delay.ms', min: 0, stored: true,
-    doc: 'Delay before a deleted segment file is removed (segments are removed at once here).' },
+  { name: 'file.delete.delay.ms', type: 'LONG', default: '0', synonym: 'log.segment.delete.delay.ms', min: 0, only: '0',
+    doc: 'Delay before a deleted segment file is removed: segments are removed at once here (Kafka: 60000).' },
   { name: 'flush.messages', type: 'LONG', default: LONG_MAX, synonym: 'log.flush.interval.messages', min: 1,
     doc: 'Fsync after this many messages; 1 makes every append durable before it is acknowledged.' },
   { name: 'flush.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.flush.interval.ms', min: 0,
@@ -45,36 +49,34 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
     doc: 'Compact a log whose oldest uncompacted segment is older than this, whatever its dirty ratio.' },
   { name: 'max.message.bytes', type: 'INT', default: '1048588', synonym: 'message.max.bytes', min: 0,
     doc: 'Largest record batch the topic accepts.' },
-  { name: 'message.timestamp.after.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.after.max.ms', min: 0, stored: true,
-    doc: 'How far in the future a CreateTime timestamp may be.' },
-  { name: 'message.timestamp.before.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.before.max.ms', min: 0, stored: true,
-    doc: 'How far in the past a CreateTime timestamp may be.' },
-  { name: 'message.timestamp.difference.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.difference.max.ms', min: 0, stored: true,
-    doc: 'Deprecated: maximum difference between a CreateTime timestamp and the broker clock.' },
+  { name: 'message.timestamp.after.max.ms', type: 'LONG', default: '3600000', synonym: 'log.message.timestamp.after.max.ms', min: 0,
+    doc: 'How far ahead of the broker clock a CreateTime timestamp may be (Kafka 4: one hour); a batch past it gets INVALID_TIMESTAMP.' },
+  { name: 'message.timestamp.before.max.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.message.timestamp.before.max.ms', min: 0,
+    doc: 'How far behind the broker clock a CreateTime timestamp may be; a batch past it gets INVALID_TIMESTAMP.' },
   { name: 'message.timestamp.type', type: 'STRING', default: 'CreateTime', synonym: 'log.message.timestamp.type', values: ['CreateTime', 'LogAppendTime'],
     doc: 'CreateTime keeps the producer timestamp; LogAppendTime stamps batches with the broker time.' },
   { name: 'min.cleanable.dirty.ratio', type: 'DOUBLE', default: '0.5', synonym: 'log.cleaner.min.cleanable.ratio', min: 0, max: 1,
     doc: 'Dirty ratio above which a compacted log is cleaned.' },
   { name: 'min.compaction.lag.ms', type: 'LONG', default: '0', synonym: 'log.cleaner.min.compaction.lag.ms', min: 0,
     doc: 'Minimum time a message stays uncompacted (segments with newer timestamps are not cleaned).' },
-  { name: 'min.insync.replicas', type: 'INT', default: '1', synonym: 'min.insync.replicas', min: 1, stored: true,
+  { name: 'min.insync.replicas', type: 'INT', default: '1', synonym: 'min.insync.replicas', min: 1, only: '1',
     doc: 'Replicas that must acknowledge an acks=all produce (always met on one node when 1).' },
-  { name: 'preallocate', type: 'BOOLEAN', default: 'false', synonym: 'log.preallocate', stored: true,
-    doc: 'Preallocate segment files.' },
+  { name: 'preallocate', type: 'BOOLEAN', default: 'false', synonym: 'log.preallocate', only: 'false',
+    doc: 'Preallocate segment files (not supported: false).' },
   { name: 'retention.bytes', type: 'LONG', default: '-1', synonym: 'log.retention.bytes',
     doc: 'Delete the oldest segments while the partition is larger than this; -1: no size limit.' },
   { name: 'retention.ms', type: 'LONG', default: '604800000', synonym: 'log.retention.ms', min: -1,
     doc: 'Delete segments whose newest record is older than this; -1: keep forever.' },
   { name: 'segment.bytes', type: 'INT', default: '1073741824', synonym: 'log.segment.bytes', min: 14,
     doc: 'Roll to a new segment file when the active one would exceed this size.' },
-  { name: 'segment.index.bytes', type: 'INT', default: '10485760', synonym: 'log.index.size.max.bytes', min: 4, stored: true,
-    doc: 'Maximum offset index size (indexes here grow as needed).' },
-  { name: 'segment.jitter.ms', type: 'LONG', default: '0', synonym: 'log.roll.jitter.ms', min: 0, stored: true,
-    doc: 'Random jitter subtracted from segment.ms.' },
+  { name: 'segment.index.bytes', type: 'INT', default: '10485760', synonym: 'log.index.size.max.bytes', min: 4, only: '10485760',
+    doc: 'Maximum offset index size (only the default is supported).' },
+  { name: 'segment.jitter.ms', type: 'LONG', default: '0', synonym: 'log.roll.jitter.ms', min: 0, only: '0',
+    doc: 'Random jitter subtracted from segment.ms (not supported: 0).' },
   { name: 'segment.ms', type: 'LONG', default: '604800000', synonym: 'log.roll.ms', min: 1,
     doc: 'Roll to a new segment when the active one is older than this.' },
-  { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', synonym: 'unclean.leader.election.enable', stored: true,
-    doc: 'Allow out-of-sync replicas to become leader (one node: no effect).' },
+  { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', synonym: 'unclean.leader.election.enable',
+    doc: 'Allow out-of-sync replicas to become leader (one node has no other replica: either value holds).' },
 ];
 
 /** Broker-only configs (no topic-level form). Topic configs' synonyms are added below. */
@@ -148,13 +150,22 @@ export function validateConfigValue(def: ConfigDef, raw: string): string | null 
   }
 }
 
+/** validateConfigValue, then `only`: a valid value the broker cannot act on is refused. */
+function checkConfigValue(def: ConfigDef, raw: string): string | null {
+  const err = validateConfigValue(def, raw);
+  if (err || def.only === undefined) return err;
+  const v = raw.trim();
+  const same = def.type === 'BOOLEAN' ? v.toLowerCase() === def.only : def.type === 'LONG' || def.type === 'INT' || def.type === 'SHORT' ? BigInt(v) === BigInt(def.only) : v === def.only;
+  return same ? null : `Invalid value ${raw} for configuration ${def.name}: the bundled broker supports only ${def.only}`;
+}
+
 /** Validates topic config overrides (CreateTopics, AlterConfigs): error message or null. */
 export function validateTopicConfigs(configs: Record<string, string>): string | null {
   for (const [name, value] of Object.entries(configs)) {
     const def = topicDefs.get(name);
     if (!def) return `Unknown topic config name: ${name}`;
     if (typeof value !== 'string') return `Invalid value ${String(value)} for configuration ${name}: expected a string`;
-    const err = validateConfigValue(def, value);
+    const err = checkConfigValue(def, value);
     if (err) return err;
   }
   return null;
@@ -180,7 +191,7 @@ export function brokerDefaults(overrides: Record<string, string | number | boole
     const def = name === undefined ? undefined : brokerDefs.get(name);
     if (!def) throw new Error(`Unknown broker config name: ${given}`);
     const str = String(value);
-    const err = validateConfigValue(def, str);
+    const err = checkConfigValue(def, str);
     if (err) throw new Error(err);
     out[def.name] = def.type === 'BOOLEAN' ? str.trim().toLowerCase() : str.trim();
   }
@@ -231,12 +242,14 @@ export interface LogConfig {
   segmentMs: number;
   maxMessageBytes: number;
   logAppendTime: boolean;
+  /** message.timestamp.before/after.max.ms (CreateTime only); Infinity: no bound. */
+  timestampBeforeMaxMs: number;
+  timestampAfterMaxMs: number;
   /** Infinity: never fsync by message count. */
   flushMessages: number;
   /** Infinity: never fsync by time. */
   flushMs: number;
   indexIntervalBytes: number;
-  compressionType: string;
   /** Compaction (cleanup.policy=compact): tombstone lifetime, cleanable lag window, dirty ratio. */
   deleteRetentionMs: number;
   minCompactionLagMs: number;
@@ -265,10 +278,11 @@ export function logConfig(topicConfigs: Record<string, string> = {}, defaults?: 
     segmentMs: num(get('segment.ms')),
     maxMessageBytes: num(get('max.message.bytes')),
     logAppendTime: get('message.timestamp.type') === 'LogAppendTime',
+    timestampBeforeMaxMs: num(get('message.timestamp.before.max.ms')),
+    timestampAfterMaxMs: num(get('message.timestamp.after.max.ms')),
     flushMessages: num(get('flush.messages')),
     flushMs: num(get('flush.ms')),
     indexIntervalBytes: num(get('index.interval.bytes')),
-    compressionType: get('compression.type'),
     deleteRetentionMs: num(get('delete.retention.ms')),
     minCompactionLagMs: num(get('min.compaction.lag.ms')),
     maxCompactionLagMs: num(get('max.compaction.lag.ms')),

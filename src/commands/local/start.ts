@@ -195,7 +195,7 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
     'data-dir': Flags.string({ description: 'where the broker keeps its data [default: $KT_DATA_DIR or ~/.local/share/kt]' }),
     memory: Flags.boolean({ description: 'keep all data in memory (lost on stop)' }),
     config: Flags.string({
-      description: "broker config KEY=VALUE by Kafka's server.properties name (repeatable; remembered): num.partitions, log.retention.ms, log.flush.interval.messages, auto.create.topics.enable, ...",
+      description: "broker config KEY=VALUE by Kafka's server.properties name (repeatable; remembered): num.partitions, log.retention.ms, log.flush.interval.messages, auto.create.topics.enable, ...; group.initial.rebalance.delay.ms is 0 unless given (Kafka's default 3000)",
       multiple: true,
       multipleNonGreedy: true,
       helpValue: 'KEY=VALUE',

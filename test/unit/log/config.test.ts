@@ -21,10 +21,19 @@ test('valid topic configs pass', () => {
     'segment.bytes': '1024',
     'flush.messages': '9223372036854775807',
     'message.timestamp.type': 'LogAppendTime',
-    'compression.type': 'zstd',
+    'compression.type': 'producer',
     'min.cleanable.dirty.ratio': '0.25',
-    preallocate: 'TRUE',
+    preallocate: 'FALSE',
   }), null);
+});
+
+test('a config the broker cannot act on accepts only the value in effect (nothing reported is not in effect)', () => {
+  assert.equal(validateTopicConfigs({ 'compression.type': 'zstd' }), 'Invalid value zstd for configuration compression.type: the bundled broker supports only producer');
+  assert.match(validateTopicConfigs({ preallocate: 'true' }) ?? '', /supports only false/);
+  assert.match(validateTopicConfigs({ 'segment.jitter.ms': '10' }) ?? '', /supports only 0/);
+  assert.match(validateTopicConfigs({ 'file.delete.delay.ms': '60000' }) ?? '', /supports only 0/);
+  assert.throws(() => brokerDefaults({ 'log.preallocate': true }), /supports only false/);
+  assert.equal(brokerDefaults({ 'log.segment.delete.delay.ms': '0' })['log.segment.delete.delay.ms'], '0');
 });
 
 test('unknown names and invalid values get a clear message', () => {
