@@ -16,6 +16,30 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   process.exit(0);
 }
 
+// `kt --help`, `kt help [COMMAND...]` and `kt COMMAND... --help` (and `kt` alone): oclif's text,
+// rendered at build time (src/dev/helpText.ts), printed without loading the CLI when the output
+// is what oclif renders it as: to a pipe or file, no colour forced, 80 columns. On a terminal
+// (colours, its width), with FORCE_COLOR, OCLIF_COLUMNS or DEBUG set, for a text older than
+// the bundle or the manifest, or with KT_FULL_HELP=1, oclif renders it.
+{
+  const argv = process.argv.slice(2);
+  const last = argv.length - 1;
+  const words = argv.length === 0 ? [] : argv[0] === 'help' ? argv.slice(1) : argv[last] === '--help' ? argv.slice(0, last) : undefined;
+  const env = process.env;
+  if (words && words.every((w) => /^[a-z][a-z0-9-]*$/.test(w)) && !process.stdout.isTTY
+    && !env.KT_FULL_HELP && !('FORCE_COLOR' in env) && !env.OCLIF_COLUMNS && !env.DEBUG) {
+    const { readFileSync, statSync } = await import('node:fs');
+    const file = new URL(`../dist/help/${['kt', ...words].join('.')}.txt`, import.meta.url);
+    const at = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    const newer = (rel) => (statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? 0) > at;
+    if (at !== undefined && !newer('../dist/kt.cjs') && !newer('../oclif.manifest.json')) {
+      const text = readFileSync(file, 'utf8');
+      process.stdout.write(text.replaceAll('\0platform\0', `${process.platform}-${process.arch} node-${process.version}`));
+      process.exit(0);
+    }
+  }
+}
+
 const { createRequire } = await import('node:module');
 const bundle = createRequire(import.meta.url)('./load.cjs').loadBundle();
 if (!bundle) {
