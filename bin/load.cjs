@@ -35,7 +35,10 @@ function loadBundle({ cache = true } = {}) {
       // no cache yet
     }
   }
-  const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData });
+  // the build wraps the bundle in its module function (src/dev/bundle.ts, BUNDLE_HEAD): compiled
+  // as it is, its value is that function, and the 1.8 MB text is not copied by Module.wrap
+  const wrapped = source.startsWith('((f, a) =>');
+  const script = new vm.Script(wrapped ? source : Module.wrap(source), { filename: BUNDLE, cachedData });
   const mod = new Module(BUNDLE, module);
   mod.filename = BUNDLE;
   mod.paths = Module._nodeModulePaths(path.dirname(BUNDLE));

@@ -15,7 +15,8 @@
 //   bundle time instead of through the require cache;
 // - `import.meta.url` is the URL the module had under dist/src, so paths next to it (the
 //   broker daemon's main.js) stay right;
-// - native codecs and checksums stay in node_modules (loaded on first use).
+// - native codecs and checksums stay in node_modules (loaded on first use);
+// - the file is already wrapped as a CommonJS module function (BUNDLE_HEAD).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,11 @@ import { PACKAGE_ROOT } from './commands.js';
 import { KAFKAJS_REPLACED } from '../client/kafkajsPatches.js';
 
 export const BUNDLE_FILE = path.join('dist', 'kt.cjs');
+// The bundle is its own CommonJS module function, so that load.cjs compiles the file's text as
+// it is (Module.wrap would make a second copy of its 1.8 MB: more peak memory per call). As a
+// script (load.cjs) its value is that function; required as a module it calls it.
+export const BUNDLE_HEAD = '((f, a) => (a ? f.apply(a[0], a) : f))(function (exports, require, module, __filename, __dirname) {\n';
+export const BUNDLE_TAIL = '\n}, typeof arguments === "object" ? arguments : undefined);\n';
 export const CACHE_FILE = `${BUNDLE_FILE}.cache`;
 const NATIVE = ['@node-rs/crc32', '@toondepauw/node-zstd', 'lz4-napi', 'snappy'];
 // oclif's optional TypeScript support: never used by an installed kt
@@ -147,6 +153,7 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
   });
   const inputs = Object.keys(result.metafile.inputs);
   const text = fs.readFileSync(outfile, 'utf8');
+  fs.writeFileSync(outfile, `${BUNDLE_HEAD}${text}${BUNDLE_TAIL}`);
   if (/createRequire\(import\.meta\.url\)/.test(text)) throw new Error('bundle: a createRequire(import.meta.url) was left');
   for (const rel of Object.keys(KAFKAJS_REPLACED)) {
     if (inputs.some((i) => i.endsWith(`kafkajs/src/${rel}`))) throw new Error(`bundle: kafkajs/src/${rel} was bundled, not replaced`);
