@@ -53,6 +53,27 @@ module.exports = new Proxy({}, {
 });`;
 }
 
+// Built-ins whose exports are a function (kafkajs calls assert() only in transactions): the
+// stand-in is a function that loads the real module when called or read.
+const LAZY_FUNCTION_BUILTINS = ['assert'];
+
+function lazyFunctionBuiltinSource(name: string): string {
+  return `let m; const load = () => (m ??= require(${JSON.stringify(`node:${name}`)}));
+module.exports = new Proxy(function ${name}() {}, {
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+  get: (_, k) => (k === '__esModule' ? undefined : load()[k]),
+  has: (_, k) => k in load(),
+});`;
+}
+
+// oclif asks wsl-utils whether this is WSL on every call (Config.load); wsl-utils also holds
+// PowerShell helpers that take child_process at load. The stand-in answers isWsl and loads
+// the real module for the rest (a Windows shell lookup).
+function wslUtilsSource(real: string): string {
+  return `export { default as isWsl } from 'is-wsl';
+export const powerShellPath = async (...a) => (await import(${JSON.stringify(real)})).powerShellPath(...a);`;
+}
+
 function commandFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
@@ -101,6 +122,16 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
         const real = (await import(`node:${args.path}`)) as { default: object };
         return { contents: lazyBuiltinSource(args.path, Object.keys(real.default)), loader: 'js' };
       });
+      const lazyFn = new RegExp(`^(node:)?(${LAZY_FUNCTION_BUILTINS.join('|')})$`);
+      build.onResolve({ filter: lazyFn }, (args) => (args.namespace === 'kt-builtin-fn' ? undefined
+        : { path: args.path.replace(/^node:/, ''), namespace: 'kt-builtin-fn' }));
+      build.onLoad({ filter: /.*/, namespace: 'kt-builtin-fn' }, (args) => ({ contents: lazyFunctionBuiltinSource(args.path), loader: 'js' }));
+      build.onResolve({ filter: /^wsl-utils$/ }, async (args) => {
+        if (args.pluginData === 'kt') return undefined;
+        const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'kt' });
+        return { path: r.path, namespace: 'kt-wsl-utils' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'kt-wsl-utils' }, (args) => ({ contents: wslUtilsSource(args.path), resolveDir: path.dirname(args.path), loader: 'js' }));
       // kafkajs' own requires of the modules kt replaces resolve to kt's versions
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (!args.importer.startsWith(kafkajsSrc) || args.pluginData === 'kt') return undefined;
