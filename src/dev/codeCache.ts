@@ -56,7 +56,8 @@ async function main(): Promise<void> {
   process.once('exit', save);
   const { startBroker } = await import('../index.js');
   const broker = await startBroker({ port: 0, memory: true, log: () => undefined });
-  const from = pathToFileURL(path.join(root, 'bin', 'run.js')).href;
+  // the package root, as bin/run.js gives it
+  const from = root;
   const failed: string[] = [];
   try {
     for (const call of TRAINING) {
