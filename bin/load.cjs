@@ -32,7 +32,20 @@ const BUNDLE = (() => {
 })();
 const CACHE = `${BUNDLE}.cache`;
 
-function loadBundle({ cache = true } = {}) {
+// The commands scripts call most have a cache of their own, trained on that command only
+// (src/dev/codeCache.ts, CACHE_GROUPS): V8 deserializes all of a cache before the bundle
+// runs, and the code of forty other commands is time and memory a `kt produce` does not use.
+// Other calls use dist/kt.cjs.cache (trained on them all).
+function cacheFor(argv) {
+  const word = argv[0];
+  if (word && /^[a-z][a-z-]*$/.test(word)) {
+    const own = `${BUNDLE}.${word}.cache`;
+    if (fs.existsSync(own)) return own;
+  }
+  return CACHE;
+}
+
+function loadBundle({ cache = true, cacheFile = cacheFor(process.argv.slice(2)) } = {}) {
   let source;
   try {
     source = fs.readFileSync(BUNDLE, 'latin1');
@@ -42,7 +55,7 @@ function loadBundle({ cache = true } = {}) {
   let cachedData;
   if (cache) {
     try {
-      cachedData = fs.readFileSync(CACHE);
+      cachedData = fs.readFileSync(cacheFile);
     } catch {
       // no cache yet
     }
@@ -60,21 +73,22 @@ function loadBundle({ cache = true } = {}) {
   Module._cache[BUNDLE] = mod;
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE));
   mod.loaded = true;
-  const loaded = { exports: mod.exports, script };
+  const loaded = { exports: mod.exports, script, cacheFile };
   if (cache && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => writeCache(loaded));
   return loaded;
 }
 
 /** Saves what V8 has compiled of the bundle so far (atomically; best effort). */
 function writeCache(loaded) {
-  const tmp = `${CACHE}.${process.pid}.tmp`;
+  const file = loaded.cacheFile;
+  const tmp = `${file}.${process.pid}.tmp`;
   try {
     v8.setFlagsFromString(START_FLAGS); // as when it is read (loadBundle)
     fs.writeFileSync(tmp, loaded.script.createCachedData());
-    fs.renameSync(tmp, CACHE);
+    fs.renameSync(tmp, file);
   } catch {
     try { fs.rmSync(tmp, { force: true }); } catch { /* read-only install */ }
   }
 }
 
-module.exports = { loadBundle, writeCache, BUNDLE, CACHE };
+module.exports = { loadBundle, writeCache, cacheFor, BUNDLE, CACHE };

@@ -1,6 +1,6 @@
 // Build step: bundles the compiled CLI (dist/src: oclif, every command, kafkajs, chalk, ...)
 // into one CommonJS file, dist/kt.cjs, and writes V8's code cache for it beside it
-// (dist/kt.cjs.cache). bin/run.js loads the bundle through that cache, so a call of kt
+// (dist/kt.cjs.cache, and one for each command scripts call most: dist/kt.cjs.produce.cache, ...). bin/run.js loads the bundle through that cache, so a call of kt
 // reads two files instead of resolving and compiling some 850 modules: start-up is most of
 // what a script pays per call (npm run bench, "start-up").
 //
@@ -192,19 +192,32 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
   return { bytes: text.length, inputs };
 }
 
-/** The code cache, from a training run in a child node (codeCache.ts): its size in bytes. */
-export function buildCodeCache(root = PACKAGE_ROOT): number {
-  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'src', 'dev', 'codeCache.js')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  // the commands' own notices are noise here; the training's reports are not
-  process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('code cache:')).map((l) => `${l}\n`).join(''));
-  if (r.status !== 0) throw new Error(`code cache: exit ${r.status}`);
-  return fs.statSync(path.join(root, CACHE_FILE)).size;
+/**
+ * The code caches, each from a training run in a child node (codeCache.ts): dist/kt.cjs.cache
+ * and one per CACHE_GROUPS command (dist/kt.cjs.<word>.cache). Returns their sizes in bytes.
+ */
+export async function buildCodeCache(root = PACKAGE_ROOT): Promise<Record<string, number>> {
+  const { CACHE_GROUPS } = await import('./codeCache.js');
+  const dist = path.join(root, 'dist');
+  // caches of groups that no longer exist would be picked by bin/load.cjs
+  for (const f of fs.readdirSync(dist)) if (/^kt\.cjs\..+\.cache$/.test(f)) fs.rmSync(path.join(dist, f));
+  const sizes: Record<string, number> = {};
+  for (const group of ['', ...Object.keys(CACHE_GROUPS)]) {
+    const r = spawnSync(process.execPath, [path.join(dist, 'src', 'dev', 'codeCache.js'), ...(group ? [group] : [])], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    // the commands' own notices are noise here; the training's reports are not
+    process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('code cache:')).map((l) => `${l}\n`).join(''));
+    if (r.status !== 0) throw new Error(`code cache ${group || '(all)'}: exit ${r.status}`);
+    const file = group ? path.join(dist, `kt.cjs.${group}.cache`) : path.join(root, CACHE_FILE);
+    sizes[group || 'all'] = fs.statSync(file).size;
+  }
+  return sizes;
 }
 
 async function main(): Promise<void> {
   const { bytes, inputs } = await buildBundle();
-  const cache = buildCodeCache();
-  process.stderr.write(`wrote ${BUNDLE_FILE} (${(bytes / 1e6).toFixed(1)} MB from ${inputs.length} modules) and its code cache (${(cache / 1e6).toFixed(1)} MB)\n`);
+  const caches = await buildCodeCache();
+  const sizes = Object.entries(caches).map(([g, n]) => `${g} ${(n / 1e6).toFixed(1)} MB`).join(', ');
+  process.stderr.write(`wrote ${BUNDLE_FILE} (${(bytes / 1e6).toFixed(1)} MB from ${inputs.length} modules) and its code caches (${sizes})\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -7,14 +7,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isolatedEnv, REPO, run, tempDir } from '../helpers.js';
+import { CACHE_GROUPS } from '../../src/dev/codeCache.js';
 
 /** Loads the bundle of the package at `root` as a kt call does; prints whether V8 rejected the cache. */
-function probe(root: string, stayMs = 0): Promise<{ rejected: boolean; hadCache: boolean; exports: string[] }> {
+function probe(root: string, stayMs = 0, word = ''): Promise<{ rejected: boolean; hadCache: boolean; exports: string[]; file: string }> {
   const code = `
     const l = require(${JSON.stringify(path.join(root, 'bin', 'load.cjs'))});
-    const hadCache = require('node:fs').existsSync(l.CACHE);
-    const b = l.loadBundle();
-    const out = JSON.stringify({ rejected: b.script.cachedDataRejected === true, hadCache, exports: Object.keys(b.exports).sort() });
+    const file = l.cacheFor(${JSON.stringify(word ? [word] : [])});
+    const hadCache = require('node:fs').existsSync(file);
+    const b = l.loadBundle({ cacheFile: file });
+    const out = JSON.stringify({ rejected: b.script.cachedDataRejected === true, hadCache, exports: Object.keys(b.exports).sort(), file });
     setTimeout(() => { process.stdout.write(out); }, ${stayMs});`;
   return run(process.execPath, ['-e', code], { env: isolatedEnv() }).then((r) => {
     assert.equal(r.code, 0, r.stderr);
@@ -28,6 +30,14 @@ test('a call compiles the bundle with the code cache the build wrote', async () 
   assert.equal(r.hadCache, true);
   assert.equal(r.rejected, false, 'V8 rejected dist/kt.cjs.cache');
   assert.ok(r.exports.includes('run') && r.exports.includes('COMMANDS'), r.exports.join(' '));
+  // the commands with a cache of their own (src/dev/codeCache.ts, CACHE_GROUPS)
+  for (const word of Object.keys(CACHE_GROUPS)) {
+    const g = await probe(REPO, 0, word);
+    assert.equal(g.file, path.join(fs.realpathSync(path.join(REPO, 'dist')), `kt.cjs.${word}.cache`));
+    assert.equal(g.hadCache, true, g.file);
+    assert.equal(g.rejected, false, `V8 rejected ${g.file}`);
+  }
+  assert.equal((await probe(REPO, 0, 'groups')).file, path.join(fs.realpathSync(path.join(REPO, 'dist')), 'kt.cjs.cache'), 'others use the general cache');
 });
 
 test('without a cache, a call writes one that the next call uses (short and long calls)', async () => {
