@@ -21,16 +21,18 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
 
 // `kt --help`, `kt help [COMMAND...]` and `kt COMMAND... --help` (and `kt` alone): oclif's text,
 // rendered at build time (src/dev/helpText.ts), printed without loading the CLI when the output
-// is what oclif renders it as: to a pipe or file, no colour forced, 80 columns. On a terminal
-// (colours, its width), with FORCE_COLOR, OCLIF_COLUMNS or DEBUG set, for a text older than
-// the bundle or the manifest, or with KT_FULL_HELP=1, oclif renders it.
+// is what oclif renders it as: to a pipe or file, no colour forced, 80 columns, a C or English
+// locale (oclif sorts the commands in the locale's order). On a terminal (colours, its width),
+// with FORCE_COLOR, OCLIF_COLUMNS or DEBUG set, in another locale, for a text older than the
+// bundle or the manifest, or with KT_FULL_HELP=1, oclif renders it.
 {
   const argv = process.argv.slice(2);
   const last = argv.length - 1;
   const words = argv.length === 0 ? [] : argv[0] === 'help' ? argv.slice(1) : argv[last] === '--help' ? argv.slice(0, last) : undefined;
   const env = process.env;
   if (words && words.every((w) => /^[a-z][a-z0-9-]*$/.test(w)) && !process.stdout.isTTY
-    && !env.KT_FULL_HELP && !('FORCE_COLOR' in env) && !env.OCLIF_COLUMNS && !env.DEBUG) {
+    && !env.KT_FULL_HELP && !('FORCE_COLOR' in env) && !env.OCLIF_COLUMNS && !env.DEBUG
+    && /^(C|POSIX|en(_[A-Z]{2})?)?([.@].*)?$/.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '')) {
     const root = path.join(__dirname, '..');
     const file = path.join(root, 'dist', 'help', `${['kt', ...words].join('.')}.txt`);
     const at = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;

@@ -132,6 +132,15 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
         return { path: r.path, namespace: 'kt-wsl-utils' };
       });
       build.onLoad({ filter: /.*/, namespace: 'kt-wsl-utils' }, (args) => ({ contents: wslUtilsSource(args.path), resolveDir: path.dirname(args.path), loader: 'js' }));
+      // oclif sorts the commands with localeCompare at every start: kt's compareIds gives the
+      // same order without loading ICU's collator where it can (src/cli/compareIds.ts)
+      build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, (args) => {
+        const text = fs.readFileSync(args.path, 'utf8');
+        const sort = '.sort((a, b) => a.id.localeCompare(b.id))';
+        if (text.split(sort).length !== 2) throw new Error(`bundle: oclif's command sort not found in ${args.path}`);
+        const compare = `require(${JSON.stringify(path.join(distSrc, 'cli', 'compareIds.js'))}).compareIds`;
+        return { contents: text.replace(sort, `.sort((a, b) => ${compare}(a.id, b.id))`), loader: 'js' };
+      });
       // kafkajs' own requires of the modules kt replaces resolve to kt's versions
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (!args.importer.startsWith(kafkajsSrc) || args.pluginData === 'kt') return undefined;

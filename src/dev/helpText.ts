@@ -48,8 +48,9 @@ export function helpSubjects(root = PACKAGE_ROOT): string[] {
 
 /** The environment of a `kt` run whose help is plain text 80 columns wide (as to a pipe). */
 export function plainHelpEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env, KT_FULL_HELP: '1' };
-  for (const k of ['FORCE_COLOR', 'OCLIF_COLUMNS', 'DEBUG', 'NODE_OPTIONS']) delete out[k];
+  // the C locale: bin/run.js prints the texts in C and English locales (the same order)
+  const out: NodeJS.ProcessEnv = { ...env, KT_FULL_HELP: '1', LANG: 'C.UTF-8' };
+  for (const k of ['FORCE_COLOR', 'OCLIF_COLUMNS', 'DEBUG', 'NODE_OPTIONS', 'LC_ALL', 'LC_MESSAGES']) delete out[k];
   return out;
 }
 

@@ -89,6 +89,13 @@ test('to a pipe, help is answered without loading the CLI; anything else goes to
   await loaded(['--help'], { ...env, OCLIF_COLUMNS: '120' });
   await loaded(['--help'], { ...env, DEBUG: '*' });
   await loaded(['--help'], { ...env, KT_FULL_HELP: '1' });
+  // another locale: oclif sorts the commands in its order
+  await loaded(['--help'], { ...env, LANG: 'da_DK.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined });
+  await loaded(['--help'], { ...env, LC_ALL: 'lt_LT.UTF-8' });
+  for (const LANG of ['C.UTF-8', 'en_US.UTF-8', 'POSIX']) {
+    const r = await node(['--help'], { ...env, LANG, LC_ALL: undefined, LC_MESSAGES: undefined });
+    assert.equal(r.code, 0, `LANG=${LANG}: ${r.out}`);
+  }
   // not a help form, or no such text
   await loaded(['topics', 'list']);
   await loaded(['local']);
