@@ -1,6 +1,6 @@
 // Loads the bundled CLI (dist/kt.cjs, see src/dev/bundle.ts) with V8's code cache
-// (dist/kt.cjs.cache), so a call of kt does not parse and compile it again. A cache that
-// V8 rejects (another Node version) is ignored: the bundle compiles as usual and the cache
+// (dist/kt.cjs.cache, or the command's own: cacheFor), so a call of kt does not parse and
+// compile it again. A cache that V8 rejects (another Node version, other V8 flags) is ignored: the bundle compiles as usual and the cache
 // is rewritten when the directory is writable. Returns undefined without a bundle (a
 // checkout before its first build).
 'use strict';
