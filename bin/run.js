@@ -39,8 +39,13 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
     const newer = (rel) => (fs.statSync(path.join(root, rel), { throwIfNoEntry: false })?.mtimeMs ?? 0) > at;
     if (at !== undefined && !newer('dist/kt.cjs') && !newer('oclif.manifest.json')) {
       const text = fs.readFileSync(file, 'utf8');
-      process.stdout.write(text.replaceAll('\0platform\0', `${process.platform}-${process.arch} node-${process.version}`));
-      process.exit(0);
+      // as oclif: a reader that went away (EPIPE) is no error; a failed write is (exit 1)
+      process.stdout.on('error', () => undefined);
+      process.stdout.write(text.replaceAll('\0platform\0', `${process.platform}-${process.arch} node-${process.version}`), (err) => {
+        if (err && err.code !== 'EPIPE') process.stderr.write(`kt: error: cannot write to stdout: ${err.message}\n`);
+        process.exit(err && err.code !== 'EPIPE' ? 1 : 0);
+      });
+      return;
     }
   }
 }

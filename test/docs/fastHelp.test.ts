@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { helpFile, helpSubjects, HELP_DIR, pool } from '../../src/dev/helpText.js';
 import { isolatedEnv, kt, REPO, requirePeer, run, tempDir, type RunResult } from '../helpers.js';
@@ -125,5 +126,23 @@ test('on a terminal oclif renders help (its width, its colours)', { skip: skipTe
     assert.match(await term.screen(), /groups +Consumer groups: list, describe with lag, reset offsets, delete \(kafka-consumer-groups\)/);
   } finally {
     await term.close();
+  }
+});
+
+test('a help text that cannot be written fails as oclif does (exit 1); a reader that went away does not', { skip: !fs.existsSync('/dev/full') || undefined }, () => {
+  const env = isolatedEnv() as NodeJS.ProcessEnv;
+  for (const extra of [{}, { KT_FULL_HELP: '1' }]) {
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [path.join(REPO, 'bin', 'run.js'), 'produce', '--help'], { env: { ...env, ...extra }, stdio: ['ignore', full, 'pipe'] });
+      assert.equal(r.status, 1, `${JSON.stringify(extra)}: ${r.stderr}`);
+    } finally {
+      fs.closeSync(full);
+    }
+  }
+  // a reader that exits at once (kt's write gets EPIPE, or lands in the pipe first): exit 0
+  for (const extra of [{}, { KT_FULL_HELP: '1' }]) {
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${path.join(REPO, 'bin', 'run.js')}" --help | true`], { env: { ...env, ...extra } });
+    assert.equal(r.status, 0, `${JSON.stringify(extra)}: ${r.stderr}`);
   }
 });
