@@ -1,6 +1,6 @@
 // Loads the bundled CLI (dist/kt.cjs, see src/dev/bundle.ts) with V8's code cache
-// (dist/kt.cjs.cache), so a call of kt does not parse and compile it again. A cache that
-// V8 rejects (another Node version) is ignored: the bundle compiles as usual and the cache
+// (dist/kt.cjs.cache, or the command's own: cacheFor), so a call of kt does not parse and
+// compile it again. A cache that V8 rejects (another Node version, other V8 flags) is ignored: the bundle compiles as usual and the cache
 // is rewritten when the directory is writable. Returns undefined without a bundle (a
 // checkout before its first build).
 'use strict';
@@ -8,6 +8,18 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
+const v8 = require('node:v8');
+
+// A call's start-up (compiling, oclif's config, the command's set-up) leaves many objects alive,
+// and V8 answers by doubling its young generation: megabytes that a short call never uses
+// (peak memory per call, npm run bench). It keeps its first size while kt starts; a command
+// that streams records gives V8 its default growth back before its loop (src/cli/heap.ts:
+// a consume of many records is ~3x slower without it), and any call still running after
+// START_MS gets it back too. The code cache is made and read under START_FLAGS: V8 rejects a
+// cache made under other flags.
+const START_FLAGS = '--semi-space-growth-factor=1';
+const DEFAULT_FLAGS = '--semi-space-growth-factor=2';
+const START_MS = 250;
 
 // the real path: the key under which require() (oclif's, for the commands) finds it
 const BUNDLE = (() => {
@@ -20,7 +32,20 @@ const BUNDLE = (() => {
 })();
 const CACHE = `${BUNDLE}.cache`;
 
-function loadBundle({ cache = true } = {}) {
+// The commands scripts call most have a cache of their own, trained on that command only
+// (src/dev/codeCache.ts, CACHE_GROUPS): V8 deserializes all of a cache before the bundle
+// runs, and the code of forty other commands is time and memory a `kt produce` does not use.
+// Other calls use dist/kt.cjs.cache (trained on them all).
+function cacheFor(argv) {
+  const word = argv[0];
+  if (word && /^[a-z][a-z-]*$/.test(word)) {
+    const own = `${BUNDLE}.${word}.cache`;
+    if (fs.existsSync(own)) return own;
+  }
+  return CACHE;
+}
+
+function loadBundle({ cache = true, cacheFile = cacheFor(process.argv.slice(2)) } = {}) {
   let source;
   try {
     source = fs.readFileSync(BUNDLE, 'latin1');
@@ -30,12 +55,17 @@ function loadBundle({ cache = true } = {}) {
   let cachedData;
   if (cache) {
     try {
-      cachedData = fs.readFileSync(CACHE);
+      cachedData = fs.readFileSync(cacheFile);
     } catch {
       // no cache yet
     }
   }
-  const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData });
+  // the build wraps the bundle in its module function (src/dev/bundle.ts, BUNDLE_HEAD): compiled
+  // as it is, its value is that function, and the 1.8 MB text is not copied by Module.wrap
+  const wrapped = source.startsWith('((f, a) =>');
+  v8.setFlagsFromString(START_FLAGS);
+  setTimeout(() => v8.setFlagsFromString(DEFAULT_FLAGS), START_MS).unref();
+  const script = new vm.Script(wrapped ? source : Module.wrap(source), { filename: BUNDLE, cachedData });
   const mod = new Module(BUNDLE, module);
   mod.filename = BUNDLE;
   mod.paths = Module._nodeModulePaths(path.dirname(BUNDLE));
@@ -43,20 +73,22 @@ function loadBundle({ cache = true } = {}) {
   Module._cache[BUNDLE] = mod;
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE));
   mod.loaded = true;
-  const loaded = { exports: mod.exports, script };
+  const loaded = { exports: mod.exports, script, cacheFile };
   if (cache && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => writeCache(loaded));
   return loaded;
 }
 
 /** Saves what V8 has compiled of the bundle so far (atomically; best effort). */
 function writeCache(loaded) {
-  const tmp = `${CACHE}.${process.pid}.tmp`;
+  const file = loaded.cacheFile;
+  const tmp = `${file}.${process.pid}.tmp`;
   try {
+    v8.setFlagsFromString(START_FLAGS); // as when it is read (loadBundle)
     fs.writeFileSync(tmp, loaded.script.createCachedData());
-    fs.renameSync(tmp, CACHE);
+    fs.renameSync(tmp, file);
   } catch {
     try { fs.rmSync(tmp, { force: true }); } catch { /* read-only install */ }
   }
 }
 
-module.exports = { loadBundle, writeCache, BUNDLE, CACHE };
+module.exports = { loadBundle, writeCache, cacheFor, BUNDLE, CACHE };

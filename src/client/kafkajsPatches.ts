@@ -1,7 +1,9 @@
 // kafkajs 2.2.4's modules that kt replaces with its own versions, by file under
 // kafkajs/src/. Installed into the require cache before kafkajs loads (client/index.ts),
 // or, in the bundled CLI (dev/bundle.ts), put in their place at build time. Nothing here
-// imports kafkajs.
+// imports kafkajs at load.
+
+import { createRequire } from 'node:module';
 
 /**
  * kafkajs 2.2.4 groups a send's messages by partition by copying the partition's array
@@ -63,8 +65,31 @@ export async function createRequest({ correlationId, clientId, request }: {
   return { buffer: frame.subarray(at, end) };
 }
 
+/**
+ * kafkajs 2.2.4's partitioners take their random bytes from globalThis.crypto, looked up when
+ * the module loads: that loads Node's WebCrypto (~2.5 ms and ~2 MB) in every kt call. The
+ * same source and the same checks, looked up on first use.
+ */
+const MAX_RANDOM_BYTES = 65536;
+let randomSource: { randomBytes(size: number): Buffer } | undefined;
+export function randomBytes(size: number): Buffer {
+  if (size > MAX_RANDOM_BYTES) {
+    // kafkajs' own error class, from kafkajs (loaded by then: kafkajs calls this)
+    const { KafkaJSNonRetriableError } = createRequire(import.meta.url)('kafkajs/src/errors') as { KafkaJSNonRetriableError: new (m: string) => Error };
+    throw new KafkaJSNonRetriableError(`Byte length (${size}) exceeds the max number of bytes of entropy available (${MAX_RANDOM_BYTES})`);
+  }
+  if (!randomSource) {
+    const web = (globalThis as { crypto?: { getRandomValues<T extends ArrayBufferView>(a: T): T } }).crypto;
+    randomSource = web
+      ? { randomBytes: (n: number) => web.getRandomValues(Buffer.allocUnsafe(n)) }
+      : (createRequire(import.meta.url)('node:crypto') as { randomBytes(n: number): Buffer });
+  }
+  return randomSource.randomBytes(size);
+}
+
 /** Replacement module exports by path under kafkajs/src/ (each is a module.exports = fn). */
 export const KAFKAJS_REPLACED: Record<string, unknown> = {
   'producer/groupMessagesPerPartition.js': groupMessagesPerPartition,
   'protocol/request.js': createRequest,
+  'producer/partitioners/legacy/randomBytes.js': randomBytes,
 };

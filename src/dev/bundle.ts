@@ -1,6 +1,6 @@
 // Build step: bundles the compiled CLI (dist/src: oclif, every command, kafkajs, chalk, ...)
 // into one CommonJS file, dist/kt.cjs, and writes V8's code cache for it beside it
-// (dist/kt.cjs.cache). bin/run.js loads the bundle through that cache, so a call of kt
+// (dist/kt.cjs.cache, and one for each command scripts call most: dist/kt.cjs.produce.cache, ...). bin/run.js loads the bundle through that cache, so a call of kt
 // reads two files instead of resolving and compiling some 850 modules: start-up is most of
 // what a script pays per call (npm run bench, "start-up").
 //
@@ -15,7 +15,8 @@
 //   bundle time instead of through the require cache;
 // - `import.meta.url` is the URL the module had under dist/src, so paths next to it (the
 //   broker daemon's main.js) stay right;
-// - native codecs and checksums stay in node_modules (loaded on first use).
+// - native codecs and checksums stay in node_modules (loaded on first use);
+// - the file is already wrapped as a CommonJS module function (BUNDLE_HEAD).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,11 @@ import { PACKAGE_ROOT } from './commands.js';
 import { KAFKAJS_REPLACED } from '../client/kafkajsPatches.js';
 
 export const BUNDLE_FILE = path.join('dist', 'kt.cjs');
+// The bundle is its own CommonJS module function, so that load.cjs compiles the file's text as
+// it is (Module.wrap would make a second copy of its 1.8 MB: more peak memory per call). As a
+// script (load.cjs) its value is that function; required as a module it calls it.
+export const BUNDLE_HEAD = '((f, a) => (a ? f.apply(a[0], a) : f))(function (exports, require, module, __filename, __dirname) {\n';
+export const BUNDLE_TAIL = '\n}, typeof arguments === "object" ? arguments : undefined);\n';
 export const CACHE_FILE = `${BUNDLE_FILE}.cache`;
 const NATIVE = ['@node-rs/crc32', '@toondepauw/node-zstd', 'lz4-napi', 'snappy'];
 // oclif's optional TypeScript support: never used by an installed kt
@@ -45,6 +51,27 @@ module.exports = new Proxy({}, {
   ownKeys: () => keys,
   getOwnPropertyDescriptor: (_, k) => (keys.includes(k) ? { configurable: true, enumerable: true, get: () => load()[k] } : undefined),
 });`;
+}
+
+// Built-ins whose exports are a function (kafkajs calls assert() only in transactions): the
+// stand-in is a function that loads the real module when called or read.
+const LAZY_FUNCTION_BUILTINS = ['assert'];
+
+function lazyFunctionBuiltinSource(name: string): string {
+  return `let m; const load = () => (m ??= require(${JSON.stringify(`node:${name}`)}));
+module.exports = new Proxy(function ${name}() {}, {
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+  get: (_, k) => (k === '__esModule' ? undefined : load()[k]),
+  has: (_, k) => k in load(),
+});`;
+}
+
+// oclif asks wsl-utils whether this is WSL on every call (Config.load); wsl-utils also holds
+// PowerShell helpers that take child_process at load. The stand-in answers isWsl and loads
+// the real module for the rest (a Windows shell lookup).
+function wslUtilsSource(real: string): string {
+  return `export { default as isWsl } from 'is-wsl';
+export const powerShellPath = async (...a) => (await import(${JSON.stringify(real)})).powerShellPath(...a);`;
 }
 
 function commandFiles(dir: string): string[] {
@@ -94,6 +121,25 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
       build.onLoad({ filter: /.*/, namespace: 'kt-builtin' }, async (args) => {
         const real = (await import(`node:${args.path}`)) as { default: object };
         return { contents: lazyBuiltinSource(args.path, Object.keys(real.default)), loader: 'js' };
+      });
+      const lazyFn = new RegExp(`^(node:)?(${LAZY_FUNCTION_BUILTINS.join('|')})$`);
+      build.onResolve({ filter: lazyFn }, (args) => (args.namespace === 'kt-builtin-fn' ? undefined
+        : { path: args.path.replace(/^node:/, ''), namespace: 'kt-builtin-fn' }));
+      build.onLoad({ filter: /.*/, namespace: 'kt-builtin-fn' }, (args) => ({ contents: lazyFunctionBuiltinSource(args.path), loader: 'js' }));
+      build.onResolve({ filter: /^wsl-utils$/ }, async (args) => {
+        if (args.pluginData === 'kt') return undefined;
+        const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'kt' });
+        return { path: r.path, namespace: 'kt-wsl-utils' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'kt-wsl-utils' }, (args) => ({ contents: wslUtilsSource(args.path), resolveDir: path.dirname(args.path), loader: 'js' }));
+      // oclif sorts the commands with localeCompare at every start: kt's compareIds gives the
+      // same order without loading ICU's collator where it can (src/cli/compareIds.ts)
+      build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, (args) => {
+        const text = fs.readFileSync(args.path, 'utf8');
+        const sort = '.sort((a, b) => a.id.localeCompare(b.id))';
+        if (text.split(sort).length !== 2) throw new Error(`bundle: oclif's command sort not found in ${args.path}`);
+        const compare = `require(${JSON.stringify(path.join(distSrc, 'cli', 'compareIds.js'))}).compareIds`;
+        return { contents: text.replace(sort, `.sort((a, b) => ${compare}(a.id, b.id))`), loader: 'js' };
       });
       // kafkajs' own requires of the modules kt replaces resolve to kt's versions
       build.onResolve({ filter: /.*/ }, async (args) => {
@@ -147,6 +193,7 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
   });
   const inputs = Object.keys(result.metafile.inputs);
   const text = fs.readFileSync(outfile, 'utf8');
+  fs.writeFileSync(outfile, `${BUNDLE_HEAD}${text}${BUNDLE_TAIL}`);
   if (/createRequire\(import\.meta\.url\)/.test(text)) throw new Error('bundle: a createRequire(import.meta.url) was left');
   for (const rel of Object.keys(KAFKAJS_REPLACED)) {
     if (inputs.some((i) => i.endsWith(`kafkajs/src/${rel}`))) throw new Error(`bundle: kafkajs/src/${rel} was bundled, not replaced`);
@@ -154,19 +201,32 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
   return { bytes: text.length, inputs };
 }
 
-/** The code cache, from a training run in a child node (codeCache.ts): its size in bytes. */
-export function buildCodeCache(root = PACKAGE_ROOT): number {
-  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'src', 'dev', 'codeCache.js')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  // the commands' own notices are noise here; the training's reports are not
-  process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('code cache:')).map((l) => `${l}\n`).join(''));
-  if (r.status !== 0) throw new Error(`code cache: exit ${r.status}`);
-  return fs.statSync(path.join(root, CACHE_FILE)).size;
+/**
+ * The code caches, each from a training run in a child node (codeCache.ts): dist/kt.cjs.cache
+ * and one per CACHE_GROUPS command (dist/kt.cjs.<word>.cache). Returns their sizes in bytes.
+ */
+export async function buildCodeCache(root = PACKAGE_ROOT): Promise<Record<string, number>> {
+  const { CACHE_GROUPS } = await import('./codeCache.js');
+  const dist = path.join(root, 'dist');
+  // caches of groups that no longer exist would be picked by bin/load.cjs
+  for (const f of fs.readdirSync(dist)) if (/^kt\.cjs\..+\.cache$/.test(f)) fs.rmSync(path.join(dist, f));
+  const sizes: Record<string, number> = {};
+  for (const group of ['', ...Object.keys(CACHE_GROUPS)]) {
+    const r = spawnSync(process.execPath, [path.join(dist, 'src', 'dev', 'codeCache.js'), ...(group ? [group] : [])], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    // the commands' own notices are noise here; the training's reports are not
+    process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('code cache:')).map((l) => `${l}\n`).join(''));
+    if (r.status !== 0) throw new Error(`code cache ${group || '(all)'}: exit ${r.status}`);
+    const file = group ? path.join(dist, `kt.cjs.${group}.cache`) : path.join(root, CACHE_FILE);
+    sizes[group || 'all'] = fs.statSync(file).size;
+  }
+  return sizes;
 }
 
 async function main(): Promise<void> {
   const { bytes, inputs } = await buildBundle();
-  const cache = buildCodeCache();
-  process.stderr.write(`wrote ${BUNDLE_FILE} (${(bytes / 1e6).toFixed(1)} MB from ${inputs.length} modules) and its code cache (${(cache / 1e6).toFixed(1)} MB)\n`);
+  const caches = await buildCodeCache();
+  const sizes = Object.entries(caches).map(([g, n]) => `${g} ${(n / 1e6).toFixed(1)} MB`).join(', ');
+  process.stderr.write(`wrote ${BUNDLE_FILE} (${(bytes / 1e6).toFixed(1)} MB from ${inputs.length} modules) and its code caches (${sizes})\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

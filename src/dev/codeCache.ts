@@ -3,9 +3,10 @@
 // commands scripts call most against an in-memory broker in this process, and saves
 // everything V8 compiled on the way, so a later call of those commands compiles almost
 // nothing. Output of the commands is discarded; a command that fails leaves the cache
-// smaller, never the build broken (the failure is reported).
+// smaller, never the build broken (the failure is reported). With a group name (CACHE_GROUPS)
+// it trains that command's own cache, dist/kt.cjs.<word>.cache, instead of dist/kt.cjs.cache.
 //
-//   node dist/src/dev/codeCache.js
+//   node dist/src/dev/codeCache.js [produce|consume|topics|cluster]
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,23 +19,38 @@ interface Loaded {
   exports: { run(argv: string[], from: string): Promise<unknown>; flush(): Promise<void> };
 }
 interface Loader {
-  loadBundle(o: { cache: boolean }): Loaded | undefined;
+  loadBundle(o: { cache: boolean; cacheFile: string }): Loaded | undefined;
   writeCache(l: Loaded): void;
+  BUNDLE: string;
 }
 
 const TOPIC = 'kt-training';
+const CREATE = ['topics', 'create', TOPIC, '--if-not-exists', '-b', '{}'];
+const PRODUCE = ['produce', '-t', TOPIC, '--value', 'v', '-b', '{}'];
+const CONSUME = ['consume', '-t', TOPIC, '--from-beginning', '--max-messages', '1', '-b', '{}'];
 
-/** The calls the cache is trained on (`{}` is the broker's bootstrap address). */
+/** The calls dist/kt.cjs.cache is trained on (`{}` is the broker's bootstrap address). */
 export const TRAINING: string[][] = [
   ['--help'],
-  ['topics', 'create', TOPIC, '--if-not-exists', '-b', '{}'],
-  ['produce', '-t', TOPIC, '--value', 'v', '-b', '{}'],
-  ['consume', '-t', TOPIC, '--from-beginning', '--max-messages', '1', '-b', '{}'],
+  CREATE,
+  PRODUCE,
+  CONSUME,
   ['topics', 'list', '-b', '{}'],
   ['topics', 'describe', TOPIC, '-b', '{}'],
   ['cluster', 'check', '-b', '{}'],
   ['groups', 'list', '-b', '{}'],
 ];
+
+/**
+ * Commands with a cache of their own (dist/kt.cjs.<word>.cache, picked by bin/load.cjs from
+ * the first word of a call): the calls it is trained on, after `setup` (whose code is in it too).
+ */
+export const CACHE_GROUPS: Record<string, { setup: string[][]; calls: string[][] }> = {
+  produce: { setup: [], calls: [PRODUCE] },
+  consume: { setup: [PRODUCE], calls: [CONSUME] },
+  topics: { setup: [], calls: [CREATE, ['topics', 'list', '-b', '{}'], ['topics', 'describe', TOPIC, '-b', '{}']] },
+  cluster: { setup: [], calls: [['cluster', 'check', '-b', '{}'], ['cluster', '-b', '{}']] },
+};
 
 async function main(): Promise<void> {
   const root = PACKAGE_ROOT;
@@ -45,7 +61,12 @@ async function main(): Promise<void> {
   process.env.KT_DATA_DIR = path.join(home, 'data');
   process.env.NO_COLOR = '1';
   const load = createRequire(import.meta.url)(path.join(root, 'bin', 'load.cjs')) as Loader;
-  const kt = load.loadBundle({ cache: false });
+  // `codeCache.js produce`: the cache of that group; without a group, the general one
+  const group = process.argv[2];
+  if (group !== undefined && !(group in CACHE_GROUPS)) throw new Error(`no cache group ${group}`);
+  const cacheFile = group === undefined ? `${load.BUNDLE}.cache` : `${load.BUNDLE}.${group}.cache`;
+  const calls = group === undefined ? TRAINING : [...CACHE_GROUPS[group].setup, ...CACHE_GROUPS[group].calls];
+  const kt = load.loadBundle({ cache: false, cacheFile });
   if (!kt) throw new Error('no dist/kt.cjs');
   let written = false;
   const save = () => {
@@ -56,10 +77,11 @@ async function main(): Promise<void> {
   process.once('exit', save);
   const { startBroker } = await import('../index.js');
   const broker = await startBroker({ port: 0, memory: true, log: () => undefined });
-  const from = pathToFileURL(path.join(root, 'bin', 'run.js')).href;
+  // the package root, as bin/run.js gives it
+  const from = root;
   const failed: string[] = [];
   try {
-    for (const call of TRAINING) {
+    for (const call of calls) {
       const argv = call.map((a) => (a === '{}' ? broker.bootstrap : a));
       try {
         await kt.exports.run(argv, from);

@@ -19,8 +19,9 @@ export async function buildManifest(root = PACKAGE_ROOT): Promise<unknown> {
   return plugin.manifest;
 }
 
+// compact: every kt call reads and parses it (a third smaller than indented)
 export function manifestText(manifest: unknown): string {
-  return `${JSON.stringify(manifest, null, 2)}\n`;
+  return `${JSON.stringify(manifest)}\n`;
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -19,10 +19,11 @@
 // process of another user squatting the name is not believed (it can keep the broker from
 // starting, no more).
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { sha256Hex } from './sha256.js';
 
 export interface DirLock {
   release(): void;
@@ -43,7 +44,7 @@ const held = new Set<string>();
 
 /** The socket (Linux) or pipe (Windows) name of a directory; undefined where flock is used. */
 function socketName(key: string): string | undefined {
-  const hash = createHash('sha256').update(key).digest('hex').slice(0, 40);
+  const hash = sha256Hex(key).slice(0, 40);
   if (process.platform === 'linux' || process.platform === 'android') return `\0kt-data-dir-lock-${hash}`;
   if (process.platform === 'win32') return `\\\\?\\pipe\\kt-data-dir-lock-${hash}`;
   if (FLOCK_PLATFORMS.has(process.platform)) return undefined;

@@ -536,8 +536,12 @@ export function compressSync(codec: number, data: Buffer): Buffer {
   }
 }
 
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
+// made on first use: taking zlib's functions here would load zlib in every kt call (the CLI's
+// bundle loads node: built-ins on first use, src/dev/bundle.ts)
+let gzipP: ((data: Buffer) => Promise<Buffer>) | undefined;
+let gunzipP: ((data: Buffer, o: { maxOutputLength: number }) => Promise<Buffer>) | undefined;
+const gzipAsync = (data: Buffer): Promise<Buffer> => (gzipP ??= promisify(gzip))(data);
+const gunzipAsync = (data: Buffer, o: { maxOutputLength: number }): Promise<Buffer> => (gunzipP ??= promisify(gunzip) as typeof gunzipP & object)(data, o);
 
 /** As decompressSync (same bound), off the main thread where that is faster. */
 export async function decompress(codec: number, data: Buffer, limit = MAX_DECOMPRESSED_BYTES): Promise<Buffer> {
