@@ -3,7 +3,7 @@
 
 import { createRequire } from 'node:module';
 import { KtError } from '../cli/errors.js';
-import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../broker/protocol/apis/index.js';
+import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../protocol/apis/index.js';
 import { apiName, type BrokerApiVersions, type ClusterDescription } from '../format/cluster.js';
 import { kafkaErrorText, type AdminSession, type ClusterMetadata } from './admin.js';
 

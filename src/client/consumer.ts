@@ -25,8 +25,8 @@ import { KtError } from '../cli/errors.js';
 import { resolveStartOffset, type OffsetSpec } from '../format/offset.js';
 import type { ConsumedRecord, Header } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
-import { Fetch } from '../broker/protocol/apis/fetch.js';
-import { Metadata } from '../broker/protocol/apis/metadata.js';
+import { Fetch } from '../protocol/apis/fetch.js';
+import { Metadata } from '../protocol/apis/metadata.js';
 import { createCluster, encodeBody, kafkaError, loadTopics, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
 import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
 

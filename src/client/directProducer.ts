@@ -18,8 +18,8 @@
 // retry may land after requests sent later (as Kafka's producer without idempotence).
 
 import { KtError } from '../cli/errors.js';
-import { Produce } from '../broker/protocol/apis/produce.js';
-import { codecOf } from '../broker/protocol/compression.js';
+import { Produce } from '../protocol/apis/produce.js';
+import { codecOf } from '../protocol/compression.js';
 import type { ProduceRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 import { createCluster, kafkaError, loadTopics, pickVersion, requestHeaderSize, sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './kjs.js';

@@ -4,14 +4,14 @@
 // * its Cluster (the one its consumer and producer use: same brokers, TLS/SASL, retries,
 //   metadata), created through the Kafka object's private factory;
 // * its Broker connections, to send requests kt encodes itself with the broker's schemas
-//   (src/broker/protocol): a Produce request carrying record batches kt built, a Fetch whose
+//   (src/protocol): a Produce request carrying record batches kt built, a Fetch whose
 //   response is decoded by kt without turning records into kafkajs messages. The
 //   connection still does framing, correlation ids, authentication and request timeouts.
 
 import { createRequire } from 'node:module';
 import { KtError } from '../cli/errors.js';
-import { Reader, Writer } from '../broker/protocol/bytes.js';
-import { isFlexible, requestCodec, responseCodec, type ApiSchema } from '../broker/protocol/schema.js';
+import { Reader, Writer } from '../protocol/bytes.js';
+import { isFlexible, requestCodec, responseCodec, type ApiSchema } from '../protocol/schema.js';
 import type { KafkaHandle } from './index.js';
 
 export interface KjsCluster {

@@ -17,7 +17,7 @@ import { KtError, UsageError } from '../cli/errors.js';
 import { ProducerStats, type ProducerTotals } from '../format/perf.js';
 import type { ConsumedRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
-import type { CodecName } from '../broker/protocol/compression.js';
+import type { CodecName } from '../protocol/compression.js';
 import { compressionType, connectKafkaJSProducer } from './producer.js';
 
 // ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@
 import type { Message, Producer } from 'kafkajs';
 import { KtError, UsageError } from '../cli/errors.js';
 import type { Header, ProduceRecord } from '../format/record.js';
-import type { CodecName } from '../broker/protocol/compression.js';
+import type { CodecName } from '../protocol/compression.js';
 import type { KafkaHandle } from './index.js';
 
 export type Compression = CodecName;

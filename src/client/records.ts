@@ -16,7 +16,7 @@
 // header fields (test/unit/client/records.test.ts).
 
 import { createRequire } from 'node:module';
-import { compress, decompress, decompressSync } from '../broker/protocol/compression.js';
+import { compress, decompress, decompressSync } from '../protocol/compression.js';
 import type { ConsumedRecord, Header } from '../format/record.js';
 
 import {
@@ -27,7 +27,7 @@ import {
   ATTR_TRANSACTIONAL,
   BATCH_HEADER_SIZE,
   CRC_OFFSET,
-} from '../broker/protocol/batchLayout.js';
+} from '../protocol/batchLayout.js';
 
 export { BATCH_HEADER_SIZE };
 const TWO_32 = 4294967296;

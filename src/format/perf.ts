@@ -3,7 +3,7 @@
 // for printf, plus a live progress line for terminals.
 
 import { UsageError } from '../cli/errors.js';
-import type { CodecName } from '../broker/protocol/compression.js';
+import type { CodecName } from '../protocol/compression.js';
 
 const MB = 1024 * 1024;
 

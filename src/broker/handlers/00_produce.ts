@@ -23,9 +23,9 @@
 // RecordErrors, and sums them up in errorMessage as Kafka does; the batch's other records are
 // not named (clients fail them as part of a batch with invalid records).
 import type { Broker } from '../broker.js';
-import { Produce } from '../protocol/apis/produce.js';
-import { code, KafkaError, RecordErrorsError, type RecordError } from '../protocol/errors.js';
-import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn } from '../protocol/recordBatch.js';
+import { Produce } from '../../protocol/apis/produce.js';
+import { code, KafkaError, RecordErrorsError, type RecordError } from '../../protocol/errors.js';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn } from '../../protocol/recordBatch.js';
 import { topicName } from './topicIds.js';
 import { handler } from './types.js';
 

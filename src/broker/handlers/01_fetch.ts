@@ -24,9 +24,9 @@
 // one whose fetch offset lies in damaged data (a batch failing its CRC32C; see
 // log/segmentCheck.ts) gets CORRUPT_MESSAGE. The others in the request are answered as usual.
 import type { Broker } from '../broker.js';
-import { Fetch } from '../protocol/apis/fetch.js';
-import { code, KafkaError } from '../protocol/errors.js';
-import type { Req } from '../protocol/schema.js';
+import { Fetch } from '../../protocol/apis/fetch.js';
+import { code, KafkaError } from '../../protocol/errors.js';
+import type { Req } from '../../protocol/schema.js';
 import { topicName } from './topicIds.js';
 import { handler } from './types.js';
 

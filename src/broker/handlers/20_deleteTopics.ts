@@ -4,8 +4,8 @@
 // from v6, its id. Works on a full disk (the data goes first); a disk that refuses (read-only)
 // gets KAFKA_STORAGE_ERROR for that topic. Answers come in request order (Kafka's follow its
 // hash sets of names and ids, deletions last), so clients match them by name or id.
-import { DeleteTopics } from '../protocol/apis/deleteTopics.js';
-import { code, ERRORS, KafkaError, type ErrorName } from '../protocol/errors.js';
+import { DeleteTopics } from '../../protocol/apis/deleteTopics.js';
+import { code, ERRORS, KafkaError, type ErrorName } from '../../protocol/errors.js';
 import { handler } from './types.js';
 
 const ZERO_ID = Buffer.alloc(16);

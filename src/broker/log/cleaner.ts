@@ -43,8 +43,8 @@ import {
   compressSync,
   decompressSync,
   decompressedLimit,
-} from '../protocol/compression.js';
-import { Reader } from '../protocol/bytes.js';
+} from '../../protocol/compression.js';
+import { Reader } from '../../protocol/bytes.js';
 import {
   ATTR_CONTROL,
   ATTR_TRANSACTIONAL,
@@ -54,7 +54,7 @@ import {
   computeCrc,
   readBatchHeader,
   type BatchHeader,
-} from '../protocol/recordBatch.js';
+} from '../../protocol/recordBatch.js';
 import type { LogConfig } from './config.js';
 import type { Segment } from './partitionLog.js';
 import { CONTROL_ABORT, controlType, type AbortedTxn } from './producerState.js';

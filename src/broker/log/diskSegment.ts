@@ -12,7 +12,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { BATCH_HEADER_SIZE, LOG_OVERHEAD, readBatchHeader } from '../protocol/recordBatch.js';
+import { BATCH_HEADER_SIZE, LOG_OVERHEAD, readBatchHeader } from '../../protocol/recordBatch.js';
 import type { FileHandle, FilePool } from './filePool.js';
 import { fsyncDir, writeFileAtomic, writeFully } from './files.js';
 import { segmentFileName } from './names.js';

@@ -20,8 +20,8 @@ import {
   MIN_DECOMPRESSED_LIMIT,
   checkDecompressedSize,
   decompressedLimit,
-} from '../protocol/compression.js';
-import { KafkaError, RecordErrorsError } from '../protocol/errors.js';
+} from '../../protocol/compression.js';
+import { KafkaError, RecordErrorsError } from '../../protocol/errors.js';
 import {
   ATTR_TIMESTAMP_LOG_APPEND,
   BATCH_HEADER_SIZE,
@@ -34,8 +34,8 @@ import {
   setBaseOffset,
   setPartitionLeaderEpoch,
   type BatchHeader,
-} from '../protocol/recordBatch.js';
-import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK } from '../protocol/batchLayout.js';
+} from '../../protocol/recordBatch.js';
+import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK } from '../../protocol/batchLayout.js';
 import { LogCleaner, nullKeyRecords, type CleanableLog, type CleanResult, type CleanedSegment, type CleanerState } from './cleaner.js';
 import type { LogConfig } from './config.js';
 import { ProducerStateManager, type PreparedAppend } from './producerState.js';

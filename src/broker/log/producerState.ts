@@ -16,9 +16,9 @@
 // log without checks (rebuilding at start). Snapshots (toSnapshot / fromSnapshot) let a restart
 // replay only the batches written after them.
 
-import { Reader } from '../protocol/bytes.js';
-import { KafkaError } from '../protocol/errors.js';
-import { ATTR_CONTROL, ATTR_TRANSACTIONAL, BATCH_HEADER_SIZE, readRecords, type BatchHeader } from '../protocol/recordBatch.js';
+import { Reader } from '../../protocol/bytes.js';
+import { KafkaError } from '../../protocol/errors.js';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, BATCH_HEADER_SIZE, readRecords, type BatchHeader } from '../../protocol/recordBatch.js';
 
 /** Kafka's ProducerStateEntry.NUM_BATCHES_TO_RETAIN (and max.in.flight for idempotence). */
 export const NUM_BATCHES_TO_RETAIN = 5;

@@ -20,8 +20,8 @@
 // is split into one per batch where their headers chain up (`splitDamaged`), so each is
 // reported by its own offsets. Nothing is ever repaired in place; see docs/durability.md.
 
-import { KafkaError } from '../protocol/errors.js';
-import { BATCH_HEADER_SIZE, LOG_OVERHEAD, checkBatch } from '../protocol/recordBatch.js';
+import { KafkaError } from '../../protocol/errors.js';
+import { BATCH_HEADER_SIZE, LOG_OVERHEAD, checkBatch } from '../../protocol/recordBatch.js';
 import { readAt } from './files.js';
 
 /** Read size of recovery and timestamp scans. */

@@ -74,8 +74,8 @@ export default class LocalStatusCommand extends BaseCommand {
     // (kt keeps no password to log in with).
     if (running && status.securityProtocol === 'PLAINTEXT') {
       const { WireClient } = await import('../../broker/wireClient.js');
-      const { Metadata } = await import('../../broker/protocol/apis/metadata.js');
-      const { ListGroups } = await import('../../broker/protocol/apis/listGroups.js');
+      const { Metadata } = await import('../../protocol/apis/metadata.js');
+      const { ListGroups } = await import('../../protocol/apis/listGroups.js');
       const client = await WireClient.connect(connectHost(running.host), running.port, { clientId: 'kt-local-status' });
       try {
         const md = await client.request(Metadata, 1, { topics: null });
