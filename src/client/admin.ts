@@ -12,7 +12,7 @@
 // is skipped before decoding. Versions: the highest both sides implement.
 
 import { createRequire } from 'node:module';
-import { KtError, UsageError } from '../cli/errors.js';
+import { KtError, UsageError } from '../errors.js';
 import { Reader, Writer } from '../protocol/bytes.js';
 import { ERRORS, errorName } from '../protocol/errors.js';
 import { isFlexible, requestCodec, responseCodec, skipTaggedFields, type ApiSchema, type DecodedResp, type ReqInput } from '../protocol/schema.js';

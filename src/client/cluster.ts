@@ -2,7 +2,7 @@
 // each broker's ApiVersions (kafka-broker-api-versions), and the CI smoke check.
 
 import { createRequire } from 'node:module';
-import { KtError } from '../cli/errors.js';
+import { KtError } from '../errors.js';
 import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../protocol/apis/index.js';
 import { apiName, type BrokerApiVersions, type ClusterDescription } from '../format/cluster.js';
 import { kafkaErrorText, type AdminSession, type ClusterMetadata } from './admin.js';

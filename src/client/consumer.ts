@@ -21,13 +21,14 @@
 
 import { createRequire } from 'node:module';
 import type { Consumer } from 'kafkajs';
-import { KtError } from '../cli/errors.js';
+import { KtError } from '../errors.js';
+import { KafkaError, kafkaName } from '../protocol/errors.js';
 import { resolveStartOffset, type OffsetSpec } from '../format/offset.js';
 import type { ConsumedRecord, Header } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 import { Fetch } from '../protocol/apis/fetch.js';
 import { Metadata } from '../protocol/apis/metadata.js';
-import { createCluster, encodeBody, kafkaError, loadTopics, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
+import { createCluster, encodeBody, loadTopics, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
 import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
 
 export type StopReason = 'max-messages' | 'timeout' | 'end' | 'interrupted' | 'closed';
@@ -470,7 +471,8 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
               res = await (ahead?.key === key ? ahead.response : fetchFrom(broker, version, want));
             } catch (err) {
               const e = err as { name?: string; type?: string };
-              if (e.type === 'NOT_LEADER_FOR_PARTITION' || e.type === 'UNKNOWN_TOPIC_OR_PARTITION' || e.type === 'LEADER_NOT_AVAILABLE' || e.name === 'KafkaJSConnectionClosedError') {
+              const type = kafkaName(e.type ?? '');
+              if (type === 'NOT_LEADER_OR_FOLLOWER' || type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE' || e.name === 'KafkaJSConnectionClosedError') {
                 refresh = true;
                 return;
               }
@@ -487,14 +489,14 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
               }
             }
             if (run.done || !res) return;
-            if (res.errorCode) throw kafkaError(res.errorCode);
+            if (res.errorCode) throw KafkaError.fromCode(res.errorCode);
             const out: ConsumedRecord[] = [];
             for (const t of res.responses) {
               for (const pd of t.partitions) {
                 const s = parts.find((x) => x.topic === t.topic && x.partition === pd.partitionIndex);
                 if (!s) continue;
                 if (pd.errorCode !== 0) {
-                  const e = kafkaError(pd.errorCode);
+                  const e = KafkaError.fromCode(pd.errorCode);
                   if (e.type === 'OFFSET_OUT_OF_RANGE') {
                     // The position fell off the log (retention) or past its end: reset as
                     // auto.offset.reset would (earliest for an explicit start, else latest).
@@ -553,7 +555,7 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
 }
 
 /** The group subscription path (see the top of the file). */
-const COORDINATOR_MOVING = new Set(['NOT_COORDINATOR_FOR_GROUP', 'NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'GROUP_LOAD_IN_PROGRESS', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_NOT_AVAILABLE']);
+const COORDINATOR_MOVING = new Set(['NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE']);
 
 /**
  * Retries a group-coordinator request for up to ~20 s while the coordinator is moving or still
@@ -565,7 +567,7 @@ async function coordinatorRetry<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      if (!COORDINATOR_MOVING.has((e as { type?: string }).type ?? '') || attempt >= 40) throw e;
+      if (!COORDINATOR_MOVING.has(kafkaName((e as { type?: string }).type ?? '')) || attempt >= 40) throw e;
       await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 500)));
     }
   }

@@ -17,12 +17,13 @@
 // and its partitions' leaders to move) after a metadata refresh, as kafkajs's producer does; a
 // retry may land after requests sent later (as Kafka's producer without idempotence).
 
-import { KtError } from '../cli/errors.js';
+import { KtError } from '../errors.js';
+import { KafkaError, code } from '../protocol/errors.js';
 import { Produce } from '../protocol/apis/produce.js';
 import { codecOf } from '../protocol/compression.js';
 import type { ProduceRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
-import { createCluster, kafkaError, loadTopics, pickVersion, requestHeaderSize, sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './kjs.js';
+import { createCluster, loadTopics, pickVersion, requestHeaderSize, sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './kjs.js';
 import type { ProduceSummary, ProducerOptions, ProducerSession, SentRecord } from './producer.js';
 import { BatchEncoder, partitionForKey } from './records.js';
 
@@ -316,7 +317,7 @@ export class DirectProducerSession implements ProducerSession {
     const issued = Promise.all([this.tail, ...parts.map((p) => p.batch)]).then(async (all) => {
       const batches = all.slice(1) as Buffer[];
       parts.forEach((p, i) => (p.batch = batches[i]));
-      if (leader < 0) throw kafkaError(5); // LEADER_NOT_AVAILABLE: retried after a metadata refresh
+      if (leader < 0) throw KafkaError.fromCode(code('LEADER_NOT_AVAILABLE')); // retried after a metadata refresh
       const { broker, version } = await this.broker(leader, attempt > 0);
       response = sendRequest<ProduceResponse>(broker, Produce, version, this.body(parts), { expectResponse: this.o.acks !== 0 });
     });
@@ -400,7 +401,7 @@ export class DirectProducerSession implements ProducerSession {
           part.baseOffset = pr.baseOffset;
           continue;
         }
-        const err = kafkaError(pr.errorCode);
+        const err = KafkaError.fromCode(pr.errorCode);
         if (err.retriable && attempt < RETRIES) retry.push(part);
         else part.error = this.fail(part.records, pr.errorMessage ? Object.assign(err, { message: `${err.message}: ${pr.errorMessage}` }) : err);
       }

@@ -14,9 +14,9 @@
 // no members.
 
 import { createRequire } from 'node:module';
-import { KtError } from '../cli/errors.js';
+import { KtError } from '../errors.js';
 import { Reader, Writer } from '../protocol/bytes.js';
-import { ERRORS, errorName } from '../protocol/errors.js';
+import { errorMessage, errorName } from '../protocol/errors.js';
 import { requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../protocol/schema.js';
 import { DescribeGroups } from '../protocol/apis/describeGroups.js';
 import { ListGroups } from '../protocol/apis/listGroups.js';
@@ -72,11 +72,6 @@ export interface PartitionError extends TopicPartition {
 
 export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
 
-/** Kafka's message for an error name ("The group is not empty."). */
-export function errorMessage(name: string): string {
-  for (const e of ERRORS.values()) if (e.name === name) return e.message;
-  return name;
-}
 
 // ---- kafkajs internals used here (kafkajs 2.2.4) ----
 

@@ -6,7 +6,7 @@
 import { Module, createRequire } from 'node:module';
 import type { Kafka, KafkaConfig, logCreator } from 'kafkajs';
 import type { Connection } from '../cli/base.js';
-import { redact } from '../cli/errors.js';
+import { redact } from '../errors.js';
 import { diag } from '../cli/output.js';
 import { startSpinner } from '../cli/spinner.js';
 import { registerCodecs } from './compression.js';

@@ -8,8 +8,7 @@
 //   response is decoded by kt without turning records into kafkajs messages. The
 //   connection still does framing, correlation ids, authentication and request timeouts.
 
-import { createRequire } from 'node:module';
-import { KtError } from '../cli/errors.js';
+import { KtError } from '../errors.js';
 import { Reader, Writer } from '../protocol/bytes.js';
 import { isFlexible, requestCodec, responseCodec, type ApiSchema } from '../protocol/schema.js';
 import type { KafkaHandle } from './index.js';
@@ -150,26 +149,4 @@ export function sendRequest<T>(broker: KjsBroker, api: ApiSchema, version: numbe
     },
     requestTimeout: opts.requestTimeout ?? null,
   }) as Promise<T | undefined>;
-}
-
-const require = createRequire(import.meta.url);
-
-interface KjsProtocolError extends Error {
-  type: string;
-  code: number;
-  retriable: boolean;
-}
-
-/** kafkajs's error for a Kafka error code (its KafkaJSProtocolError: type, retriable, message). */
-export function kafkaError(code: number): KjsProtocolError {
-  try {
-    const m = require('kafkajs/src/protocol/error.js') as { createErrorFromCode: (c: number) => KjsProtocolError };
-    return m.createErrorFromCode(code);
-  } catch {
-    const e = new Error(`Kafka error ${code}`) as KjsProtocolError;
-    e.type = `ERROR_${code}`;
-    e.code = code;
-    e.retriable = false;
-    return e;
-  }
 }

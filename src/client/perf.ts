@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Message, Producer } from 'kafkajs';
-import { KtError, UsageError } from '../cli/errors.js';
+import { KtError, UsageError } from '../errors.js';
 import { ProducerStats, type ProducerTotals } from '../format/perf.js';
 import type { ConsumedRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';

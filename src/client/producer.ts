@@ -12,7 +12,7 @@
 //   epoch handling) and for brokers older than Produce v3.
 
 import type { Message, Producer } from 'kafkajs';
-import { KtError, UsageError } from '../cli/errors.js';
+import { KtError, UsageError } from '../errors.js';
 import type { Header, ProduceRecord } from '../format/record.js';
 import type { CodecName } from '../protocol/compression.js';
 import type { KafkaHandle } from './index.js';

@@ -3,7 +3,7 @@
 // kt delete-records (kafka-delete-records). Pure functions: the work is in src/client/admin.ts
 // and src/client/cluster.ts.
 
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { parseOffset } from './offset.js';
 import { renderTable } from './table.js';
 

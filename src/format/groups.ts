@@ -4,7 +4,7 @@
 // and the --to-datetime / --by-duration / --topic T:P,P grammars.
 
 import type { GroupDescription, GroupListing, GroupMember, TopicPartition } from '../client/groups.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { renderTable } from './table.js';
 
 const MISSING = '-';
