@@ -3,6 +3,8 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
+import type { ClientReporter } from '../client/index.js';
+import { startSpinner } from './spinner.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -69,6 +71,9 @@ export function canPrompt(opts: { yes?: boolean; env?: Env; stdinTTY?: boolean; 
 export function diag(line: string): void {
   process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
 }
+
+/** The client's reporter for a command: lines on stderr, a spinner for waits (client/index.ts). */
+export const cliReporter: ClientReporter = { line: diag, waiting: (text) => startSpinner(text) };
 
 /** Write and wait for the stream to accept more (back-pressure). */
 export async function writeAll(stream: Writable, chunk: string | Uint8Array): Promise<void> {

@@ -30,7 +30,7 @@ import {
   type PartitionSelector,
   type ResourceConfigs,
   type TimeSpec,
-} from '../format/cluster.js';
+} from './clusterModel.js';
 import type { KafkaHandle } from './index.js';
 
 const require = createRequire(import.meta.url);

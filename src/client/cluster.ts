@@ -4,7 +4,8 @@
 import { createRequire } from 'node:module';
 import { KtError } from '../errors.js';
 import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../protocol/apis/index.js';
-import { apiName, type BrokerApiVersions, type ClusterDescription } from '../format/cluster.js';
+import { apiName } from '../protocol/apiNames.js';
+import type { BrokerApiVersions, ClusterDescription } from './clusterModel.js';
 import { kafkaErrorText, type AdminSession, type ClusterMetadata } from './admin.js';
 
 const require = createRequire(import.meta.url);

@@ -1,6 +1,6 @@
 import { KtCommand } from '../../cli/base.js';
 import { out } from '../../cli/output.js';
-import type { ClusterDescription } from '../../format/cluster.js';
+import type { ClusterDescription } from '../../client/clusterModel.js';
 
 export default class Cluster extends KtCommand {
   static override summary = 'Show the cluster: id, controller and brokers (host, port, rack).';

@@ -2,7 +2,8 @@ import { Flags } from '@oclif/core';
 import type { Connection } from '../../cli/base.js';
 import { KtCommand } from '../../cli/base.js';
 import { out } from '../../cli/output.js';
-import type { EntityFlags, ResourceConfigs } from '../../format/cluster.js';
+import type { EntityFlags } from '../../format/cluster.js';
+import type { ResourceConfigs } from '../../client/clusterModel.js';
 
 export const entityFlags = {
   topic: Flags.string({ char: 't', summary: 'The topic.', helpValue: 'TOPIC' }),

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { KtCommand } from '../../cli/base.js';
 import { UsageError } from '../../cli/errors.js';
 import { out } from '../../cli/output.js';
-import type { PartitionOffset, PartitionSelector, TimeSpec } from '../../format/cluster.js';
+import type { PartitionOffset, PartitionSelector, TimeSpec } from '../../client/clusterModel.js';
 
 export interface OffsetsResult {
   time: 'latest' | 'earliest' | 'max-timestamp' | 'timestamp';
