@@ -50,13 +50,14 @@ export abstract class BaseCommand extends Command {
     if (this.argv.includes('--no-color')) setColorFlag(false);
   }
 
-  /** Any error from oclif's parser is a usage error (exit 2), worded on one line. */
+  /** Any error from oclif's parser is a usage error (exit 2), worded on one line; then the global flags apply. */
   protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
     options?: Interfaces.Input<F, B, A>,
     argv?: string[],
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    let parsed: Interfaces.ParserOutput<F, B, A>;
     try {
-      return await super.parse(options, argv);
+      parsed = await super.parse(options, argv);
     } catch (err) {
       if (err instanceof KtError) throw err;
       const text = oneLine(String((err as Error).message ?? err))
@@ -75,10 +76,12 @@ export abstract class BaseCommand extends Command {
       }
       throw new UsageError(text, help);
     }
+    this.applyGlobalFlags(parsed.flags as { debug?: boolean; color?: boolean });
+    return parsed;
   }
 
-  /** Call after parse(): applies --debug/--color. */
-  protected applyGlobalFlags(flags: { debug?: boolean; color?: boolean }): void {
+  /** --debug and --color, applied here once for every command as its flags are parsed. */
+  private applyGlobalFlags(flags: { debug?: boolean; color?: boolean }): void {
     this.debugMode = Boolean(flags.debug);
     setColorFlag(flags.color);
   }

@@ -32,7 +32,6 @@ export default class DeleteRecords extends KtCommand {
 
   async run(): Promise<{ partitions: DeletedRecords[] }> {
     const { flags, argv } = await this.parse(DeleteRecords);
-    this.applyGlobalFlags(flags);
     const fmt = await import('../format/cluster.js');
     const args = argv as string[];
     let targets: DeleteTarget[];

@@ -21,7 +21,6 @@ export default class ClusterApiVersions extends KtCommand {
 
   async run(): Promise<{ brokers: BrokerApiVersions[] }> {
     const { flags } = await this.parse(ClusterApiVersions);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     const [{ openKafka }, { withSession }, { brokerApiVersions, ktClientVersions }, { apiVersionsText }] = await Promise.all([
       import('../../client/index.js'),

@@ -37,7 +37,6 @@ export default class ClusterCheck extends KtCommand {
 
   async run(): Promise<CheckResult> {
     const { flags } = await this.parse(ClusterCheck);
-    this.applyGlobalFlags(flags);
     const topics = (flags.topic ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
     let waitMs = 0;
     if (flags.wait !== undefined) {

@@ -21,7 +21,6 @@ export default class Cluster extends KtCommand {
 
   async run(): Promise<ClusterDescription> {
     const { flags } = await this.parse(Cluster);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     const [{ openKafka }, { withSession }, { describeCluster }, { clusterText }] = await Promise.all([
       import('../../client/index.js'),

@@ -55,7 +55,6 @@ export default class LocalStatusCommand extends BaseCommand {
 
   async run(): Promise<LocalStatus> {
     const { flags } = await this.parse(LocalStatusCommand);
-    this.applyGlobalFlags(flags);
     const p = localPaths(flags['data-dir']);
     const running = await runningBroker(p);
     const status: LocalStatus = {

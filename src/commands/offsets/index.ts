@@ -49,7 +49,6 @@ export default class Offsets extends KtCommand {
 
   async run(): Promise<OffsetsResult> {
     const { flags, argv } = await this.parse(Offsets);
-    this.applyGlobalFlags(flags);
     const fmt = await import('../../format/cluster.js');
     const time: TimeSpec = fmt.parseTimeSpec(flags.time);
     const args = argv as string[];
