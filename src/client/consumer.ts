@@ -30,6 +30,7 @@ import { Fetch } from '../protocol/apis/fetch.js';
 import { Metadata } from '../protocol/apis/metadata.js';
 import { createCluster, encodeBody, loadTopics, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
 import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
+import { BATCH_HEADER_SIZE, LAST_OFFSET_DELTA_OFFSET, LENGTH_OFFSET, LOG_OVERHEAD } from '../protocol/batchLayout.js';
 
 export type StopReason = 'max-messages' | 'timeout' | 'end' | 'interrupted' | 'closed';
 
@@ -267,10 +268,10 @@ function predictNext(res: FetchResponse, want: Array<{ s: PartitionState; offset
     let offset = w.offset;
     const data = pd.records;
     if (data) {
-      for (let pos = 0; pos + 61 <= data.length;) {
-        const size = data.readInt32BE(pos + 8) + 12;
-        if (size < 61 || pos + size > data.length) break;
-        const last = data.readInt32BE(pos) * 4294967296 + data.readUInt32BE(pos + 4) + data.readInt32BE(pos + 23);
+      for (let pos = 0; pos + BATCH_HEADER_SIZE <= data.length;) {
+        const size = data.readInt32BE(pos + LENGTH_OFFSET) + LOG_OVERHEAD;
+        if (size < BATCH_HEADER_SIZE || pos + size > data.length) break;
+        const last = data.readInt32BE(pos) * 4294967296 + data.readUInt32BE(pos + 4) + data.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
         if (last >= offset) offset = last + 1;
         pos += size;
       }
