@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { ClientReporter } from '../client/index.js';
 import { startSpinner } from './spinner.js';
+import { sleep } from '../sleep.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -87,7 +88,7 @@ export async function drainStdio(): Promise<void> {
   for (const s of [process.stdout, process.stderr]) {
     while (s.writableLength > 0 && !s.destroyed && !s.writableFinished) {
       const waits: Array<Promise<unknown>> = [once(s, 'drain'), once(s, 'error'), once(s, 'close')];
-      if (s === process.stderr) waits.push(new Promise((r) => setTimeout(r, 2000)));
+      if (s === process.stderr) waits.push(sleep(2000));
       await Promise.race(waits).catch(() => undefined);
       if (s === process.stderr) break;
     }

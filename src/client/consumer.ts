@@ -31,6 +31,7 @@ import { Metadata } from '../protocol/apis/metadata.js';
 import { createCluster, encodeBody, loadTopics, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
 import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
 import { BATCH_HEADER_SIZE, LAST_OFFSET_DELTA_OFFSET, LENGTH_OFFSET, LOG_OVERHEAD } from '../protocol/batchLayout.js';
+import { sleep } from '../sleep.js';
 
 export type StopReason = 'max-messages' | 'timeout' | 'end' | 'interrupted' | 'closed';
 
@@ -159,7 +160,6 @@ function loadBatch(): BatchCtor {
   return require('kafkajs/src/consumer/batch.js') as BatchCtor;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A lost or refused connection, a request that timed out, or a broker that is not there
@@ -569,7 +569,7 @@ async function coordinatorRetry<T>(fn: () => Promise<T>): Promise<T> {
       return await fn();
     } catch (e) {
       if (!COORDINATOR_MOVING.has(kafkaName((e as { type?: string }).type ?? '')) || attempt >= 40) throw e;
-      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 500)));
+      await sleep(Math.min(100 * 2 ** attempt, 500));
     }
   }
 }

@@ -26,6 +26,7 @@ import type { KafkaHandle } from './index.js';
 import { createCluster, loadTopics, pickVersion, requestHeaderSize, sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './kjs.js';
 import type { ProduceSummary, ProducerOptions, ProducerSession, SentRecord } from './producer.js';
 import { BatchEncoder, partitionForKey } from './records.js';
+import { sleep } from '../sleep.js';
 
 /** A partition's batch is sent before it passes this (Kafka's max.message.bytes is 1 MiB + 12). */
 const MAX_PARTITION_BATCH = 1_000_000;
@@ -50,7 +51,6 @@ interface ProduceResponse {
   responses: Array<{ name: string; partitionResponses: Array<{ index: number; errorCode: number; baseOffset: number; errorMessage: string | null }> }>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const errorOf = (err: unknown): Error & { retriable?: boolean } => (err instanceof Error ? err : new Error(String(err)));
 
 export class DirectProducerSession implements ProducerSession {

@@ -12,6 +12,7 @@ import { KtError } from '../errors.js';
 import { Reader, Writer } from '../protocol/bytes.js';
 import { isFlexible, requestCodec, responseCodec, type ApiSchema } from '../protocol/schema.js';
 import type { KafkaHandle } from './index.js';
+import { sleep } from '../sleep.js';
 
 export interface KjsCluster {
   connect(): Promise<void>;
@@ -53,7 +54,6 @@ export interface KjsBroker {
  * asked again for ~5 s. Used by kt's consumer and producer engines.
  */
 export async function loadTopics(cluster: KjsCluster, topics: string[]): Promise<void> {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   let added = false;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -19,6 +19,7 @@ import type { ConsumedRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 import type { CodecName } from '../protocol/compression.js';
 import { compressionType, connectKafkaJSProducer } from './producer.js';
+import { sleep } from '../sleep.js';
 
 // ---------------------------------------------------------------------------------------
 // Payloads
@@ -82,7 +83,6 @@ export interface ProducerPerfResult extends ProducerTotals {
 }
 
 const MAX_BATCH_RECORDS = 10_000;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function runProducerPerf(
   h: KafkaHandle,

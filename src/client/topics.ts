@@ -6,6 +6,7 @@ import { KtError } from '../errors.js';
 import { kafkaErrorText, withSession } from './admin.js';
 import { kafkaName } from '../protocol/errors.js';
 import type { KafkaHandle } from './index.js';
+import { sleep } from '../sleep.js';
 
 export interface TopicSummary {
   name: string;
@@ -202,7 +203,7 @@ async function waitForLeaders(admin: Admin, names: string[]): Promise<void> {
       if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
     }
     if (Date.now() > deadline) return; // created; the leaders are still being elected
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 

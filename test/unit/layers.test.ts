@@ -10,20 +10,22 @@ import path from 'node:path';
 import { cycles, importGraph, importsOf, layerOf, ROOT, type ImportEdge } from './importGraph.js';
 
 /**
- * What each layer may import (value or type), besides itself and packages. `errors` is
- * src/errors.ts, the base error types every layer may use. src/dev (build tools, never loaded
- * by kt) is left out.
+ * What each layer may import (value or type), besides itself and packages. The BASE modules
+ * (src/errors.ts, the error types; src/sleep.ts) import nothing and every layer may use them.
+ * src/dev (build tools, never loaded by kt) is left out.
  */
+const BASE = ['errors', 'sleep'];
 const MAY_IMPORT: Record<string, readonly string[]> = {
-  commands: ['cli', 'client', 'format', 'protocol', 'broker', 'local', 'errors'],
-  cli: ['client', 'format', 'protocol', 'broker', 'local', 'errors'],
+  commands: ['cli', 'client', 'format', 'protocol', 'broker', 'local', ...BASE],
+  cli: ['client', 'format', 'protocol', 'broker', 'local', ...BASE],
   // broker: client/topics.ts checks topic configs against broker/log/config.ts's table
-  client: ['format', 'protocol', 'errors', 'local', 'broker'],
-  format: ['client', 'protocol', 'errors'],
+  client: ['format', 'protocol', 'local', 'broker', ...BASE],
+  format: ['client', 'protocol', ...BASE],
   protocol: [],
-  broker: ['protocol', 'errors'],
-  local: ['broker', 'protocol', 'errors'],
+  broker: ['protocol', ...BASE],
+  local: ['broker', 'protocol', ...BASE],
   errors: [],
+  sleep: [],
   index: ['broker'],
 };
 
