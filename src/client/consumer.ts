@@ -6,14 +6,18 @@
 //   has no assign(), and a throw-away consumer group costs a JoinGroup/SyncGroup round
 //   (3 s on a real cluster: group.initial.rebalance.delay.ms) and rebalances for nothing.
 //   So kt drives kafkajs's own Cluster/Broker objects (the ones its consumer uses):
-//   Metadata → ListOffsets (low/high/timestamp) → Fetch per partition leader, decoding with
-//   kafkajs's Batch (drops records before the fetch offset, control records and aborted
-//   transactions). Positions are exact, there is no group, and nothing is committed —
+//   Metadata → ListOffsets (low/high/timestamp) → Fetch per partition leader (kt's Fetch
+//   schema), decoding with kt's decoder (records.ts decodeBatches: drops records before the
+//   fetch offset, control records and aborted transactions); only message format v0/v1
+//   data (Kafka < 0.11) goes to kafkajs's decoder and Batch (decodeLegacy). Positions are
+//   exact, there is no group, and nothing is committed —
 //   except with --group --partition, where positions are committed to the group with
 //   OffsetCommit(generation -1, member ""), as Java's assign()+commitSync() does.
 // * Group subscription (--group without --partition) — kafkajs's Consumer with eachBatch:
 //   partitions are shared with the group's other members, offsets are committed (the
-//   records printed, exactly; also on Ctrl-C, before leaving the group).
+//   records printed, exactly; also on Ctrl-C, before leaving the group). Here the records
+//   come decoded by kafkajs's own fetch decoder, not kt's: the second decode path issue
+//   14's one consumer engine is to remove.
 //
 // --exit: the end offsets (high watermark; last stable offset with read_committed) are
 // captured when consumption starts; a partition is done when its position reaches that
