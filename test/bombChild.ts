@@ -2,7 +2,7 @@
 // bounded decompression's and nothing else's: `node bombChild.js <codec> <limit|cap>`.
 // Prints {"error": name, "message": ..., "peakRss": bytes}.
 import { readFileSync } from 'node:fs';
-import { decompressSync, decompressedLimit } from '../src/broker/protocol/compression.js';
+import { decompressSync, decompressedLimit } from '../src/protocol/compression.js';
 import { gzipBomb, lz4Bomb, snappyDeclaredBomb, zstdRleBomb } from './bombs.js';
 
 const [codecArg, which] = process.argv.slice(2);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateTopics } from '../src/broker/protocol/apis/createTopics.js';
+import { CreateTopics } from '../src/protocol/apis/createTopics.js';
 import { WireClient } from '../src/broker/wireClient.js';
 import { startBroker, type Broker, type BrokerOptions } from '../src/index.js';
 

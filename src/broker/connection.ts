@@ -29,8 +29,8 @@ import type { Socket } from 'node:net';
 import type { Broker } from './broker.js';
 import { SASL_MAX_RECEIVE_SIZE, SASL_AUTHENTICATE_KEY, SASL_HANDSHAKE_KEY, SaslSession } from './auth/session.js';
 import type { Handler, RequestContext } from './handlers/types.js';
-import { ProtocolError, Reader, Writer } from './protocol/bytes.js';
-import { code } from './protocol/errors.js';
+import { ProtocolError, Reader, Writer } from '../protocol/bytes.js';
+import { code } from '../protocol/errors.js';
 import {
   API_VERSIONS_KEY,
   beginResponse,
@@ -38,11 +38,11 @@ import {
   readRequestHeader,
   readRequestHeaderTags,
   type RequestHeader,
-} from './protocol/header.js';
-import { isFlexible, requestCodec, responseCodec, type ApiSchema } from './protocol/schema.js';
-import { ApiVersions } from './protocol/apis/apiVersions.js';
-import { SaslAuthenticate } from './protocol/apis/saslAuthenticate.js';
-import { SaslHandshake } from './protocol/apis/saslHandshake.js';
+} from '../protocol/header.js';
+import { isFlexible, requestCodec, responseCodec, type ApiSchema } from '../protocol/schema.js';
+import { ApiVersions } from '../protocol/apis/apiVersions.js';
+import { SaslAuthenticate } from '../protocol/apis/saslAuthenticate.js';
+import { SaslHandshake } from '../protocol/apis/saslHandshake.js';
 import { yieldSlice } from './scheduler.js';
 
 /** A frame arriving in more pieces than this gets a buffer that grows (a dribbling client). */

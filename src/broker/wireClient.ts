@@ -3,8 +3,8 @@
 // overkill (`kt local status`) and by tests that need exact control of versions and bytes.
 
 import net from 'node:net';
-import { Reader, Writer } from './protocol/bytes.js';
-import { isFlexible, requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from './protocol/schema.js';
+import { Reader, Writer } from '../protocol/bytes.js';
+import { isFlexible, requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../protocol/schema.js';
 
 interface Pending {
   resolve: (frame: Buffer) => void;

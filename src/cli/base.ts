@@ -4,8 +4,8 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { ExitSignal, KtError, UsageError, debugStack, describeError, exitCodeOf, oneLine } from './errors.js';
 import { locateBrokers, resolveConnection, type ResolvedConnection } from './connection.js';
-import { diag, err as errColor, setColorFlag } from './output.js';
-import type { Properties } from './properties.js';
+import { cliReporter, diag, err as errColor, setColorFlag } from './output.js';
+import type { ClientConnection, ClientReporter } from '../client/index.js';
 
 // oclif's own definitions (not re-exported by @oclif/core's Interfaces).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,12 +13,11 @@ type FlagOutput = { [name: string]: any };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ArgOutput = { [name: string]: any };
 
-export interface Connection {
-  brokers: string[];
-  properties: Properties;
+/** A resolved connection: what the client needs, where it came from, and the CLI's reporter. */
+export interface Connection extends ClientConnection {
   source: ResolvedConnection['source'];
   profile?: string;
-  debug: boolean;
+  reporter: ClientReporter;
 }
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof KtCommand)['baseFlags'] & T['flags']>;
@@ -51,13 +50,14 @@ export abstract class BaseCommand extends Command {
     if (this.argv.includes('--no-color')) setColorFlag(false);
   }
 
-  /** Any error from oclif's parser is a usage error (exit 2), worded on one line. */
+  /** Any error from oclif's parser is a usage error (exit 2), worded on one line; then the global flags apply. */
   protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
     options?: Interfaces.Input<F, B, A>,
     argv?: string[],
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    let parsed: Interfaces.ParserOutput<F, B, A>;
     try {
-      return await super.parse(options, argv);
+      parsed = await super.parse(options, argv);
     } catch (err) {
       if (err instanceof KtError) throw err;
       const text = oneLine(String((err as Error).message ?? err))
@@ -76,10 +76,12 @@ export abstract class BaseCommand extends Command {
       }
       throw new UsageError(text, help);
     }
+    this.applyGlobalFlags(parsed.flags as { debug?: boolean; color?: boolean });
+    return parsed;
   }
 
-  /** Call after parse(): applies --debug/--color. */
-  protected applyGlobalFlags(flags: { debug?: boolean; color?: boolean }): void {
+  /** --debug and --color, applied here once for every command as its flags are parsed. */
+  private applyGlobalFlags(flags: { debug?: boolean; color?: boolean }): void {
     this.debugMode = Boolean(flags.debug);
     setColorFlag(flags.color);
   }
@@ -159,6 +161,6 @@ export abstract class KtCommand extends BaseCommand {
       X: flags['command-property'],
     });
     const brokers = resolved.brokers ?? (o.local ? await o.local(resolved) : await locateBrokers(resolved, (line) => diag(line)));
-    return { brokers, properties: resolved.properties, source: resolved.source, profile: resolved.profile, debug: Boolean(flags.debug) };
+    return { brokers, properties: resolved.properties, source: resolved.source, profile: resolved.profile, debug: Boolean(flags.debug), reporter: cliReporter };
   }
 }

@@ -103,7 +103,7 @@ function hostPort(address: string): { host: string; port: number } {
  */
 async function plaintextNames(kind: 'topics' | 'groups', brokers: string[]): Promise<string[]> {
   const { WireClient } = await import('../broker/wireClient.js');
-  const { Metadata } = await import('../broker/protocol/apis/metadata.js');
+  const { Metadata } = await import('../protocol/apis/metadata.js');
   const open: Array<{ close(): void }> = [];
   try {
     let first: import('../broker/wireClient.js').WireClient | undefined;
@@ -120,7 +120,7 @@ async function plaintextNames(kind: 'topics' | 'groups', brokers: string[]): Pro
     if (!first) return [];
     const md = await first.request(Metadata, 1, { topics: null } as never);
     if (kind === 'topics') return md.topics.filter((t) => t.errorCode === 0 && !t.isInternal).map((t) => t.name as string).sort();
-    const { ListGroups } = await import('../broker/protocol/apis/listGroups.js');
+    const { ListGroups } = await import('../protocol/apis/listGroups.js');
     const names = await Promise.all(md.brokers.map(async (b) => {
       try {
         const c = await WireClient.connect(b.host, b.port, { clientId: 'kt-complete', timeoutMs: 800 });

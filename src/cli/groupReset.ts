@@ -1,28 +1,15 @@
-// `kt groups reset-offsets` / `kt groups --reset-offsets`: kafka-consumer-groups' reset, step by
-// step as Apache does it. The groups must be inactive (Empty, or unknown: a new group); the
-// partitions come from --topic T[:P,P], --all-topics (what the group committed) or the
-// --from-file plan; the new offsets from exactly one scenario; out-of-range targets are clamped
-// to [log start, log end] with Apache's warning. Nothing changes without --execute (a dry run
-// is the default, with Apache's WARN line when neither --execute nor --dry-run is given).
+// `kt groups reset-offsets` / `kt groups --reset-offsets`: flags → a checked reset (exactly one
+// scenario; usage errors before connecting), then the plan of client/groupReset.ts, printed.
+// Nothing changes without --execute (a dry run is the default, with Apache's WARN line when
+// neither --execute nor --dry-run is given).
 
 import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import type { Connection } from './base.js';
-import { KtError, UsageError, fileProblem } from './errors.js';
+import { UsageError, fileProblem } from './errors.js';
 import { diag, out } from './output.js';
 import { missingGroup, withGroupAdmin, type Printer } from './groups.js';
-import type { GroupAdmin, TopicPartition } from '../client/groups.js';
-import type { CsvOffset, PlanRow } from '../format/groups.js';
-
-export type Scenario =
-  | { kind: 'earliest' }
-  | { kind: 'latest' }
-  | { kind: 'current' }
-  | { kind: 'offset'; offset: number }
-  | { kind: 'shift'; by: number }
-  | { kind: 'datetime'; ms: number }
-  | { kind: 'duration'; ms: number }
-  | { kind: 'file'; path: string };
+import type { PlanRow, Scenario } from '../client/groupReset.js';
 
 export interface ScenarioFlags {
   'to-earliest'?: boolean;
@@ -89,8 +76,6 @@ export interface ResetResult {
   offsets: PlanRow[];
 }
 
-const key = (t: string, p: number) => `${t}\u0000${p}`;
-
 /** The checks that need no cluster (usage errors, exit 2), run before connecting. */
 export function checkReset(o: Omit<ResetOptions, 'scenario'> & { scenario?: Scenario }): void {
   if (o.execute && o.dryRun) throw new UsageError('--execute and --dry-run cannot be used together');
@@ -135,43 +120,18 @@ export async function resetFlow(conn: Connection, p: Printer, o: ResetOptions): 
     }
   }
 
-  const { startSpinner } = await import('./spinner.js');
+  const [{ startSpinner }, { planReset, executeReset }] = await Promise.all([import('./spinner.js'), import('../client/groupReset.js')]);
   return withGroupAdmin(conn, async (a, fmt) => {
     const spinner = startSpinner('planning the offsets');
     try {
       const groups = o.allGroups ? (await a.listGroups()).map((g) => g.group) : [...new Set(o.groups)];
-      const fromFile = csv !== undefined ? fmt.parseResetCsv(csv, groups.length === 1 ? groups[0] : null) : [];
-      // Only inactive groups: Empty, or Dead (unknown — resetting creates its offsets).
-      for (const d of await a.describeGroups(groups)) {
-        if (d.state !== 'Empty' && d.state !== 'Dead') {
-          throw new KtError(`Assignments can only be reset if the group '${d.group}' is inactive, but the current state is ${d.state}.`, {
-            hint: `stop the group's consumers first (kt groups describe ${d.group} --members lists them)`,
-          });
-        }
-      }
-      const existing = await a.topicPartitions();
-      const rows: PlanRow[] = [];
-      for (const group of groups) {
-        const committed = await a.committedOffsets(group);
-        const current = new Map(committed.map((c) => [key(c.topic, c.partition), c.offset]));
-        const planned = fromFile.filter((f) => f.group === group);
-        if (csv !== undefined && planned.length === 0) {
-          diag(`Error: No reset plan for group ${group} found.`);
-          continue;
-        }
-        const tps = partitionsToReset(o, fmt, existing, committed, planned);
-        const offsets = await newOffsets(a, o.scenario, tps, current, planned);
-        for (const tp of tps) {
-          rows.push({ group, topic: tp.topic, partition: tp.partition, currentOffset: current.get(key(tp.topic, tp.partition)) ?? null, newOffset: offsets.get(key(tp.topic, tp.partition))! });
-        }
-      }
-      rows.sort((x, y) => (x.group !== y.group ? (x.group < y.group ? -1 : 1) : x.topic !== y.topic ? (x.topic < y.topic ? -1 : 1) : x.partition - y.partition));
-
+      const fromFile = csv !== undefined ? fmt.parseResetCsv(csv, groups.length === 1 ? groups[0] : null) : null;
+      const topics = o.allTopics ? [] : o.topics.map(fmt.parseTopicScope);
+      const rows = await planReset(a, { groups, scenario: o.scenario, allTopics: Boolean(o.allTopics), topics, fromFile }, diag);
       if (o.execute) {
-        for (const [i, group] of groups.entries()) {
-          spinner.update(`committing ${rows.length} offsets${groups.length > 1 ? ` (group ${i + 1}/${groups.length})` : ''}`);
-          await a.commitOffsets(group, rows.filter((r) => r.group === group).map((r) => ({ topic: r.topic, partition: r.partition, offset: r.newOffset })));
-        }
+        await executeReset(a, groups, rows, (i) =>
+          spinner.update(`committing ${rows.length} offsets${groups.length > 1 ? ` (group ${i + 1}/${groups.length})` : ''}`),
+        );
       }
       spinner.stop();
       if (!p.json) {
@@ -185,111 +145,6 @@ export async function resetFlow(conn: Connection, p: Printer, o: ResetOptions): 
       spinner.stop();
     }
   });
-}
-
-/** The partitions in scope for one group, checked to exist (as Apache's checkAllTopicPartitionsValid). */
-function partitionsToReset(
-  o: ResetOptions,
-  fmt: typeof import('../format/groups.js'),
-  existing: Map<string, number[]>,
-  committed: TopicPartition[],
-  planned: CsvOffset[],
-): TopicPartition[] {
-  let tps: TopicPartition[];
-  if (o.allTopics) tps = committed.map((c) => ({ topic: c.topic, partition: c.partition }));
-  else if (o.topics.length) {
-    tps = [];
-    for (const s of o.topics.map(fmt.parseTopicScope)) {
-      const parts = existing.get(s.topic);
-      if (!parts) throw new KtError(`topic '${s.topic}' does not exist`, { hint: 'kt topics list shows the topics' });
-      for (const partition of s.partitions ?? parts) tps.push({ topic: s.topic, partition });
-    }
-  } else tps = planned.map((f) => ({ topic: f.topic, partition: f.partition }));
-  const unique = [...new Map(tps.map((tp) => [key(tp.topic, tp.partition), tp])).values()];
-  const missing = unique.filter((tp) => !existing.get(tp.topic)?.includes(tp.partition));
-  if (missing.length) throw new KtError(`The partitions "${missing.map((tp) => `${tp.topic}-${tp.partition}`).join(',')}" do not exist`);
-  return unique;
-}
-
-/** The new offset of each partition under the scenario; targets outside the log are clamped. */
-async function newOffsets(
-  a: GroupAdmin,
-  s: ResetOptions['scenario'],
-  tps: TopicPartition[],
-  current: Map<string, number>,
-  planned: CsvOffset[],
-): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (tps.length === 0) return out;
-  const [start, end] = await Promise.all([a.logOffsets(tps, 'earliest'), a.logOffsets(tps, 'latest')]);
-  const bound = (m: Map<string, number | null>, tp: TopicPartition, what: string): number => {
-    const v = m.get(key(tp.topic, tp.partition));
-    if (v === null || v === undefined) throw new KtError(`Error getting ${what} offset of topic partition: ${tp.topic}-${tp.partition}`);
-    return v;
-  };
-  /** Apache's checkOffsetsRange. */
-  const clamp = (tp: TopicPartition, offset: number): number => {
-    const hi = bound(end, tp, 'ending');
-    const lo = bound(start, tp, 'starting');
-    const name = `${tp.topic}-${tp.partition}`;
-    if (offset > hi) {
-      diag(`WARN: New offset (${offset}) is higher than latest offset for topic partition ${name}. Value will be set to ${hi}.`);
-      return hi;
-    }
-    if (offset < lo) {
-      diag(`WARN: New offset (${offset}) is lower than earliest offset for topic partition ${name}. Value will be set to ${lo}.`);
-      return lo;
-    }
-    return offset;
-  };
-  let byTime: Map<string, number | null> | undefined;
-  if (s.kind === 'datetime' || s.kind === 'duration') {
-    const timestamp = s.kind === 'datetime' ? s.ms : Date.now() - s.ms;
-    byTime = await a.logOffsets(tps, { timestamp });
-  }
-  const planFor = new Map(planned.map((f) => [key(f.topic, f.partition), f.offset]));
-  for (const tp of tps) {
-    const k = key(tp.topic, tp.partition);
-    let v: number;
-    switch (s.kind) {
-      case 'earliest':
-        v = bound(start, tp, 'starting');
-        break;
-      case 'latest':
-        v = bound(end, tp, 'ending');
-        break;
-      case 'current':
-        v = current.get(k) ?? bound(end, tp, 'ending');
-        break;
-      case 'offset':
-        v = clamp(tp, s.offset);
-        break;
-      case 'shift': {
-        const c = current.get(k);
-        if (c === undefined) {
-          throw new KtError(`Cannot shift offset for partition ${tp.topic}-${tp.partition} since there is no current committed offset`, {
-            hint: 'use --to-earliest, --to-latest or --to-offset for partitions the group never committed',
-          });
-        }
-        v = clamp(tp, c + s.by);
-        break;
-      }
-      case 'datetime':
-      case 'duration': {
-        const t = byTime!.get(k);
-        if (t === null || t === undefined) {
-          diag(`Warn: Partition ${tp.partition} from topic ${tp.topic} is empty. Falling back to latest known offset.`);
-          v = bound(end, tp, 'ending');
-        } else v = t;
-        break;
-      }
-      case 'file':
-        v = clamp(tp, planFor.get(k)!);
-        break;
-    }
-    out.set(k, v);
-  }
-  return out;
 }
 
 export { missingGroup };

@@ -160,7 +160,7 @@ export async function deleteFlow(conn: Connection, p: Printer, o: { groups: stri
     const existing = o.yes ? ids : (await a.describeGroups(ids)).filter((d) => d.state !== 'Dead').map((d) => d.group);
     const what = existing.length === 1 ? `consumer group '${existing[0]}'` : `${existing.length} consumer groups (${existing.join(', ')})`;
     if (existing.length > 0) await confirmOrRefuse(`Delete ${what} and its committed offsets?`, { yes: o.yes, action: `delete ${what}`, nothing: 'deleted' });
-    const { errorMessage } = await import('../client/groups.js');
+    const { errorMessage } = await import('../protocol/errors.js');
     const results = await a.deleteGroups(ids);
     const deleted = ids.filter((g) => results.get(g) === null);
     const failed = ids
@@ -209,7 +209,7 @@ export async function deleteOffsetsFlow(conn: Connection, p: Printer, o: { group
       if (r.error === 'GROUP_ID_NOT_FOUND') throw missingGroup(group);
       if (r.error === 'NON_EMPTY_GROUP') throw new KtError(`Deleting offsets of a consumer group '${group}' is forbidden if the group is not empty.`, { hint: 'stop its consumers first' });
       if (r.error) {
-        const { errorMessage } = await import('../client/groups.js');
+        const { errorMessage } = await import('../protocol/errors.js');
         throw new KtError(`cannot delete offsets of group '${group}': ${errorMessage(r.error)} (${r.error})`);
       }
       rows.push(...r.partitions);
@@ -217,7 +217,7 @@ export async function deleteOffsetsFlow(conn: Connection, p: Printer, o: { group
     rows.sort((x, y) => (x.topic < y.topic ? -1 : x.topic > y.topic ? 1 : (x.partition ?? -1) - (y.partition ?? -1)));
     const failed = rows.filter((r) => r.error !== null);
     if (!p.json) {
-      const { errorMessage } = await import('../client/groups.js');
+      const { errorMessage } = await import('../protocol/errors.js');
       if (o.apache) {
         if (failed.length === 0) p.log(`Request succeed for deleting offsets with topic ${scopes.map((s) => s.topic).join(', ')} group ${group}`);
         p.write(fmt.apacheDeleteOffsets(rows.map((r) => ({ topic: r.topic, partition: r.partition, status: r.error ? `Error: :${errorMessage(r.error)}` : 'Successful' }))));

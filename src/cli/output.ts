@@ -3,6 +3,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
+import type { ClientReporter } from '../client/index.js';
+import { startSpinner } from './spinner.js';
+import { sleep } from '../sleep.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -70,6 +73,9 @@ export function diag(line: string): void {
   process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
 }
 
+/** The client's reporter for a command: lines on stderr, a spinner for waits (client/index.ts). */
+export const cliReporter: ClientReporter = { line: diag, waiting: (text) => startSpinner(text) };
+
 /** Write and wait for the stream to accept more (back-pressure). */
 export async function writeAll(stream: Writable, chunk: string | Uint8Array): Promise<void> {
   if (!stream.write(chunk)) await once(stream, 'drain');
@@ -82,7 +88,7 @@ export async function drainStdio(): Promise<void> {
   for (const s of [process.stdout, process.stderr]) {
     while (s.writableLength > 0 && !s.destroyed && !s.writableFinished) {
       const waits: Array<Promise<unknown>> = [once(s, 'drain'), once(s, 'error'), once(s, 'close')];
-      if (s === process.stderr) waits.push(new Promise((r) => setTimeout(r, 2000)));
+      if (s === process.stderr) waits.push(sleep(2000));
       await Promise.race(waits).catch(() => undefined);
       if (s === process.stderr) break;
     }

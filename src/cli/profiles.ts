@@ -7,7 +7,7 @@ import {
   securityProtocol, type KtConfig, type Profile,
 } from './config.js';
 import { UsageError } from './errors.js';
-import { canPrompt, diag } from './output.js';
+import { canPrompt, diag, out } from './output.js';
 import { parseKeyValues, parseJaasConfig, readPropertiesFile, registerPropertySecrets, type Properties } from './properties.js';
 
 type Env = Record<string, string | undefined>;
@@ -196,4 +196,27 @@ export async function readStdinSecret(): Promise<string> {
   const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
   if (!text) throw new UsageError('--password-stdin: stdin was empty');
   return text;
+}
+
+/** `kt profile list` and `kt profile` without an action: the table (or nothing with --json) and the notes on stderr. */
+export async function printProfileList(o: { json: boolean; log(line: string): void }): Promise<ListResult> {
+  const result = listProfiles();
+  if (!o.json) {
+    if (result.profiles.length === 0) {
+      diag(`kt: no profiles in ${result.path}; create one: kt profile add NAME --bootstrap-server HOST:PORT`);
+    } else {
+      const { renderTable } = await import('../format/table.js');
+      const rows = result.profiles.map((p) => [
+        p.current ? '*' : '',
+        p.name,
+        p.bootstrap,
+        p.saslMechanism ? `${p.securityProtocol} (${p.saslMechanism})` : p.securityProtocol,
+      ]);
+      o.log(renderTable(['CURRENT', 'NAME', 'BOOTSTRAP', 'SECURITY'], rows, { head: out().bold }));
+    }
+    if (result.active && result.active.source === 'env' && result.active.name !== result.current) {
+      diag(`kt: note: KT_PROFILE=${result.active.name} is set and takes precedence over the current profile`);
+    }
+  }
+  return result;
 }

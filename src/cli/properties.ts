@@ -4,8 +4,11 @@
 
 import { readFileSync } from 'node:fs';
 import { KtError, UsageError, registerSecret, fileProblem } from './errors.js';
+import { parseJaasConfig, type Properties } from '../client/security.js';
 
-export type Properties = Record<string, string>;
+// The parsed form and the JAAS line's reader belong to the client (security.ts, which uses
+// them to connect); re-exported for the CLI.
+export { parseJaasConfig, type Properties } from '../client/security.js';
 
 /**
  * Parse a Java .properties document: `key=value`, `key: value` or `key value`, `#`/`!`
@@ -104,19 +107,4 @@ export function registerPropertySecrets(props: Properties): void {
       registerSecret(v);
     }
   }
-}
-
-/** `org.apache...PlainLoginModule required username="u" password="p";` → { username, password } */
-export function parseJaasConfig(jaas: string): { username?: string; password?: string; module?: string } {
-  const out: { username?: string; password?: string; module?: string } = {};
-  const mod = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)/.exec(jaas);
-  if (mod) out.module = mod[1];
-  const re = /(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s;]+))/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(jaas)) !== null) {
-    const value = (m[2] ?? m[3] ?? m[4] ?? '').replace(/\\(.)/g, '$1');
-    if (m[1] === 'username') out.username = value;
-    if (m[1] === 'password') out.password = value;
-  }
-  return out;
 }

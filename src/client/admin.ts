@@ -4,7 +4,7 @@
 // kafkajs 2.2.4's Admin lacks several of them (IncrementalAlterConfigs, per-broker
 // ApiVersions, Metadata that neither auto-creates topics nor lists them all, ListOffsets -3)
 // and hides what others answer (DeleteRecords' low watermarks, config sources). So kt encodes
-// these requests with the broker's own protocol schemas (src/broker/protocol/apis, checked
+// these requests with kt's protocol schemas (src/protocol/apis, shared with the broker, checked
 // against real clients' frames) and sends them over kafkajs's connections — the Cluster and
 // Broker objects its clients use — so TLS, SASL, client.id and timeouts apply unchanged.
 // kafkajs writes request header v1; for a flexible version the header's empty tag section
@@ -12,11 +12,11 @@
 // is skipped before decoding. Versions: the highest both sides implement.
 
 import { createRequire } from 'node:module';
-import { KtError, UsageError } from '../cli/errors.js';
-import { Reader, Writer } from '../broker/protocol/bytes.js';
-import { ERRORS, errorName } from '../broker/protocol/errors.js';
-import { isFlexible, requestCodec, responseCodec, skipTaggedFields, type ApiSchema, type DecodedResp, type ReqInput } from '../broker/protocol/schema.js';
-import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../broker/protocol/apis/index.js';
+import { KtError, UsageError } from '../errors.js';
+import { Reader, Writer } from '../protocol/bytes.js';
+import { ERRORS, errorName } from '../protocol/errors.js';
+import { isFlexible, requestCodec, responseCodec, skipTaggedFields, type ApiSchema, type DecodedResp, type ReqInput } from '../protocol/schema.js';
+import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../protocol/apis/index.js';
 import {
   configSourceName,
   dynamicSource,
@@ -30,7 +30,7 @@ import {
   type PartitionSelector,
   type ResourceConfigs,
   type TimeSpec,
-} from '../format/cluster.js';
+} from './clusterModel.js';
 import type { KafkaHandle } from './index.js';
 
 const require = createRequire(import.meta.url);

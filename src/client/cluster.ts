@@ -2,9 +2,10 @@
 // each broker's ApiVersions (kafka-broker-api-versions), and the CI smoke check.
 
 import { createRequire } from 'node:module';
-import { KtError } from '../cli/errors.js';
-import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../broker/protocol/apis/index.js';
-import { apiName, type BrokerApiVersions, type ClusterDescription } from '../format/cluster.js';
+import { KtError } from '../errors.js';
+import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../protocol/apis/index.js';
+import { apiName } from '../protocol/apiNames.js';
+import type { BrokerApiVersions, ClusterDescription } from './clusterModel.js';
 import { kafkaErrorText, type AdminSession, type ClusterMetadata } from './admin.js';
 
 const require = createRequire(import.meta.url);

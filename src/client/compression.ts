@@ -4,7 +4,7 @@
 // kafkajs looks a codec up per batch through `CompressionCodecs[type]()` and then awaits
 // `compress(encoder)` / `decompress(buffer)`. Registering a factory costs nothing; the
 // codec's native package is loaded on the first batch that uses it (see
-// ../broker/protocol/compression.ts for the framings: xerial snappy, LZ4 frame, zstd frame).
+// ../protocol/compression.ts for the framings: xerial snappy, LZ4 frame, zstd frame).
 //
 // Decompression is bounded, so a fetched "bomb" (a small batch inflating to gigabytes) cannot
 // take a consumer's memory: no batch decompresses past MAX_DECOMPRESSED_BYTES (256 MiB, the
@@ -20,7 +20,7 @@ import {
   CODEC_ZSTD,
   compress,
   decompress,
-} from '../broker/protocol/compression.js';
+} from '../protocol/compression.js';
 
 export interface KafkaJSCodec {
   compress(encoder: { buffer: Buffer }): Promise<Buffer>;

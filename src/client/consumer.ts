@@ -6,14 +6,18 @@
 //   has no assign(), and a throw-away consumer group costs a JoinGroup/SyncGroup round
 //   (3 s on a real cluster: group.initial.rebalance.delay.ms) and rebalances for nothing.
 //   So kt drives kafkajs's own Cluster/Broker objects (the ones its consumer uses):
-//   Metadata → ListOffsets (low/high/timestamp) → Fetch per partition leader, decoding with
-//   kafkajs's Batch (drops records before the fetch offset, control records and aborted
-//   transactions). Positions are exact, there is no group, and nothing is committed —
+//   Metadata → ListOffsets (low/high/timestamp) → Fetch per partition leader (kt's Fetch
+//   schema), decoding with kt's decoder (records.ts decodeBatches: drops records before the
+//   fetch offset, control records and aborted transactions); only message format v0/v1
+//   data (Kafka < 0.11) goes to kafkajs's decoder and Batch (decodeLegacy). Positions are
+//   exact, there is no group, and nothing is committed —
 //   except with --group --partition, where positions are committed to the group with
 //   OffsetCommit(generation -1, member ""), as Java's assign()+commitSync() does.
 // * Group subscription (--group without --partition) — kafkajs's Consumer with eachBatch:
 //   partitions are shared with the group's other members, offsets are committed (the
-//   records printed, exactly; also on Ctrl-C, before leaving the group).
+//   records printed, exactly; also on Ctrl-C, before leaving the group). Here the records
+//   come decoded by kafkajs's own fetch decoder, not kt's: the second decode path issue
+//   14's one consumer engine is to remove.
 //
 // --exit: the end offsets (high watermark; last stable offset with read_committed) are
 // captured when consumption starts; a partition is done when its position reaches that
@@ -21,14 +25,17 @@
 
 import { createRequire } from 'node:module';
 import type { Consumer } from 'kafkajs';
-import { KtError } from '../cli/errors.js';
+import { KtError } from '../errors.js';
+import { KafkaError, kafkaName } from '../protocol/errors.js';
 import { resolveStartOffset, type OffsetSpec } from '../format/offset.js';
 import type { ConsumedRecord, Header } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
-import { Fetch } from '../broker/protocol/apis/fetch.js';
-import { Metadata } from '../broker/protocol/apis/metadata.js';
-import { createCluster, encodeBody, kafkaError, loadTopics, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
+import { Fetch } from '../protocol/apis/fetch.js';
+import { Metadata } from '../protocol/apis/metadata.js';
+import { createCluster, encodeBody, loadTopics, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
 import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
+import { BATCH_HEADER_SIZE, LAST_OFFSET_DELTA_OFFSET, LENGTH_OFFSET, LOG_OVERHEAD } from '../protocol/batchLayout.js';
+import { sleep } from '../sleep.js';
 
 export type StopReason = 'max-messages' | 'timeout' | 'end' | 'interrupted' | 'closed';
 
@@ -157,7 +164,6 @@ function loadBatch(): BatchCtor {
   return require('kafkajs/src/consumer/batch.js') as BatchCtor;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A lost or refused connection, a request that timed out, or a broker that is not there
@@ -266,10 +272,10 @@ function predictNext(res: FetchResponse, want: Array<{ s: PartitionState; offset
     let offset = w.offset;
     const data = pd.records;
     if (data) {
-      for (let pos = 0; pos + 61 <= data.length;) {
-        const size = data.readInt32BE(pos + 8) + 12;
-        if (size < 61 || pos + size > data.length) break;
-        const last = data.readInt32BE(pos) * 4294967296 + data.readUInt32BE(pos + 4) + data.readInt32BE(pos + 23);
+      for (let pos = 0; pos + BATCH_HEADER_SIZE <= data.length;) {
+        const size = data.readInt32BE(pos + LENGTH_OFFSET) + LOG_OVERHEAD;
+        if (size < BATCH_HEADER_SIZE || pos + size > data.length) break;
+        const last = data.readInt32BE(pos) * 4294967296 + data.readUInt32BE(pos + 4) + data.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
         if (last >= offset) offset = last + 1;
         pos += size;
       }
@@ -470,7 +476,8 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
               res = await (ahead?.key === key ? ahead.response : fetchFrom(broker, version, want));
             } catch (err) {
               const e = err as { name?: string; type?: string };
-              if (e.type === 'NOT_LEADER_FOR_PARTITION' || e.type === 'UNKNOWN_TOPIC_OR_PARTITION' || e.type === 'LEADER_NOT_AVAILABLE' || e.name === 'KafkaJSConnectionClosedError') {
+              const type = kafkaName(e.type ?? '');
+              if (type === 'NOT_LEADER_OR_FOLLOWER' || type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE' || e.name === 'KafkaJSConnectionClosedError') {
                 refresh = true;
                 return;
               }
@@ -487,14 +494,14 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
               }
             }
             if (run.done || !res) return;
-            if (res.errorCode) throw kafkaError(res.errorCode);
+            if (res.errorCode) throw KafkaError.fromCode(res.errorCode);
             const out: ConsumedRecord[] = [];
             for (const t of res.responses) {
               for (const pd of t.partitions) {
                 const s = parts.find((x) => x.topic === t.topic && x.partition === pd.partitionIndex);
                 if (!s) continue;
                 if (pd.errorCode !== 0) {
-                  const e = kafkaError(pd.errorCode);
+                  const e = KafkaError.fromCode(pd.errorCode);
                   if (e.type === 'OFFSET_OUT_OF_RANGE') {
                     // The position fell off the log (retention) or past its end: reset as
                     // auto.offset.reset would (earliest for an explicit start, else latest).
@@ -553,7 +560,7 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
 }
 
 /** The group subscription path (see the top of the file). */
-const COORDINATOR_MOVING = new Set(['NOT_COORDINATOR_FOR_GROUP', 'NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'GROUP_LOAD_IN_PROGRESS', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_NOT_AVAILABLE']);
+const COORDINATOR_MOVING = new Set(['NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE']);
 
 /**
  * Retries a group-coordinator request for up to ~20 s while the coordinator is moving or still
@@ -565,8 +572,8 @@ async function coordinatorRetry<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      if (!COORDINATOR_MOVING.has((e as { type?: string }).type ?? '') || attempt >= 40) throw e;
-      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 500)));
+      if (!COORDINATOR_MOVING.has(kafkaName((e as { type?: string }).type ?? '')) || attempt >= 40) throw e;
+      await sleep(Math.min(100 * 2 ** attempt, 500));
     }
   }
 }

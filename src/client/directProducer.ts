@@ -17,14 +17,16 @@
 // and its partitions' leaders to move) after a metadata refresh, as kafkajs's producer does; a
 // retry may land after requests sent later (as Kafka's producer without idempotence).
 
-import { KtError } from '../cli/errors.js';
-import { Produce } from '../broker/protocol/apis/produce.js';
-import { codecOf } from '../broker/protocol/compression.js';
+import { KtError } from '../errors.js';
+import { KafkaError, code } from '../protocol/errors.js';
+import { Produce } from '../protocol/apis/produce.js';
+import { codecOf } from '../protocol/compression.js';
 import type { ProduceRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
-import { createCluster, kafkaError, loadTopics, pickVersion, requestHeaderSize, sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './kjs.js';
+import { createCluster, loadTopics, pickVersion, requestHeaderSize, sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './kjs.js';
 import type { ProduceSummary, ProducerOptions, ProducerSession, SentRecord } from './producer.js';
 import { BatchEncoder, partitionForKey } from './records.js';
+import { sleep } from '../sleep.js';
 
 /** A partition's batch is sent before it passes this (Kafka's max.message.bytes is 1 MiB + 12). */
 const MAX_PARTITION_BATCH = 1_000_000;
@@ -51,7 +53,6 @@ interface ProduceResponse {
   responses: Array<{ name: string; partitionResponses: Array<{ index: number; errorCode: number; baseOffset: number; errorMessage: string | null }> }>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const errorOf = (err: unknown): Error & { retriable?: boolean } => (err instanceof Error ? err : new Error(String(err)));
 
 export class DirectProducerSession implements ProducerSession {
@@ -354,7 +355,7 @@ export class DirectProducerSession implements ProducerSession {
     const issued = Promise.all([this.tail, ...parts.map((p) => p.batch)]).then(async (all) => {
       const batches = all.slice(1) as Buffer[];
       parts.forEach((p, i) => (p.batch = batches[i]));
-      if (leader < 0) throw kafkaError(5); // LEADER_NOT_AVAILABLE: retried after a metadata refresh
+      if (leader < 0) throw KafkaError.fromCode(code('LEADER_NOT_AVAILABLE')); // retried after a metadata refresh
       const { broker, version } = await this.broker(leader, attempt > 0);
       response = sendRequest<ProduceResponse>(broker, Produce, version, this.body(parts), { expectResponse: this.o.acks !== 0 });
     });
@@ -441,7 +442,7 @@ export class DirectProducerSession implements ProducerSession {
           part.baseOffset = pr.baseOffset;
           continue;
         }
-        const err = kafkaError(pr.errorCode);
+        const err = KafkaError.fromCode(pr.errorCode);
         if (err.retriable && attempt < RETRIES) retry.push(part);
         else part.error = this.fail(part.records, pr.errorMessage ? Object.assign(err, { message: `${err.message}: ${pr.errorMessage}` }) : err);
       }

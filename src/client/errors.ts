@@ -1,9 +1,12 @@
 // kafkajs errors → one clear line (PRODUCT.md §3). kafkajs wraps the real cause in
-// retry/aggregate errors; the chain is walked to find it.
+// retry/aggregate errors; the chain is walked to find it. Kafka errors are named by
+// protocol/errors.ts's table (kafkajs's older names mapped onto it); this file only adds
+// kt's shorter wording and hints for some of them.
 
 import fs from 'node:fs';
 import { DEFAULT_LOCAL_PORT, dataDir, localPaths } from '../local/paths.js';
-import { KtError } from '../cli/errors.js';
+import { KtError } from '../errors.js';
+import { kafkaName, type ErrorName } from '../protocol/errors.js';
 
 interface ErrLike {
   name?: string;
@@ -92,7 +95,7 @@ const REASONS: Record<string, string> = {
 };
 
 /** Friendlier wording for common Kafka error types. */
-const TYPE_MESSAGES: Record<string, string> = {
+const TYPE_MESSAGES: Partial<Record<ErrorName, string>> = {
   INVALID_REPLICATION_FACTOR: 'replication factor is larger than the number of available brokers',
   TOPIC_ALREADY_EXISTS: 'topic already exists',
   UNKNOWN_TOPIC_OR_PARTITION: 'unknown topic or partition',
@@ -110,7 +113,7 @@ const TYPE_MESSAGES: Record<string, string> = {
 };
 
 /** Hints for the Kafka errors of the security paths (docs/security.md). */
-const TYPE_HINTS: Record<string, string> = {
+const TYPE_HINTS: Partial<Record<ErrorName, string>> = {
   UNSUPPORTED_SASL_MECHANISM: 'check sasl.mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)',
   ILLEGAL_SASL_STATE: 'is the listener SASL_PLAINTEXT or SASL_SSL? check security.protocol',
 };
@@ -163,9 +166,10 @@ export function toKtError(err: unknown, brokers: string[]): Error {
   // Kafka protocol errors
   for (const e of chain) {
     if (e.type && typeof e.type === 'string') {
-      const friendly = TYPE_MESSAGES[e.type];
-      const text = friendly ? `${friendly} (${e.type})` : `${e.message ?? e.type} (${e.type})`;
-      return new KtError(text, { hint: TYPE_HINTS[e.type], cause: err });
+      const type = kafkaName(e.type) as ErrorName;
+      const friendly = TYPE_MESSAGES[type];
+      const text = friendly ? `${friendly} (${type})` : `${e.message ?? type} (${type})`;
+      return new KtError(text, { hint: TYPE_HINTS[type], cause: err });
     }
   }
   const last = chain[chain.length - 1] ?? (err as ErrLike);

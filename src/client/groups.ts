@@ -4,7 +4,7 @@
 // DescribeGroups (it stops at v2), OffsetFetch needs the topic list, and setOffsets/resetOffsets
 // join the group as a consumer (a rebalance, and a protocol type the group may not have). So
 // kt drives kafkajs's Cluster (its connections, TLS/SASL, retries) and sends the group
-// requests with the schemas of src/broker/protocol, which describe every version as data:
+// requests with the schemas of src/protocol, which describe every version as data:
 // requests are encoded with our codec and handed to kafkajs's connection as the body of a
 // request it frames; responses are decoded back with our codec. Only non-flexible versions
 // are used (kafkajs writes request header v1), the highest both sides support.
@@ -14,17 +14,17 @@
 // no members.
 
 import { createRequire } from 'node:module';
-import { KtError } from '../cli/errors.js';
-import { Reader, Writer } from '../broker/protocol/bytes.js';
-import { ERRORS, errorName } from '../broker/protocol/errors.js';
-import { requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../broker/protocol/schema.js';
-import { DescribeGroups } from '../broker/protocol/apis/describeGroups.js';
-import { ListGroups } from '../broker/protocol/apis/listGroups.js';
-import { OffsetFetch } from '../broker/protocol/apis/offsetFetch.js';
-import { OffsetCommit } from '../broker/protocol/apis/offsetCommit.js';
-import { DeleteGroups } from '../broker/protocol/apis/deleteGroups.js';
-import { OffsetDelete } from '../broker/protocol/apis/offsetDelete.js';
-import { decodeAssignment } from '../broker/protocol/apis/consumerProtocol.js';
+import { KtError } from '../errors.js';
+import { Reader, Writer } from '../protocol/bytes.js';
+import { errorMessage, errorName } from '../protocol/errors.js';
+import { requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../protocol/schema.js';
+import { DescribeGroups } from '../protocol/apis/describeGroups.js';
+import { ListGroups } from '../protocol/apis/listGroups.js';
+import { OffsetFetch } from '../protocol/apis/offsetFetch.js';
+import { OffsetCommit } from '../protocol/apis/offsetCommit.js';
+import { DeleteGroups } from '../protocol/apis/deleteGroups.js';
+import { OffsetDelete } from '../protocol/apis/offsetDelete.js';
+import { decodeAssignment } from '../protocol/apis/consumerProtocol.js';
 import type { KafkaHandle } from './index.js';
 
 export interface TopicPartition {
@@ -72,11 +72,6 @@ export interface PartitionError extends TopicPartition {
 
 export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
 
-/** Kafka's message for an error name ("The group is not empty."). */
-export function errorMessage(name: string): string {
-  for (const e of ERRORS.values()) if (e.name === name) return e.message;
-  return name;
-}
 
 // ---- kafkajs internals used here (kafkajs 2.2.4) ----
 

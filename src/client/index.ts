@@ -1,20 +1,50 @@
-// The only place that imports kafkajs, and only lazily (dynamic import), so `kt --version`
-// and `--help` never load it. Creates the client from a resolved connection, silences its
-// logs unless --debug, tunes timeouts so an unreachable broker fails within 10 s, and
-// turns kafkajs errors into one clear line (errors.ts).
+// Where kafkajs is loaded, and only lazily (dynamic import), so `kt --version` and `--help`
+// never load it. Creates the client from a resolved connection, silences its logs unless
+// --debug, tunes timeouts so an unreachable broker fails within 10 s, and turns kafkajs
+// errors into one clear line (errors.ts).
+//
+// Not yet the only module that touches kafkajs: kjs.ts, admin.ts, groups.ts, cluster.ts and
+// consumer.ts reach its internals (Cluster, Broker, encoder, decoder), and producer.ts,
+// perf.ts and topics.ts use its types; test/unit/layers.test.ts lists them. Issue 14's
+// gateway is to bring them here.
 
 import { Module, createRequire } from 'node:module';
 import type { Kafka, KafkaConfig, logCreator } from 'kafkajs';
-import type { Connection } from '../cli/base.js';
-import { redact } from '../cli/errors.js';
-import { diag } from '../cli/output.js';
-import { startSpinner } from '../cli/spinner.js';
+import { redact } from '../errors.js';
 import { registerCodecs } from './compression.js';
 import { KAFKAJS_REPLACED } from './kafkajsPatches.js';
-import { securityFromProperties } from './security.js';
+import { securityFromProperties, type Properties } from './security.js';
 import { connectError, toKtError } from './errors.js';
 
 export type KafkaJS = typeof import('kafkajs');
+
+/**
+ * How the client tells the user what it is doing. The CLI supplies one (cli/output.ts:
+ * lines on stderr, a spinner for waits); the client never prints on its own.
+ */
+export interface ClientReporter {
+  /** one line for the user: a warning, or a kafkajs log line with --debug */
+  line(text: string): void;
+  /** a wait began (the CLI shows a spinner after ~1 s); `stop()` when it ends */
+  waiting(text: string): { stop(): void };
+}
+
+/** Without a reporter: lines on stderr, waits not shown. */
+const STDERR_REPORTER: ClientReporter = {
+  line: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  waiting: () => ({ stop: () => undefined }),
+};
+
+/** What the client needs to connect (cli/base.ts's Connection is one). */
+export interface ClientConnection {
+  brokers: string[];
+  properties: Properties;
+  /** where the addresses came from (flag, env, profile, local); not used to connect */
+  source?: string;
+  /** kafkajs's logs through the reporter */
+  debug: boolean;
+  reporter?: ClientReporter;
+}
 
 export interface KafkaHandle {
   kafka: Kafka;
@@ -69,16 +99,17 @@ export function loadKafkaJS(): Promise<KafkaJS> {
   return kafkajsModule;
 }
 
-const debugLogCreator: logCreator = () => ({ namespace, level, label, log }) => {
+const debugLogCreator = (report: ClientReporter): logCreator => () => ({ namespace, level, label, log }) => {
   const { message, timestamp: _t, logger: _l, ...extra } = log as Record<string, unknown>;
   const more = Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : '';
-  diag(redact(`kafkajs ${label} [${namespace}] ${String(message)}${more}`));
+  report.line(redact(`kafkajs ${label} [${namespace}] ${String(message)}${more}`));
   void level;
 };
 
-export async function openKafka(conn: Connection, opts: { clientId?: string } = {}): Promise<KafkaHandle> {
+export async function openKafka(conn: ClientConnection, opts: { clientId?: string } = {}): Promise<KafkaHandle> {
+  const report = conn.reporter ?? STDERR_REPORTER;
   const security = securityFromProperties(conn.properties);
-  for (const key of security.ignored) diag(`kt: warning: client property '${key}' is not used by kt`);
+  for (const key of security.ignored) report.line(`kt: warning: client property '${key}' is not used by kt`);
   const kafkajs = await loadKafkaJS();
   const config: KafkaConfig = {
     brokers: conn.brokers,
@@ -89,7 +120,7 @@ export async function openKafka(conn: Connection, opts: { clientId?: string } = 
     // Cluster-level retries (connect, metadata): few and short, so a dead broker fails fast.
     retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1500, factor: 0.2, multiplier: 2 },
     logLevel: conn.debug ? kafkajs.logLevel.DEBUG : kafkajs.logLevel.NOTHING,
-    logCreator: conn.debug ? debugLogCreator : () => () => undefined,
+    logCreator: conn.debug ? debugLogCreator(report) : () => () => undefined,
   };
   if (security.ssl !== undefined) config.ssl = security.ssl as KafkaConfig['ssl'];
   if (security.sasl) config.sasl = security.sasl as KafkaConfig['sasl'];
@@ -103,7 +134,7 @@ export async function openKafka(conn: Connection, opts: { clientId?: string } = 
     fail: (err) => toKtError(err, conn.brokers),
     connectWithin: async <T>(what: Promise<T>): Promise<T> => {
       let timer: NodeJS.Timeout | undefined;
-      const spinner = startSpinner(`connecting to ${conn.brokers.join(',')}`);
+      const spinner = report.waiting(`connecting to ${conn.brokers.join(',')}`);
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(connectError(conn.brokers, 'timed out')), CONNECT_DEADLINE_MS);
       });

@@ -4,15 +4,15 @@
 // * its Cluster (the one its consumer and producer use: same brokers, TLS/SASL, retries,
 //   metadata), created through the Kafka object's private factory;
 // * its Broker connections, to send requests kt encodes itself with the broker's schemas
-//   (src/broker/protocol): a Produce request carrying record batches kt built, a Fetch whose
+//   (src/protocol): a Produce request carrying record batches kt built, a Fetch whose
 //   response is decoded by kt without turning records into kafkajs messages. The
 //   connection still does framing, correlation ids, authentication and request timeouts.
 
-import { createRequire } from 'node:module';
-import { KtError } from '../cli/errors.js';
-import { Reader, Writer } from '../broker/protocol/bytes.js';
-import { isFlexible, requestCodec, responseCodec, type ApiSchema } from '../broker/protocol/schema.js';
+import { KtError } from '../errors.js';
+import { Reader, Writer } from '../protocol/bytes.js';
+import { isFlexible, requestCodec, responseCodec, type ApiSchema } from '../protocol/schema.js';
 import type { KafkaHandle } from './index.js';
+import { sleep } from '../sleep.js';
 
 export interface KjsCluster {
   connect(): Promise<void>;
@@ -54,7 +54,6 @@ export interface KjsBroker {
  * asked again for ~5 s. Used by kt's consumer and producer engines.
  */
 export async function loadTopics(cluster: KjsCluster, topics: string[]): Promise<void> {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   let added = false;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -150,26 +149,4 @@ export function sendRequest<T>(broker: KjsBroker, api: ApiSchema, version: numbe
     },
     requestTimeout: opts.requestTimeout ?? null,
   }) as Promise<T | undefined>;
-}
-
-const require = createRequire(import.meta.url);
-
-interface KjsProtocolError extends Error {
-  type: string;
-  code: number;
-  retriable: boolean;
-}
-
-/** kafkajs's error for a Kafka error code (its KafkaJSProtocolError: type, retriable, message). */
-export function kafkaError(code: number): KjsProtocolError {
-  try {
-    const m = require('kafkajs/src/protocol/error.js') as { createErrorFromCode: (c: number) => KjsProtocolError };
-    return m.createErrorFromCode(code);
-  } catch {
-    const e = new Error(`Kafka error ${code}`) as KjsProtocolError;
-    e.type = `ERROR_${code}`;
-    e.code = code;
-    e.retriable = false;
-    return e;
-  }
 }

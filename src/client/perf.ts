@@ -13,12 +13,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Message, Producer } from 'kafkajs';
-import { KtError, UsageError } from '../cli/errors.js';
+import { KtError, UsageError } from '../errors.js';
 import { ProducerStats, type ProducerTotals } from '../format/perf.js';
 import type { ConsumedRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
-import type { CodecName } from '../broker/protocol/compression.js';
+import type { CodecName } from '../protocol/compression.js';
 import { compressionType, connectKafkaJSProducer } from './producer.js';
+import { sleep } from '../sleep.js';
 
 // ---------------------------------------------------------------------------------------
 // Payloads
@@ -82,7 +83,6 @@ export interface ProducerPerfResult extends ProducerTotals {
 }
 
 const MAX_BATCH_RECORDS = 10_000;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function runProducerPerf(
   h: KafkaHandle,

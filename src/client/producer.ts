@@ -12,10 +12,11 @@
 //   epoch handling) and for brokers older than Produce v3.
 
 import type { Message, Producer } from 'kafkajs';
-import { KtError, UsageError } from '../cli/errors.js';
+import { KtError, UsageError } from '../errors.js';
 import type { Header, ProduceRecord } from '../format/record.js';
-import type { CodecName } from '../broker/protocol/compression.js';
+import type { CodecName } from '../protocol/compression.js';
 import type { KafkaHandle } from './index.js';
+import { sleep } from '../sleep.js';
 
 export type Compression = CodecName;
 
@@ -106,7 +107,7 @@ export async function connectKafkaJSProducer(h: KafkaHandle, idempotent: boolean
       const connectionError = /cannot connect|connection refused|ECONNREFUSED|Connection error/i.test(String((err as Error)?.message));
       if (!idempotent || h.brokers.length < 2 || !connectionError || Date.now() > deadline) throw err;
       await producer.disconnect().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2000)));
+      await sleep(Math.min(250 * 2 ** attempt, 2000));
     }
   }
 }
@@ -287,10 +288,6 @@ class KafkaJSProducerSession implements ProducerSession {
     }
     return this.counts;
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 export function failureError(topic: string, s: ProduceSummary): KtError {

@@ -16,7 +16,7 @@
 // header fields (test/unit/client/records.test.ts).
 
 import { createRequire } from 'node:module';
-import { compress, decompress, decompressSync } from '../broker/protocol/compression.js';
+import { compress, decompress, decompressSync } from '../protocol/compression.js';
 import type { ConsumedRecord, Header } from '../format/record.js';
 
 import {
@@ -25,9 +25,20 @@ import {
   ATTR_CONTROL,
   ATTR_TIMESTAMP_LOG_APPEND as ATTR_LOG_APPEND_TIME,
   ATTR_TRANSACTIONAL,
+  BASE_SEQUENCE_OFFSET,
+  BASE_TIMESTAMP_OFFSET,
   BATCH_HEADER_SIZE,
   CRC_OFFSET,
-} from '../broker/protocol/batchLayout.js';
+  LAST_OFFSET_DELTA_OFFSET,
+  LEADER_EPOCH_OFFSET,
+  LENGTH_OFFSET,
+  LOG_OVERHEAD,
+  MAGIC_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
+  PRODUCER_EPOCH_OFFSET,
+  PRODUCER_ID_OFFSET,
+  RECORD_COUNT_OFFSET,
+} from '../protocol/batchLayout.js';
 
 export { BATCH_HEADER_SIZE };
 const TWO_32 = 4294967296;
@@ -312,17 +323,17 @@ export class BatchEncoder {
 
   private writeHeader(out: Buffer, size: number, f: BatchFields): void {
     writeInt64(out, 0, f.baseOffset ?? 0);
-    out.writeInt32BE(size - 12, 8);
-    out.writeInt32BE(f.partitionLeaderEpoch ?? -1, 12);
-    out[16] = 2;
+    out.writeInt32BE(size - LOG_OVERHEAD, LENGTH_OFFSET);
+    out.writeInt32BE(f.partitionLeaderEpoch ?? -1, LEADER_EPOCH_OFFSET);
+    out[MAGIC_OFFSET] = 2;
     out.writeInt16BE((f.codec ?? 0) | (f.transactional ? ATTR_TRANSACTIONAL : 0), ATTRIBUTES_OFFSET);
-    out.writeInt32BE(this.count - 1, 23);
-    writeInt64(out, 27, this.baseTimestamp);
-    writeInt64(out, 35, this.maxTimestamp);
-    writeInt64(out, 43, f.producerId ?? -1);
-    out.writeInt16BE(f.producerEpoch ?? -1, 51);
-    out.writeInt32BE(f.baseSequence ?? -1, 53);
-    out.writeInt32BE(this.count, 57);
+    out.writeInt32BE(this.count - 1, LAST_OFFSET_DELTA_OFFSET);
+    writeInt64(out, BASE_TIMESTAMP_OFFSET, this.baseTimestamp);
+    writeInt64(out, MAX_TIMESTAMP_OFFSET, this.maxTimestamp);
+    writeInt64(out, PRODUCER_ID_OFFSET, f.producerId ?? -1);
+    out.writeInt16BE(f.producerEpoch ?? -1, PRODUCER_EPOCH_OFFSET);
+    out.writeInt32BE(f.baseSequence ?? -1, BASE_SEQUENCE_OFFSET);
+    out.writeInt32BE(this.count, RECORD_COUNT_OFFSET);
     out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_OFFSET, size)) >>> 0, CRC_OFFSET);
   }
 
@@ -420,10 +431,10 @@ export async function inflate(data: Buffer): Promise<Map<number, Buffer> | undef
   let out: Map<number, Buffer> | undefined;
   const jobs: Promise<void>[] = [];
   for (let pos = 0; pos + BATCH_HEADER_SIZE <= data.length;) {
-    const size = data.readInt32BE(pos + 8) + 12;
+    const size = data.readInt32BE(pos + LENGTH_OFFSET) + LOG_OVERHEAD;
     if (size < BATCH_HEADER_SIZE || pos + size > data.length) break;
     const codec = data.readInt16BE(pos + ATTRIBUTES_OFFSET) & ATTR_CODEC_MASK;
-    if (codec !== 0 && data[pos + 16] === 2) {
+    if (codec !== 0 && data[pos + MAGIC_OFFSET] === 2) {
       const at = pos;
       out ??= new Map();
       const m = out;
@@ -454,12 +465,12 @@ export function decodeBatches(data: Buffer, o: DecodeOptions, out: ConsumedRecor
   let taken = 0;
   const { topic, partition } = o;
   for (let pos = 0; pos + BATCH_HEADER_SIZE <= data.length;) {
-    const size = data.readInt32BE(pos + 8) + 12;
+    const size = data.readInt32BE(pos + LENGTH_OFFSET) + LOG_OVERHEAD;
     if (size < BATCH_HEADER_SIZE || pos + size > data.length) break; // partial batch at the end
-    const magic = data[pos + 16];
+    const magic = data[pos + MAGIC_OFFSET];
     if (magic !== 2) throw new LegacyFormatError(`message format v${magic}`);
     const baseOffset = readInt64(data, pos);
-    const lastOffset = baseOffset + data.readInt32BE(pos + 23);
+    const lastOffset = baseOffset + data.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
     const attributes = data.readInt16BE(pos + ATTRIBUTES_OFFSET);
     const batchEnd = pos + size;
     if (lastOffset < o.fetchOffset) {
@@ -467,7 +478,7 @@ export function decodeBatches(data: Buffer, o: DecodeOptions, out: ConsumedRecor
       continue;
     }
     if (baseOffset >= o.endOffset) return { next, complete: false };
-    const producerId = readInt64(data, pos + 43);
+    const producerId = readInt64(data, pos + PRODUCER_ID_OFFSET);
     if (aborted) {
       while (ai < aborted.length && aborted[ai].firstOffset <= lastOffset) abortedProducers.add(aborted[ai++].producerId);
     }
@@ -483,10 +494,10 @@ export function decodeBatches(data: Buffer, o: DecodeOptions, out: ConsumedRecor
       pos = batchEnd;
       continue;
     }
-    const baseTimestamp = readInt64(data, pos + 27);
+    const baseTimestamp = readInt64(data, pos + BASE_TIMESTAMP_OFFSET);
     const logAppend = (attributes & ATTR_LOG_APPEND_TIME) !== 0;
-    const maxTimestamp = logAppend ? readInt64(data, pos + 35) : 0;
-    const count = data.readInt32BE(pos + 57);
+    const maxTimestamp = logAppend ? readInt64(data, pos + MAX_TIMESTAMP_OFFSET) : 0;
+    const count = data.readInt32BE(pos + RECORD_COUNT_OFFSET);
     const codec = attributes & ATTR_CODEC_MASK;
     let buf: Buffer;
     let p: number;

@@ -8,8 +8,25 @@
 
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { KtError, UsageError } from '../cli/errors.js';
-import { parseJaasConfig, type Properties } from '../cli/properties.js';
+import { KtError, UsageError } from '../errors.js';
+
+/** Java client properties, parsed (cli/properties.ts reads them from files, flags and profiles). */
+export type Properties = Record<string, string>;
+
+/** `org.apache...PlainLoginModule required username="u" password="p";` → { username, password } */
+export function parseJaasConfig(jaas: string): { username?: string; password?: string; module?: string } {
+  const out: { username?: string; password?: string; module?: string } = {};
+  const mod = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)/.exec(jaas);
+  if (mod) out.module = mod[1];
+  const re = /(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s;]+))/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(jaas)) !== null) {
+    const value = (m[2] ?? m[3] ?? m[4] ?? '').replace(/\\(.)/g, '$1');
+    if (m[1] === 'username') out.username = value;
+    if (m[1] === 'password') out.password = value;
+  }
+  return out;
+}
 
 export interface SaslOptions {
   mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';

@@ -2,9 +2,11 @@
 // Offsets are JS numbers (exact below 2^53, far beyond any real log).
 
 import type { Admin } from 'kafkajs';
-import { KtError } from '../cli/errors.js';
+import { KtError } from '../errors.js';
 import { kafkaErrorText, withSession } from './admin.js';
+import { kafkaName } from '../protocol/errors.js';
 import type { KafkaHandle } from './index.js';
+import { sleep } from '../sleep.js';
 
 export interface TopicSummary {
   name: string;
@@ -201,7 +203,7 @@ async function waitForLeaders(admin: Admin, names: string[]): Promise<void> {
       if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
     }
     if (Date.now() > deadline) return; // created; the leaders are still being elected
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -209,7 +211,7 @@ export function findType(err: unknown): string | undefined {
   let cur: unknown = err;
   for (let i = 0; cur && i < 10; i++) {
     const e = cur as { type?: string; errors?: unknown[]; originalError?: unknown; cause?: unknown };
-    if (typeof e.type === 'string') return e.type;
+    if (typeof e.type === 'string') return kafkaName(e.type);
     cur = (Array.isArray(e.errors) && e.errors.length ? e.errors[0] : undefined) ?? e.originalError ?? e.cause;
   }
   return undefined;

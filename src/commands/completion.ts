@@ -36,7 +36,6 @@ export default class Completion extends BaseCommand {
 
   async run(): Promise<void> {
     const { args, flags, argv } = await this.parse(Completion);
-    this.applyGlobalFlags(flags);
     if (flags.complete) {
       // `kt completion --complete KIND -- WORDS...` (zsh) or `--line LINE` (bash): the command
       // line being completed

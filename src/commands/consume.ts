@@ -80,7 +80,6 @@ export default class Consume extends KtCommand {
 
   async run(): Promise<void> {
     const { flags, raw } = await this.parse(Consume);
-    this.applyGlobalFlags(flags);
     const given = givenFlags(raw);
     const [{ parseOffset, parsePartitionList }, { makeRenderer }] = await Promise.all([import('../format/offset.js'), import('../format/render.js')]);
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { KtCommand } from '../cli/base.js';
 import { EXIT, UsageError, fileProblem } from '../cli/errors.js';
-import type { DeleteTarget, DeletedRecords } from '../format/cluster.js';
+import type { DeleteTarget, DeletedRecords } from '../client/clusterModel.js';
 
 export default class DeleteRecords extends KtCommand {
   static override summary = 'Delete the records of partitions before an offset (kafka-delete-records).';
@@ -32,7 +32,6 @@ export default class DeleteRecords extends KtCommand {
 
   async run(): Promise<{ partitions: DeletedRecords[] }> {
     const { flags, argv } = await this.parse(DeleteRecords);
-    this.applyGlobalFlags(flags);
     const fmt = await import('../format/cluster.js');
     const args = argv as string[];
     let targets: DeleteTarget[];

@@ -67,7 +67,6 @@ export default class Produce extends KtCommand {
 
   async run(): Promise<void> {
     const { flags, raw } = await this.parse(Produce, optionalCodecValue(this.argv));
-    this.applyGlobalFlags(flags);
     const given = givenFlags(raw);
     const [{ parseProducerProperties, parseHeaderFlag }, { separatorBytes }, reader] = await Promise.all([
       import('../format/input.js'),

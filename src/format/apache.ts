@@ -11,7 +11,7 @@
 // Separators accept the escapes \t \n \r \\ \0 \xNN (Apache takes them literally; a literal
 // backslash-t separator is never what anyone wants).
 
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { unescapeSeparator } from './escapes.js';
 import type { ConsumedRecord, Piece } from './record.js';
 

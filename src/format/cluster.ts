@@ -3,111 +3,11 @@
 // kt delete-records (kafka-delete-records). Pure functions: the work is in src/client/admin.ts
 // and src/client/cluster.ts.
 
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { parseOffset } from './offset.js';
 import { renderTable } from './table.js';
-
-// ---------------------------------------------------------------------------------------
-// Shapes shared with the client modules (and the --json documents).
-
-export interface BrokerNode {
-  nodeId: number;
-  host: string;
-  port: number;
-  rack: string | null;
-}
-
-export interface ClusterDescription {
-  clusterId: string | null;
-  controller: number | null;
-  brokers: Array<BrokerNode & { controller: boolean }>;
-}
-
-export interface ApiVersionRange {
-  apiKey: number;
-  name: string;
-  minVersion: number;
-  maxVersion: number;
-  /** the highest version kt can use with this broker; null when kt does not use the API */
-  usable: number | null;
-}
-
-export interface BrokerApiVersions extends BrokerNode {
-  error: string | null;
-  apis: ApiVersionRange[];
-}
-
-export interface PartitionOffset {
-  topic: string;
-  partition: number;
-  /** the offset for the requested time; null when no record is at or after it */
-  offset: number | null;
-  earliest: number;
-  latest: number;
-}
-
-export interface DeletedRecords {
-  topic: string;
-  partition: number;
-  lowWatermark: number | null;
-  error: string | null;
-}
-
-export type ConfigResourceType = 'topic' | 'broker';
-
-export interface ConfigSynonym {
-  name: string;
-  value: string | null;
-  source: string;
-}
-
-export interface ConfigEntry {
-  name: string;
-  value: string | null;
-  source: string;
-  sensitive: boolean;
-  readOnly: boolean;
-  synonyms: ConfigSynonym[];
-}
-
-export interface ResourceConfigs {
-  type: ConfigResourceType;
-  /** topic name, broker id, or "" for the cluster-wide broker defaults */
-  name: string;
-  configs: ConfigEntry[];
-}
-
-// ---------------------------------------------------------------------------------------
-// Kafka's API names (org.apache.kafka.common.protocol.ApiKeys), as the Apache tools print them.
-
-export const API_NAMES: readonly string[] = [
-  'Produce', 'Fetch', 'ListOffsets', 'Metadata', 'LeaderAndIsr', 'StopReplica', 'UpdateMetadata',
-  'ControlledShutdown', 'OffsetCommit', 'OffsetFetch', 'FindCoordinator', 'JoinGroup', 'Heartbeat',
-  'LeaveGroup', 'SyncGroup', 'DescribeGroups', 'ListGroups', 'SaslHandshake', 'ApiVersions',
-  'CreateTopics', 'DeleteTopics', 'DeleteRecords', 'InitProducerId', 'OffsetForLeaderEpoch',
-  'AddPartitionsToTxn', 'AddOffsetsToTxn', 'EndTxn', 'WriteTxnMarkers', 'TxnOffsetCommit',
-  'DescribeAcls', 'CreateAcls', 'DeleteAcls', 'DescribeConfigs', 'AlterConfigs',
-  'AlterReplicaLogDirs', 'DescribeLogDirs', 'SaslAuthenticate', 'CreatePartitions',
-  'CreateDelegationToken', 'RenewDelegationToken', 'ExpireDelegationToken',
-  'DescribeDelegationToken', 'DeleteGroups', 'ElectLeaders', 'IncrementalAlterConfigs',
-  'AlterPartitionReassignments', 'ListPartitionReassignments', 'OffsetDelete',
-  'DescribeClientQuotas', 'AlterClientQuotas', 'DescribeUserScramCredentials',
-  'AlterUserScramCredentials', 'Vote', 'BeginQuorumEpoch', 'EndQuorumEpoch', 'DescribeQuorum',
-  'AlterPartition', 'UpdateFeatures', 'Envelope', 'FetchSnapshot', 'DescribeCluster',
-  'DescribeProducers', 'BrokerRegistration', 'BrokerHeartbeat', 'UnregisterBroker',
-  'DescribeTransactions', 'ListTransactions', 'AllocateProducerIds', 'ConsumerGroupHeartbeat',
-  'ConsumerGroupDescribe', 'ControllerRegistration', 'GetTelemetrySubscriptions', 'PushTelemetry',
-  'AssignReplicasToDirs', 'ListClientMetricsResources', 'DescribeTopicPartitions',
-  'ShareGroupHeartbeat', 'ShareGroupDescribe', 'ShareFetch', 'ShareAcknowledge', 'AddRaftVoter',
-  'RemoveRaftVoter', 'UpdateRaftVoter', 'InitializeShareGroupState', 'ReadShareGroupState',
-  'WriteShareGroupState', 'DeleteShareGroupState', 'ReadShareGroupStateSummary',
-  'StreamsGroupHeartbeat', 'StreamsGroupDescribe', 'DescribeShareGroupOffsets',
-  'AlterShareGroupOffsets', 'DeleteShareGroupOffsets',
-];
-
-export function apiName(key: number): string {
-  return API_NAMES[key] ?? `UNKNOWN(${key})`;
-}
+import { API_NAMES, apiName } from '../protocol/apiNames.js';
+import type { ApiVersionRange, BrokerApiVersions, BrokerNode, ClusterDescription, ConfigResourceType, DeleteTarget, DeletedRecords, PartitionFilter, PartitionOffset, PartitionSelector, ResourceConfigs, TimeSpec } from '../client/clusterModel.js';
 
 // ---------------------------------------------------------------------------------------
 // kt cluster
@@ -160,12 +60,6 @@ export function apiVersionsText(brokers: BrokerApiVersions[], client: ReadonlyMa
 // ---------------------------------------------------------------------------------------
 // kt offsets
 
-export type TimeSpec =
-  | { kind: 'latest' }
-  | { kind: 'earliest' }
-  | { kind: 'max-timestamp' }
-  | { kind: 'timestamp'; ms: number };
-
 export const TIME_GRAMMAR =
   'latest or -1, earliest or -2, max-timestamp or -3, a timestamp in ms since the epoch, an ISO-8601 date/time ' +
   '(2024-05-01T12:00:00Z), or -<duration> before now (-15m, -1h, -2d)';
@@ -184,22 +78,6 @@ export function parseTimeSpec(input: string, now: number = Date.now()): TimeSpec
     // fall through
   }
   throw new UsageError(`invalid --time '${input}'; expected ${TIME_GRAMMAR}`);
-}
-
-/** A selection of partitions: a topic (name, or a regex when `regex`), and which partitions. */
-export interface PartitionSelector {
-  topic: string;
-  regex: boolean;
-  /** null: every partition */
-  partitions: PartitionFilter | null;
-}
-
-export type PartitionFilter = { kind: 'set'; partitions: number[] } | { kind: 'range'; from: number; to: number | null };
-
-export function partitionMatches(f: PartitionFilter | null, p: number): boolean {
-  if (f === null) return true;
-  if (f.kind === 'set') return f.partitions.includes(p);
-  return p >= f.from && (f.to === null || p < f.to);
 }
 
 /**
@@ -239,16 +117,6 @@ export function parseApacheTopicPartitions(text: string): PartitionSelector[] {
   });
 }
 
-/** Does a topic name match a selector (regexes match the whole name, as Java's matches()). */
-export function topicMatches(sel: PartitionSelector, name: string): boolean {
-  if (!sel.regex) return sel.topic === name;
-  try {
-    return new RegExp(`^(?:${sel.topic})$`).test(name);
-  } catch {
-    throw new UsageError(`invalid topic regular expression '${sel.topic}'`);
-  }
-}
-
 /** kafka-get-offsets output: `topic:partition:offset`, partitions without an offset left out. */
 export function offsetLines(rows: PartitionOffset[]): string {
   return rows
@@ -267,14 +135,6 @@ export function offsetsTable(rows: PartitionOffset[], head?: (s: string) => stri
 
 // ---------------------------------------------------------------------------------------
 // kt delete-records
-
-export interface DeleteTarget {
-  topic: string;
-  /** null: every partition of the topic */
-  partition: number | null;
-  /** delete records before this offset; -1 = the high watermark (everything) */
-  offset: number;
-}
 
 /** `--before N|end|latest|-1`. */
 export function parseBefore(input: string): number {
@@ -322,29 +182,6 @@ export function deleteRecordsText(results: DeletedRecords[]): string {
 
 // ---------------------------------------------------------------------------------------
 // kt configs
-
-/** Kafka's ConfigEntry.ConfigSource, by wire number. */
-export const CONFIG_SOURCES: readonly string[] = [
-  'UNKNOWN',
-  'DYNAMIC_TOPIC_CONFIG',
-  'DYNAMIC_BROKER_CONFIG',
-  'DYNAMIC_DEFAULT_BROKER_CONFIG',
-  'STATIC_BROKER_CONFIG',
-  'DEFAULT_CONFIG',
-  'DYNAMIC_BROKER_LOGGER_CONFIG',
-  'CLIENT_METRICS_CONFIG',
-  'GROUP_CONFIG',
-];
-
-export function configSourceName(n: number): string {
-  return CONFIG_SOURCES[n] ?? 'UNKNOWN';
-}
-
-/** The source of the configs set on a resource (what kafka-configs --describe shows without --all). */
-export function dynamicSource(r: { type: ConfigResourceType; name: string }): string {
-  if (r.type === 'topic') return 'DYNAMIC_TOPIC_CONFIG';
-  return r.name === '' ? 'DYNAMIC_DEFAULT_BROKER_CONFIG' : 'DYNAMIC_BROKER_CONFIG';
-}
 
 /**
  * kafka-configs --add-config: `k1=v1,k2=[a,b],k3=` — commas inside square brackets belong to

@@ -18,7 +18,7 @@
 // present; a non-string JSON value with no valueEncoding is sent as its JSON text.
 
 import { isUtf8 } from 'node:buffer';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { ConsumedRecord, Header, ProduceRecord } from './record.js';
 
 export type Encoding = 'utf8' | 'base64' | 'hex' | 'json';

@@ -1,6 +1,6 @@
 // Backslash escapes for separators and templates: \n \t \r \\ \0 \xNN.
 
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 /** Unescape a separator given on the command line (`--delimiter '\t'`, `key.separator=\t`). */
 export function unescapeSeparator(text: string, what: string): string {

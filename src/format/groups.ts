@@ -4,7 +4,8 @@
 // and the --to-datetime / --by-duration / --topic T:P,P grammars.
 
 import type { GroupDescription, GroupListing, GroupMember, TopicPartition } from '../client/groups.js';
-import { UsageError } from '../cli/errors.js';
+import type { PlanRow } from '../client/groupReset.js';
+import { UsageError } from '../errors.js';
 import { renderTable } from './table.js';
 
 const MISSING = '-';
@@ -30,11 +31,6 @@ export interface DescribedGroup extends GroupDescription {
   totalLag: number;
 }
 
-export interface PlanRow extends TopicPartition {
-  group: string;
-  currentOffset: number | null;
-  newOffset: number;
-}
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 const cmpTp = (a: { topic: string | null; partition: number | null }, b: { topic: string | null; partition: number | null }) =>

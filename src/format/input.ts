@@ -8,7 +8,7 @@
 // With parse.headers / parse.key a line is  headers<headers.delimiter>key<key.separator>value
 // and headers are  k1<headers.key.separator>v1<headers.separator>k2...  (Apache's layout).
 
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { unescapeSeparator } from './escapes.js';
 import type { Header, ProduceRecord } from './record.js';
 

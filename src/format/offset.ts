@@ -10,7 +10,7 @@
 //   @<ISO-8601>               same, e.g. @2024-05-01T12:00:00Z or @2024-05-01
 //   @-<duration>              same, relative to now: @-30s @-15m @-1h @-2d @-1w @-1h30m
 
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 export type OffsetSpec =
   | { kind: 'earliest' }

@@ -2,8 +2,8 @@
 // (ProducerPerformance.Stats) and kafka-consumer-perf-test (ConsumerPerformance), printf
 // for printf, plus a live progress line for terminals.
 
-import { UsageError } from '../cli/errors.js';
-import type { CodecName } from '../broker/protocol/compression.js';
+import { UsageError } from '../errors.js';
+import type { CodecName } from '../protocol/compression.js';
 
 const MB = 1024 * 1024;
 

@@ -3,7 +3,7 @@
 
 import { read } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { KtError } from '../cli/errors.js';
+import { KtError } from '../errors.js';
 import { decodeEnvelope } from './envelope.js';
 import { LineParseError, RecordSplitter, parseLine, type LineReaderOptions } from './input.js';
 import type { Header, ProduceRecord } from './record.js';

@@ -6,7 +6,7 @@
 //   escapes: \n \t \r \\ \0 \xNN
 // A null key or value renders as empty text; its length as -1 (as kcat).
 
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { ConsumedRecord, Piece } from './record.js';
 
 export type Field = 't' | 'p' | 'o' | 'k' | 'v' | 'K' | 'V' | 'T' | 'd' | 'h';

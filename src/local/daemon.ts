@@ -14,6 +14,7 @@ import { connectHost, hostPort } from './host.js';
 import { openPrivate } from './logFile.js';
 import { DEFAULT_LOCAL_HOST, DEFAULT_LOCAL_PORT, ensurePrivateDir, localPaths, type LocalPaths } from './paths.js';
 import type { LocalSecurity } from './security.js';
+import { sleep } from '../sleep.js';
 
 export interface LocalBrokerInfo {
   /** host:port of the running local broker, as clients should use it. */
@@ -218,8 +219,4 @@ export async function stopLocalBroker(dataDirectory?: string): Promise<boolean> 
     await sleep(20);
   }
   return true;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

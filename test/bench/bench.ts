@@ -34,11 +34,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateTopics } from '../../src/broker/protocol/apis/createTopics.js';
-import { DeleteTopics } from '../../src/broker/protocol/apis/deleteTopics.js';
-import { ListOffsets } from '../../src/broker/protocol/apis/listOffsets.js';
-import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { buildBatch } from '../../src/broker/protocol/recordBatch.js';
+import { CreateTopics } from '../../src/protocol/apis/createTopics.js';
+import { DeleteTopics } from '../../src/protocol/apis/deleteTopics.js';
+import { ListOffsets } from '../../src/protocol/apis/listOffsets.js';
+import { Produce } from '../../src/protocol/apis/produce.js';
+import { buildBatch } from '../../src/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -245,9 +245,9 @@ function linesFile(dir: string, name: string, count: number, size: number): stri
  * flight, the next offset read from the batch headers. Returns the records seen and when.
  */
 async function rawFetch(port: number, topic: string, records: number, depth = 2): Promise<{ ms: number; records: number }> {
-  const { Fetch } = await import('../../src/broker/protocol/apis/fetch.js');
-  const { Reader } = await import('../../src/broker/protocol/bytes.js');
-  const { responseCodec } = await import('../../src/broker/protocol/schema.js');
+  const { Fetch } = await import('../../src/protocol/apis/fetch.js');
+  const { Reader } = await import('../../src/protocol/bytes.js');
+  const { responseCodec } = await import('../../src/protocol/schema.js');
   const codec = responseCodec(Fetch, 11);
   const socket = net.connect({ host: '127.0.0.1', port });
   socket.setNoDelay(true);

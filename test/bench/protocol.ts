@@ -1,10 +1,10 @@
 // Micro-benchmark of the schema interpreter on the hot path: Produce v7 request decode and
 // encode, Fetch v11/v12 response encode (1 topic, 1 partition, a 16 KB record batch).
 //   npm run build && node dist/test/bench/protocol.js
-import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
-import { Reader, Writer } from '../../src/broker/protocol/bytes.js';
-import { requestCodec, responseCodec } from '../../src/broker/protocol/schema.js';
+import { Produce } from '../../src/protocol/apis/produce.js';
+import { Fetch } from '../../src/protocol/apis/fetch.js';
+import { Reader, Writer } from '../../src/protocol/bytes.js';
+import { requestCodec, responseCodec } from '../../src/protocol/schema.js';
 
 const N = Number(process.env.KT_BENCH_N ?? 1e5);
 

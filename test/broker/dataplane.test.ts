@@ -5,19 +5,19 @@
 // Expected answers were checked against Apache Kafka 4.4 with the same requests.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { DeleteTopics } from '../../src/broker/protocol/apis/deleteTopics.js';
-import { DescribeCluster } from '../../src/broker/protocol/apis/describeCluster.js';
-import { DescribeConfigs } from '../../src/broker/protocol/apis/describeConfigs.js';
-import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
-import { ListOffsets } from '../../src/broker/protocol/apis/listOffsets.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
-import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { code } from '../../src/broker/protocol/errors.js';
-import { buildBatch, readRecords } from '../../src/broker/protocol/recordBatch.js';
+import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
+import { DeleteTopics } from '../../src/protocol/apis/deleteTopics.js';
+import { DescribeCluster } from '../../src/protocol/apis/describeCluster.js';
+import { DescribeConfigs } from '../../src/protocol/apis/describeConfigs.js';
+import { Fetch } from '../../src/protocol/apis/fetch.js';
+import { ListOffsets } from '../../src/protocol/apis/listOffsets.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
+import { Produce } from '../../src/protocol/apis/produce.js';
+import { code } from '../../src/protocol/errors.js';
+import { buildBatch, readRecords } from '../../src/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { createTopicWire, tempDir, testBroker, withWireBroker } from '../helpers.js';
-import type { ApiSchema, ReqInput } from '../../src/broker/protocol/schema.js';
+import type { ApiSchema, ReqInput } from '../../src/protocol/schema.js';
 
 const ZERO = Buffer.alloc(16);
 const UNKNOWN_ID = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');

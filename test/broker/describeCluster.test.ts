@@ -1,8 +1,8 @@
 // DescribeCluster v0-1 (flexible only): the one broker is the cluster and its controller.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DescribeCluster } from '../../src/broker/protocol/apis/describeCluster.js';
-import { code } from '../../src/broker/protocol/errors.js';
+import { DescribeCluster } from '../../src/protocol/apis/describeCluster.js';
+import { code } from '../../src/protocol/errors.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { testBroker } from '../helpers.js';
 

@@ -2,12 +2,12 @@
 // versions (Produce v9 / Fetch v12) spoken byte for byte through our own wire client.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CreateTopics } from '../../src/broker/protocol/apis/createTopics.js';
-import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
-import { ListOffsets } from '../../src/broker/protocol/apis/listOffsets.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
-import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { buildBatch, readRecords } from '../../src/broker/protocol/recordBatch.js';
+import { CreateTopics } from '../../src/protocol/apis/createTopics.js';
+import { Fetch } from '../../src/protocol/apis/fetch.js';
+import { ListOffsets } from '../../src/protocol/apis/listOffsets.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
+import { Produce } from '../../src/protocol/apis/produce.js';
+import { buildBatch, readRecords } from '../../src/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { testBroker, withWireBroker } from '../helpers.js';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
 import { WireClient } from '../../src/broker/wireClient.js';
-import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
+import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
 import { testBroker } from '../helpers.js';
 
 function sendAndAwaitClose(port: number, bytes: Buffer): Promise<{ closed: boolean; received: number }> {

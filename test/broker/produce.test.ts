@@ -3,11 +3,11 @@
 // 0/1) is refused per partition.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
-import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { code } from '../../src/broker/protocol/errors.js';
-import { buildBatch } from '../../src/broker/protocol/recordBatch.js';
+import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
+import { Produce } from '../../src/protocol/apis/produce.js';
+import { code } from '../../src/protocol/errors.js';
+import { buildBatch } from '../../src/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { withWireBroker } from '../helpers.js';
 

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import * as A from '../../src/broker/protocol/apis/index.js';
-import { code, ERRORS } from '../../src/broker/protocol/errors.js';
-import type { ApiSchema } from '../../src/broker/protocol/schema.js';
+import * as A from '../../src/protocol/apis/index.js';
+import { code, ERRORS } from '../../src/protocol/errors.js';
+import type { ApiSchema } from '../../src/protocol/schema.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { createTopicWire, REPO, withWireBroker } from '../helpers.js';
 

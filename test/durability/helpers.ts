@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
-import { Writer } from '../../src/broker/protocol/bytes.js';
-import { batchesIn, readRecords } from '../../src/broker/protocol/recordBatch.js';
-import { isFlexible, requestCodec, type ApiSchema, type ReqInput } from '../../src/broker/protocol/schema.js';
+import { Fetch } from '../../src/protocol/apis/fetch.js';
+import { Writer } from '../../src/protocol/bytes.js';
+import { batchesIn, readRecords } from '../../src/protocol/recordBatch.js';
+import { isFlexible, requestCodec, type ApiSchema, type ReqInput } from '../../src/protocol/schema.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { startBroker, type Broker, type BrokerOptions } from '../../src/index.js';
 

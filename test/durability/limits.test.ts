@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
-import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { buildBatch } from '../../src/broker/protocol/recordBatch.js';
-import type { ApiSchema, ReqInput } from '../../src/broker/protocol/schema.js';
+import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
+import { Fetch } from '../../src/protocol/apis/fetch.js';
+import { Produce } from '../../src/protocol/apis/produce.js';
+import { buildBatch } from '../../src/protocol/recordBatch.js';
+import type { ApiSchema, ReqInput } from '../../src/protocol/schema.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { eventually, requestFrame, testBroker } from './helpers.js';
 

@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
-import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { batchesIn, buildBatch, readRecords } from '../../src/broker/protocol/recordBatch.js';
+import { Fetch } from '../../src/protocol/apis/fetch.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
+import { Produce } from '../../src/protocol/apis/produce.js';
+import { batchesIn, buildBatch, readRecords } from '../../src/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { startChildBroker, tempDir, type ChildBroker } from './helpers.js';
 

@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
-import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
-import { Reader } from '../../src/broker/protocol/bytes.js';
-import { code } from '../../src/broker/protocol/errors.js';
-import { isFlexible, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../../src/broker/protocol/schema.js';
+import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
+import { Reader } from '../../src/protocol/bytes.js';
+import { code } from '../../src/protocol/errors.js';
+import { isFlexible, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../../src/protocol/schema.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import type { Broker } from '../../src/index.js';
 import { eventually, requestFrame, tempDir, testBroker } from './helpers.js';

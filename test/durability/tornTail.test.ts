@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { CLEAN_SHUTDOWN_FILE, RECOVERY_POINT_FILE } from '../../src/broker/log/diskLog.js';
-import { buildBatch } from '../../src/broker/protocol/recordBatch.js';
+import { buildBatch } from '../../src/protocol/recordBatch.js';
 import { readWholeLog, tempDir, testBroker } from './helpers.js';
 
 const kafkaFor = (bootstrap: string) => new Kafka({ clientId: 'torn-tail', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 50 } });

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { WireClient } from '../../src/broker/wireClient.js';
-import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
-import { batchesIn } from '../../src/broker/protocol/recordBatch.js';
+import { Fetch } from '../../src/protocol/apis/fetch.js';
+import { batchesIn } from '../../src/protocol/recordBatch.js';
 import { TOOLS, runTool } from '../kafka/kafka.js';
 import { forEachTarget, type Target } from './targets.js';
 

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Broker } from '../../src/index.js';
 import { WireClient } from '../../src/broker/wireClient.js';
-import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { CreateTopics } from '../../src/broker/protocol/apis/createTopics.js';
-import { DescribeConfigs } from '../../src/broker/protocol/apis/describeConfigs.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
+import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
+import { CreateTopics } from '../../src/protocol/apis/createTopics.js';
+import { DescribeConfigs } from '../../src/protocol/apis/describeConfigs.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
 import { testBroker } from '../helpers.js';
 import { apacheNode } from './targets.js';
 

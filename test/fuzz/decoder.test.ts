@@ -11,10 +11,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { decodeRequest } from '../../src/broker/connection.js';
 import { HANDLERS } from '../../src/broker/handlers/index.js';
 import type { Handler } from '../../src/broker/handlers/types.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
-import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { ProtocolError, Writer } from '../../src/broker/protocol/bytes.js';
-import type { ApiSchema } from '../../src/broker/protocol/schema.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
+import { Produce } from '../../src/protocol/apis/produce.js';
+import { ProtocolError, Writer } from '../../src/protocol/bytes.js';
+import type { ApiSchema } from '../../src/protocol/schema.js';
 import { tempDir, testBroker } from '../durability/helpers.js';
 import { MUTATIONS, Rng, mutate, validFrame } from './frames.js';
 

@@ -1,8 +1,8 @@
 // Frame material for the request fuzz test: a seeded PRNG, random valid requests for every
 // API and version the broker advertises (built from the schemas themselves), and mutations.
-import { Writer } from '../../src/broker/protocol/bytes.js';
-import { buildBatch, Codec } from '../../src/broker/protocol/recordBatch.js';
-import { Field, isFlexible, requestCodec, type ApiSchema, type FieldOptions, type StructSpec, type TypeSpec } from '../../src/broker/protocol/schema.js';
+import { Writer } from '../../src/protocol/bytes.js';
+import { buildBatch, Codec } from '../../src/protocol/recordBatch.js';
+import { Field, isFlexible, requestCodec, type ApiSchema, type FieldOptions, type StructSpec, type TypeSpec } from '../../src/protocol/schema.js';
 
 /** mulberry32: small, fast, seedable; failures print the seed to reproduce them. */
 export class Rng {

@@ -6,7 +6,7 @@
 // not share the first: a member id handed out but not yet rejoined holds the join, KIP-394.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DescribeConfigs } from '../../src/broker/protocol/apis/describeConfigs.js';
+import { DescribeConfigs } from '../../src/protocol/apis/describeConfigs.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { startBroker, type Broker, type BrokerOptions } from '../../src/index.js';
 import { Member, kafkaFor, waitFor, type Read } from './helpers.js';

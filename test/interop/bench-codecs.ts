@@ -1,4 +1,4 @@
-// Codec throughput as kt uses them (src/broker/protocol/compression.ts): MB/s of uncompressed
+// Codec throughput as kt uses them (src/protocol/compression.ts): MB/s of uncompressed
 // record data for record batches of 100-byte values (JSON-like, some entropy), 100 and 1000
 // records a batch, through the synchronous calls (the broker) and the asynchronous ones (the
 // kafkajs plug-ins; off the main thread from 64 KiB). Each figure is the median of three
@@ -8,8 +8,8 @@
 //   node dist/test/interop/bench-codecs.js
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CODEC_NAMES, compress, compressSync, decompress, decompressSync } from '../../src/broker/protocol/compression.js';
-import { buildBatch } from '../../src/broker/protocol/recordBatch.js';
+import { CODEC_NAMES, compress, compressSync, decompress, decompressSync } from '../../src/protocol/compression.js';
+import { buildBatch } from '../../src/protocol/recordBatch.js';
 
 function payload(n: number): Buffer {
   let seed = 42;

@@ -10,7 +10,7 @@
 // with the reason; in CI every peer must be there (.ci/peers builds them).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DescribeGroups } from '../../src/broker/protocol/apis/describeGroups.js';
+import { DescribeGroups } from '../../src/protocol/apis/describeGroups.js';
 import { Kafka, logLevel } from 'kafkajs';
 import { testBroker, withWireBroker } from '../helpers.js';
 import { callPeer, skipUnless, stepResult, type Report } from './lib.js';

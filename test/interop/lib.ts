@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
-import { batchesIn, readBatchHeader, readRecords } from '../../src/broker/protocol/recordBatch.js';
-import { codecName } from '../../src/broker/protocol/compression.js';
+import { Fetch } from '../../src/protocol/apis/fetch.js';
+import { batchesIn, readBatchHeader, readRecords } from '../../src/protocol/recordBatch.js';
+import { codecName } from '../../src/protocol/compression.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { REPO, have, isolatedEnv, kt, run, type RunResult } from '../helpers.js';
 

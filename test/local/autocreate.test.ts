@@ -3,9 +3,9 @@
 // it reports the initial rebalance delay kt local start sets (0).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DescribeConfigs } from '../../src/broker/protocol/apis/describeConfigs.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
-import { code } from '../../src/broker/protocol/errors.js';
+import { DescribeConfigs } from '../../src/protocol/apis/describeConfigs.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
+import { code } from '../../src/protocol/errors.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { freePort, isolatedEnv, kt } from '../helpers.js';
 

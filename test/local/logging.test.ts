@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { JoinGroup } from '../../src/broker/protocol/apis/joinGroup.js';
+import { JoinGroup } from '../../src/protocol/apis/joinGroup.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { readState } from '../../src/local/daemon.js';
 import { localPaths } from '../../src/local/paths.js';

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
-import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
-import { SaslAuthenticate } from '../../src/broker/protocol/apis/saslAuthenticate.js';
-import { SaslHandshake } from '../../src/broker/protocol/apis/saslHandshake.js';
+import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
+import { SaslAuthenticate } from '../../src/protocol/apis/saslAuthenticate.js';
+import { SaslHandshake } from '../../src/protocol/apis/saslHandshake.js';
 import { testBroker } from '../helpers.js';
 import { RawConn } from './helpers.js';
 

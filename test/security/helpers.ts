@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { Reader, Writer } from '../../src/broker/protocol/bytes.js';
-import { isFlexible, requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../../src/broker/protocol/schema.js';
+import { Reader, Writer } from '../../src/protocol/bytes.js';
+import { isFlexible, requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../../src/protocol/schema.js';
 
 /** A connection that reads size-prefixed frames in order and notices the broker closing it. */
 export class RawConn {

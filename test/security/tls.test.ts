@@ -7,7 +7,7 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { ensureSelfSigned } from '../../src/broker/auth/tls.js';
-import { Metadata } from '../../src/broker/protocol/apis/metadata.js';
+import { Metadata } from '../../src/protocol/apis/metadata.js';
 import { requirePeer, tempDir, testBroker } from '../helpers.js';
 import { makePki, RawConn, type TestPki } from './helpers.js';
 

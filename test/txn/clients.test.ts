@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { ATTR_CONTROL, batchesIn } from '../../src/broker/protocol/recordBatch.js';
+import { ATTR_CONTROL, batchesIn } from '../../src/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import type { Broker } from '../../src/index.js';
 import { REPO, isolatedEnv, kt, requirePeer, run, testBroker } from '../helpers.js';

@@ -2,15 +2,15 @@
 // driven request by request through the broker's own WireClient, and a read_committed /
 // read_uncommitted reader that filters aborted records the way clients do.
 import net from 'node:net';
-import { AddOffsetsToTxn } from '../../src/broker/protocol/apis/addOffsetsToTxn.js';
-import { AddPartitionsToTxn } from '../../src/broker/protocol/apis/addPartitionsToTxn.js';
-import { EndTxn } from '../../src/broker/protocol/apis/endTxn.js';
-import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
-import { InitProducerId } from '../../src/broker/protocol/apis/initProducerId.js';
-import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { Reader } from '../../src/broker/protocol/bytes.js';
-import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn, buildBatch, readRecords } from '../../src/broker/protocol/recordBatch.js';
-import { responseCodec } from '../../src/broker/protocol/schema.js';
+import { AddOffsetsToTxn } from '../../src/protocol/apis/addOffsetsToTxn.js';
+import { AddPartitionsToTxn } from '../../src/protocol/apis/addPartitionsToTxn.js';
+import { EndTxn } from '../../src/protocol/apis/endTxn.js';
+import { Fetch } from '../../src/protocol/apis/fetch.js';
+import { InitProducerId } from '../../src/protocol/apis/initProducerId.js';
+import { Produce } from '../../src/protocol/apis/produce.js';
+import { Reader } from '../../src/protocol/bytes.js';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn, buildBatch, readRecords } from '../../src/protocol/recordBatch.js';
+import { responseCodec } from '../../src/protocol/schema.js';
 import type { WireClient } from '../../src/broker/wireClient.js';
 
 export function batchOf(values: string[], o: { pid: number; epoch: number; seq: number; txn?: boolean }): Buffer {

@@ -5,11 +5,11 @@
 // verifies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AddPartitionsToTxn } from '../../src/broker/protocol/apis/addPartitionsToTxn.js';
-import { EndTxn } from '../../src/broker/protocol/apis/endTxn.js';
-import { OffsetFetch } from '../../src/broker/protocol/apis/offsetFetch.js';
-import { TxnOffsetCommit } from '../../src/broker/protocol/apis/txnOffsetCommit.js';
-import { code } from '../../src/broker/protocol/errors.js';
+import { AddPartitionsToTxn } from '../../src/protocol/apis/addPartitionsToTxn.js';
+import { EndTxn } from '../../src/protocol/apis/endTxn.js';
+import { OffsetFetch } from '../../src/protocol/apis/offsetFetch.js';
+import { TxnOffsetCommit } from '../../src/protocol/apis/txnOffsetCommit.js';
+import { code } from '../../src/protocol/errors.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { createTopicWire, withWireBroker } from '../helpers.js';
 import { RawTxnProducer, readValues } from './helpers.js';

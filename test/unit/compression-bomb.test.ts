@@ -1,4 +1,4 @@
-// Decompression bombs against the bounded decoders (src/broker/protocol/compression.ts): for
+// Decompression bombs against the bounded decoders (src/protocol/compression.ts): for
 // each codec a small input that decompresses to up to 1 GiB. Every decoder stops at the
 // limit it is given without producing the output (a process decompressing one peaks at
 // about the limit for gzip, near nothing for the others), its framing is read exactly as the native decoders read it
@@ -25,8 +25,8 @@ import {
   decompress,
   decompressSync,
   decompressedLimit,
-} from '../../src/broker/protocol/compression.js';
-import { BATCH_HEADER_SIZE, CRC_OFFSET, buildBatch, computeCrc, readRecords } from '../../src/broker/protocol/recordBatch.js';
+} from '../../src/protocol/compression.js';
+import { BATCH_HEADER_SIZE, CRC_OFFSET, buildBatch, computeCrc, readRecords } from '../../src/protocol/recordBatch.js';
 import { registerCodecs } from '../../src/client/compression.js';
 import { inflate } from '../../src/client/records.js';
 import { LZ4_BLOCK_OUTPUT, gzipBomb, lz4Bomb, snappyDeclaredBomb, zstdRleBomb } from '../bombs.js';

@@ -5,14 +5,14 @@
 // lz4 batches uncompressed (see handlers/18_apiVersions.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiVersions } from '../../src/broker/protocol/apis/apiVersions.js';
-import { CreateTopics } from '../../src/broker/protocol/apis/createTopics.js';
-import { Fetch } from '../../src/broker/protocol/apis/fetch.js';
-import { ListOffsets } from '../../src/broker/protocol/apis/listOffsets.js';
-import { Produce } from '../../src/broker/protocol/apis/produce.js';
-import { code } from '../../src/broker/protocol/errors.js';
-import { codecName } from '../../src/broker/protocol/compression.js';
-import { Codec, buildBatch } from '../../src/broker/protocol/recordBatch.js';
+import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
+import { CreateTopics } from '../../src/protocol/apis/createTopics.js';
+import { Fetch } from '../../src/protocol/apis/fetch.js';
+import { ListOffsets } from '../../src/protocol/apis/listOffsets.js';
+import { Produce } from '../../src/protocol/apis/produce.js';
+import { code } from '../../src/protocol/errors.js';
+import { codecName } from '../../src/protocol/compression.js';
+import { Codec, buildBatch } from '../../src/protocol/recordBatch.js';
 import { withWireBroker } from '../helpers.js';
 
 const T = 1_700_000_000_000;

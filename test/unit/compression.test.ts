@@ -1,4 +1,4 @@
-// The record-batch codecs (src/broker/protocol/compression.ts) and kt's kafkajs plug-ins
+// The record-batch codecs (src/protocol/compression.ts) and kt's kafkajs plug-ins
 // (src/client/compression.ts): Kafka's framings (xerial snappy, LZ4 frame, zstd frame), bytes
 // written by other implementations (fixtures made with Debian's python3-snappy, python3-lz4,
 // python3-zstandard and kafka-python's xerial writer), broker-side readRecords/buildBatch in
@@ -22,8 +22,8 @@ import {
   decompressSync,
   isXerial,
   loadedCodecPackages,
-} from '../../src/broker/protocol/compression.js';
-import { Codec, buildBatch, checkBatch, readBatchHeader, readRecords } from '../../src/broker/protocol/recordBatch.js';
+} from '../../src/protocol/compression.js';
+import { Codec, buildBatch, checkBatch, readBatchHeader, readRecords } from '../../src/protocol/recordBatch.js';
 import { registerCodecs } from '../../src/client/compression.js';
 
 const require = createRequire(import.meta.url);

@@ -3,7 +3,7 @@
 // admin (coordinator.ts) build on it.
 
 import type { OffsetStore } from '../log/types.js';
-import { code } from '../protocol/errors.js';
+import { code } from '../../protocol/errors.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Cancel, Group } from './group.js';
 import type { JoinGroupResult, SyncGroupResult } from './types.js';

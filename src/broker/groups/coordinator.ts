@@ -9,7 +9,7 @@
 
 import type { CommittedOffset, OffsetCommitEntry } from '../log/types.js';
 import type { Group } from './group.js';
-import { code } from '../protocol/errors.js';
+import { code } from '../../protocol/errors.js';
 import { E } from './base.js';
 import { GroupMembership } from './membership.js';
 import type {

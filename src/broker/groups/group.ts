@@ -1,7 +1,7 @@
 // One classic consumer group's membership state (Kafka's GroupMetadata + MemberMetadata).
 // Pure state: the coordinator owns the timers and decides when to call what.
 
-import { decodeSubscription } from '../protocol/apis/consumerProtocol.js';
+import { decodeSubscription } from '../../protocol/apis/consumerProtocol.js';
 import type {
   GroupDescription,
   GroupProtocol,

@@ -25,11 +25,12 @@
 // not named (clients fail them as part of a batch with invalid records).
 import type { Broker } from '../broker.js';
 import type { LogConfig } from '../log/config.js';
-import { Produce } from '../protocol/apis/produce.js';
-import { code, KafkaError, RecordErrorsError, type RecordError } from '../protocol/errors.js';
-import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn } from '../protocol/recordBatch.js';
+import { Produce } from '../../protocol/apis/produce.js';
+import { code, KafkaError, RecordErrorsError, type RecordError } from '../../protocol/errors.js';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn } from '../../protocol/recordBatch.js';
 import { topicName } from './topicIds.js';
 import { handler } from './types.js';
+import { ATTR_CODEC_MASK, MAGIC_OFFSET } from '../../protocol/batchLayout.js';
 
 interface PartitionResult {
   index: number;
@@ -70,8 +71,8 @@ function appendPartition(broker: Broker, topic: string, index: number, records: 
   if (!log) return fail(index, code('UNKNOWN_TOPIC_OR_PARTITION'));
   if (!records) return fail(index, code('INVALID_RECORD'), 'null record set');
   // byte 16 is the magic in record batches and in the old message sets alike
-  if (records.length > 16 && records[16] !== 2) {
-    return fail(index, code('UNSUPPORTED_FOR_MESSAGE_FORMAT'), `message format v${records[16]} is not supported: only record batches (magic 2, Produce v3+)`);
+  if (records.length > MAGIC_OFFSET && records[MAGIC_OFFSET] !== 2) {
+    return fail(index, code('UNSUPPORTED_FOR_MESSAGE_FORMAT'), `message format v${records[MAGIC_OFFSET]} is not supported: only record batches (magic 2, Produce v3+)`);
   }
   const config = broker.store.topicConfig(topic);
   const now = Date.now();
@@ -81,7 +82,7 @@ function appendPartition(broker: Broker, topic: string, index: number, records: 
       const bad = timestampOutOfRange(h, config, now);
       if (bad) return { ...fail(index, code('INVALID_TIMESTAMP'), bad), logStartOffset: log.logStartOffset };
     }
-    if (version < 7 && (h.attributes & 0x07) === CODEC_ZSTD) {
+    if (version < 7 && (h.attributes & ATTR_CODEC_MASK) === CODEC_ZSTD) {
       return fail(index, code('UNSUPPORTED_COMPRESSION_TYPE'), `Produce requests with version ${version} are not allowed to use ZStandard compression`);
     }
     if ((h.attributes & ATTR_TRANSACTIONAL) !== 0) {

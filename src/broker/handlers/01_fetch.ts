@@ -24,11 +24,12 @@
 // one whose fetch offset lies in damaged data (a batch failing its CRC32C; see
 // log/segmentCheck.ts) gets CORRUPT_MESSAGE. The others in the request are answered as usual.
 import type { Broker } from '../broker.js';
-import { Fetch } from '../protocol/apis/fetch.js';
-import { code, KafkaError } from '../protocol/errors.js';
-import type { Req } from '../protocol/schema.js';
+import { Fetch } from '../../protocol/apis/fetch.js';
+import { code, KafkaError } from '../../protocol/errors.js';
+import type { Req } from '../../protocol/schema.js';
 import { topicName } from './topicIds.js';
 import { handler } from './types.js';
+import { LAST_OFFSET_DELTA_OFFSET, LENGTH_OFFSET, LOG_OVERHEAD } from '../../protocol/batchLayout.js';
 
 type FetchRequest = Req<typeof Fetch>;
 
@@ -39,9 +40,9 @@ function endOffset(chunks: Buffer[]): number {
   const last = chunks[chunks.length - 1];
   let pos = 0;
   let end = 0;
-  while (pos + 27 <= last.length) {
-    end = Number(last.readBigInt64BE(pos)) + last.readInt32BE(pos + 23) + 1;
-    pos += last.readInt32BE(pos + 8) + 12;
+  while (pos + LAST_OFFSET_DELTA_OFFSET + 4 <= last.length) {
+    end = Number(last.readBigInt64BE(pos)) + last.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET) + 1;
+    pos += last.readInt32BE(pos + LENGTH_OFFSET) + LOG_OVERHEAD;
   }
   return end;
 }

@@ -7,8 +7,8 @@
 // read_committed (v2+) the latest offset is the last stable offset, and a timestamp lookup
 // finds nothing at or past it (as Kafka). A partition offline after a storage error, or whose
 // lookup fails to read, gets KAFKA_STORAGE_ERROR. (v10's timeoutMs bounds remote lookups: none.)
-import { ListOffsets } from '../protocol/apis/listOffsets.js';
-import { code, KafkaError } from '../protocol/errors.js';
+import { ListOffsets } from '../../protocol/apis/listOffsets.js';
+import { code, KafkaError } from '../../protocol/errors.js';
 import { handler } from './types.js';
 
 const LATEST = -1;

@@ -16,9 +16,9 @@
 import type { Broker } from '../broker.js';
 import type { TopicInfo } from '../log/types.js';
 import { validateTopicName } from '../log/names.js';
-import { Metadata } from '../protocol/apis/metadata.js';
-import { code, KafkaError } from '../protocol/errors.js';
-import type { Req, Resp } from '../protocol/schema.js';
+import { Metadata } from '../../protocol/apis/metadata.js';
+import { code, KafkaError } from '../../protocol/errors.js';
+import type { Req, Resp } from '../../protocol/schema.js';
 import { yieldNow, yieldSlice } from '../scheduler.js';
 import { CLUSTER_OPERATIONS, TOPIC_OPERATIONS } from './authorizedOperations.js';
 import { handler } from './types.js';

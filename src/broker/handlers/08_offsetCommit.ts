@@ -3,8 +3,8 @@
 // v9+ answers GROUP_ID_NOT_FOUND where older versions get ILLEGAL_GENERATION (a member's
 // commit to a group that does not exist); v10 names topics by id: an id no topic has is
 // answered UNKNOWN_TOPIC_ID for each of its partitions.
-import { OffsetCommit } from '../protocol/apis/offsetCommit.js';
-import { code } from '../protocol/errors.js';
+import { OffsetCommit } from '../../protocol/apis/offsetCommit.js';
+import { code } from '../../protocol/errors.js';
 import { topicName } from './topicIds.js';
 import { handler } from './types.js';
 

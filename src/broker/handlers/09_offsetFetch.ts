@@ -7,8 +7,8 @@
 // UNSTABLE_OFFSET_COMMIT, which the client retries (KIP-447).
 import type { Broker } from '../broker.js';
 import type { OffsetFetchPartition } from '../groups/coordinator.js';
-import { OffsetFetch } from '../protocol/apis/offsetFetch.js';
-import { code } from '../protocol/errors.js';
+import { OffsetFetch } from '../../protocol/apis/offsetFetch.js';
+import { code } from '../../protocol/errors.js';
 import { topicIdOf, topicName } from './topicIds.js';
 import { handler } from './types.js';
 

@@ -4,8 +4,8 @@
 // implemented: each such key gets INVALID_REQUEST, as Kafka answers when it has no share
 // coordinator (and for key type 2 below v6). An unknown key type fails the whole request
 // with INVALID_REQUEST and its message (v0-3: the flat error; v4+: every key).
-import { FindCoordinator } from '../protocol/apis/findCoordinator.js';
-import { code, ERRORS } from '../protocol/errors.js';
+import { FindCoordinator } from '../../protocol/apis/findCoordinator.js';
+import { code, ERRORS } from '../../protocol/errors.js';
 import { handler } from './types.js';
 
 const GROUP = 0;

@@ -2,7 +2,7 @@
 // until the join phase completes. v4+ requires a known member id (MEMBER_ID_REQUIRED first);
 // v8+ carries the client's reason (logged with the rebalance); v9's skipAssignment is false:
 // the leader always computes the assignment (Kafka sets it only for KIP-848 upgrades).
-import { JoinGroup } from '../protocol/apis/joinGroup.js';
+import { JoinGroup } from '../../protocol/apis/joinGroup.js';
 import { handler } from './types.js';
 
 export default handler(JoinGroup, async (req, ctx) => {

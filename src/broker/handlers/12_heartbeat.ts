@@ -1,5 +1,5 @@
 // Heartbeat v0-4: keeps a member's session alive; REBALANCE_IN_PROGRESS tells it to rejoin.
-import { Heartbeat } from '../protocol/apis/heartbeat.js';
+import { Heartbeat } from '../../protocol/apis/heartbeat.js';
 import { handler } from './types.js';
 
 export default handler(Heartbeat, (req, ctx) => {

@@ -1,6 +1,6 @@
 // LeaveGroup v0-5: v0-2 name one member, v3+ a batch (with static members by instance id);
 // v5 gives each leaving member's reason (logged).
-import { LeaveGroup } from '../protocol/apis/leaveGroup.js';
+import { LeaveGroup } from '../../protocol/apis/leaveGroup.js';
 import { handler } from './types.js';
 
 export default handler(LeaveGroup, (req, ctx) => {

@@ -1,5 +1,5 @@
 // SyncGroup v0-5: the leader brings the assignment; followers wait for it.
-import { SyncGroup } from '../protocol/apis/syncGroup.js';
+import { SyncGroup } from '../../protocol/apis/syncGroup.js';
 import { handler } from './types.js';
 
 export default handler(SyncGroup, async (req, ctx) => {

@@ -4,7 +4,7 @@
 // Authorized operations (v3+), when asked: with no authorizer every operation a group supports
 // (READ, DELETE, DESCRIBE), as Kafka answers; not asked, the field keeps Kafka's "absent"
 // (INT32_MIN), which a client must not read as bits (kafka-python 2.3 asks, and fails on it).
-import { DescribeGroups } from '../protocol/apis/describeGroups.js';
+import { DescribeGroups } from '../../protocol/apis/describeGroups.js';
 import { GROUP_OPERATIONS } from './authorizedOperations.js';
 import { handler } from './types.js';
 

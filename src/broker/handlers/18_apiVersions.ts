@@ -5,8 +5,8 @@
 // (INVALID_REQUEST), and a client that reached another cluster or node is answered
 // REBOOTSTRAP_REQUIRED; both errors come with no API list, as in Kafka.
 
-import { ApiVersions } from '../protocol/apis/apiVersions.js';
-import { code } from '../protocol/errors.js';
+import { ApiVersions } from '../../protocol/apis/apiVersions.js';
+import { code } from '../../protocol/errors.js';
 import { handler } from './types.js';
 
 export default handler(ApiVersions, (req, ctx) => {

@@ -5,8 +5,8 @@
 // The store validates the name, partition count and configs (KafkaError → error code).
 // Other connections get a turn after each topic created (it touches the disk).
 import { describeTopicConfigs } from '../log/config.js';
-import { CreateTopics } from '../protocol/apis/createTopics.js';
-import { code, KafkaError } from '../protocol/errors.js';
+import { CreateTopics } from '../../protocol/apis/createTopics.js';
+import { code, KafkaError } from '../../protocol/errors.js';
 import { yieldNow } from '../scheduler.js';
 import { sourceNumber } from './configs.js';
 import { handler } from './types.js';

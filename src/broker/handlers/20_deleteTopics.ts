@@ -6,8 +6,8 @@
 // hash sets of names and ids, deletions last), so clients match them by name or id.
 // delete.topic.enable=false refuses every topic: TOPIC_DELETION_DISABLED (v3+), INVALID_REQUEST before.
 import { brokerBoolean } from '../log/config.js';
-import { DeleteTopics } from '../protocol/apis/deleteTopics.js';
-import { code, ERRORS, KafkaError, type ErrorName } from '../protocol/errors.js';
+import { DeleteTopics } from '../../protocol/apis/deleteTopics.js';
+import { code, ERRORS, KafkaError, type ErrorName } from '../../protocol/errors.js';
 import { handler } from './types.js';
 
 const ZERO_ID = Buffer.alloc(16);

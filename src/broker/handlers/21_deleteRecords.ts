@@ -1,8 +1,8 @@
 // DeleteRecords v0-2: moves a partition's log start offset forward (offset -1 = the high
 // watermark); whole segments below it are deleted. A partition offline after a storage error,
 // or whose files cannot be changed, gets KAFKA_STORAGE_ERROR.
-import { DeleteRecords } from '../protocol/apis/deleteRecords.js';
-import { code, KafkaError } from '../protocol/errors.js';
+import { DeleteRecords } from '../../protocol/apis/deleteRecords.js';
+import { code, KafkaError } from '../../protocol/errors.js';
 import { handler } from './types.js';
 
 export default handler(DeleteRecords, (req, ctx) => {

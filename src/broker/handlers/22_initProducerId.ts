@@ -2,7 +2,7 @@
 // producers). With one: the transaction coordinator's producer id and a bumped epoch, fencing
 // older instances and aborting a transaction they left open (txn/coordinator.ts). v3+ may
 // name the current producer id and epoch (KIP-360); v4 allows PRODUCER_FENCED.
-import { InitProducerId } from '../protocol/apis/initProducerId.js';
+import { InitProducerId } from '../../protocol/apis/initProducerId.js';
 import { handler } from './types.js';
 
 export default handler(InitProducerId, (req, ctx) => {

@@ -4,7 +4,7 @@
 // brokers use (KIP-890): several transactional ids, each answered in resultsByTransaction;
 // with verifyOnly the partitions are only checked (TRANSACTION_ABORTABLE when one is not in
 // the transaction). Without an authorizer Kafka answers a client's v4+ request the same way.
-import { AddPartitionsToTxn } from '../protocol/apis/addPartitionsToTxn.js';
+import { AddPartitionsToTxn } from '../../protocol/apis/addPartitionsToTxn.js';
 import type { TopicPartitionErrors } from '../txn/coordinator.js';
 import { handler } from './types.js';
 

@@ -3,7 +3,7 @@
 // its group offsets before it answers; a retry of a finished EndTxn gets NONE again. v5
 // (transactions V2, KIP-890 part 2) bumps the epoch at every end and returns the producer id
 // and epoch to use next (txn/coordinator.ts).
-import { EndTxn } from '../protocol/apis/endTxn.js';
+import { EndTxn } from '../../protocol/apis/endTxn.js';
 import { handler } from './types.js';
 
 export default handler(EndTxn, (req, ctx) => ({

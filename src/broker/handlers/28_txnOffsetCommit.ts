@@ -4,8 +4,8 @@
 // committed offsets) or aborts (dropped). v3 carries the consumer's generation and member id,
 // checked as OffsetCommit checks them. v6 names topics by id: an id no topic has is answered
 // UNKNOWN_TOPIC_ID for its partitions.
-import { TxnOffsetCommit } from '../protocol/apis/txnOffsetCommit.js';
-import { code } from '../protocol/errors.js';
+import { TxnOffsetCommit } from '../../protocol/apis/txnOffsetCommit.js';
+import { code } from '../../protocol/errors.js';
 import { topicName } from './topicIds.js';
 import { handler } from './types.js';
 

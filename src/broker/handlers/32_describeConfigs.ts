@@ -2,8 +2,8 @@
 // source) and broker configs. v1+ can include synonyms (the broker config behind a topic
 // default), v3+ types and documentation.
 import { BROKER_CONFIGS, describeTopicConfigs } from '../log/config.js';
-import { DescribeConfigs } from '../protocol/apis/describeConfigs.js';
-import { code } from '../protocol/errors.js';
+import { DescribeConfigs } from '../../protocol/apis/describeConfigs.js';
+import { code } from '../../protocol/errors.js';
 import { RESOURCE_BROKER, RESOURCE_TOPIC, sourceNumber, typeNumber } from './configs.js';
 import { handler } from './types.js';
 

@@ -1,8 +1,8 @@
 // AlterConfigs v0-2: replaces a topic's whole set of overrides (Kafka's legacy semantics:
 // configs not named are reset to their defaults). Broker configs are static here.
 import { validateTopicConfigs } from '../log/config.js';
-import { AlterConfigs } from '../protocol/apis/alterConfigs.js';
-import { code } from '../protocol/errors.js';
+import { AlterConfigs } from '../../protocol/apis/alterConfigs.js';
+import { code } from '../../protocol/errors.js';
 import { RESOURCE_BROKER, RESOURCE_TOPIC } from './configs.js';
 import { handler } from './types.js';
 

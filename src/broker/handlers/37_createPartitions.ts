@@ -1,6 +1,6 @@
 // CreatePartitions v0-3: grows a topic to a new total partition count (never shrinks).
-import { CreatePartitions } from '../protocol/apis/createPartitions.js';
-import { code, KafkaError } from '../protocol/errors.js';
+import { CreatePartitions } from '../../protocol/apis/createPartitions.js';
+import { code, KafkaError } from '../../protocol/errors.js';
 import { handler } from './types.js';
 
 export default handler(CreatePartitions, (req, ctx) => {

@@ -1,8 +1,8 @@
 // IncrementalAlterConfigs v0-1: SET (0), DELETE (1), APPEND (2) and SUBTRACT (3) on single
 // topic configs; list operations apply to LIST configs such as cleanup.policy.
 import { topicConfigDef, validateTopicConfigs } from '../log/config.js';
-import { IncrementalAlterConfigs } from '../protocol/apis/incrementalAlterConfigs.js';
-import { code } from '../protocol/errors.js';
+import { IncrementalAlterConfigs } from '../../protocol/apis/incrementalAlterConfigs.js';
+import { code } from '../../protocol/errors.js';
 import { RESOURCE_BROKER, RESOURCE_TOPIC } from './configs.js';
 import { handler } from './types.js';
 

@@ -1,5 +1,5 @@
 // OffsetDelete v0: removes committed offsets of partitions the group no longer consumes.
-import { OffsetDelete } from '../protocol/apis/offsetDelete.js';
+import { OffsetDelete } from '../../protocol/apis/offsetDelete.js';
 import { handler } from './types.js';
 
 export default handler(OffsetDelete, (req, ctx) => {

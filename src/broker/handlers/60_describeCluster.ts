@@ -3,8 +3,8 @@
 // (endpoint type 1) or controllers (2): both are this node. v2 may ask for fenced brokers too
 // (KIP-1073) and reports isFenced per broker: this node is never fenced. Authorized operations,
 // when asked: with no authorizer every operation the cluster supports, as Kafka answers.
-import { DescribeCluster } from '../protocol/apis/describeCluster.js';
-import { code } from '../protocol/errors.js';
+import { DescribeCluster } from '../../protocol/apis/describeCluster.js';
+import { code } from '../../protocol/errors.js';
 import { CLUSTER_OPERATIONS } from './authorizedOperations.js';
 import { handler } from './types.js';
 

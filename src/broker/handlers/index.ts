@@ -1,4 +1,5 @@
-// The dispatch table. ApiVersions advertises exactly these handlers and versions.
+// The dispatch table: one handler per schema of protocol/apis ALL_APIS, in its order.
+// Requests are routed by it and ApiVersions advertises exactly these handlers and versions.
 import produce from './00_produce.js';
 import fetch from './01_fetch.js';
 import listOffsets from './02_listOffsets.js';

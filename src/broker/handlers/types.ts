@@ -3,8 +3,8 @@
 // response are both built from the same list of handlers, so they cannot drift.
 
 import type { Broker } from '../broker.js';
-import type { RequestHeader } from '../protocol/header.js';
-import type { ApiSchema, Req, Resp } from '../protocol/schema.js';
+import type { RequestHeader } from '../../protocol/header.js';
+import type { ApiSchema, Req, Resp } from '../../protocol/schema.js';
 
 export interface RequestContext {
   broker: Broker;

@@ -43,8 +43,8 @@ import {
   compressSync,
   decompressSync,
   decompressedLimit,
-} from '../protocol/compression.js';
-import { Reader } from '../protocol/bytes.js';
+} from '../../protocol/compression.js';
+import { Reader } from '../../protocol/bytes.js';
 import {
   ATTR_CONTROL,
   ATTR_TRANSACTIONAL,
@@ -54,10 +54,11 @@ import {
   computeCrc,
   readBatchHeader,
   type BatchHeader,
-} from '../protocol/recordBatch.js';
+} from '../../protocol/recordBatch.js';
 import type { LogConfig } from './config.js';
 import type { Segment } from './partitionLog.js';
 import { CONTROL_ABORT, controlType, type AbortedTxn } from './producerState.js';
+import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK, LENGTH_OFFSET, LOG_OVERHEAD } from '../../protocol/batchLayout.js';
 
 const INT32_MAX = 2147483647;
 /** Bytes of keys (plus per-entry overhead) the offset map may hold in one pass. */
@@ -148,7 +149,7 @@ export function rawRecords(batch: Buffer, limit = MAX_DECOMPRESSED_BYTES): { dat
  */
 function parseRawRecords(batch: Buffer, limit: number): { data: Buffer; records: RawRecord[] } | null {
   const h = readBatchHeader(batch, 0);
-  const codec = h.attributes & 0x07;
+  const codec = h.attributes & ATTR_CODEC_MASK;
   const data = decompressSync(codec, batch.subarray(BATCH_HEADER_SIZE, h.size), limit);
   try {
     const r = new Reader(data);
@@ -204,13 +205,13 @@ export function nullKeyRecords(batch: Buffer, pos: number, size: number, limit =
 
 /** A batch holding only `keep` of its records: same header, lastOffsetDelta and codec, new count and CRC. */
 function rebuildBatch(batch: Buffer, data: Buffer, keep: RawRecord[]): Buffer {
-  const codec = batch.readInt16BE(21) & 0x07;
+  const codec = batch.readInt16BE(ATTRIBUTES_OFFSET) & ATTR_CODEC_MASK;
   let payload: Buffer = Buffer.concat(keep.map((r) => data.subarray(r.start, r.end)));
   payload = compressSync(codec, payload);
   const out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
   batch.copy(out, 0, 0, BATCH_HEADER_SIZE);
   payload.copy(out, BATCH_HEADER_SIZE);
-  out.writeInt32BE(out.length - 12, 8);
+  out.writeInt32BE(out.length - LOG_OVERHEAD, LENGTH_OFFSET);
   out.writeInt32BE(keep.length, RECORD_COUNT_OFFSET);
   out.writeUInt32BE(computeCrc(out, 0, out.length), CRC_OFFSET);
   return out;
@@ -467,7 +468,7 @@ export class LogCleaner {
         if (!parsed) {
           if (!this.warnedUnreadable) {
             this.warnedUnreadable = true;
-            log.log(`${log.name}: compaction keeps batches it cannot read as they are (codec ${h.attributes & 0x07}, e.g. at offset ${h.baseOffset})`);
+            log.log(`${log.name}: compaction keeps batches it cannot read as they are (codec ${h.attributes & ATTR_CODEC_MASK}, e.g. at offset ${h.baseOffset})`);
           }
           pass.unreadableSeen = true;
           if (txn) pass.txnData.set(h.producerId, true);

@@ -12,7 +12,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { BATCH_HEADER_SIZE, LOG_OVERHEAD, readBatchHeader } from '../protocol/recordBatch.js';
+import { BATCH_HEADER_SIZE, LOG_OVERHEAD, readBatchHeader } from '../../protocol/recordBatch.js';
 import type { FileHandle, FilePool } from './filePool.js';
 import { fsyncDir, writeFileAtomic, writeFully } from './files.js';
 import { segmentFileName } from './names.js';
@@ -20,6 +20,7 @@ import { EMPTY_READ, matchInBatch, type AppendedBatch, type Segment } from './pa
 import { FileWindow, damagedError, findNextBatch, frameSize, overlapProblem, overlapsNext, splitDamaged, storedBatchProblem, type DamagedRange } from './segmentCheck.js';
 import { OffsetIndex, TimeIndex } from './segmentIndex.js';
 import type { ReadResult } from './types.js';
+import { LAST_OFFSET_DELTA_OFFSET, LENGTH_OFFSET } from '../../protocol/batchLayout.js';
 
 /** One read never exceeds this, whatever maxBytes a fetch asks for (Kafka's fetch.max.bytes is 50 MiB). */
 const MAX_READ = 64 << 20;
@@ -168,7 +169,7 @@ export class DiskSegment implements Segment {
     let hint = searchFrom;
     if (hint === undefined && pos + BATCH_HEADER_SIZE <= this.size) {
       const p = w.at(pos, BATCH_HEADER_SIZE);
-      const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+      const size = w.buf.readInt32BE(p + LENGTH_OFFSET) + LOG_OVERHEAD;
       if (size >= BATCH_HEADER_SIZE) hint = pos + size;
     }
     const next = findNextBatch(w, searchFrom ?? pos + 1, minOffset, this.nextOffset, hint);
@@ -255,7 +256,7 @@ export class DiskSegment implements Segment {
         why = `torn batch header (${fileSize - pos} bytes left)`;
       } else {
         let p = w.at(pos, BATCH_HEADER_SIZE);
-        size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+        size = w.buf.readInt32BE(p + LENGTH_OFFSET) + LOG_OVERHEAD;
         if (size < BATCH_HEADER_SIZE) why = `invalid batch length ${size}`;
         else if (pos + size > fileSize) why = `torn batch: ${size} bytes long, the file ends ${fileSize - pos} bytes after its start`;
         else {
@@ -360,7 +361,7 @@ export class DiskSegment implements Segment {
       if (o === false) return undefined;
       if (o === true) {
         const nextBase = Number(w.buf.readBigInt64BE(r));
-        const end = q + w.buf.readInt32BE(r + 8) + LOG_OVERHEAD;
+        const end = q + w.buf.readInt32BE(r + LENGTH_OFFSET) + LOG_OVERHEAD;
         const p = w.at(pos, BATCH_HEADER_SIZE);
         return { end, why: overlapProblem(Number(w.buf.readBigInt64BE(p)), last, nextBase) };
       }
@@ -382,14 +383,14 @@ export class DiskSegment implements Segment {
       why = `torn batch header (${this.size - pos} bytes left)`;
     } else {
       let p = w.at(pos, BATCH_HEADER_SIZE);
-      const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+      const size = w.buf.readInt32BE(p + LENGTH_OFFSET) + LOG_OVERHEAD;
       if (size < BATCH_HEADER_SIZE || pos + size > this.size) {
         why = `invalid batch length ${size}`;
       } else {
         p = w.at(pos, size);
         why = storedBatchProblem(w.buf, p, p + size, min, this.nextOffset);
         if (!why) {
-          const last = Number(w.buf.readBigInt64BE(p)) + w.buf.readInt32BE(p + 23);
+          const last = Number(w.buf.readBigInt64BE(p)) + w.buf.readInt32BE(p + LAST_OFFSET_DELTA_OFFSET);
           const overlap = this.overlapAfter(w, pos, size, last, this.size);
           if (!overlap) return { p: w.at(pos, size), size, last };
           return this.damageFrom(fd, pos, min, overlap.why, overlap.end);
@@ -440,7 +441,7 @@ export class DiskSegment implements Segment {
       const next = frameSize(buf, end, buf.length);
       if (next < 0 || end + next - start > max || this.damageAt(w.start + end)) break;
       if (storedBatchProblem(buf, end, end + next, min, this.nextOffset)) break; // the next read meets it
-      const lastHere = Number(buf.readBigInt64BE(end)) + buf.readInt32BE(end + 23);
+      const lastHere = Number(buf.readBigInt64BE(end)) + buf.readInt32BE(end + LAST_OFFSET_DELTA_OFFSET);
       const o = w.start + end + next + 8 <= this.size ? overlapsNext(buf, end + next, lastHere) : false;
       if (o === true || (typeof o === 'number' && w.start + end + next + o <= this.size)) break; // overlapped, or not known yet: the next read tells
       min = lastHere + 1;

@@ -5,7 +5,7 @@
 import type { CleanedSegment } from './cleaner.js';
 import type { ReadResult } from './types.js';
 import { BaseLog, EMPTY_READ, matchInBatch, type AppendedBatch, type BaseLogOptions, type Segment } from './partitionLog.js';
-import { readBatchHeader } from '../protocol/recordBatch.js';
+import { readBatchHeader } from '../../protocol/recordBatch.js';
 
 class MemorySegment implements Segment {
   readonly baseOffset: number;

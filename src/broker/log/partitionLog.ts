@@ -20,8 +20,8 @@ import {
   MIN_DECOMPRESSED_LIMIT,
   checkDecompressedSize,
   decompressedLimit,
-} from '../protocol/compression.js';
-import { KafkaError, RecordErrorsError } from '../protocol/errors.js';
+} from '../../protocol/compression.js';
+import { KafkaError, RecordErrorsError } from '../../protocol/errors.js';
 import {
   ATTR_TIMESTAMP_LOG_APPEND,
   BATCH_HEADER_SIZE,
@@ -34,8 +34,8 @@ import {
   setBaseOffset,
   setPartitionLeaderEpoch,
   type BatchHeader,
-} from '../protocol/recordBatch.js';
-import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK } from '../protocol/batchLayout.js';
+} from '../../protocol/recordBatch.js';
+import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK, LENGTH_OFFSET, MAX_TIMESTAMP_OFFSET } from '../../protocol/batchLayout.js';
 import { LogCleaner, nullKeyRecords, type CleanableLog, type CleanResult, type CleanedSegment, type CleanerState } from './cleaner.js';
 import type { LogConfig } from './config.js';
 import { ProducerStateManager, type PreparedAppend } from './producerState.js';
@@ -89,7 +89,6 @@ export interface Segment {
 }
 
 export const EMPTY_READ: ReadResult = Object.freeze({ chunks: [], bytes: 0 }) as ReadResult;
-const MAX_TIMESTAMP_OFFSET = 35;
 const INT32_MAX = 2147483647;
 /** First and longest wait before an offline partition is tried again. */
 const RETRY_FIRST_MS = 1_000;
@@ -657,7 +656,7 @@ function cutBefore(r: ReadResult, maxOffset: number): ReadResult {
   let bytes = 0;
   for (const c of r.chunks) {
     let end = 0;
-    while (end + LOG_OVERHEAD <= c.length && Number(c.readBigInt64BE(end)) < maxOffset) end += c.readInt32BE(end + 8) + LOG_OVERHEAD;
+    while (end + LOG_OVERHEAD <= c.length && Number(c.readBigInt64BE(end)) < maxOffset) end += c.readInt32BE(end + LENGTH_OFFSET) + LOG_OVERHEAD;
     end = Math.min(end, c.length);
     if (end > 0) {
       chunks.push(end === c.length ? c : c.subarray(0, end));

@@ -16,9 +16,10 @@
 // log without checks (rebuilding at start). Snapshots (toSnapshot / fromSnapshot) let a restart
 // replay only the batches written after them.
 
-import { Reader } from '../protocol/bytes.js';
-import { KafkaError } from '../protocol/errors.js';
-import { ATTR_CONTROL, ATTR_TRANSACTIONAL, BATCH_HEADER_SIZE, readRecords, type BatchHeader } from '../protocol/recordBatch.js';
+import { Reader } from '../../protocol/bytes.js';
+import { KafkaError } from '../../protocol/errors.js';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, BATCH_HEADER_SIZE, readRecords, type BatchHeader } from '../../protocol/recordBatch.js';
+import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK } from '../../protocol/batchLayout.js';
 
 /** Kafka's ProducerStateEntry.NUM_BATCHES_TO_RETAIN (and max.in.flight for idempotence). */
 export const NUM_BATCHES_TO_RETAIN = 5;
@@ -70,7 +71,7 @@ function inSequence(lastSeq: number, nextSeq: number): boolean {
 
 /** The marker type (CONTROL_ABORT / CONTROL_COMMIT) of a control batch, or -1 if unreadable. */
 export function controlType(batch: Buffer, pos = 0, size = batch.length - pos): number {
-  const codec = batch.readInt16BE(pos + 21) & 0x07;
+  const codec = batch.readInt16BE(pos + ATTRIBUTES_OFFSET) & ATTR_CODEC_MASK;
   try {
     if (codec === 0) {
       // uncompressed (always, when Kafka or this broker wrote it): the first record's key

@@ -20,14 +20,14 @@
 // is split into one per batch where their headers chain up (`splitDamaged`), so each is
 // reported by its own offsets. Nothing is ever repaired in place; see docs/durability.md.
 
-import { KafkaError } from '../protocol/errors.js';
-import { BATCH_HEADER_SIZE, LOG_OVERHEAD, checkBatch } from '../protocol/recordBatch.js';
+import { KafkaError } from '../../protocol/errors.js';
+import { BATCH_HEADER_SIZE, LOG_OVERHEAD, checkBatch } from '../../protocol/recordBatch.js';
 import { readAt } from './files.js';
+import { LAST_OFFSET_DELTA_OFFSET, LENGTH_OFFSET, MAGIC_OFFSET } from '../../protocol/batchLayout.js';
 
 /** Read size of recovery and timestamp scans. */
 export const CHUNK = 1 << 20;
 const EMPTY = Buffer.alloc(0);
-const MAGIC_OFFSET = 16;
 
 /**
  * A window on a file for sequential batch scans: re-reads only when a batch leaves it, then
@@ -62,7 +62,7 @@ export interface DamagedRange {
 /** Size of the frame at `p` (its length field plus the log overhead), or -1 when it cannot be a batch in [p, end). */
 export function frameSize(buf: Buffer, p: number, end: number): number {
   if (end - p < BATCH_HEADER_SIZE) return -1;
-  const size = buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+  const size = buf.readInt32BE(p + LENGTH_OFFSET) + LOG_OVERHEAD;
   return size < BATCH_HEADER_SIZE || p + size > end ? -1 : size;
 }
 
@@ -79,7 +79,7 @@ export function storedBatchProblem(buf: Buffer, p: number, end: number, minOffse
     if (buf.readInt8(p + MAGIC_OFFSET) !== 2) return `unsupported magic ${buf.readInt8(p + MAGIC_OFFSET)}`;
   }
   const base = Number(buf.readBigInt64BE(p));
-  const delta = buf.readInt32BE(p + 23);
+  const delta = buf.readInt32BE(p + LAST_OFFSET_DELTA_OFFSET);
   if (base < minOffset || delta < 0 || base + delta >= limitOffset) {
     return `offsets ${base}..${base + delta} outside ${minOffset}..${limitOffset === Infinity ? '' : limitOffset - 1}`;
   }
@@ -95,7 +95,7 @@ export function overlapsNext(buf: Buffer, q: number, last: number): boolean | nu
   if (q + 8 > buf.length) return BATCH_HEADER_SIZE;
   if (Number(buf.readBigInt64BE(q)) > last) return false;
   if (q + BATCH_HEADER_SIZE > buf.length) return BATCH_HEADER_SIZE;
-  const size = buf.readInt32BE(q + 8) + LOG_OVERHEAD;
+  const size = buf.readInt32BE(q + LENGTH_OFFSET) + LOG_OVERHEAD;
   if (size < BATCH_HEADER_SIZE) return false;
   if (q + size > buf.length) return size;
   return checkBatch(buf, q, q + size) === null;
@@ -116,7 +116,7 @@ export function findNextBatch(w: FileWindow, from: number, minOffset: number, li
     if (q + BATCH_HEADER_SIZE > w.end) return null;
     let p = w.at(q, BATCH_HEADER_SIZE);
     if (w.buf[p + MAGIC_OFFSET] !== 2) return null;
-    const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+    const size = w.buf.readInt32BE(p + LENGTH_OFFSET) + LOG_OVERHEAD;
     if (size < BATCH_HEADER_SIZE || q + size > w.end) return null;
     p = w.at(q, size);
     if (storedBatchProblem(w.buf, p, p + size, minOffset, limitOffset)) return null;
@@ -152,7 +152,7 @@ export function splitDamaged(w: FileWindow, r: DamagedRange): DamagedRange[] {
   for (let q = r.pos; q < r.end;) {
     if (q + BATCH_HEADER_SIZE > r.end) return [r];
     let p = w.at(q, BATCH_HEADER_SIZE);
-    const size = w.buf.readInt32BE(p + 8) + LOG_OVERHEAD;
+    const size = w.buf.readInt32BE(p + LENGTH_OFFSET) + LOG_OVERHEAD;
     if (size < BATCH_HEADER_SIZE || q + size > r.end) return [r];
     if (q > r.pos) {
       const base = Number(w.buf.readBigInt64BE(p));

@@ -24,7 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { KafkaError, type ErrorName } from '../protocol/errors.js';
+import { KafkaError, type ErrorName } from '../../protocol/errors.js';
 import {
   brokerDefaults,
   brokerNumber,

@@ -35,7 +35,7 @@ import { brokerNumber } from '../log/config.js';
 import type { Store } from '../log/store.js';
 import type { OffsetCommitEntry } from '../log/types.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
-import { code } from '../protocol/errors.js';
+import { code } from '../../protocol/errors.js';
 import { markerBatch } from './markers.js';
 import { ProducerIdManager } from './producerIds.js';
 import { TxnStateLog, TXN_STATE_FILE } from './stateLog.js';

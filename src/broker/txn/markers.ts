@@ -5,7 +5,7 @@
 // The batch has the transactional (0x10) and control (0x20) attributes, the producer id and
 // epoch of the transaction, no sequence (-1), and is never compressed.
 
-import { ATTR_CONTROL, ATTR_TRANSACTIONAL, buildBatch } from '../protocol/recordBatch.js';
+import { ATTR_CONTROL, ATTR_TRANSACTIONAL, buildBatch } from '../../protocol/recordBatch.js';
 import { CONTROL_ABORT, CONTROL_COMMIT } from '../log/producerState.js';
 
 /** This single node is the coordinator of every transactional id, always in epoch 0. */

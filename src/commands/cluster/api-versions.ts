@@ -1,6 +1,6 @@
 import { KtCommand } from '../../cli/base.js';
 import { EXIT } from '../../cli/errors.js';
-import type { BrokerApiVersions } from '../../format/cluster.js';
+import type { BrokerApiVersions } from '../../client/clusterModel.js';
 
 export default class ClusterApiVersions extends KtCommand {
   static override summary = 'The API versions each broker supports (kafka-broker-api-versions).';
@@ -21,7 +21,6 @@ export default class ClusterApiVersions extends KtCommand {
 
   async run(): Promise<{ brokers: BrokerApiVersions[] }> {
     const { flags } = await this.parse(ClusterApiVersions);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     const [{ openKafka }, { withSession }, { brokerApiVersions, ktClientVersions }, { apiVersionsText }] = await Promise.all([
       import('../../client/index.js'),

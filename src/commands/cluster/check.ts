@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { KtCommand, type Connection } from '../../cli/base.js';
 import { KtError, UsageError } from '../../cli/errors.js';
 import type { CheckResult } from '../../client/cluster.js';
+import { sleep } from '../../sleep.js';
 
 export default class ClusterCheck extends KtCommand {
   static override summary = 'CI smoke check: exit 0 when the cluster answers, the topics exist and every partition is fully replicated, else 1.';
@@ -37,7 +38,6 @@ export default class ClusterCheck extends KtCommand {
 
   async run(): Promise<CheckResult> {
     const { flags } = await this.parse(ClusterCheck);
-    this.applyGlobalFlags(flags);
     const topics = (flags.topic ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
     let waitMs = 0;
     if (flags.wait !== undefined) {
@@ -107,7 +107,7 @@ export default class ClusterCheck extends KtCommand {
         return r;
       } catch (err) {
         if (Date.now() + 500 < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 500));
+          await sleep(500);
           continue;
         }
         const msg = err instanceof Error ? err.message : String(err);

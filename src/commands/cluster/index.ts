@@ -1,6 +1,6 @@
 import { KtCommand } from '../../cli/base.js';
 import { out } from '../../cli/output.js';
-import type { ClusterDescription } from '../../format/cluster.js';
+import type { ClusterDescription } from '../../client/clusterModel.js';
 
 export default class Cluster extends KtCommand {
   static override summary = 'Show the cluster: id, controller and brokers (host, port, rack).';
@@ -21,7 +21,6 @@ export default class Cluster extends KtCommand {
 
   async run(): Promise<ClusterDescription> {
     const { flags } = await this.parse(Cluster);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     const [{ openKafka }, { withSession }, { describeCluster }, { clusterText }] = await Promise.all([
       import('../../client/index.js'),

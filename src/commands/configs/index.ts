@@ -1,8 +1,7 @@
 import { Flags } from '@oclif/core';
 import { KtCommand } from '../../cli/base.js';
 import { UsageError } from '../../cli/errors.js';
-import ConfigsAlter, { type AlterResult } from './alter.js';
-import ConfigsDescribe, { entityFlags, type DescribeResult } from './describe.js';
+import { alterConfigsCommand, describeConfigsCommand, entityFlags, type AlterResult, type DescribeResult } from '../../cli/configs.js';
 
 export default class Configs extends KtCommand {
   static override summary = 'Topic and broker configs (kafka-configs): describe and alter.';
@@ -31,11 +30,10 @@ export default class Configs extends KtCommand {
 
   async run(): Promise<DescribeResult | AlterResult> {
     const { flags } = await this.parse(Configs);
-    this.applyGlobalFlags(flags);
     if (!flags.describe && !flags.alter) throw new UsageError('pass --describe or --alter', 'or use kt configs describe|alter');
     const conn = await this.connection(flags);
     const p = { json: this.jsonEnabled(), log: (l: string) => this.log(l) };
-    if (flags.describe) return ConfigsDescribe.work(conn, flags, { ...p, all: flags.all, apache: true });
-    return ConfigsAlter.work(conn, flags, { ...p, add: flags['add-config'], addFile: flags['add-config-file'], del: flags['delete-config'] });
+    if (flags.describe) return describeConfigsCommand(conn, flags, { ...p, all: flags.all, apache: true });
+    return alterConfigsCommand(conn, flags, { ...p, add: flags['add-config'], addFile: flags['add-config-file'], del: flags['delete-config'] });
   }
 }

@@ -28,7 +28,6 @@ export default class GroupsDeleteOffsets extends KtCommand {
 
   async run(): Promise<DeleteOffsetsResult> {
     const { flags, args } = await this.parse(GroupsDeleteOffsets);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     return deleteOffsetsFlow(conn, { json: this.jsonEnabled(), log: (l) => this.log(l), write: (t) => process.stdout.write(t) }, {
       group: args.group ?? flags.group,

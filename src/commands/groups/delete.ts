@@ -29,7 +29,6 @@ export default class GroupsDelete extends KtCommand {
 
   async run(): Promise<DeleteResult> {
     const { flags, argv } = await this.parse(GroupsDelete);
-    this.applyGlobalFlags(flags);
     const groups = [...(argv as string[]), ...(flags.group ?? [])];
     if (groups.length && flags['all-groups']) throw new UsageError('name groups or pass --all-groups, not both');
     const conn = await this.connection(flags);

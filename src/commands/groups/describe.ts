@@ -43,7 +43,6 @@ export default class GroupsDescribe extends KtCommand {
 
   async run() {
     const { flags, argv } = await this.parse(GroupsDescribe);
-    this.applyGlobalFlags(flags);
     const groups = [...(argv as string[]), ...(flags.group ?? [])];
     if (groups.length && flags['all-groups']) throw new UsageError('name groups or pass --all-groups, not both');
     const conn = await this.connection(flags);

@@ -49,7 +49,6 @@ export default class Groups extends KtCommand {
 
   async run() {
     const { flags } = await this.parse(Groups, withOptionalStateValue(this.argv));
-    this.applyGlobalFlags(flags);
     const p = { json: this.jsonEnabled(), log: (l: string) => this.log(l), write: (t: string) => void process.stdout.write(t) };
     const groups = flags.group ?? [];
     const state = flags.state;

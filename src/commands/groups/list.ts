@@ -23,7 +23,6 @@ export default class GroupsList extends KtCommand {
 
   async run() {
     const { flags } = await this.parse(GroupsList);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     return listFlow(conn, { json: this.jsonEnabled(), log: (l) => this.log(l), write: (t) => process.stdout.write(t) }, { states: flags.state });
   }

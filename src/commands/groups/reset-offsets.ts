@@ -40,7 +40,6 @@ export default class GroupsResetOffsets extends KtCommand {
 
   async run(): Promise<ResetResult> {
     const { flags, argv } = await this.parse(GroupsResetOffsets);
-    this.applyGlobalFlags(flags);
     const options = await resetOptionsFrom(flags, [...(argv as string[]), ...(flags.group ?? [])], flags.apache);
     const conn = await this.connection(flags);
     return resetFlow(conn, { json: this.jsonEnabled(), log: (l) => this.log(l), write: (t) => process.stdout.write(t) }, options);

@@ -14,7 +14,6 @@ export default class LocalLogs extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LocalLogs);
-    this.applyGlobalFlags(flags);
     const file = localPaths(flags['data-dir']).log;
     let text = '';
     try {

@@ -16,7 +16,6 @@ export default class LocalReset extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LocalReset);
-    this.applyGlobalFlags(flags);
     const p = localPaths(flags['data-dir']);
     await confirmOrRefuse(`Delete all local broker data in ${p.brokerData}?`, { yes: flags.yes, action: 'delete the local broker data', nothing: 'deleted' });
     // a broker still starting holds the data directory too: stopped as well

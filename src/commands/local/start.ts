@@ -229,7 +229,6 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LocalStart);
-    this.applyGlobalFlags(flags);
     const root = flags['data-dir'] ?? localPaths().root;
     const configs = flags.config ? brokerConfigs(flags.config) : undefined;
     const advertised = flags['advertised-host'];

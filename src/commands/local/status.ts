@@ -55,7 +55,6 @@ export default class LocalStatusCommand extends BaseCommand {
 
   async run(): Promise<LocalStatus> {
     const { flags } = await this.parse(LocalStatusCommand);
-    this.applyGlobalFlags(flags);
     const p = localPaths(flags['data-dir']);
     const running = await runningBroker(p);
     const status: LocalStatus = {
@@ -74,8 +73,8 @@ export default class LocalStatusCommand extends BaseCommand {
     // (kt keeps no password to log in with).
     if (running && status.securityProtocol === 'PLAINTEXT') {
       const { WireClient } = await import('../../broker/wireClient.js');
-      const { Metadata } = await import('../../broker/protocol/apis/metadata.js');
-      const { ListGroups } = await import('../../broker/protocol/apis/listGroups.js');
+      const { Metadata } = await import('../../protocol/apis/metadata.js');
+      const { ListGroups } = await import('../../protocol/apis/listGroups.js');
       const client = await WireClient.connect(connectHost(running.host), running.port, { clientId: 'kt-local-status' });
       try {
         const md = await client.request(Metadata, 1, { topics: null });

@@ -11,7 +11,6 @@ export default class LocalStop extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LocalStop);
-    this.applyGlobalFlags(flags);
     const stopped = await stopLocalBroker(flags['data-dir']);
     process.stderr.write(stopped ? 'kt: stopped the local broker\n' : 'kt: the local broker is not running\n');
   }

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { KtCommand } from '../../cli/base.js';
 import { UsageError } from '../../cli/errors.js';
 import { out } from '../../cli/output.js';
-import type { PartitionOffset, PartitionSelector, TimeSpec } from '../../format/cluster.js';
+import type { PartitionOffset, PartitionSelector, TimeSpec } from '../../client/clusterModel.js';
 
 export interface OffsetsResult {
   time: 'latest' | 'earliest' | 'max-timestamp' | 'timestamp';
@@ -49,7 +49,6 @@ export default class Offsets extends KtCommand {
 
   async run(): Promise<OffsetsResult> {
     const { flags, argv } = await this.parse(Offsets);
-    this.applyGlobalFlags(flags);
     const fmt = await import('../../format/cluster.js');
     const time: TimeSpec = fmt.parseTimeSpec(flags.time);
     const args = argv as string[];

@@ -46,7 +46,6 @@ export default class PerfConsume extends KtCommand {
   async run(): Promise<ConsumerSummary> {
     const { flags } = await this.parse(PerfConsume);
     streamingHeap();
-    this.applyGlobalFlags(flags);
     if ((flags.topic === undefined) === (flags.include === undefined)) throw new UsageError('give exactly one of --topic, --include');
     const fmt = await import('../../format/perf.js');
     let dateFormat: (ms: number) => string;

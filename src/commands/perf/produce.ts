@@ -45,7 +45,6 @@ export default class PerfProduce extends KtCommand {
   async run(): Promise<ProducerTotals> {
     const { flags } = await this.parse(PerfProduce);
     streamingHeap();
-    this.applyGlobalFlags(flags);
     const payloads = [flags['record-size'] !== undefined, flags['payload-file'] !== undefined, flags['payload-monotonic']].filter(Boolean).length;
     if (payloads !== 1) throw new UsageError('give exactly one of --record-size, --payload-file, --payload-monotonic');
     const fmt = await import('../../format/perf.js');

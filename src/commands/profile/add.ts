@@ -49,7 +49,6 @@ export default class ProfileAdd extends BaseCommand {
 
   async run(): Promise<AddResult> {
     const { args, flags } = await this.parse(ProfileAdd);
-    this.applyGlobalFlags(flags);
     const { checkProfileName, readConfig, updateConfig, configPath } = await import('../../cli/config.js');
     const name = checkProfileName(args.name);
     const before = readConfig();

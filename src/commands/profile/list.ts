@@ -1,5 +1,4 @@
 import { BaseCommand } from '../../cli/base.js';
-import { diag, out } from '../../cli/output.js';
 import type { ListResult } from '../../cli/profiles.js';
 
 export default class ProfileList extends BaseCommand {
@@ -16,27 +15,8 @@ export default class ProfileList extends BaseCommand {
   static override examples = ['kt profile list', 'kt profile list --json'];
 
   async run(): Promise<ListResult> {
-    const { flags } = await this.parse(ProfileList);
-    this.applyGlobalFlags(flags);
-    const { listProfiles } = await import('../../cli/profiles.js');
-    const result = listProfiles();
-    if (!this.jsonEnabled()) {
-      if (result.profiles.length === 0) {
-        diag(`kt: no profiles in ${result.path}; create one: kt profile add NAME --bootstrap-server HOST:PORT`);
-      } else {
-        const { renderTable } = await import('../../format/table.js');
-        const rows = result.profiles.map((p) => [
-          p.current ? '*' : '',
-          p.name,
-          p.bootstrap,
-          p.saslMechanism ? `${p.securityProtocol} (${p.saslMechanism})` : p.securityProtocol,
-        ]);
-        this.log(renderTable(['CURRENT', 'NAME', 'BOOTSTRAP', 'SECURITY'], rows, { head: out().bold }));
-      }
-      if (result.active && result.active.source === 'env' && result.active.name !== result.current) {
-        diag(`kt: note: KT_PROFILE=${result.active.name} is set and takes precedence over the current profile`);
-      }
-    }
-    return result;
+    await this.parse(ProfileList);
+    const { printProfileList } = await import('../../cli/profiles.js');
+    return printProfileList({ json: this.jsonEnabled(), log: (l) => this.log(l) });
   }
 }

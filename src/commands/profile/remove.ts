@@ -24,7 +24,6 @@ export default class ProfileRemove extends BaseCommand {
 
   async run(): Promise<{ removed: string[]; missing: string[]; current: string | null }> {
     const { argv, flags } = await this.parse(ProfileRemove);
-    this.applyGlobalFlags(flags);
     const names = [...new Set(argv as string[])];
     if (!names.length) throw new UsageError('name the profile(s) to remove');
     const { readConfig, updateConfig, getProfile } = await import('../../cli/config.js');

@@ -20,8 +20,7 @@ export default class ProfileShow extends BaseCommand {
   };
 
   async run(): Promise<ShowResult> {
-    const { args, flags } = await this.parse(ProfileShow);
-    this.applyGlobalFlags(flags);
+    const { args } = await this.parse(ProfileShow);
     const { showProfile, propertiesText } = await import('../../cli/profiles.js');
     const result = showProfile(args.name);
     if (!this.jsonEnabled()) this.log(propertiesText(result));

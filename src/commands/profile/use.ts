@@ -22,7 +22,6 @@ export default class ProfileUse extends BaseCommand {
 
   async run(): Promise<{ current: string | null; previous: string | null }> {
     const { args, flags } = await this.parse(ProfileUse);
-    this.applyGlobalFlags(flags);
     const { readConfig, updateConfig, getProfile, profileNames } = await import('../../cli/config.js');
     if (args.name && flags.none) throw new UsageError('name a profile or pass --none, not both');
     let name = args.name;

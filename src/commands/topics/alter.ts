@@ -28,7 +28,6 @@ export default class TopicsAlter extends KtCommand {
 
   async run() {
     const { flags, args } = await this.parse(TopicsAlter);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     return alterFlow(conn, { json: this.jsonEnabled(), log: (l) => this.log(l) }, {
       name: args.name ?? flags.topic,

@@ -31,7 +31,6 @@ export default class TopicsCreate extends KtCommand {
 
   async run(): Promise<CreateResult> {
     const { flags, argv } = await this.parse(TopicsCreate);
-    this.applyGlobalFlags(flags);
     const names = [...(argv as string[]), ...(flags.topic ?? [])];
     const conn = await this.connection(flags);
     return createFlow(conn, { json: this.jsonEnabled(), log: (l) => this.log(l) }, {

@@ -23,7 +23,6 @@ export default class TopicsDelete extends KtCommand {
 
   async run(): Promise<DeleteResult> {
     const { flags, argv } = await this.parse(TopicsDelete);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     return deleteFlow(conn, { json: this.jsonEnabled(), log: (l) => this.log(l) }, {
       names: argv as string[],

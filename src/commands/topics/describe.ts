@@ -33,7 +33,6 @@ export default class TopicsDescribe extends KtCommand {
 
   async run() {
     const { flags, argv } = await this.parse(TopicsDescribe);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     return describeFlow(conn, { json: this.jsonEnabled(), log: (l) => this.log(l) }, {
       names: argv as string[],

@@ -48,7 +48,6 @@ export default class Topics extends KtCommand {
 
   async run() {
     const { flags } = await this.parse(Topics);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     const p = { json: this.jsonEnabled(), log: (l: string) => this.log(l) };
     if (flags.create) {

@@ -24,7 +24,6 @@ export default class TopicsList extends KtCommand {
 
   async run(): Promise<ListResult> {
     const { flags } = await this.parse(TopicsList);
-    this.applyGlobalFlags(flags);
     const conn = await this.connection(flags);
     return listFlow(conn, { json: this.jsonEnabled(), log: (l) => this.log(l) }, {
       excludeInternal: flags['exclude-internal'],

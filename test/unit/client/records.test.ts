@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import { ATTR_TRANSACTIONAL, buildBatch, checkBatch, readRecords, setBaseOffset, type Record } from '../../../src/broker/protocol/recordBatch.js';
+import { ATTR_TRANSACTIONAL, buildBatch, checkBatch, readRecords, setBaseOffset, type Record } from '../../../src/protocol/recordBatch.js';
 import { markerBatch } from '../../../src/broker/txn/markers.js';
 import type { ConsumedRecord, Header } from '../../../src/format/record.js';
 import { BatchEncoder, decodeBatches, inflate, murmur2, partitionForKey, LegacyFormatError } from '../../../src/client/records.js';

@@ -17,11 +17,9 @@ import {
   parseOffsetJson,
   parseTimeSpec,
   parseTopicPartitionArg,
-  partitionMatches,
   resolveEntity,
-  topicMatches,
-  type ResourceConfigs,
 } from '../../../src/format/cluster.js';
+import { partitionMatches, topicMatches, type ResourceConfigs } from '../../../src/client/clusterModel.js';
 import { UsageError } from '../../../src/cli/errors.js';
 
 const usage = (fn: () => unknown, re?: RegExp) =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { GroupCoordinator } from '../../../src/broker/groups/coordinator.js';
 import type { JoinGroupResult, OffsetCommitRequest } from '../../../src/broker/groups/types.js';
-import { code } from '../../../src/broker/protocol/errors.js';
+import { code } from '../../../src/protocol/errors.js';
 import { joinAndSync, joinReq, MemoryOffsetStore, protocols, setup } from './helpers.js';
 
 const open: GroupCoordinator[] = [];

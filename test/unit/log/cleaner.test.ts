@@ -3,8 +3,8 @@
 // sparse batches, merged segments, null keys.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KafkaError } from '../../../src/broker/protocol/errors.js';
-import { Codec, batchesIn, buildBatch, readBatchHeader, readRecords } from '../../../src/broker/protocol/recordBatch.js';
+import { KafkaError } from '../../../src/protocol/errors.js';
+import { Codec, batchesIn, buildBatch, readBatchHeader, readRecords } from '../../../src/protocol/recordBatch.js';
 import { IMPLS, kv, readAll, type AnyLog } from './helpers.js';
 
 /** Writes `rounds` updates of keys k0..k{keys-1}, one record per batch; returns offset -> [key, value]. */
@@ -201,7 +201,7 @@ test('a gzip bomb on a compacted topic is neither inflated past the limit nor a 
   const b = kv([['k', 'v']], { codec: Codec.Gzip });
   const out = Buffer.concat([b.subarray(0, 61), bomb]);
   out.writeInt32BE(out.length - 12, 8);
-  const { decompressedLimit } = await import('../../../src/broker/protocol/compression.js');
+  const { decompressedLimit } = await import('../../../src/protocol/compression.js');
   const started = Date.now();
   assert.ok(rawRecords(out, decompressedLimit(1048588)) === null, 'unreadable, so left as it is');
   assert.ok(Date.now() - started < 5000);

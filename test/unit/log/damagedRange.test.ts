@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { logConfig } from '../../../src/broker/log/config.js';
 import { DiskPartitionLog, RECOVERY_POINT_FILE } from '../../../src/broker/log/diskLog.js';
-import { batchesIn, buildBatch } from '../../../src/broker/protocol/recordBatch.js';
+import { batchesIn, buildBatch } from '../../../src/protocol/recordBatch.js';
 import { consumeStepping, flipBits, tempDir } from './helpers.js';
 
 const RECORDS_PER_BATCH = 20;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { logConfig } from '../../../src/broker/log/config.js';
 import { RECOVERY_POINT_FILE, CLEAN_SHUTDOWN_FILE, DiskPartitionLog, LOG_START_OFFSET_FILE } from '../../../src/broker/log/diskLog.js';
-import { readBatchHeader } from '../../../src/broker/protocol/recordBatch.js';
+import { readBatchHeader } from '../../../src/protocol/recordBatch.js';
 import { batch, batchesOf, recordsOf, tempDir } from './helpers.js';
 
 function open(dir: string, configs: Record<string, string> = {}, messages: string[] = []): DiskPartitionLog {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { batchesIn, buildBatch, checkBatch, readRecords, type BuildBatchOptions, type Codec } from '../../../src/broker/protocol/recordBatch.js';
+import { batchesIn, buildBatch, checkBatch, readRecords, type BuildBatchOptions, type Codec } from '../../../src/protocol/recordBatch.js';
 import { logConfig } from '../../../src/broker/log/config.js';
 import { DiskPartitionLog } from '../../../src/broker/log/diskLog.js';
 import { MemoryPartitionLog } from '../../../src/broker/log/memoryLog.js';

@@ -1,8 +1,8 @@
 // Behaviour every PartitionLog must have, run against the disk and the memory log alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ATTR_TIMESTAMP_LOG_APPEND, Codec, buildBatch, checkBatch, readBatchHeader } from '../../../src/broker/protocol/recordBatch.js';
-import { KafkaError } from '../../../src/broker/protocol/errors.js';
+import { ATTR_TIMESTAMP_LOG_APPEND, Codec, buildBatch, checkBatch, readBatchHeader } from '../../../src/protocol/recordBatch.js';
+import { KafkaError } from '../../../src/protocol/errors.js';
 import { IMPLS, batch, batchesOf, recordsOf } from './helpers.js';
 
 const T0 = 1_700_000_000_000;

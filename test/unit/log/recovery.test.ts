@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { logConfig } from '../../../src/broker/log/config.js';
 import { CLEAN_SHUTDOWN_FILE, DiskPartitionLog, RECOVERY_POINT_FILE } from '../../../src/broker/log/diskLog.js';
-import { batchesIn } from '../../../src/broker/protocol/recordBatch.js';
+import { batchesIn } from '../../../src/protocol/recordBatch.js';
 import { batch, consumeStepping, flipBits, flipRandom, recordsOf, tempDir } from './helpers.js';
 
 const RECORDS_PER_BATCH = 10;

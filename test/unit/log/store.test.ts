@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openStore, type Store } from '../../../src/broker/log/store.js';
-import { KafkaError } from '../../../src/broker/protocol/errors.js';
+import { KafkaError } from '../../../src/protocol/errors.js';
 import { batch, recordsOf, tempDir } from './helpers.js';
 
 const kafkaError = (name: string) => (e: unknown) => e instanceof KafkaError && e.name === name;

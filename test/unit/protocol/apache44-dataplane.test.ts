@@ -6,8 +6,8 @@
 // the answers are what kt's handlers give in the same cases (test/broker/dataplane.test.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ALL_APIS } from '../../../src/broker/protocol/apis/index.js';
-import { code } from '../../../src/broker/protocol/errors.js';
+import { ALL_APIS } from '../../../src/protocol/apis/index.js';
+import { code } from '../../../src/protocol/errors.js';
 import { type Obj, decodeRequest, decodeResponse, encodeRequest, encodeResponse, fixture, hex } from './helpers.js';
 
 interface Entry {

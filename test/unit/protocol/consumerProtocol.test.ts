@@ -2,7 +2,7 @@
 // version 0-3, kafkajs' own encoder/decoder, newer versions and garbage.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Reader, Writer } from '../../../src/broker/protocol/bytes.js';
+import { Reader, Writer } from '../../../src/protocol/bytes.js';
 import {
   ConsumerProtocolAssignment,
   ConsumerProtocolSubscription,
@@ -10,8 +10,8 @@ import {
   decodeSubscription,
   encodeAssignment,
   encodeSubscription,
-} from '../../../src/broker/protocol/apis/consumerProtocol.js';
-import { codec } from '../../../src/broker/protocol/schema.js';
+} from '../../../src/protocol/apis/consumerProtocol.js';
+import { codec } from '../../../src/protocol/schema.js';
 import { hex, require } from './helpers.js';
 
 const { MemberMetadata, MemberAssignment } = require('kafkajs/src/consumer/assignerProtocol.js');

@@ -5,10 +5,10 @@
 // Plus librdkafka's real ApiVersions v3 request, captured from kcat.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as A from '../../../src/broker/protocol/apis/index.js';
-import { Reader } from '../../../src/broker/protocol/bytes.js';
-import { readRequestHeader, readRequestHeaderTags } from '../../../src/broker/protocol/header.js';
-import type { ApiSchema } from '../../../src/broker/protocol/schema.js';
+import * as A from '../../../src/protocol/apis/index.js';
+import { Reader } from '../../../src/protocol/bytes.js';
+import { readRequestHeader, readRequestHeaderTags } from '../../../src/protocol/header.js';
+import type { ApiSchema } from '../../../src/protocol/schema.js';
 import { type Obj, decodeRequest, decodeResponse, encodeRequest, encodeResponse, fixture, hex } from './helpers.js';
 import { like } from './kafkajs-common.js';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Reader, Writer } from '../../../src/broker/protocol/bytes.js';
+import { Reader, Writer } from '../../../src/protocol/bytes.js';
 import {
   type ApiSchema,
   Field,
@@ -13,7 +13,7 @@ import {
   parseRange,
   requestCodec,
   responseCodec,
-} from '../../../src/broker/protocol/schema.js';
+} from '../../../src/protocol/schema.js';
 
 // Decoded messages are walked freely in tests; their static types come from the schemas.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

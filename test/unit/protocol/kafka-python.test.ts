@@ -5,9 +5,9 @@
 // encoded by kt from the same values must equal kafka-python's bytes.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ALL_APIS } from '../../../src/broker/protocol/apis/index.js';
-import { decodeAssignment, decodeSubscription } from '../../../src/broker/protocol/apis/consumerProtocol.js';
-import type { ApiSchema } from '../../../src/broker/protocol/schema.js';
+import { ALL_APIS } from '../../../src/protocol/apis/index.js';
+import { decodeAssignment, decodeSubscription } from '../../../src/protocol/apis/consumerProtocol.js';
+import type { ApiSchema } from '../../../src/protocol/schema.js';
 import {
   decodeRequest,
   decodeResponse,

@@ -3,8 +3,8 @@
 // byte. One case per API; each runs for every version kafkajs implements within our range.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as A from '../../../src/broker/protocol/apis/index.js';
-import type { ApiSchema } from '../../../src/broker/protocol/schema.js';
+import * as A from '../../../src/protocol/apis/index.js';
+import type { ApiSchema } from '../../../src/protocol/schema.js';
 import { type Obj, decodeRequest, kjsEncode, require } from './helpers.js';
 import { kafkajsVersions, like } from './kafkajs-common.js';
 

@@ -4,8 +4,8 @@
 // implements within our advertised range is exercised.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as A from '../../../src/broker/protocol/apis/index.js';
-import type { ApiSchema } from '../../../src/broker/protocol/schema.js';
+import * as A from '../../../src/protocol/apis/index.js';
+import type { ApiSchema } from '../../../src/protocol/schema.js';
 import { type Obj, encodeResponse, kjsDecode, require } from './helpers.js';
 import { kafkajsProtocol, kafkajsVersions, like } from './kafkajs-common.js';
 

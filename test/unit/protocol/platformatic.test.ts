@@ -5,7 +5,7 @@
 // that platformatic parsed to the last byte when the fixture was made, and must not change.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ALL_APIS } from '../../../src/broker/protocol/apis/index.js';
+import { ALL_APIS } from '../../../src/protocol/apis/index.js';
 import { type Obj, decodeRequest, decodeResponse, encodeRequest, encodeResponse, fixture, hex } from './helpers.js';
 
 interface Doc {

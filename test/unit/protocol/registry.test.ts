@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
-import * as A from '../../../src/broker/protocol/apis/index.js';
-import { Field, type StructSpec, type TypeSpec, parseRange, requestCodec, responseCodec } from '../../../src/broker/protocol/schema.js';
+import * as A from '../../../src/protocol/apis/index.js';
+import { Field, type StructSpec, type TypeSpec, parseRange, requestCodec, responseCodec } from '../../../src/protocol/schema.js';
 import { require } from './helpers.js';
 
 // name: [min, max, first flexible version in Kafka's JSON or null] — the advertised ranges
@@ -71,7 +71,7 @@ test('API keys agree with kafkajs apiKeys.js', () => {
 });
 
 test('one file per API, named after it', () => {
-  const dir = new URL('../../../src/broker/protocol/apis/', import.meta.url);
+  const dir = new URL('../../../src/protocol/apis/', import.meta.url);
   const files = readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
   const expected = A.ALL_APIS.map((a) => a.name[0].toLowerCase() + a.name.slice(1));
   assert.deepEqual(files.filter((f) => f !== 'index' && f !== 'consumerProtocol').sort(), expected.sort());

@@ -3,10 +3,10 @@
 // defaults) and re-encode to the same bytes.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ALL_APIS } from '../../../src/broker/protocol/apis/index.js';
-import { ConsumerProtocolAssignment, ConsumerProtocolSubscription } from '../../../src/broker/protocol/apis/consumerProtocol.js';
-import { Reader, Writer } from '../../../src/broker/protocol/bytes.js';
-import { Field, type StructSpec, type TypeSpec, codec, isFlexible, parseRange } from '../../../src/broker/protocol/schema.js';
+import { ALL_APIS } from '../../../src/protocol/apis/index.js';
+import { ConsumerProtocolAssignment, ConsumerProtocolSubscription } from '../../../src/protocol/apis/consumerProtocol.js';
+import { Reader, Writer } from '../../../src/protocol/bytes.js';
+import { Field, type StructSpec, type TypeSpec, codec, isFlexible, parseRange } from '../../../src/protocol/schema.js';
 import { type Obj, rng } from './helpers.js';
 
 const inR = (s: string | undefined, v: number) => {

@@ -1,6 +1,7 @@
-// Every API schema the broker implements, by name and as one list (ordered by API key). The
-// broker's ApiVersions answer and request routing are built from ALL_APIS, so an API is
-// advertised exactly when its schema is listed here.
+// Every API schema kt implements, by name and as one list (ordered by API key): the broker
+// decodes and encodes with them, and the client encodes the requests it sends itself. The
+// broker routes and advertises (ApiVersions) from its handler table, broker/handlers/index.ts,
+// which has one handler per schema listed here, in the same order.
 import type { ApiSchema } from '../schema.js';
 import { AddOffsetsToTxn } from './addOffsetsToTxn.js';
 import { AddPartitionsToTxn } from './addPartitionsToTxn.js';

@@ -16,7 +16,23 @@ import { crc32c } from '@node-rs/crc32';
 import { Reader, Writer } from './bytes.js';
 import { MAX_DECOMPRESSED_BYTES, compressSync, decompressSync } from './compression.js';
 
-import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK, BATCH_HEADER_SIZE, CRC_OFFSET, LOG_OVERHEAD } from './batchLayout.js';
+import {
+  ATTRIBUTES_OFFSET,
+  ATTR_CODEC_MASK,
+  BASE_SEQUENCE_OFFSET,
+  BASE_TIMESTAMP_OFFSET,
+  BATCH_HEADER_SIZE,
+  CRC_OFFSET,
+  LAST_OFFSET_DELTA_OFFSET,
+  LEADER_EPOCH_OFFSET,
+  LENGTH_OFFSET,
+  LOG_OVERHEAD,
+  MAGIC_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
+  PRODUCER_EPOCH_OFFSET,
+  PRODUCER_ID_OFFSET,
+  RECORD_COUNT_OFFSET,
+} from './batchLayout.js';
 
 export {
   ATTR_CONTROL,
@@ -57,18 +73,18 @@ export interface BatchHeader {
 export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
   return {
     baseOffset: Number(buf.readBigInt64BE(pos)),
-    size: buf.readInt32BE(pos + 8) + LOG_OVERHEAD,
-    partitionLeaderEpoch: buf.readInt32BE(pos + 12),
-    magic: buf.readInt8(pos + 16),
+    size: buf.readInt32BE(pos + LENGTH_OFFSET) + LOG_OVERHEAD,
+    partitionLeaderEpoch: buf.readInt32BE(pos + LEADER_EPOCH_OFFSET),
+    magic: buf.readInt8(pos + MAGIC_OFFSET),
     crc: buf.readUInt32BE(pos + CRC_OFFSET),
     attributes: buf.readInt16BE(pos + ATTRIBUTES_OFFSET),
-    lastOffsetDelta: buf.readInt32BE(pos + 23),
-    baseTimestamp: Number(buf.readBigInt64BE(pos + 27)),
-    maxTimestamp: Number(buf.readBigInt64BE(pos + 35)),
-    producerId: Number(buf.readBigInt64BE(pos + 43)),
-    producerEpoch: buf.readInt16BE(pos + 51),
-    baseSequence: buf.readInt32BE(pos + 53),
-    recordCount: buf.readInt32BE(pos + 57),
+    lastOffsetDelta: buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET),
+    baseTimestamp: Number(buf.readBigInt64BE(pos + BASE_TIMESTAMP_OFFSET)),
+    maxTimestamp: Number(buf.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET)),
+    producerId: Number(buf.readBigInt64BE(pos + PRODUCER_ID_OFFSET)),
+    producerEpoch: buf.readInt16BE(pos + PRODUCER_EPOCH_OFFSET),
+    baseSequence: buf.readInt32BE(pos + BASE_SEQUENCE_OFFSET),
+    recordCount: buf.readInt32BE(pos + RECORD_COUNT_OFFSET),
   };
 }
 
@@ -82,7 +98,7 @@ export function setBaseOffset(buf: Buffer, pos: number, offset: number): void {
 }
 
 export function setPartitionLeaderEpoch(buf: Buffer, pos: number, epoch: number): void {
-  buf.writeInt32BE(epoch, pos + 12);
+  buf.writeInt32BE(epoch, pos + LEADER_EPOCH_OFFSET);
 }
 
 export interface BatchProblem {
@@ -95,10 +111,10 @@ export interface BatchProblem {
  */
 export function checkBatch(buf: Buffer, pos: number, end = buf.length): string | null {
   if (end - pos < BATCH_HEADER_SIZE) return 'short batch header';
-  const size = buf.readInt32BE(pos + 8) + LOG_OVERHEAD;
+  const size = buf.readInt32BE(pos + LENGTH_OFFSET) + LOG_OVERHEAD;
   if (size < BATCH_HEADER_SIZE) return `batch length ${size} below the header size`;
   if (pos + size > end) return 'batch extends past the end of the data';
-  const magic = buf.readInt8(pos + 16);
+  const magic = buf.readInt8(pos + MAGIC_OFFSET);
   if (magic !== 2) return `unsupported magic ${magic} (only record batch v2 is supported)`;
   if (computeCrc(buf, pos, size) !== buf.readUInt32BE(pos + CRC_OFFSET)) return 'CRC32C mismatch';
   return null;
@@ -108,7 +124,7 @@ export function checkBatch(buf: Buffer, pos: number, end = buf.length): string |
 export function* batchesIn(buf: Buffer, start = 0, end = buf.length): Generator<[number, BatchHeader]> {
   let pos = start;
   while (end - pos >= BATCH_HEADER_SIZE) {
-    const size = buf.readInt32BE(pos + 8) + LOG_OVERHEAD;
+    const size = buf.readInt32BE(pos + LENGTH_OFFSET) + LOG_OVERHEAD;
     if (size < BATCH_HEADER_SIZE || pos + size > end) return;
     yield [pos, readBatchHeader(buf, pos)];
     pos += size;

@@ -1,5 +1,7 @@
 // Kafka's error codes as one table (code, name, retriable, message), after
-// org.apache.kafka.common.protocol.Errors. Handlers refer to errors by name.
+// org.apache.kafka.common.protocol.Errors: the one vocabulary of both sides. Broker handlers
+// refer to errors by name; the client names and words the codes a response carries from it,
+// and maps the few older names kafkajs still uses (kafkaName) onto it.
 
 export interface KafkaErrorInfo {
   code: number;
@@ -166,13 +168,56 @@ export function errorName(c: number): string {
   return ERRORS.get(c)?.name ?? `UNKNOWN_ERROR_${c}`;
 }
 
-/** An error a handler throws to answer with a Kafka error code at the top level. */
+/** Kafka's message for an error name ("The group is not empty."); the name itself when unknown. */
+export function errorMessage(name: string): string {
+  const c = byName.get(name);
+  return c === undefined ? name : (ERRORS.get(c) as KafkaErrorInfo).message;
+}
+
+/**
+ * kafkajs 2.2.4 names five codes as Kafka did before renaming them (its KafkaJSProtocolError
+ * `type`); errors that come from kafkajs's own clients (the group consumer, admin) carry them.
+ */
+const KAFKAJS_NAMES: Readonly<Record<string, ErrorName>> = {
+  UNKNOWN: 'UNKNOWN_SERVER_ERROR',
+  NOT_LEADER_FOR_PARTITION: 'NOT_LEADER_OR_FOLLOWER',
+  GROUP_LOAD_IN_PROGRESS: 'COORDINATOR_LOAD_IN_PROGRESS',
+  GROUP_COORDINATOR_NOT_AVAILABLE: 'COORDINATOR_NOT_AVAILABLE',
+  NOT_COORDINATOR_FOR_GROUP: 'NOT_COORDINATOR',
+};
+
+/** This table's name for an error name kafkajs uses (`NOT_LEADER_FOR_PARTITION` → `NOT_LEADER_OR_FOLLOWER`). */
+export function kafkaName(type: string): string {
+  return KAFKAJS_NAMES[type] ?? type;
+}
+
+/**
+ * A Kafka error code as an Error: what a broker handler throws to answer with that code, and
+ * what the client throws for a code a response carried (fromCode). `type` and `retriable`
+ * have the meaning of kafkajs's KafkaJSProtocolError, so one check reads errors of both.
+ */
 export class KafkaError extends Error {
   readonly code: number;
   constructor(name: ErrorName, message?: string) {
     super(message ?? ERRORS.get(byName.get(name) as number)?.message ?? name);
     this.code = byName.get(name) as number;
     this.name = name;
+  }
+
+  /** The error for a code a response carried; Kafka's message without its final period. */
+  static fromCode(c: number): KafkaError {
+    const info = ERRORS.get(c);
+    if (!info) return Object.assign(new KafkaError('UNKNOWN_SERVER_ERROR', `Kafka error ${c}`), { code: c, name: `UNKNOWN_ERROR_${c}` });
+    return new KafkaError(info.name as ErrorName, info.message.replace(/\.$/, ''));
+  }
+
+  /** The error's name in the table (kafkajs's errors call it `type`). */
+  get type(): string {
+    return this.name;
+  }
+
+  get retriable(): boolean {
+    return ERRORS.get(this.code)?.retriable ?? false;
   }
 }
 
