@@ -22,6 +22,9 @@ import addPartitionsToTxn from './24_addPartitionsToTxn.js';
 import addOffsetsToTxn from './25_addOffsetsToTxn.js';
 import endTxn from './26_endTxn.js';
 import txnOffsetCommit from './28_txnOffsetCommit.js';
+import describeAcls from './29_describeAcls.js';
+import createAcls from './30_createAcls.js';
+import deleteAcls from './31_deleteAcls.js';
 import describeConfigs from './32_describeConfigs.js';
 import alterConfigs from './33_alterConfigs.js';
 import saslAuthenticate from './36_saslAuthenticate.js';
@@ -56,6 +59,9 @@ export const HANDLERS = [
   addOffsetsToTxn,
   endTxn,
   txnOffsetCommit,
+  describeAcls,
+  createAcls,
+  deleteAcls,
   describeConfigs,
   alterConfigs,
   saslAuthenticate,

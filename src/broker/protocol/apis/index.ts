@@ -2,6 +2,7 @@
 // broker's ApiVersions answer and request routing are built from ALL_APIS, so an API is
 // advertised exactly when its schema is listed here.
 import type { ApiSchema } from '../schema.js';
+import { CreateAcls, DeleteAcls, DescribeAcls } from './acls.js';
 import { AddOffsetsToTxn } from './addOffsetsToTxn.js';
 import { AddPartitionsToTxn } from './addPartitionsToTxn.js';
 import { AlterConfigs } from './alterConfigs.js';
@@ -39,11 +40,14 @@ export {
   AddPartitionsToTxn,
   AlterConfigs,
   ApiVersions,
+  CreateAcls,
   CreatePartitions,
   CreateTopics,
+  DeleteAcls,
   DeleteGroups,
   DeleteRecords,
   DeleteTopics,
+  DescribeAcls,
   DescribeCluster,
   DescribeConfigs,
   DescribeGroups,
@@ -101,6 +105,9 @@ export const ALL_APIS: readonly ApiSchema[] = [
   AddOffsetsToTxn,
   EndTxn,
   TxnOffsetCommit,
+  DescribeAcls,
+  CreateAcls,
+  DeleteAcls,
   DescribeConfigs,
   AlterConfigs,
   SaslAuthenticate,
