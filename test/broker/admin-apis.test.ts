@@ -1,10 +1,13 @@
 // The admin APIs of issue 13 part 3 against the bundled broker over TCP, every advertised
 // version (test/e2e/admin-apis.test.ts sends the same requests to Apache Kafka 4.4 too).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import * as A from '../../src/broker/protocol/apis/index.js';
 import { code } from '../../src/broker/protocol/errors.js';
-import { withWireBroker } from '../helpers.js';
+import { buildBatch } from '../../src/broker/protocol/recordBatch.js';
+import { createTopicWire, tempDir, withWireBroker } from '../helpers.js';
 
 test('ACLs without an authorizer: DescribeAcls, CreateAcls, DeleteAcls v1-3 answer SECURITY_DISABLED', async () => {
   await withWireBroker(async (_b, c) => {
@@ -20,5 +23,36 @@ test('ACLs without an authorizer: DescribeAcls, CreateAcls, DeleteAcls v1-3 answ
     // v0 was removed in Kafka 4.0 and is not advertised
     const v = await c.request(A.ApiVersions, 3, { clientSoftwareName: 'kt-test', clientSoftwareVersion: '1' });
     assert.deepEqual(v.apiKeys.filter((k) => k.apiKey >= 29 && k.apiKey <= 31).map((k) => [k.apiKey, k.minVersion, k.maxVersion]), [[29, 1, 3], [30, 1, 3], [31, 1, 3]]);
+  });
+});
+
+test('DescribeLogDirs v1-5: the data dir with its file system, each partition\'s bytes; a memory broker reports "(memory)"', async () => {
+  const dir = tempDir();
+  await withWireBroker(async (b, c) => {
+    await createTopicWire(c, 'logs', 2);
+    const batch = buildBatch([{ key: null, value: Buffer.from('v'.repeat(50)) }]);
+    const p = await c.request(A.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'logs', partitionData: [{ index: 1, records: batch }] }] });
+    assert.equal(p.responses[0].partitionResponses[0].errorCode, 0);
+    for (let v = 1; v <= 5; v++) {
+      const r = await c.request(A.DescribeLogDirs, v, { topics: null });
+      assert.equal(r.results.length, 1);
+      const [d] = r.results;
+      assert.deepEqual([d.errorCode, d.logDir, d.isCordoned], [0, b.store.dataDir, false]);
+      assert.equal(path.resolve(dir), d.logDir);
+      if (v >= 4) assert.ok(d.totalBytes > 0 && d.usableBytes >= 0 && d.usableBytes <= d.totalBytes, `v${v}: ${d.totalBytes} ${d.usableBytes}`);
+      else assert.deepEqual([d.totalBytes, d.usableBytes], [-1, -1]);
+      assert.deepEqual(d.topics, [{ name: 'logs', partitions: [
+        { partitionIndex: 0, partitionSize: 0, offsetLag: 0, isFutureKey: false },
+        { partitionIndex: 1, partitionSize: batch.length, offsetLag: 0, isFutureKey: false },
+      ] }]);
+    }
+    const one = await c.request(A.DescribeLogDirs, 2, { topics: [{ topic: 'logs', partitions: [1, 9] }, { topic: 'nope', partitions: [0] }] });
+    assert.deepEqual(one.results[0].topics, [{ name: 'logs', partitions: [{ partitionIndex: 1, partitionSize: batch.length, offsetLag: 0, isFutureKey: false }] }]);
+  }, { dataDir: dir });
+  fs.rmSync(dir, { recursive: true, force: true });
+  await withWireBroker(async (_b, c) => {
+    await createTopicWire(c, 'm');
+    const r = await c.request(A.DescribeLogDirs, 5, { topics: null });
+    assert.deepEqual(r.results.map((d) => [d.errorCode, d.logDir, d.totalBytes, d.usableBytes, d.topics.map((t) => t.name)]), [[0, '(memory)', -1, -1, ['m']]]);
   });
 });

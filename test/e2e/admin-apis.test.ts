@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import * as A from '../../src/broker/protocol/apis/index.js';
 import { code } from '../../src/broker/protocol/errors.js';
+import { buildBatch } from '../../src/broker/protocol/recordBatch.js';
 import { WireClient } from '../../src/broker/wireClient.js';
 import { runTool, TOOLS } from '../kafka/kafka.js';
 import { forEachTarget, type Target } from './targets.js';
@@ -27,6 +28,17 @@ function wire(t: Target): { get: () => WireClient } {
   });
   after(() => c?.close());
   return { get: () => c as WireClient };
+}
+
+/** Appends one batch to a partition over the wire (asking again while Apache elects its leader). */
+async function produceBatch(c: WireClient, topic: string, partition: number, batch: Buffer): Promise<void> {
+  for (;;) {
+    const r = await c.request(A.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 30000, topicData: [{ name: topic, partitionData: [{ index: partition, records: batch }] }] });
+    const err = r.responses[0].partitionResponses[0].errorCode;
+    if (err === 0) return;
+    if (err !== code('NOT_LEADER_OR_FOLLOWER') && err !== code('UNKNOWN_TOPIC_OR_PARTITION')) assert.fail(`produce: error ${err}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
 }
 
 forEachTarget((t) => {
@@ -84,5 +96,58 @@ forEachTarget((t) => {
     const r = await runTool(TOOLS.acls, ['--bootstrap-server', t.bootstrap, '--list']);
     assert.notEqual(r.code, 0);
     assert.match(r.stdout + r.stderr, /SecurityDisabledException: No Authorizer is configured on the broker/);
+  });
+
+  test('DescribeLogDirs v1-5: one log dir, each partition\'s size in bytes, offsetLag 0, not future', async () => {
+    const c = w.get();
+    const topic = t.unique('logdirs');
+    assert.equal((await t.kt(['topics', 'create', topic, '--partitions', '2'])).code, 0);
+    const batch = buildBatch([{ key: Buffer.from('k'), value: Buffer.from('hello log dirs') }], { baseTimestamp: 1_700_000_000_000 });
+    await produceBatch(c, topic, 0, batch);
+    const expected = [{ name: topic, partitions: [
+      { partitionIndex: 0, partitionSize: batch.length, offsetLag: 0, isFutureKey: false },
+      { partitionIndex: 1, partitionSize: 0, offsetLag: 0, isFutureKey: false },
+    ] }];
+    for (let v = 1; v <= 5; v++) {
+      // partition 7 and the unknown topic do not exist: left out, as Kafka does
+      const r = await c.request(A.DescribeLogDirs, v, { topics: [{ topic, partitions: [1, 0, 7] }, { topic: `${topic}-none`, partitions: [0] }] });
+      assert.equal(r.throttleTimeMs, 0);
+      assert.equal(r.errorCode, 0);
+      assert.equal(r.results.length, 1, `v${v}: one log dir`);
+      const [dir] = r.results;
+      assert.equal(dir.errorCode, 0);
+      assert.ok(dir.logDir.length > 0);
+      const sorted = dir.topics.map((x) => ({ ...x, partitions: [...x.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex) }));
+      assert.deepEqual(sorted, expected, `v${v}`);
+      if (v >= 4 && t.name === 'apache') assert.ok(dir.totalBytes > 0 && dir.usableBytes > 0 && dir.usableBytes <= dir.totalBytes);
+      if (v < 4) assert.deepEqual([dir.totalBytes, dir.usableBytes], [-1, -1]);
+      assert.equal(dir.isCordoned, false);
+    }
+    // topics null: every partition of every topic, ours among them
+    const all = await c.request(A.DescribeLogDirs, 4, { topics: null });
+    const mine = all.results[0].topics.find((x) => x.name === topic);
+    assert.deepEqual(mine?.partitions.map((p) => p.partitionIndex).sort(), [0, 1]);
+    // an empty list: the log dir, no topics
+    const none = await c.request(A.DescribeLogDirs, 4, { topics: [] });
+    assert.deepEqual(none.results.map((d) => [d.errorCode, d.topics]), [[0, []]]);
+  });
+
+  test('Apache\'s kafka-log-dirs --describe: the partitions, sizes and lags', async () => {
+    const c = w.get();
+    const topic = t.unique('logdirs-tool');
+    assert.equal((await t.kt(['topics', 'create', topic, '--partitions', '2'])).code, 0);
+    const batch = buildBatch([{ key: null, value: Buffer.from('x'.repeat(100)) }], { baseTimestamp: 1_700_000_000_000 });
+    await produceBatch(c, topic, 1, batch);
+    const r = await runTool(TOOLS.logDirs, ['--bootstrap-server', t.bootstrap, '--describe', '--topic-list', topic]);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{')) ?? '');
+    assert.equal(json.brokers.length, 1);
+    const [dir] = json.brokers[0].logDirs;
+    assert.equal(dir.error, null);
+    const parts = [...dir.partitions].sort((a: { partition: string }, b: { partition: string }) => a.partition.localeCompare(b.partition));
+    assert.deepEqual(parts, [
+      { partition: `${topic}-0`, size: 0, offsetLag: 0, isFuture: false },
+      { partition: `${topic}-1`, size: batch.length, offsetLag: 0, isFuture: false },
+    ]);
   });
 });

@@ -27,6 +27,7 @@ import createAcls from './30_createAcls.js';
 import deleteAcls from './31_deleteAcls.js';
 import describeConfigs from './32_describeConfigs.js';
 import alterConfigs from './33_alterConfigs.js';
+import describeLogDirs from './35_describeLogDirs.js';
 import saslAuthenticate from './36_saslAuthenticate.js';
 import createPartitions from './37_createPartitions.js';
 import deleteGroups from './42_deleteGroups.js';
@@ -64,6 +65,7 @@ export const HANDLERS = [
   deleteAcls,
   describeConfigs,
   alterConfigs,
+  describeLogDirs,
   saslAuthenticate,
   createPartitions,
   deleteGroups,

@@ -15,6 +15,7 @@ import { DeleteTopics } from './deleteTopics.js';
 import { DescribeCluster } from './describeCluster.js';
 import { DescribeConfigs } from './describeConfigs.js';
 import { DescribeGroups } from './describeGroups.js';
+import { DescribeLogDirs } from './describeLogDirs.js';
 import { EndTxn } from './endTxn.js';
 import { Fetch } from './fetch.js';
 import { FindCoordinator } from './findCoordinator.js';
@@ -51,6 +52,7 @@ export {
   DescribeCluster,
   DescribeConfigs,
   DescribeGroups,
+  DescribeLogDirs,
   EndTxn,
   Fetch,
   FindCoordinator,
@@ -110,6 +112,7 @@ export const ALL_APIS: readonly ApiSchema[] = [
   DeleteAcls,
   DescribeConfigs,
   AlterConfigs,
+  DescribeLogDirs,
   SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,
