@@ -56,3 +56,34 @@ test('DescribeLogDirs v1-5: the data dir with its file system, each partition\'s
     assert.deepEqual(r.results.map((d) => [d.errorCode, d.logDir, d.totalBytes, d.usableBytes, d.topics.map((t) => t.name)]), [[0, '(memory)', -1, -1, ['m']]]);
   });
 });
+
+test('ListTransactions, DescribeTransactions, DescribeProducers: an idle transactional id and an idempotent producer', async () => {
+  await withWireBroker(async (_b, c) => {
+    await createTopicWire(c, 'p', 1);
+    const init = await c.request(A.InitProducerId, 4, { transactionalId: 'tx-a', transactionTimeoutMs: 12345 });
+    assert.equal(init.errorCode, 0);
+    const d = await c.request(A.DescribeTransactions, 0, { transactionalIds: ['tx-a', 'tx-b'] });
+    assert.deepEqual(d.transactionStates, [
+      { errorCode: 0, transactionalId: 'tx-a', transactionState: 'Empty', transactionTimeoutMs: 12345, transactionStartTimeMs: -1, producerId: init.producerId, producerEpoch: 0, topics: [] },
+      { errorCode: code('TRANSACTIONAL_ID_NOT_FOUND'), transactionalId: 'tx-b', transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: 0, producerId: 0, producerEpoch: 0, topics: [] },
+    ]);
+    const list = await c.request(A.ListTransactions, 2, { stateFilters: ['Empty', 'Bogus'], producerIdFilters: [], transactionalIdPattern: 'tx-.' });
+    assert.deepEqual([list.errorCode, list.unknownStateFilters, list.transactionStates], [0, ['Bogus'], [{ transactionalId: 'tx-a', producerId: init.producerId, transactionState: 'Empty' }]]);
+    assert.deepEqual((await c.request(A.ListTransactions, 0, { stateFilters: ['Ongoing'], producerIdFilters: [] })).transactionStates, []);
+    assert.deepEqual((await c.request(A.ListTransactions, 2, { stateFilters: [], producerIdFilters: [], transactionalIdPattern: '[' })).errorCode, code('INVALID_REGULAR_EXPRESSION'));
+
+    // an idempotent producer's three records in two batches: last sequence 2, no transaction
+    const idem = await c.request(A.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 0 });
+    for (const [seq, n] of [[0, 2], [2, 1]]) {
+      const batch = buildBatch(Array.from({ length: n }, () => ({ key: null, value: Buffer.from('x') })), { producerId: idem.producerId, producerEpoch: idem.producerEpoch, baseSequence: seq });
+      const r = await c.request(A.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: 'p', partitionData: [{ index: 0, records: batch }] }] });
+      assert.equal(r.responses[0].partitionResponses[0].errorCode, 0);
+    }
+    const dp = await c.request(A.DescribeProducers, 0, { topics: [{ name: 'p', partitionIndexes: [0] }] });
+    const [p0] = dp.topics[0].partitions;
+    assert.equal(p0.errorCode, 0);
+    assert.deepEqual(p0.activeProducers.map((x) => ({ ...x, lastTimestamp: 0 })), [
+      { producerId: idem.producerId, producerEpoch: idem.producerEpoch, lastSequence: 2, lastTimestamp: 0, coordinatorEpoch: -1, currentTxnStartOffset: -1 },
+    ]);
+  });
+});

@@ -29,7 +29,7 @@ const COVERED = [
   A.ListGroups, A.SaslHandshake, A.ApiVersions, A.CreateTopics, A.DeleteRecords, A.InitProducerId, A.AddPartitionsToTxn,
   A.AddOffsetsToTxn, A.EndTxn, A.TxnOffsetCommit, A.DescribeConfigs, A.AlterConfigs, A.SaslAuthenticate, A.CreatePartitions,
   A.DeleteGroups, A.IncrementalAlterConfigs, A.OffsetDelete, A.DescribeCluster, A.DescribeAcls, A.CreateAcls, A.DeleteAcls,
-  A.DescribeLogDirs,
+  A.DescribeLogDirs, A.DescribeProducers, A.DescribeTransactions, A.ListTransactions,
 ] as const;
 
 test('the fixture is the real Apache Kafka 4.4 table', () => {

@@ -150,4 +150,110 @@ forEachTarget((t) => {
       { partition: `${topic}-1`, size: batch.length, offsetLag: 0, isFuture: false },
     ]);
   });
+
+  test('ListTransactions v0-2, DescribeTransactions, DescribeProducers: an open and a committed transaction from kafkajs', async () => {
+    const c = w.get();
+    const topic = t.unique('txn-admin');
+    assert.equal((await t.kt(['topics', 'create', topic, '--partitions', '2'])).code, 0);
+    const kafka = new Kafka({ brokers: [t.bootstrap], clientId: 'kt-e2e-admin', logLevel: logLevel.NOTHING });
+    const doneId = t.unique('tx-done');
+    const openId = t.unique('tx-open');
+    const done = kafka.producer({ transactionalId: doneId, maxInFlightRequests: 1, idempotent: true });
+    const open = kafka.producer({ transactionalId: openId, maxInFlightRequests: 1, idempotent: true, transactionTimeout: 50000 });
+    await done.connect();
+    await open.connect();
+    try {
+      const tx = await done.transaction();
+      await tx.send({ topic, messages: [{ value: 'committed', partition: 0 }] }); // offset 0, its marker at 1
+      await tx.commit();
+      // Apache answers EndTxn before its markers are written (PrepareCommit): wait for the
+      // marker, so that the open transaction's records come after it on both brokers
+      while ((await c.request(A.DescribeTransactions, 0, { transactionalIds: [doneId] })).transactionStates[0].transactionState === 'PrepareCommit') {
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      const pending = await open.transaction();
+      await pending.send({ topic, messages: [{ value: 'open', partition: 0 }, { value: 'open 2', partition: 0 }] }); // offsets 2-3
+
+      // DescribeTransactions
+      const d = await c.request(A.DescribeTransactions, 0, { transactionalIds: [openId, doneId, `${openId}-unknown`, ''] });
+      assert.equal(d.throttleTimeMs, 0);
+      const [o, k, u, e] = d.transactionStates;
+      assert.deepEqual({ ...o, producerId: 0, transactionStartTimeMs: 0 }, {
+        errorCode: 0, transactionalId: openId, transactionState: 'Ongoing', transactionTimeoutMs: 50000, transactionStartTimeMs: 0,
+        producerId: 0, producerEpoch: 0, topics: [{ topic, partitions: [0] }],
+      });
+      assert.ok(o.producerId >= 0 && o.transactionStartTimeMs > 0);
+      assert.deepEqual({ ...k, producerId: 0, transactionStartTimeMs: 0 }, {
+        errorCode: 0, transactionalId: doneId, transactionState: 'CompleteCommit', transactionTimeoutMs: 60000, transactionStartTimeMs: 0,
+        producerId: 0, producerEpoch: 0, topics: [],
+      });
+      assert.ok(k.transactionStartTimeMs > 0 && k.transactionStartTimeMs <= o.transactionStartTimeMs, 'a completed transaction keeps its start time');
+      assert.deepEqual(u, {
+        errorCode: code('TRANSACTIONAL_ID_NOT_FOUND'), transactionalId: `${openId}-unknown`, transactionState: '', transactionTimeoutMs: 0,
+        transactionStartTimeMs: 0, producerId: 0, producerEpoch: 0, topics: [],
+      });
+      assert.equal(e.errorCode, code('INVALID_REQUEST'));
+
+      // ListTransactions (other tests' transactions may be on the shared Apache node: only ours are compared)
+      const ours = (r: { transactionStates: { transactionalId: string; producerId: number; transactionState: string }[] }) =>
+        r.transactionStates.filter((x) => x.transactionalId === openId || x.transactionalId === doneId).sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
+      const both = [
+        { transactionalId: doneId, producerId: k.producerId, transactionState: 'CompleteCommit' },
+        { transactionalId: openId, producerId: o.producerId, transactionState: 'Ongoing' },
+      ].sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
+      for (let v = 0; v <= 2; v++) {
+        const all = await c.request(A.ListTransactions, v, { stateFilters: [], producerIdFilters: [] });
+        assert.deepEqual([all.errorCode, all.unknownStateFilters, ours(all)], [0, [], both], `v${v}`);
+        const f = await c.request(A.ListTransactions, v, { stateFilters: ['Ongoing', 'ongoing', 'Nope'], producerIdFilters: [] });
+        assert.deepEqual([f.errorCode, f.unknownStateFilters, ours(f)], [0, ['ongoing', 'Nope'], both.filter((x) => x.transactionalId === openId)], `v${v} states`);
+        const p = await c.request(A.ListTransactions, v, { stateFilters: [], producerIdFilters: [k.producerId] });
+        assert.deepEqual(p.transactionStates, both.filter((x) => x.transactionalId === doneId), `v${v} producer ids`);
+      }
+      const long = await c.request(A.ListTransactions, 1, { stateFilters: [], producerIdFilters: [], durationFilter: 3_600_000 });
+      assert.deepEqual(ours(long), [], 'none older than an hour');
+      const any = await c.request(A.ListTransactions, 1, { stateFilters: ['Ongoing'], producerIdFilters: [o.producerId], durationFilter: -1 });
+      assert.deepEqual(ours(any).map((x) => x.transactionalId), [openId]);
+      const escaped = openId.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+      const re = await c.request(A.ListTransactions, 2, { stateFilters: [], producerIdFilters: [], transactionalIdPattern: `${escaped}|nothing` });
+      assert.deepEqual(re.transactionStates.map((x) => x.transactionalId), [openId]);
+      const prefix = await c.request(A.ListTransactions, 2, { stateFilters: [], producerIdFilters: [], transactionalIdPattern: escaped.slice(0, 5) });
+      assert.deepEqual(ours(prefix), [], 'the whole id must match');
+      const empty = await c.request(A.ListTransactions, 2, { stateFilters: [], producerIdFilters: [], transactionalIdPattern: '' });
+      assert.deepEqual(ours(empty), both, 'an empty pattern: no filter');
+      const bad = await c.request(A.ListTransactions, 2, { stateFilters: [], producerIdFilters: [], transactionalIdPattern: '(' });
+      assert.deepEqual([bad.errorCode, bad.transactionStates], [code('INVALID_REGULAR_EXPRESSION'), []]);
+
+      // DescribeProducers
+      const dp = await c.request(A.DescribeProducers, 0, { topics: [{ name: topic, partitionIndexes: [0, 1, 9] }, { name: `${topic}-none`, partitionIndexes: [0] }] });
+      const [tp, none] = dp.topics;
+      assert.equal(tp.name, topic);
+      const [p0, p1, p9] = tp.partitions;
+      assert.deepEqual([p0.partitionIndex, p0.errorCode, p0.errorMessage], [0, 0, null]);
+      const producers = [...p0.activeProducers].sort((a, b) => a.currentTxnStartOffset - b.currentTxnStartOffset);
+      assert.deepEqual(producers.map((x) => ({ ...x, lastTimestamp: 0, coordinatorEpoch: 0 })), [
+        { producerId: k.producerId, producerEpoch: 0, lastSequence: 0, lastTimestamp: 0, coordinatorEpoch: 0, currentTxnStartOffset: -1 },
+        { producerId: o.producerId, producerEpoch: 0, lastSequence: 1, lastTimestamp: 0, coordinatorEpoch: 0, currentTxnStartOffset: 2 },
+      ]);
+      assert.ok(producers.every((x) => x.lastTimestamp > 0));
+      assert.ok(producers[0].coordinatorEpoch >= 0, 'the commit marker\'s coordinator epoch');
+      assert.equal(producers[1].coordinatorEpoch, -1, 'no marker yet');
+      assert.deepEqual(p1, { partitionIndex: 1, errorCode: 0, errorMessage: null, activeProducers: [] });
+      assert.deepEqual(p9, { partitionIndex: 9, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: null, activeProducers: [] });
+      assert.deepEqual(none, { name: `${topic}-none`, partitions: [
+        { partitionIndex: 0, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: 'This server does not host this topic-partition.', activeProducers: [] },
+      ] });
+
+      // Apache's kafka-transactions describe: the same row but for ids and times
+      const tool = await runTool(TOOLS.transactions, ['--bootstrap-server', t.bootstrap, 'describe', '--transactional-id', openId]);
+      assert.equal(tool.code, 0, tool.stderr);
+      const [header, row] = tool.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/));
+      const col = (name: string) => row[header.indexOf(name)];
+      assert.deepEqual([col('TransactionalId'), col('ProducerId'), col('ProducerEpoch'), col('TransactionState'), col('TransactionTimeoutMs'), col('TopicPartitions')],
+        [openId, String(o.producerId), '0', 'Ongoing', '50000', `${topic}-0`]);
+      await pending.abort();
+    } finally {
+      await done.disconnect();
+      await open.disconnect();
+    }
+  });
 });

@@ -34,6 +34,9 @@ import deleteGroups from './42_deleteGroups.js';
 import incrementalAlterConfigs from './44_incrementalAlterConfigs.js';
 import offsetDelete from './47_offsetDelete.js';
 import describeCluster from './60_describeCluster.js';
+import describeProducers from './61_describeProducers.js';
+import describeTransactions from './65_describeTransactions.js';
+import listTransactions from './66_listTransactions.js';
 import type { Handler } from './types.js';
 
 export const HANDLERS = [
@@ -72,4 +75,7 @@ export const HANDLERS = [
   incrementalAlterConfigs,
   offsetDelete,
   describeCluster,
+  describeProducers,
+  describeTransactions,
+  listTransactions,
 ] as unknown as Handler[];

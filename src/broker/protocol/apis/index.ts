@@ -15,6 +15,8 @@ import { DeleteTopics } from './deleteTopics.js';
 import { DescribeCluster } from './describeCluster.js';
 import { DescribeConfigs } from './describeConfigs.js';
 import { DescribeGroups } from './describeGroups.js';
+import { DescribeProducers } from './describeProducers.js';
+import { DescribeTransactions } from './describeTransactions.js';
 import { DescribeLogDirs } from './describeLogDirs.js';
 import { EndTxn } from './endTxn.js';
 import { Fetch } from './fetch.js';
@@ -26,6 +28,7 @@ import { JoinGroup } from './joinGroup.js';
 import { LeaveGroup } from './leaveGroup.js';
 import { ListGroups } from './listGroups.js';
 import { ListOffsets } from './listOffsets.js';
+import { ListTransactions } from './listTransactions.js';
 import { Metadata } from './metadata.js';
 import { OffsetCommit } from './offsetCommit.js';
 import { OffsetDelete } from './offsetDelete.js';
@@ -53,6 +56,8 @@ export {
   DescribeConfigs,
   DescribeGroups,
   DescribeLogDirs,
+  DescribeProducers,
+  DescribeTransactions,
   EndTxn,
   Fetch,
   FindCoordinator,
@@ -63,6 +68,7 @@ export {
   LeaveGroup,
   ListGroups,
   ListOffsets,
+  ListTransactions,
   Metadata,
   OffsetCommit,
   OffsetDelete,
@@ -119,6 +125,9 @@ export const ALL_APIS: readonly ApiSchema[] = [
   IncrementalAlterConfigs,
   OffsetDelete,
   DescribeCluster,
+  DescribeProducers,
+  DescribeTransactions,
+  ListTransactions,
 ];
 
 /** Schemas by API key. */
