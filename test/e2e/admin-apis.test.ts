@@ -256,4 +256,57 @@ forEachTarget((t) => {
       await open.disconnect();
     }
   });
+
+  test('DescribeTopicPartitions v0: sorted topics, unknown and invalid names, the partition limit and cursor', async () => {
+    const c = w.get();
+    const a = t.unique('dtp-a');
+    const b = t.unique('dtp-b');
+    assert.equal((await t.kt(['topics', 'create', a, '--partitions', '3'])).code, 0);
+    assert.equal((await t.kt(['topics', 'create', b, '--partitions', '1'])).code, 0);
+    const md = await c.request(A.Metadata, 12, { topics: [{ name: a, topicId: Buffer.alloc(16) }, { name: b, topicId: Buffer.alloc(16) }] });
+    const node = md.brokers[0].nodeId;
+    const ids = new Map(md.topics.map((x) => [x.name, x.topicId.toString('hex')]));
+    const ALL_TOPIC_OPS = 3576; // READ WRITE CREATE DELETE ALTER DESCRIBE DESCRIBE_CONFIGS ALTER_CONFIGS, as bits
+    const part = (p: number) => ({ errorCode: 0, partitionIndex: p, leaderId: node, leaderEpoch: 0, replicaNodes: [node], isrNodes: [node], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [] });
+    const topic = (name: string, ps: number[]) => ({ errorCode: 0, name, topicId: ids.get(name), isInternal: false, partitions: ps.map(part), topicAuthorizedOperations: ALL_TOPIC_OPS });
+    const hex = (r: { topics: { topicId: Buffer }[] }) => r.topics.map((x) => ({ ...x, topicId: x.topicId.toString('hex') }));
+    const zero = '00'.repeat(16);
+    const missing = `${b}-missing`;
+
+    const r = await c.request(A.DescribeTopicPartitions, 0, { topics: [{ name: b }, { name: 'bad/name' }, { name: a }, { name: missing }, { name: a }], responsePartitionLimit: 2000, cursor: null });
+    assert.equal(r.throttleTimeMs, 0);
+    assert.deepEqual(hex(r), [
+      { errorCode: code('INVALID_TOPIC_EXCEPTION'), name: 'bad/name', topicId: zero, isInternal: false, partitions: [], topicAuthorizedOperations: ALL_TOPIC_OPS },
+      topic(a, [0, 1, 2]),
+      topic(b, [0]),
+      { errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), name: missing, topicId: zero, isInternal: false, partitions: [], topicAuthorizedOperations: ALL_TOPIC_OPS },
+    ]);
+    assert.equal(r.nextCursor, null);
+
+    // a limit that cuts a topic: the cursor points into it; going on from there
+    const first = await c.request(A.DescribeTopicPartitions, 0, { topics: [{ name: a }, { name: b }], responsePartitionLimit: 2, cursor: null });
+    assert.deepEqual([hex(first), first.nextCursor], [[topic(a, [0, 1])], { topicName: a, partitionIndex: 2 }]);
+    const next = await c.request(A.DescribeTopicPartitions, 0, { topics: [{ name: a }, { name: b }], responsePartitionLimit: 2, cursor: first.nextCursor });
+    assert.deepEqual([hex(next), next.nextCursor], [[topic(a, [2]), topic(b, [0])], null]);
+    // a limit that ends with a topic: the cursor points at the next topic's start
+    const exact = await c.request(A.DescribeTopicPartitions, 0, { topics: [{ name: b }, { name: a }], responsePartitionLimit: 3, cursor: null });
+    assert.deepEqual([hex(exact), exact.nextCursor], [[topic(a, [0, 1, 2])], { topicName: b, partitionIndex: 0 }]);
+    // limit 0 counts as 1
+    const one = await c.request(A.DescribeTopicPartitions, 0, { topics: [{ name: a }], responsePartitionLimit: 0, cursor: null });
+    assert.deepEqual([hex(one), one.nextCursor], [[topic(a, [0])], { topicName: a, partitionIndex: 1 }]);
+    // every topic (none named) from the cursor on: ours come first
+    const every = await c.request(A.DescribeTopicPartitions, 0, { topics: [], responsePartitionLimit: 2000, cursor: { topicName: a, partitionIndex: 1 } });
+    assert.deepEqual(hex(every).slice(0, 2), [topic(a, [1, 2]), topic(b, [0])]);
+    // a cursor outside the named topics, or a negative partition: INVALID_REQUEST for each named topic
+    for (const cursor of [{ topicName: missing, partitionIndex: 0 }, { topicName: a, partitionIndex: -1 }]) {
+      const bad = await c.request(A.DescribeTopicPartitions, 0, { topics: [{ name: b }, { name: a }], responsePartitionLimit: 10, cursor });
+      assert.deepEqual(hex(bad), [b, a].map((name) => ({ errorCode: code('INVALID_REQUEST'), name, topicId: zero, isInternal: false, partitions: [], topicAuthorizedOperations: -2147483648 })));
+    }
+
+    // Apache's kafka-topics --describe (it uses DescribeTopicPartitions): the same partition lines
+    const tool = await runTool(TOOLS.topics, ['--bootstrap-server', t.bootstrap, '--describe', '--topic', a]);
+    assert.equal(tool.code, 0, tool.stderr);
+    const lines = tool.stdout.split('\n').filter((l) => l.includes('Partition: ')).map((l) => l.trim());
+    assert.deepEqual(lines, [0, 1, 2].map((p) => `Topic: ${a}\tPartition: ${p}\tLeader: ${node}\tReplicas: ${node}\tIsr: ${node}\tElr: \tLastKnownElr:`));
+  });
 });

@@ -37,6 +37,7 @@ import describeCluster from './60_describeCluster.js';
 import describeProducers from './61_describeProducers.js';
 import describeTransactions from './65_describeTransactions.js';
 import listTransactions from './66_listTransactions.js';
+import describeTopicPartitions from './75_describeTopicPartitions.js';
 import type { Handler } from './types.js';
 
 export const HANDLERS = [
@@ -78,4 +79,5 @@ export const HANDLERS = [
   describeProducers,
   describeTransactions,
   listTransactions,
+  describeTopicPartitions,
 ] as unknown as Handler[];

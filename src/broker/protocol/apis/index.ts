@@ -16,6 +16,7 @@ import { DescribeCluster } from './describeCluster.js';
 import { DescribeConfigs } from './describeConfigs.js';
 import { DescribeGroups } from './describeGroups.js';
 import { DescribeProducers } from './describeProducers.js';
+import { DescribeTopicPartitions } from './describeTopicPartitions.js';
 import { DescribeTransactions } from './describeTransactions.js';
 import { DescribeLogDirs } from './describeLogDirs.js';
 import { EndTxn } from './endTxn.js';
@@ -57,6 +58,7 @@ export {
   DescribeGroups,
   DescribeLogDirs,
   DescribeProducers,
+  DescribeTopicPartitions,
   DescribeTransactions,
   EndTxn,
   Fetch,
@@ -128,6 +130,7 @@ export const ALL_APIS: readonly ApiSchema[] = [
   DescribeProducers,
   DescribeTransactions,
   ListTransactions,
+  DescribeTopicPartitions,
 ];
 
 /** Schemas by API key. */
