@@ -30,7 +30,7 @@ const COVERED = [
   A.AddOffsetsToTxn, A.EndTxn, A.TxnOffsetCommit, A.DescribeConfigs, A.AlterConfigs, A.SaslAuthenticate, A.CreatePartitions,
   A.DeleteGroups, A.IncrementalAlterConfigs, A.OffsetDelete, A.DescribeCluster, A.DescribeAcls, A.CreateAcls, A.DeleteAcls,
   A.DescribeLogDirs, A.DescribeProducers, A.DescribeTransactions, A.ListTransactions,
-  A.DescribeTopicPartitions,
+  A.DescribeTopicPartitions, A.OffsetForLeaderEpoch,
 ] as const;
 
 test('the fixture is the real Apache Kafka 4.4 table', () => {

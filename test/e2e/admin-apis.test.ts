@@ -309,4 +309,41 @@ forEachTarget((t) => {
     const lines = tool.stdout.split('\n').filter((l) => l.includes('Partition: ')).map((l) => l.trim());
     assert.deepEqual(lines, [0, 1, 2].map((p) => `Topic: ${a}\tPartition: ${p}\tLeader: ${node}\tReplicas: ${node}\tIsr: ${node}\tElr: \tLastKnownElr:`));
   });
+
+  test('OffsetForLeaderEpoch v2-4: the end offset of epoch 0, undefined epochs, leader epoch fencing, unknown partitions', async () => {
+    const c = w.get();
+    const topic = t.unique('ofle');
+    assert.equal((await t.kt(['topics', 'create', topic, '--partitions', '2'])).code, 0);
+    await produceBatch(c, topic, 0, buildBatch([1, 2, 3].map((i) => ({ key: null, value: Buffer.from(`r${i}`) }))));
+    const P = (partition: number, leaderEpoch: number, currentLeaderEpoch = -1) => ({ partition, currentLeaderEpoch, leaderEpoch });
+    for (let v = 2; v <= 4; v++) {
+      const r = await c.request(A.OffsetForLeaderEpoch, v, {
+        replicaId: -1,
+        topics: [
+          { topic, partitions: [P(0, 0), P(1, 0), P(0, 1), P(0, -1), P(0, -3), P(0, 0, 0), P(0, 0, 4), P(0, 0, -2), P(7, 0)] },
+          { topic: `${topic}-none`, partitions: [P(0, 0)] },
+        ],
+      });
+      assert.deepEqual(r, {
+        throttleTimeMs: 0,
+        topics: [
+          {
+            topic,
+            partitions: [
+              { errorCode: 0, partition: 0, leaderEpoch: 0, endOffset: 3 },
+              { errorCode: 0, partition: 1, leaderEpoch: 0, endOffset: 0 },
+              { errorCode: 0, partition: 0, leaderEpoch: -1, endOffset: -1 },
+              { errorCode: 0, partition: 0, leaderEpoch: -1, endOffset: -1 },
+              { errorCode: 0, partition: 0, leaderEpoch: -3, endOffset: 0 },
+              { errorCode: 0, partition: 0, leaderEpoch: 0, endOffset: 3 },
+              { errorCode: code('UNKNOWN_LEADER_EPOCH'), partition: 0, leaderEpoch: -1, endOffset: -1 },
+              { errorCode: code('FENCED_LEADER_EPOCH'), partition: 0, leaderEpoch: -1, endOffset: -1 },
+              { errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), partition: 7, leaderEpoch: -1, endOffset: -1 },
+            ],
+          },
+          { topic: `${topic}-none`, partitions: [{ errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), partition: 0, leaderEpoch: -1, endOffset: -1 }] },
+        ],
+      }, `v${v}`);
+    }
+  });
 });

@@ -18,6 +18,7 @@ import createTopics from './19_createTopics.js';
 import deleteTopics from './20_deleteTopics.js';
 import deleteRecords from './21_deleteRecords.js';
 import initProducerId from './22_initProducerId.js';
+import offsetForLeaderEpoch from './23_offsetForLeaderEpoch.js';
 import addPartitionsToTxn from './24_addPartitionsToTxn.js';
 import addOffsetsToTxn from './25_addOffsetsToTxn.js';
 import endTxn from './26_endTxn.js';
@@ -60,6 +61,7 @@ export const HANDLERS = [
   deleteTopics,
   deleteRecords,
   initProducerId,
+  offsetForLeaderEpoch,
   addPartitionsToTxn,
   addOffsetsToTxn,
   endTxn,

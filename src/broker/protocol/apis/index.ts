@@ -34,6 +34,7 @@ import { Metadata } from './metadata.js';
 import { OffsetCommit } from './offsetCommit.js';
 import { OffsetDelete } from './offsetDelete.js';
 import { OffsetFetch } from './offsetFetch.js';
+import { OffsetForLeaderEpoch } from './offsetForLeaderEpoch.js';
 import { Produce } from './produce.js';
 import { SaslAuthenticate } from './saslAuthenticate.js';
 import { SaslHandshake } from './saslHandshake.js';
@@ -75,6 +76,7 @@ export {
   OffsetCommit,
   OffsetDelete,
   OffsetFetch,
+  OffsetForLeaderEpoch,
   Produce,
   SaslAuthenticate,
   SaslHandshake,
@@ -111,6 +113,7 @@ export const ALL_APIS: readonly ApiSchema[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  OffsetForLeaderEpoch,
   AddPartitionsToTxn,
   AddOffsetsToTxn,
   EndTxn,
