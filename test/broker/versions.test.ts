@@ -30,7 +30,7 @@ const COVERED = [
   A.AddOffsetsToTxn, A.EndTxn, A.TxnOffsetCommit, A.DescribeConfigs, A.AlterConfigs, A.SaslAuthenticate, A.CreatePartitions,
   A.DeleteGroups, A.IncrementalAlterConfigs, A.OffsetDelete, A.DescribeCluster, A.DescribeAcls, A.CreateAcls, A.DeleteAcls,
   A.DescribeLogDirs, A.DescribeProducers, A.DescribeTransactions, A.ListTransactions,
-  A.DescribeTopicPartitions, A.OffsetForLeaderEpoch,
+  A.DescribeTopicPartitions, A.OffsetForLeaderEpoch, A.ElectLeaders, A.AlterPartitionReassignments, A.ListPartitionReassignments,
 ] as const;
 
 test('the fixture is the real Apache Kafka 4.4 table', () => {

@@ -346,4 +346,106 @@ forEachTarget((t) => {
       }, `v${v}`);
     }
   });
+
+  test('ElectLeaders v0-2: never needed on one node; unknown topics and partitions; every partition; a bad election type', async () => {
+    const c = w.get();
+    const topic = t.unique('elect');
+    const missing = `${topic}-missing`;
+    assert.equal((await t.kt(['topics', 'create', topic, '--partitions', '2'])).code, 0);
+    const NOT_NEEDED = { errorCode: code('ELECTION_NOT_NEEDED'), errorMessage: 'Leader election not needed for topic partition.' };
+    for (let v = 0; v <= 2; v++) {
+      for (const electionType of v === 0 ? [0] : [0, 1]) {
+        const r = await c.request(A.ElectLeaders, v, { electionType, topicPartitions: [{ topic, partitions: [1, 0, 5] }, { topic: missing, partitions: [0] }], timeoutMs: 30000 });
+        assert.deepEqual(r, {
+          throttleTimeMs: 0,
+          errorCode: 0,
+          replicaElectionResults: [
+            { topic, partitionResult: [{ partitionId: 1, ...NOT_NEEDED }, { partitionId: 0, ...NOT_NEEDED }, { partitionId: 5, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: `No such partition as ${topic}-5` }] },
+            { topic: missing, partitionResult: [{ partitionId: 0, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: `No such topic as ${missing}` }] },
+          ],
+        }, `v${v} type ${electionType}`);
+      }
+      const all = await c.request(A.ElectLeaders, v, { electionType: 0, topicPartitions: null, timeoutMs: 30000 });
+      assert.equal(all.errorCode, 0);
+      assert.deepEqual(all.replicaElectionResults.filter((x) => x.topic === topic), [{ topic, partitionResult: [] }], 'every partition: those with their leader are left out');
+    }
+    const bad = await c.request(A.ElectLeaders, 2, { electionType: 7, topicPartitions: [{ topic, partitions: [0] }], timeoutMs: 30000 });
+    assert.deepEqual(bad, {
+      throttleTimeMs: 0,
+      errorCode: code('INVALID_REQUEST'),
+      replicaElectionResults: [{ topic, partitionResult: [{ partitionId: 0, errorCode: code('INVALID_REQUEST'), errorMessage: 'Unknown election type 7' }] }],
+    });
+    const tool = await runTool(TOOLS.leaderElection, ['--bootstrap-server', t.bootstrap, '--election-type', 'preferred', '--topic', topic, '--partition', '0']);
+    assert.equal(tool.code, 0, tool.stderr);
+    assert.match(tool.stdout, new RegExp(`Valid replica already elected for partitions ${topic}-0`));
+  });
+
+  test('AlterPartitionReassignments v0-1 and ListPartitionReassignments v0: nothing to move on one node', async () => {
+    const c = w.get();
+    const topic = t.unique('reassign');
+    const missing = `${topic}-missing`;
+    assert.equal((await t.kt(['topics', 'create', topic, '--partitions', '2'])).code, 0);
+    const md = await c.request(A.Metadata, 12, { topics: [{ name: topic, topicId: Buffer.alloc(16) }] });
+    const node = md.brokers[0].nodeId;
+    const invalid = code('INVALID_REPLICA_ASSIGNMENT');
+    for (let v = 0; v <= 1; v++) {
+      const r = await c.request(A.AlterPartitionReassignments, v, {
+        timeoutMs: 30000,
+        allowReplicationFactorChange: true,
+        topics: [
+          { name: topic, partitions: [
+            { partitionIndex: 0, replicas: [node] },
+            { partitionIndex: 1, replicas: null },
+            { partitionIndex: 0, replicas: [] },
+            { partitionIndex: 0, replicas: [node, node] },
+            { partitionIndex: 1, replicas: [node, 99] },
+            { partitionIndex: 1, replicas: [42] },
+            { partitionIndex: 7, replicas: [node] },
+          ] },
+          { name: missing, partitions: [{ partitionIndex: 0, replicas: [node] }] },
+        ],
+      });
+      assert.deepEqual(r, {
+        throttleTimeMs: 0,
+        allowReplicationFactorChange: true,
+        errorCode: 0,
+        errorMessage: null,
+        responses: [
+          { name: topic, partitions: [
+            { partitionIndex: 0, errorCode: 0, errorMessage: null },
+            { partitionIndex: 1, errorCode: code('NO_REASSIGNMENT_IN_PROGRESS'), errorMessage: null },
+            { partitionIndex: 0, errorCode: invalid, errorMessage: 'The manual partition assignment includes an empty replica list.' },
+            { partitionIndex: 0, errorCode: invalid, errorMessage: `The manual partition assignment includes the broker ${node} more than once.` },
+            { partitionIndex: 1, errorCode: invalid, errorMessage: 'The manual partition assignment includes broker 99, but no such broker is registered.' },
+            { partitionIndex: 1, errorCode: invalid, errorMessage: 'The manual partition assignment includes broker 42, but no such broker is registered.' },
+            { partitionIndex: 7, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: `Unable to find partition ${topic}:7.` },
+          ] },
+          { name: missing, partitions: [{ partitionIndex: 0, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: `Unable to find a topic named ${missing}.` }] },
+        ],
+      }, `v${v}`);
+    }
+    // v1 without replication factor changes: the brokers are checked first (so one node never gets INVALID_REPLICATION_FACTOR)
+    const fixed = await c.request(A.AlterPartitionReassignments, 1, {
+      timeoutMs: 30000,
+      allowReplicationFactorChange: false,
+      topics: [{ name: topic, partitions: [{ partitionIndex: 0, replicas: [node, 99] }, { partitionIndex: 1, replicas: [node] }] }],
+    });
+    assert.deepEqual(fixed, {
+      throttleTimeMs: 0, allowReplicationFactorChange: false, errorCode: 0, errorMessage: null,
+      responses: [{ name: topic, partitions: [
+        { partitionIndex: 0, errorCode: invalid, errorMessage: 'The manual partition assignment includes broker 99, but no such broker is registered.' },
+        { partitionIndex: 1, errorCode: 0, errorMessage: null },
+      ] }],
+    });
+    const none = { throttleTimeMs: 0, errorCode: 0, errorMessage: null, topics: [] };
+    assert.deepEqual(await c.request(A.ListPartitionReassignments, 0, { timeoutMs: 30000, topics: null }), none);
+    assert.deepEqual(await c.request(A.ListPartitionReassignments, 0, { timeoutMs: 30000, topics: [{ name: topic, partitionIndexes: [0, 1, 9] }, { name: missing, partitionIndexes: [0] }] }), none);
+    const admin = new Kafka({ brokers: [t.bootstrap], clientId: 'kt-e2e-admin', logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    await admin.connect();
+    try {
+      assert.deepEqual(await admin.listPartitionReassignments({ topics: [{ topic, partitions: [0, 1] }] }), { topics: [] });
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });

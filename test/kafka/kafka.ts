@@ -167,6 +167,7 @@ export const TOOLS = {
   acls: 'org.apache.kafka.tools.AclCommand',
   logDirs: 'org.apache.kafka.tools.LogDirsCommand',
   transactions: 'org.apache.kafka.tools.TransactionsCommand',
+  leaderElection: 'org.apache.kafka.tools.LeaderElectionCommand',
 } as const;
 
 /** The argv (after `java`) that runs one Apache tool with the harness's small-JVM flags. */

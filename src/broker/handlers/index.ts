@@ -32,7 +32,10 @@ import describeLogDirs from './35_describeLogDirs.js';
 import saslAuthenticate from './36_saslAuthenticate.js';
 import createPartitions from './37_createPartitions.js';
 import deleteGroups from './42_deleteGroups.js';
+import electLeaders from './43_electLeaders.js';
 import incrementalAlterConfigs from './44_incrementalAlterConfigs.js';
+import alterPartitionReassignments from './45_alterPartitionReassignments.js';
+import listPartitionReassignments from './46_listPartitionReassignments.js';
 import offsetDelete from './47_offsetDelete.js';
 import describeCluster from './60_describeCluster.js';
 import describeProducers from './61_describeProducers.js';
@@ -75,7 +78,10 @@ export const HANDLERS = [
   saslAuthenticate,
   createPartitions,
   deleteGroups,
+  electLeaders,
   incrementalAlterConfigs,
+  alterPartitionReassignments,
+  listPartitionReassignments,
   offsetDelete,
   describeCluster,
   describeProducers,

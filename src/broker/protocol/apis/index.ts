@@ -19,6 +19,7 @@ import { DescribeProducers } from './describeProducers.js';
 import { DescribeTopicPartitions } from './describeTopicPartitions.js';
 import { DescribeTransactions } from './describeTransactions.js';
 import { DescribeLogDirs } from './describeLogDirs.js';
+import { ElectLeaders } from './electLeaders.js';
 import { EndTxn } from './endTxn.js';
 import { Fetch } from './fetch.js';
 import { FindCoordinator } from './findCoordinator.js';
@@ -35,6 +36,7 @@ import { OffsetCommit } from './offsetCommit.js';
 import { OffsetDelete } from './offsetDelete.js';
 import { OffsetFetch } from './offsetFetch.js';
 import { OffsetForLeaderEpoch } from './offsetForLeaderEpoch.js';
+import { AlterPartitionReassignments, ListPartitionReassignments } from './partitionReassignments.js';
 import { Produce } from './produce.js';
 import { SaslAuthenticate } from './saslAuthenticate.js';
 import { SaslHandshake } from './saslHandshake.js';
@@ -45,6 +47,7 @@ export {
   AddOffsetsToTxn,
   AddPartitionsToTxn,
   AlterConfigs,
+  AlterPartitionReassignments,
   ApiVersions,
   CreateAcls,
   CreatePartitions,
@@ -61,6 +64,7 @@ export {
   DescribeProducers,
   DescribeTopicPartitions,
   DescribeTransactions,
+  ElectLeaders,
   EndTxn,
   Fetch,
   FindCoordinator,
@@ -71,6 +75,7 @@ export {
   LeaveGroup,
   ListGroups,
   ListOffsets,
+  ListPartitionReassignments,
   ListTransactions,
   Metadata,
   OffsetCommit,
@@ -127,7 +132,10 @@ export const ALL_APIS: readonly ApiSchema[] = [
   SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,
+  ElectLeaders,
   IncrementalAlterConfigs,
+  AlterPartitionReassignments,
+  ListPartitionReassignments,
   OffsetDelete,
   DescribeCluster,
   DescribeProducers,
