@@ -1,6 +1,6 @@
 // DescribeAcls v1-3: the bundled broker has no authorizer, so it answers as Kafka does without
 // one (`authorizer.class.name` unset): SECURITY_DISABLED with Kafka's message and no resources.
-import { DescribeAcls } from '../protocol/apis/acls.js';
+import { DescribeAcls } from '../protocol/apis/describeAcls.js';
 import { code } from '../protocol/errors.js';
 import { handler } from './types.js';
 

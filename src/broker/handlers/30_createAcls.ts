@@ -1,6 +1,6 @@
 // CreateAcls v1-3: no authorizer, so each creation is refused SECURITY_DISABLED with Kafka's
 // message, in request order (Kafka's answer without `authorizer.class.name`).
-import { CreateAcls } from '../protocol/apis/acls.js';
+import { CreateAcls } from '../protocol/apis/createAcls.js';
 import { code } from '../protocol/errors.js';
 import { NO_AUTHORIZER } from './29_describeAcls.js';
 import { handler } from './types.js';

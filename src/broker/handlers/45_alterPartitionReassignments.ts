@@ -9,7 +9,7 @@
 // The brokers are checked first, as Kafka checks them, so with one node v1's
 // allowReplicationFactorChange false never refuses (the only valid list keeps one replica);
 // v1 echoes it, as Kafka does.
-import { AlterPartitionReassignments } from '../protocol/apis/partitionReassignments.js';
+import { AlterPartitionReassignments } from '../protocol/apis/alterPartitionReassignments.js';
 import { code } from '../protocol/errors.js';
 import { handler } from './types.js';
 
