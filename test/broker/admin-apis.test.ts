@@ -87,3 +87,73 @@ test('ListTransactions, DescribeTransactions, DescribeProducers: an idle transac
     ]);
   });
 });
+
+test('DescribeTopicPartitions v0: sorted, paged by the partition limit and the cursor; unknown names; a bad cursor', async () => {
+  await withWireBroker(async (b, c) => {
+    const idA = await createTopicWire(c, 'b-topic', 3);
+    const idB = await createTopicWire(c, 'a-topic', 1);
+    const node = b.nodeId;
+    const part = (p: number) => ({ errorCode: 0, partitionIndex: p, leaderId: node, leaderEpoch: 0, replicaNodes: [node], isrNodes: [node], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [] });
+    const ops = 3576;
+    const all = await c.request(A.DescribeTopicPartitions, 0, { topics: [], responsePartitionLimit: 2000, cursor: null });
+    assert.deepEqual(all.topics, [
+      { errorCode: 0, name: 'a-topic', topicId: idB, isInternal: false, partitions: [part(0)], topicAuthorizedOperations: ops },
+      { errorCode: 0, name: 'b-topic', topicId: idA, isInternal: false, partitions: [0, 1, 2].map(part), topicAuthorizedOperations: ops },
+    ]);
+    assert.equal(all.nextCursor, null);
+    const page = await c.request(A.DescribeTopicPartitions, 0, { topics: [], responsePartitionLimit: 2, cursor: null });
+    assert.deepEqual([page.topics.map((t) => [t.name, t.partitions.length]), page.nextCursor], [[['a-topic', 1], ['b-topic', 1]], { topicName: 'b-topic', partitionIndex: 1 }]);
+    const rest = await c.request(A.DescribeTopicPartitions, 0, { topics: [], responsePartitionLimit: 2, cursor: page.nextCursor });
+    assert.deepEqual([rest.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionIndex)]), rest.nextCursor], [[['b-topic', [1, 2]]], null]);
+    const named = await c.request(A.DescribeTopicPartitions, 0, { topics: [{ name: 'zz' }, { name: '' }], responsePartitionLimit: 5, cursor: null });
+    assert.deepEqual(named.topics.map((t) => [t.name, t.errorCode]), [['', code('INVALID_TOPIC_EXCEPTION')], ['zz', code('UNKNOWN_TOPIC_OR_PARTITION')]]);
+    const bad = await c.request(A.DescribeTopicPartitions, 0, { topics: [{ name: 'a-topic' }], responsePartitionLimit: 5, cursor: { topicName: 'b-topic', partitionIndex: 0 } });
+    assert.deepEqual(bad.topics.map((t) => [t.name, t.errorCode, t.topicAuthorizedOperations]), [['a-topic', code('INVALID_REQUEST'), -2147483648]]);
+  });
+});
+
+test('OffsetForLeaderEpoch v2-4: epoch 0 ends at the log end; other epochs undefined; fencing', async () => {
+  await withWireBroker(async (_b, c) => {
+    await createTopicWire(c, 'e', 1);
+    const batch = buildBatch([{ key: null, value: Buffer.from('a') }, { key: null, value: Buffer.from('b') }]);
+    const p = await c.request(A.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'e', partitionData: [{ index: 0, records: batch }] }] });
+    assert.equal(p.responses[0].partitionResponses[0].errorCode, 0);
+    for (let v = 2; v <= 4; v++) {
+      const r = await c.request(A.OffsetForLeaderEpoch, v, { replicaId: -1, topics: [{ topic: 'e', partitions: [
+        { partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 },
+        { partition: 0, currentLeaderEpoch: 0, leaderEpoch: 3 },
+        { partition: 0, currentLeaderEpoch: 1, leaderEpoch: 0 },
+        { partition: 1, currentLeaderEpoch: -1, leaderEpoch: 0 },
+      ] }] });
+      assert.deepEqual(r.topics[0].partitions.map((x) => [x.errorCode, x.leaderEpoch, x.endOffset]), [
+        [0, 0, 2], [0, -1, -1], [code('UNKNOWN_LEADER_EPOCH'), -1, -1], [code('UNKNOWN_TOPIC_OR_PARTITION'), -1, -1],
+      ], `v${v}`);
+    }
+  });
+});
+
+test('ElectLeaders v0-2 and partition reassignments: nothing to elect or move on one node', async () => {
+  await withWireBroker(async (b, c) => {
+    await createTopicWire(c, 'r', 2);
+    for (let v = 0; v <= 2; v++) {
+      const e = await c.request(A.ElectLeaders, v, { electionType: 0, topicPartitions: [{ topic: 'r', partitions: [0, 2] }], timeoutMs: 1000 });
+      assert.deepEqual(e.replicaElectionResults, [{ topic: 'r', partitionResult: [
+        { partitionId: 0, errorCode: code('ELECTION_NOT_NEEDED'), errorMessage: 'Leader election not needed for topic partition.' },
+        { partitionId: 2, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: 'No such partition as r-2' },
+      ] }]);
+      const all = await c.request(A.ElectLeaders, v, { electionType: 1, topicPartitions: null, timeoutMs: 1000 });
+      assert.deepEqual(all.replicaElectionResults, [{ topic: 'r', partitionResult: [] }]);
+    }
+    for (let v = 0; v <= 1; v++) {
+      const r = await c.request(A.AlterPartitionReassignments, v, { timeoutMs: 1000, topics: [{ name: 'r', partitions: [
+        { partitionIndex: 0, replicas: [b.nodeId] }, { partitionIndex: 1, replicas: [b.nodeId + 1] }, { partitionIndex: 1, replicas: null },
+      ] }] });
+      assert.deepEqual(r.responses[0].partitions.map((p) => [p.errorCode, p.errorMessage]), [
+        [0, null],
+        [code('INVALID_REPLICA_ASSIGNMENT'), `The manual partition assignment includes broker ${b.nodeId + 1}, but no such broker is registered.`],
+        [code('NO_REASSIGNMENT_IN_PROGRESS'), null],
+      ]);
+    }
+    assert.deepEqual((await c.request(A.ListPartitionReassignments, 0, { timeoutMs: 1000, topics: null })).topics, []);
+  });
+});
