@@ -159,7 +159,7 @@ forEachTarget((t) => {
     const doneId = t.unique('tx-done');
     const openId = t.unique('tx-open');
     const done = kafka.producer({ transactionalId: doneId, maxInFlightRequests: 1, idempotent: true });
-    const open = kafka.producer({ transactionalId: openId, maxInFlightRequests: 1, idempotent: true, transactionTimeout: 50000 });
+    const open = kafka.producer({ transactionalId: openId, maxInFlightRequests: 1, idempotent: true, transactionTimeout: 300000 });
     await done.connect();
     await open.connect();
     try {
@@ -179,7 +179,7 @@ forEachTarget((t) => {
       assert.equal(d.throttleTimeMs, 0);
       const [o, k, u, e] = d.transactionStates;
       assert.deepEqual({ ...o, producerId: 0, transactionStartTimeMs: 0 }, {
-        errorCode: 0, transactionalId: openId, transactionState: 'Ongoing', transactionTimeoutMs: 50000, transactionStartTimeMs: 0,
+        errorCode: 0, transactionalId: openId, transactionState: 'Ongoing', transactionTimeoutMs: 300000, transactionStartTimeMs: 0,
         producerId: 0, producerEpoch: 0, topics: [{ topic, partitions: [0] }],
       });
       assert.ok(o.producerId >= 0 && o.transactionStartTimeMs > 0);
@@ -249,7 +249,7 @@ forEachTarget((t) => {
       const [header, row] = tool.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/));
       const col = (name: string) => row[header.indexOf(name)];
       assert.deepEqual([col('TransactionalId'), col('ProducerId'), col('ProducerEpoch'), col('TransactionState'), col('TransactionTimeoutMs'), col('TopicPartitions')],
-        [openId, String(o.producerId), '0', 'Ongoing', '50000', `${topic}-0`]);
+        [openId, String(o.producerId), '0', 'Ongoing', '300000', `${topic}-0`]);
       await pending.abort();
     } finally {
       await done.disconnect();
