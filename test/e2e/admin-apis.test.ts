@@ -243,6 +243,7 @@ forEachTarget((t) => {
         { partitionIndex: 0, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: 'This server does not host this topic-partition.', activeProducers: [] },
       ] });
 
+      const node = (await c.request(A.Metadata, 12, { topics: [] })).brokers[0].nodeId;
       // Apache's kafka-transactions describe: the same row but for ids and times
       const tool = await runTool(TOOLS.transactions, ['--bootstrap-server', t.bootstrap, 'describe', '--transactional-id', openId]);
       assert.equal(tool.code, 0, tool.stderr);
@@ -250,6 +251,24 @@ forEachTarget((t) => {
       const col = (name: string) => row[header.indexOf(name)];
       assert.deepEqual([col('TransactionalId'), col('ProducerId'), col('ProducerEpoch'), col('TransactionState'), col('TransactionTimeoutMs'), col('TopicPartitions')],
         [openId, String(o.producerId), '0', 'Ongoing', '300000', `${topic}-0`]);
+      // describe-producers and list: the same rows but for times
+      const table = (out: string) => out.trim().split('\n').map((l) => l.split('\t').map((x) => x.trim()).filter((x, i, a) => i < a.length - 1 || x !== ''));
+      const dpTool = await runTool(TOOLS.transactions, ['--bootstrap-server', t.bootstrap, 'describe-producers', '--topic', topic, '--partition', '0']);
+      assert.equal(dpTool.code, 0, dpTool.stderr);
+      const [dpHead, ...dpRows] = table(dpTool.stdout);
+      assert.deepEqual(dpHead, ['ProducerId', 'ProducerEpoch', 'LatestCoordinatorEpoch', 'LastSequence', 'LastTimestamp', 'CurrentTransactionStartOffset']);
+      assert.deepEqual(dpRows.map((r) => r.filter((_, i) => i !== 4)).sort(), [
+        [String(k.producerId), '0', '0', '0', 'None'],
+        [String(o.producerId), '0', '-1', '1', '2'],
+      ].sort());
+      const listTool = await runTool(TOOLS.transactions, ['--bootstrap-server', t.bootstrap, 'list']);
+      assert.equal(listTool.code, 0, listTool.stderr);
+      const [listHead, ...listRows] = table(listTool.stdout);
+      assert.deepEqual(listHead, ['TransactionalId', 'Coordinator', 'ProducerId', 'TransactionState']);
+      assert.deepEqual(listRows.filter((r) => r[0] === doneId || r[0] === openId).sort(), [
+        [doneId, String(node), String(k.producerId), 'CompleteCommit'],
+        [openId, String(node), String(o.producerId), 'Ongoing'],
+      ].sort());
       await pending.abort();
     } finally {
       await done.disconnect();
