@@ -463,8 +463,16 @@ forEachTarget((t) => {
     await admin.connect();
     try {
       assert.deepEqual(await admin.listPartitionReassignments({ topics: [{ topic, partitions: [0, 1] }] }), { topics: [] });
+      await admin.alterPartitionReassignments({ topics: [{ topic, partitionAssignment: [{ partition: 0, replicas: [node] }] }] });
+      await assert.rejects(
+        admin.alterPartitionReassignments({ topics: [{ topic, partitionAssignment: [{ partition: 1, replicas: [node, 99] }] }] }),
+        (e: { errors?: { type?: string }[] }) => e.errors?.map((x) => x.type).join() === 'INVALID_REPLICA_ASSIGNMENT',
+      );
     } finally {
       await admin.disconnect();
     }
+    const tool = await runTool(TOOLS.reassignPartitions, ['--bootstrap-server', t.bootstrap, '--list']);
+    assert.equal(tool.code, 0, tool.stderr);
+    assert.equal(tool.stdout.trim(), 'No partition reassignments found.');
   });
 });

@@ -168,6 +168,7 @@ export const TOOLS = {
   logDirs: 'org.apache.kafka.tools.LogDirsCommand',
   transactions: 'org.apache.kafka.tools.TransactionsCommand',
   leaderElection: 'org.apache.kafka.tools.LeaderElectionCommand',
+  reassignPartitions: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
 } as const;
 
 /** The argv (after `java`) that runs one Apache tool with the harness's small-JVM flags. */
