@@ -28,7 +28,9 @@ const COVERED = [
   A.OffsetCommit, A.OffsetFetch, A.FindCoordinator, A.JoinGroup, A.Heartbeat, A.LeaveGroup, A.SyncGroup, A.DescribeGroups,
   A.ListGroups, A.SaslHandshake, A.ApiVersions, A.CreateTopics, A.DeleteRecords, A.InitProducerId, A.AddPartitionsToTxn,
   A.AddOffsetsToTxn, A.EndTxn, A.TxnOffsetCommit, A.DescribeConfigs, A.AlterConfigs, A.SaslAuthenticate, A.CreatePartitions,
-  A.DeleteGroups, A.IncrementalAlterConfigs, A.OffsetDelete, A.DescribeCluster,
+  A.DeleteGroups, A.IncrementalAlterConfigs, A.OffsetDelete, A.DescribeCluster, A.DescribeAcls, A.CreateAcls, A.DeleteAcls,
+  A.DescribeLogDirs, A.DescribeProducers, A.DescribeTransactions, A.ListTransactions,
+  A.DescribeTopicPartitions, A.OffsetForLeaderEpoch, A.ElectLeaders, A.AlterPartitionReassignments, A.ListPartitionReassignments,
 ] as const;
 
 test('the fixture is the real Apache Kafka 4.4 table', () => {

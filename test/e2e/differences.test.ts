@@ -68,9 +68,8 @@ test('ApiVersions: every API the bundled broker implements reaches Apache Kafka 
     assert.ok(bmin <= amin, `API ${key}: min ${bmin} ≤ Apache's ${amin}`);
   }
   // Apache's APIs the bundled broker does not implement yet (issue 13: KIP-848 groups,
-  // DescribeTopicPartitions, ACLs, log dirs, ...): ConsumerGroupHeartbeat and
-  // DescribeTopicPartitions among them
-  for (const key of [68, 75]) {
+  // delegation tokens, quotas, ...): ConsumerGroupHeartbeat among them
+  for (const key of [68]) {
     assert.equal(b.has(key), false, `bundled broker has API ${key}: update this test and docs/protocol.md`);
     assert.equal(a.has(key), true, `Apache has API ${key}`);
   }

@@ -164,6 +164,11 @@ export const TOOLS = {
   configs: 'kafka.admin.ConfigCommand',
   deleteRecords: 'org.apache.kafka.tools.DeleteRecordsCommand',
   storage: 'kafka.tools.StorageTool',
+  acls: 'org.apache.kafka.tools.AclCommand',
+  logDirs: 'org.apache.kafka.tools.LogDirsCommand',
+  transactions: 'org.apache.kafka.tools.TransactionsCommand',
+  leaderElection: 'org.apache.kafka.tools.LeaderElectionCommand',
+  reassignPartitions: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
 } as const;
 
 /** The argv (after `java`) that runs one Apache tool with the harness's small-JVM flags. */

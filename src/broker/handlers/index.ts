@@ -19,18 +19,30 @@ import createTopics from './19_createTopics.js';
 import deleteTopics from './20_deleteTopics.js';
 import deleteRecords from './21_deleteRecords.js';
 import initProducerId from './22_initProducerId.js';
+import offsetForLeaderEpoch from './23_offsetForLeaderEpoch.js';
 import addPartitionsToTxn from './24_addPartitionsToTxn.js';
 import addOffsetsToTxn from './25_addOffsetsToTxn.js';
 import endTxn from './26_endTxn.js';
 import txnOffsetCommit from './28_txnOffsetCommit.js';
+import describeAcls from './29_describeAcls.js';
+import createAcls from './30_createAcls.js';
+import deleteAcls from './31_deleteAcls.js';
 import describeConfigs from './32_describeConfigs.js';
 import alterConfigs from './33_alterConfigs.js';
+import describeLogDirs from './35_describeLogDirs.js';
 import saslAuthenticate from './36_saslAuthenticate.js';
 import createPartitions from './37_createPartitions.js';
 import deleteGroups from './42_deleteGroups.js';
+import electLeaders from './43_electLeaders.js';
 import incrementalAlterConfigs from './44_incrementalAlterConfigs.js';
+import alterPartitionReassignments from './45_alterPartitionReassignments.js';
+import listPartitionReassignments from './46_listPartitionReassignments.js';
 import offsetDelete from './47_offsetDelete.js';
 import describeCluster from './60_describeCluster.js';
+import describeProducers from './61_describeProducers.js';
+import describeTransactions from './65_describeTransactions.js';
+import listTransactions from './66_listTransactions.js';
+import describeTopicPartitions from './75_describeTopicPartitions.js';
 import type { Handler } from './types.js';
 
 export const HANDLERS = [
@@ -53,16 +65,28 @@ export const HANDLERS = [
   deleteTopics,
   deleteRecords,
   initProducerId,
+  offsetForLeaderEpoch,
   addPartitionsToTxn,
   addOffsetsToTxn,
   endTxn,
   txnOffsetCommit,
+  describeAcls,
+  createAcls,
+  deleteAcls,
   describeConfigs,
   alterConfigs,
+  describeLogDirs,
   saslAuthenticate,
   createPartitions,
   deleteGroups,
+  electLeaders,
   incrementalAlterConfigs,
+  alterPartitionReassignments,
+  listPartitionReassignments,
   offsetDelete,
   describeCluster,
+  describeProducers,
+  describeTransactions,
+  listTransactions,
+  describeTopicPartitions,
 ] as unknown as Handler[];

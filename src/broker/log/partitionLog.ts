@@ -38,7 +38,7 @@ import {
 import { ATTRIBUTES_OFFSET, ATTR_CODEC_MASK, LENGTH_OFFSET, MAX_TIMESTAMP_OFFSET } from '../../protocol/batchLayout.js';
 import { LogCleaner, nullKeyRecords, type CleanableLog, type CleanResult, type CleanedSegment, type CleanerState } from './cleaner.js';
 import type { LogConfig } from './config.js';
-import { ProducerStateManager, type PreparedAppend } from './producerState.js';
+import { ProducerStateManager, type PreparedAppend, type ProducerEntry } from './producerState.js';
 import type { AppendResult, PartitionLog, ReadResult } from './types.js';
 
 /** One batch of an append, offsets already assigned. `position` is within the payload. */
@@ -260,6 +260,11 @@ export abstract class BaseLog implements PartitionLog {
   /** Aborted transactions overlapping [fetchOffset, upperBound) (Fetch, read_committed). */
   abortedTransactions(fetchOffset: number, upperBound: number): { producerId: number; firstOffset: number }[] {
     return this.producers.abortedTransactions(fetchOffset, upperBound);
+  }
+
+  /** The producers this partition keeps state for (DescribeProducers), by producer id. */
+  activeProducers(): ProducerEntry[] {
+    return this.producers.activeProducers();
   }
 
   /** Transactions with data in this partition and no marker yet, earliest first. */

@@ -91,6 +91,16 @@ export function controlType(batch: Buffer, pos = 0, size = batch.length - pos): 
   }
 }
 
+/** The coordinator epoch in a marker's value (version int16, epoch int32), or -1 if unreadable. */
+export function markerCoordinatorEpoch(batch: Buffer, pos = 0, size = batch.length - pos): number {
+  try {
+    const value = readRecords(batch.subarray(pos, pos + size))[0]?.value;
+    return value && value.length >= 6 ? value.readInt32BE(2) : -1;
+  } catch {
+    return -1;
+  }
+}
+
 function cloneEntry(e: ProducerEntry): ProducerEntry {
   return { ...e, batches: e.batches.slice() };
 }
@@ -144,6 +154,11 @@ export class ProducerStateManager {
   entry(producerId: number): ProducerEntry | undefined {
     const e = this.producers.get(producerId);
     return e && cloneEntry(e);
+  }
+
+  /** Every producer id the partition keeps state for (DescribeProducers), copies, by producer id. */
+  activeProducers(): ProducerEntry[] {
+    return [...this.producers.values()].map(cloneEntry).sort((a, b) => a.producerId - b.producerId);
   }
 
   /** First offset of the earliest open transaction, or undefined when none is open. */
@@ -203,6 +218,7 @@ export class ProducerStateManager {
           throw new KafkaError('INVALID_RECORD', `control batch at offset ${b.baseOffset} of ${this.partitionName} is neither an ABORT nor a COMMIT marker`);
         }
         this.applyMarker(e, h, b.baseOffset, type, now, aborted, closed, opened);
+        e.coordinatorEpoch = markerCoordinatorEpoch(payload, b.position, h.size);
         continue;
       }
       // Kafka's checkProducerEpoch (a client append: InvalidProducerEpochException, KIP-588)
@@ -329,6 +345,7 @@ export class ProducerStateManager {
         }
         updateEpoch(e, h.producerEpoch);
         e.txnFirstOffset = -1;
+        e.coordinatorEpoch = markerCoordinatorEpoch(batch, 0, h.size);
         e.lastTimestamp = ts;
       }
     } else {

@@ -1,6 +1,8 @@
 // The storage contract the broker's handlers and group coordinator rely on. Two
 // implementations: on disk (segments + indexes under a data directory) and in memory.
 
+import type { ProducerEntry } from './producerState.js';
+
 /** Result of appending one produce payload to a partition. */
 export interface AppendResult {
   /** Offset assigned to the first record of the first batch. */
@@ -62,6 +64,8 @@ export interface PartitionLog {
 
   /** Transactions with data here and no marker yet (producer id, epoch, first offset). */
   openTransactions(): { producerId: number; producerEpoch: number; firstOffset: number }[];
+  /** The producers this partition keeps state for (DescribeProducers), by producer id. */
+  activeProducers(): ProducerEntry[];
 
   /** Offset of the first record whose timestamp is >= `timestamp`, or null if none. */
   offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null;

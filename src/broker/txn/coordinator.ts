@@ -493,7 +493,7 @@ export class TransactionCoordinator {
     done.partitions = new Map();
     done.groups = new Set();
     done.pendingOffsets = new Map();
-    done.txnStartTimestamp = -1;
+    // the start of the transaction stays (Kafka keeps it: DescribeTransactions, ListTransactions durationFilter)
     done.txnLastUpdateTimestamp = now;
     try {
       this.persist(done);

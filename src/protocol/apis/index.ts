@@ -6,15 +6,24 @@ import type { ApiSchema } from '../schema.js';
 import { AddOffsetsToTxn } from './addOffsetsToTxn.js';
 import { AddPartitionsToTxn } from './addPartitionsToTxn.js';
 import { AlterConfigs } from './alterConfigs.js';
+import { AlterPartitionReassignments } from './alterPartitionReassignments.js';
 import { ApiVersions } from './apiVersions.js';
+import { CreateAcls } from './createAcls.js';
 import { CreatePartitions } from './createPartitions.js';
 import { CreateTopics } from './createTopics.js';
+import { DeleteAcls } from './deleteAcls.js';
 import { DeleteGroups } from './deleteGroups.js';
 import { DeleteRecords } from './deleteRecords.js';
 import { DeleteTopics } from './deleteTopics.js';
+import { DescribeAcls } from './describeAcls.js';
 import { DescribeCluster } from './describeCluster.js';
 import { DescribeConfigs } from './describeConfigs.js';
 import { DescribeGroups } from './describeGroups.js';
+import { DescribeLogDirs } from './describeLogDirs.js';
+import { DescribeProducers } from './describeProducers.js';
+import { DescribeTopicPartitions } from './describeTopicPartitions.js';
+import { DescribeTransactions } from './describeTransactions.js';
+import { ElectLeaders } from './electLeaders.js';
 import { EndTxn } from './endTxn.js';
 import { Fetch } from './fetch.js';
 import { FindCoordinator } from './findCoordinator.js';
@@ -25,10 +34,13 @@ import { JoinGroup } from './joinGroup.js';
 import { LeaveGroup } from './leaveGroup.js';
 import { ListGroups } from './listGroups.js';
 import { ListOffsets } from './listOffsets.js';
+import { ListPartitionReassignments } from './listPartitionReassignments.js';
+import { ListTransactions } from './listTransactions.js';
 import { Metadata } from './metadata.js';
 import { OffsetCommit } from './offsetCommit.js';
 import { OffsetDelete } from './offsetDelete.js';
 import { OffsetFetch } from './offsetFetch.js';
+import { OffsetForLeaderEpoch } from './offsetForLeaderEpoch.js';
 import { Produce } from './produce.js';
 import { SaslAuthenticate } from './saslAuthenticate.js';
 import { SaslHandshake } from './saslHandshake.js';
@@ -39,15 +51,24 @@ export {
   AddOffsetsToTxn,
   AddPartitionsToTxn,
   AlterConfigs,
+  AlterPartitionReassignments,
   ApiVersions,
+  CreateAcls,
   CreatePartitions,
   CreateTopics,
+  DeleteAcls,
   DeleteGroups,
   DeleteRecords,
   DeleteTopics,
+  DescribeAcls,
   DescribeCluster,
   DescribeConfigs,
   DescribeGroups,
+  DescribeLogDirs,
+  DescribeProducers,
+  DescribeTopicPartitions,
+  DescribeTransactions,
+  ElectLeaders,
   EndTxn,
   Fetch,
   FindCoordinator,
@@ -58,10 +79,13 @@ export {
   LeaveGroup,
   ListGroups,
   ListOffsets,
+  ListPartitionReassignments,
+  ListTransactions,
   Metadata,
   OffsetCommit,
   OffsetDelete,
   OffsetFetch,
+  OffsetForLeaderEpoch,
   Produce,
   SaslAuthenticate,
   SaslHandshake,
@@ -98,18 +122,30 @@ export const ALL_APIS: readonly ApiSchema[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  OffsetForLeaderEpoch,
   AddPartitionsToTxn,
   AddOffsetsToTxn,
   EndTxn,
   TxnOffsetCommit,
+  DescribeAcls,
+  CreateAcls,
+  DeleteAcls,
   DescribeConfigs,
   AlterConfigs,
+  DescribeLogDirs,
   SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,
+  ElectLeaders,
   IncrementalAlterConfigs,
+  AlterPartitionReassignments,
+  ListPartitionReassignments,
   OffsetDelete,
   DescribeCluster,
+  DescribeProducers,
+  DescribeTransactions,
+  ListTransactions,
+  DescribeTopicPartitions,
 ];
 
 /** Schemas by API key. */
