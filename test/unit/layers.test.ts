@@ -67,6 +67,7 @@ const KAFKAJS_IMPORTERS = [
   'src/client/consumer.ts', // its Batch and the legacy (v0/v1) message decoder; Consumer type
   'src/client/groups.ts', // its Encoder (GroupAdmin's send)
   'src/client/index.ts', // loads kafkajs and installs the require-cache patches
+  'src/client/kafkajsPatches.ts', // kafkajs's own error class for the replaced partitioner's errors
   'src/client/perf.ts', // Message and Producer types
   'src/client/producer.ts', // Message and Producer types
   'src/client/topics.ts', // Admin type
