@@ -161,7 +161,7 @@ export const TOOLS = {
   topics: 'org.apache.kafka.tools.TopicCommand',
   consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
   getOffsets: 'org.apache.kafka.tools.GetOffsetShell',
-  configs: 'kafka.admin.ConfigCommand',
+  configs: 'org.apache.kafka.tools.ConfigCommand',
   deleteRecords: 'org.apache.kafka.tools.DeleteRecordsCommand',
   storage: 'kafka.tools.StorageTool',
   acls: 'org.apache.kafka.tools.AclCommand',
