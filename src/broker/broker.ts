@@ -197,6 +197,7 @@ export class Broker {
     this.receiveMemory = new MemoryPool(config.receiveMemoryBytes);
     this.offsetsTopic = new ConsumerOffsetsTopic(store, logFn, (t, p) => this.notifyAppend(t, p));
     store.offsets.onChange = (changes) => this.offsetsTopic.write(changes);
+    groups.onGroupStored = (groupId, value) => this.offsetsTopic.writeGroup(groupId, value);
   }
 
   static async start(opts: BrokerOptions = {}): Promise<Broker> {

@@ -17,6 +17,8 @@ import { buildBatch, type Record } from '../protocol/recordBatch.js';
 import {
   CONSUMER_OFFSETS_TOPIC,
   groupMetadataKey,
+  groupMetadataValue,
+  type GroupMetadataValue,
   offsetCommitKey,
   offsetCommitValue,
   offsetsPartitionFor,
@@ -59,6 +61,19 @@ export class ConsumerOffsetsTopic {
       else this.append(existing, changes);
     } catch (err) {
       this.log(`cannot write to ${CONSUMER_OFFSETS_TOPIC} (the offsets are committed; the topic misses them): ${(err as Error).message}`);
+    }
+  }
+
+  /** A classic group's state after a rebalance (Kafka's GroupMetadataValue); failures are logged. */
+  writeGroup(groupId: string, value: GroupMetadataValue): void {
+    try {
+      const t = this.ensure();
+      const p = offsetsPartitionFor(groupId, t.partitions);
+      const now = Date.now();
+      this.store.partition(t.name, p)?.append(buildBatch([{ key: groupMetadataKey(groupId), value: groupMetadataValue(value), timestamp: now }]), now);
+      this.onAppend(t.name, p);
+    } catch (err) {
+      this.log(`cannot write group ${groupId} to ${CONSUMER_OFFSETS_TOPIC}: ${(err as Error).message}`);
     }
   }
 

@@ -80,6 +80,17 @@ export function groupMetadataKey(group: string): Buffer {
   return new Writer(8 + group.length).int16(2).string(group).toBuffer();
 }
 
+/** GroupMetadataValue v3 (not flexible), as Apache Kafka 4.4 writes it for classic groups. */
+export function groupMetadataValue(v: GroupMetadataValue): Buffer {
+  const w = new Writer(128).int16(3).string(v.protocolType).int32(v.generation).string(v.protocol).string(v.leader).int64(v.currentStateTimestamp);
+  w.int32(v.members.length);
+  for (const m of v.members) {
+    w.string(m.memberId).string(m.groupInstanceId).string(m.clientId).string(m.clientHost);
+    w.int32(m.rebalanceTimeout).int32(m.sessionTimeout).bytes(m.subscription).bytes(m.assignment);
+  }
+  return w.toBuffer();
+}
+
 /** Skips a flexible struct's tagged fields, returning tag 0's bytes if present. */
 function taggedFields(r: Reader): Map<number, Buffer> {
   const out = new Map<number, Buffer>();

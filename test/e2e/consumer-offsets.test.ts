@@ -70,9 +70,9 @@ async function createTopic(c: WireClient, name: string, partitions: number): Pro
  * Reads __consumer_offsets from the beginning with a kafkajs consumer until a record matches,
  * returning the record and the partition it was in.
  */
-async function readUntil(bootstrap: string, match: (r: ConsumerOffsetsRecord) => boolean): Promise<{ record: ConsumerOffsetsRecord; partition: number; raw: { key: Buffer; value: Buffer | null } }> {
+async function readUntil(bootstrap: string, match: (r: ConsumerOffsetsRecord) => boolean, groupId = `offsets-reader-${process.pid}-${Math.random().toString(36).slice(2)}`): Promise<{ record: ConsumerOffsetsRecord; partition: number; raw: { key: Buffer; value: Buffer | null } }> {
   const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, clientId: 'kt-e2e-offsets-reader' });
-  const consumer = kafka.consumer({ groupId: `offsets-reader-${process.pid}-${Math.random().toString(36).slice(2)}` });
+  const consumer = kafka.consumer({ groupId });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: CONSUMER_OFFSETS_TOPIC, fromBeginning: true });
@@ -146,6 +146,23 @@ forEachTarget((t) => {
     assert.ok(record.type === 'offset');
     assert.equal(record.topic, topic);
     assert.equal(record.partition, 0);
+  });
+
+  test('a consumer group\'s rebalance is a GroupMetadata record: protocol type, generation, leader, the member with its subscription and assignment', async () => {
+    const group = t.unique('co-reader');
+    const { record } = await readUntil(t.bootstrap, (r) => r.type === 'group' && r.group === group && r.value !== null && r.value.members.length === 1, group);
+    assert.ok(record.type === 'group' && record.value);
+    const v = record.value;
+    assert.equal(v.protocolType, 'consumer');
+    assert.ok(v.generation >= 1, `generation ${v.generation}`);
+    assert.equal(v.protocol, 'RoundRobinAssigner');
+    const m = v.members[0];
+    assert.equal(v.leader, m.memberId);
+    assert.equal(m.clientId, 'kt-e2e-offsets-reader');
+    assert.equal(m.groupInstanceId, null);
+    assert.ok(m.subscription.includes(Buffer.from(CONSUMER_OFFSETS_TOPIC)), 'the subscription names the topic');
+    assert.ok(m.assignment.includes(Buffer.from(CONSUMER_OFFSETS_TOPIC)), 'the assignment names the topic');
+    assert.ok(m.sessionTimeout > 0 && m.rebalanceTimeout > 0);
   });
 
   test('a client cannot produce to __consumer_offsets: INVALID_TOPIC_EXCEPTION', async () => {
