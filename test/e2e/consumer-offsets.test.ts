@@ -232,3 +232,26 @@ describe('bundled broker: when __consumer_offsets is created', () => {
     assert.equal(record.value.offset, 5);
   });
 });
+
+test('bundled broker: Metadata naming __consumer_offsets creates it as the internal topic when auto-creation is on, else answers UNKNOWN_TOPIC_OR_PARTITION', async () => {
+  for (const auto of [false, true]) {
+    const broker = await testBroker({ autoCreateTopics: auto, configs: { 'offsets.topic.num.partitions': 4 } });
+    const c = await WireClient.connect('127.0.0.1', broker.port, { clientId: 'kt-e2e-offsets' });
+    try {
+      const m = await c.request(A.Metadata, 12, { topics: [{ name: CONSUMER_OFFSETS_TOPIC, topicId: ZERO_ID }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+      const topic = m.topics[0];
+      if (!auto) {
+        assert.equal(topic.errorCode, code('UNKNOWN_TOPIC_OR_PARTITION'));
+        assert.equal(broker.store.getTopic(CONSUMER_OFFSETS_TOPIC), undefined);
+        continue;
+      }
+      assert.equal(topic.errorCode, 0);
+      assert.equal(topic.isInternal, true);
+      assert.equal(topic.partitions.length, 4);
+      assert.equal(broker.store.getTopic(CONSUMER_OFFSETS_TOPIC)?.configs['cleanup.policy'], 'compact');
+    } finally {
+      c.close();
+      await broker.stop();
+    }
+  }
+});
