@@ -15,6 +15,8 @@ import { openStore, type Store } from './log/store.js';
 import { brokerLog } from './logLine.js';
 import type { TopicInfo } from './log/types.js';
 import { MemoryPool } from './memoryPool.js';
+import { ConsumerOffsetsTopic } from './offsetsTopic.js';
+import { CONSUMER_OFFSETS_TOPIC } from '../protocol/consumerOffsets.js';
 import { TransactionCoordinator } from './txn/coordinator.js';
 
 export interface BrokerOptions {
@@ -178,6 +180,8 @@ export class Broker {
   readonly receiveMemory: MemoryPool;
   /** Producer ids, transactional ids and their transactions (txn/coordinator.ts). */
   txn!: TransactionCoordinator;
+  /** The internal __consumer_offsets topic (offsetsTopic.ts). */
+  readonly offsetsTopic: ConsumerOffsetsTopic;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -191,6 +195,9 @@ export class Broker {
     this.handlers = new Map(HANDLERS.map((h) => [h.api.key, h]));
     this.fetchMemory = new MemoryPool(config.fetchMemoryBytes);
     this.receiveMemory = new MemoryPool(config.receiveMemoryBytes);
+    this.offsetsTopic = new ConsumerOffsetsTopic(store, logFn, (t, p) => this.notifyAppend(t, p));
+    store.offsets.onChange = (changes) => this.offsetsTopic.write(changes);
+    groups.onGroupStored = (groupId, value) => this.offsetsTopic.writeGroup(groupId, value);
   }
 
   static async start(opts: BrokerOptions = {}): Promise<Broker> {
@@ -401,6 +408,8 @@ export class Broker {
   autoCreateTopic(name: string): TopicInfo | undefined {
     const existing = this.store.getTopic(name);
     if (existing || !this.config.autoCreateTopics) return existing;
+    // created as Kafka's AutoTopicCreationManager creates it: internal, with its own settings
+    if (name === CONSUMER_OFFSETS_TOPIC) return this.offsetsTopic.ensure();
     const t = this.store.createTopic(name, this.config.numPartitions, {});
     this.log(`auto-created topic ${name} with ${t.partitions} partition(s)`);
     return t;

@@ -10,6 +10,7 @@ import { TOPIC_CONFIGS, type LogConfig } from '../../src/broker/log/config.js';
 import { CreateTopics } from '../../src/protocol/apis/createTopics.js';
 import { DeleteTopics } from '../../src/protocol/apis/deleteTopics.js';
 import { DescribeConfigs } from '../../src/protocol/apis/describeConfigs.js';
+import { FindCoordinator } from '../../src/protocol/apis/findCoordinator.js';
 import { InitProducerId } from '../../src/protocol/apis/initProducerId.js';
 import { JoinGroup } from '../../src/protocol/apis/joinGroup.js';
 import { Metadata } from '../../src/protocol/apis/metadata.js';
@@ -33,6 +34,8 @@ const SET: Record<string, string> = {
   'transactional.id.expiration.ms': '2000',
   'producer.id.expiration.ms': '2000',
   'connections.max.idle.ms': '1500',
+  'offsets.topic.num.partitions': '7',
+  'offsets.topic.segment.bytes': '2000000',
   // topic configs' broker synonyms: the defaults of topics without an override
   'log.cleanup.policy': 'compact,delete',
   'log.cleaner.delete.retention.ms': '1234',
@@ -187,6 +190,13 @@ test('log.message.timestamp.after/before.max.ms: a CreateTime topic refuses batc
   } finally {
     await producer.disconnect();
   }
+});
+
+test('offsets.topic.num.partitions, offsets.topic.segment.bytes: the first FindCoordinator creates __consumer_offsets with 7 partitions of 2000000-byte segments', async () => {
+  const r = await wire((c) => c.request(FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['in-effect-group'] }));
+  assert.equal(r.coordinators[0].errorCode, 0);
+  assert.equal(broker.store.getTopic('__consumer_offsets')?.partitions, 7);
+  assert.equal(broker.store.topicConfig('__consumer_offsets')?.segmentBytes, 2000000);
 });
 
 test('num.partitions and default.replication.factor: CreateTopics with -1 makes 3 partitions of one replica', async () => {

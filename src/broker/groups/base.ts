@@ -2,6 +2,7 @@
 // in the OffsetStore), tracked timers and close(). Membership (membership.ts) and offsets /
 // admin (coordinator.ts) build on it.
 
+import type { GroupMetadataValue } from '../../protocol/consumerOffsets.js';
 import type { OffsetStore } from '../log/types.js';
 import { code } from '../../protocol/errors.js';
 import { type Clock, systemClock } from './clock.js';
@@ -91,6 +92,32 @@ export class GroupRegistry {
     group.emptySince = typeof meta?.emptySince === 'number' ? meta.emptySince : null;
     this.groups.set(groupId, group);
     return group;
+  }
+
+  /** Told of a group's state after each rebalance (the broker writes it to __consumer_offsets). */
+  onGroupStored: ((groupId: string, value: GroupMetadataValue) => void) | null = null;
+
+  /** Kafka's GroupMetadataValue of the group as it is now: after a rebalance, or empty. */
+  protected storeGroupRecord(group: Group): void {
+    if (!this.onGroupStored) return;
+    const protocol = group.protocolName;
+    this.onGroupStored(group.groupId, {
+      protocolType: group.protocolType ?? '',
+      generation: group.generationId,
+      protocol,
+      leader: group.leaderId,
+      currentStateTimestamp: this.now(),
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeout: m.rebalanceTimeoutMs,
+        sessionTimeout: m.sessionTimeoutMs,
+        subscription: protocol === null ? Buffer.alloc(0) : m.metadata(protocol),
+        assignment: m.assignment,
+      })),
+    });
   }
 
   /** Keeps the protocol type (ListGroups after a restart) and when the group became Empty (offset retention). */

@@ -273,6 +273,7 @@ export class GroupMembership extends GroupRegistry {
     if (group.is('Empty')) {
       this.log(`group ${group.groupId}: generation ${group.generationId} is empty`);
       this.persistMeta(group);
+      this.storeGroupRecord(group);
       return;
     }
     this.log(
@@ -331,6 +332,7 @@ export class GroupMembership extends GroupRegistry {
         for (const m of group.members.values()) m.assignment = assignments.get(m.memberId) ?? EMPTY;
         group.transitionTo('Stable', this.now());
         this.log(`group ${group.groupId}: generation ${group.generationId} is Stable`);
+        this.storeGroupRecord(group);
         return this.propagateAssignment(group, E.NONE);
       }
       case 'Stable':

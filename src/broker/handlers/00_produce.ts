@@ -10,7 +10,9 @@
 // refused (control batches) and, on CreateTime topics, batches timestamped outside
 // message.timestamp.before/after.max.ms of the broker clock (INVALID_TIMESTAMP). One node means acks=1 and acks=all are the same promise; the
 // topic's flush.messages decides when the append is fsynced. acks=0 gets no response at
-// all, as in Kafka.
+// all, as in Kafka. Internal topics (__consumer_offsets) are written by the broker only: a
+// client gets INVALID_TOPIC_EXCEPTION, as from Kafka (which lets its own client id
+// "__admin_client" through, and so does this broker).
 //
 // Idempotence and transactions: batches with a producer id are checked by the partition's
 // producer state (log/producerState.ts): a repeat of one of the producer's last five batches
@@ -25,6 +27,7 @@
 // not named (clients fail them as part of a batch with invalid records).
 import type { Broker } from '../broker.js';
 import type { LogConfig } from '../log/config.js';
+import { isInternalTopic } from '../../protocol/consumerOffsets.js';
 import { Produce } from '../../protocol/apis/produce.js';
 import { code, KafkaError, RecordErrorsError, type RecordError } from '../../protocol/errors.js';
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn } from '../../protocol/recordBatch.js';
@@ -66,9 +69,13 @@ function timestampOutOfRange(h: { baseTimestamp: number; maxTimestamp: number },
   return null;
 }
 
-function appendPartition(broker: Broker, topic: string, index: number, records: Buffer | null, version: number): PartitionResult {
+/** Kafka lets only its own admin client id append to internal topics (AdminUtils.ADMIN_CLIENT_ID). */
+const ADMIN_CLIENT_ID = '__admin_client';
+
+function appendPartition(broker: Broker, topic: string, index: number, records: Buffer | null, version: number, clientId: string): PartitionResult {
   const log = broker.store.partition(topic, index);
   if (!log) return fail(index, code('UNKNOWN_TOPIC_OR_PARTITION'));
+  if (isInternalTopic(topic) && clientId !== ADMIN_CLIENT_ID) return fail(index, code('INVALID_TOPIC_EXCEPTION'), `Cannot append to internal topic ${topic}`);
   if (!records) return fail(index, code('INVALID_RECORD'), 'null record set');
   // byte 16 is the magic in record batches and in the old message sets alike
   if (records.length > MAGIC_OFFSET && records[MAGIC_OFFSET] !== 2) {
@@ -120,7 +127,7 @@ export default handler(Produce, (req, ctx) => {
       name: topic.name,
       topicId: topic.topicId,
       partitionResponses: topic.partitionData.map((p) =>
-        name === null ? fail(p.index, code('UNKNOWN_TOPIC_ID')) : appendPartition(broker, name, p.index, p.records, version),
+        name === null ? fail(p.index, code('UNKNOWN_TOPIC_ID')) : appendPartition(broker, name, p.index, p.records, version, ctx.clientId),
       ),
     };
   });

@@ -11,11 +11,14 @@
 // topics: the others get LEADER_NOT_AVAILABLE (Kafka's answer while it creates a topic), and
 // the client's next Metadata request creates the next ones. A topic that cannot be created
 // (a colliding name, no file descriptors left) gets its error. Long lists are handled in time
-// slices (scheduler.ts), so other connections are served meanwhile. A partition offline after
+// slices (scheduler.ts), so other connections are served meanwhile. __consumer_offsets is
+// listed with isInternal; asked for by name with auto-creation on, it is created as the
+// internal topic (offsets.topic.num.partitions, compacted), never as an ordinary one. A partition offline after
 // a storage error lists this node in its offline replicas.
 import type { Broker } from '../broker.js';
 import type { TopicInfo } from '../log/types.js';
 import { validateTopicName } from '../log/names.js';
+import { isInternalTopic } from '../../protocol/consumerOffsets.js';
 import { Metadata } from '../../protocol/apis/metadata.js';
 import { code, KafkaError } from '../../protocol/errors.js';
 import type { Req, Resp } from '../../protocol/schema.js';
@@ -46,7 +49,7 @@ export function describeTopic(broker: Broker, t: TopicInfo): TopicMetadata {
       offlineReplicas: broker.store.partition(t.name, p)?.offline ? [node] : [],
     });
   }
-  return { errorCode: 0, name: t.name, topicId: t.id, isInternal: false, partitions };
+  return { errorCode: 0, name: t.name, topicId: t.id, isInternal: isInternalTopic(t.name), partitions };
 }
 
 export default handler(Metadata, async (req, ctx) => {

@@ -3,7 +3,8 @@
 // (Kafka leaves the per-key errorMessage empty; v1-3 answer "NONE" on success). Share groups (key type 2, v6) are not
 // implemented: each such key gets INVALID_REQUEST, as Kafka answers when it has no share
 // coordinator (and for key type 2 below v6). An unknown key type fails the whole request
-// with INVALID_REQUEST and its message (v0-3: the flat error; v4+: every key).
+// with INVALID_REQUEST and its message (v0-3: the flat error; v4+: every key). A group key
+// creates the internal __consumer_offsets topic when it does not exist yet, as Kafka does.
 import { FindCoordinator } from '../../protocol/apis/findCoordinator.js';
 import { code, ERRORS } from '../../protocol/errors.js';
 import { handler } from './types.js';
@@ -22,6 +23,15 @@ export default handler(FindCoordinator, (req, ctx) => {
   // one key's answer: an error and a node
   const lookup = (): { errorCode: number } & typeof self => {
     if (req.keyType === SHARE) return { errorCode: invalid, ...noNode };
+    if (req.keyType === GROUP) {
+      // Kafka creates __consumer_offsets on the first group lookup
+      try {
+        broker.offsetsTopic.ensure();
+      } catch (err) {
+        broker.log(`cannot create __consumer_offsets: ${(err as Error).message}`);
+        return { errorCode: code('COORDINATOR_NOT_AVAILABLE'), ...noNode };
+      }
+    }
     return { errorCode: 0, ...self };
   };
   if (version < 4) {

@@ -7,6 +7,7 @@
 // eligible-leader lists (Kafka's for a healthy partition). With no authorizer every topic
 // carries every topic operation. A cursor naming a topic outside the list, or a negative
 // partition, is INVALID_REQUEST for every named topic (Kafka's error response).
+import { isInternalTopic } from '../../protocol/consumerOffsets.js';
 import { DescribeTopicPartitions } from '../../protocol/apis/describeTopicPartitions.js';
 import { code } from '../../protocol/errors.js';
 import type { Resp } from '../../protocol/schema.js';
@@ -19,8 +20,6 @@ type Topic = NonNullable<Resp<typeof DescribeTopicPartitions>['topics']>[number]
 /** Kafka's max.request.partition.size.limit default. */
 const MAX_PARTITIONS_PER_RESPONSE = 2000;
 const ZERO_ID = Buffer.alloc(16);
-/** Kafka's Topic.isInternal. */
-const isInternal = (name: string): boolean => name === '__consumer_offsets' || name === '__transaction_state';
 
 export default handler(DescribeTopicPartitions, (req, ctx) => {
   const { broker } = ctx;
@@ -47,7 +46,7 @@ export default handler(DescribeTopicPartitions, (req, ctx) => {
     if (!t) {
       if (!all) {
         const errorCode = code(validateTopicName(name) ? 'INVALID_TOPIC_EXCEPTION' : 'UNKNOWN_TOPIC_OR_PARTITION');
-        topics.push({ errorCode, name, topicId: ZERO_ID, isInternal: isInternal(name), partitions: [], topicAuthorizedOperations: TOPIC_OPERATIONS });
+        topics.push({ errorCode, name, topicId: ZERO_ID, isInternal: isInternalTopic(name), partitions: [], topicAuthorizedOperations: TOPIC_OPERATIONS });
       }
       continue;
     }
@@ -67,7 +66,7 @@ export default handler(DescribeTopicPartitions, (req, ctx) => {
         offlineReplicas: broker.store.partition(name, p)?.offline ? [node] : [],
       });
     }
-    topics.push({ errorCode: 0, name, topicId: t.id, isInternal: isInternal(name), partitions, topicAuthorizedOperations: TOPIC_OPERATIONS });
+    topics.push({ errorCode: 0, name, topicId: t.id, isInternal: isInternalTopic(name), partitions, topicAuthorizedOperations: TOPIC_OPERATIONS });
     if (upper < t.partitions) {
       nextCursor = { topicName: name, partitionIndex: upper };
       break;

@@ -85,6 +85,8 @@ const BROKER_ONLY: readonly ConfigDef[] = [
   { name: 'default.replication.factor', type: 'SHORT', default: '1', min: 1, max: 1, doc: 'Replication factor of auto-created topics (one node).' },
   { name: 'auto.create.topics.enable', type: 'BOOLEAN', default: 'true', doc: 'Create an unknown topic when a Metadata request names it and allows auto-creation (Produce never creates one).' },
   { name: 'delete.topic.enable', type: 'BOOLEAN', default: 'true', doc: 'Allow DeleteTopics.' },
+  { name: 'offsets.topic.num.partitions', type: 'INT', default: '50', min: 1, doc: 'Partitions of the internal __consumer_offsets topic, when it is created.' },
+  { name: 'offsets.topic.segment.bytes', type: 'INT', default: '104857600', min: 14, doc: 'segment.bytes of the internal __consumer_offsets topic.' },
   { name: 'offsets.retention.minutes', type: 'INT', default: '10080', min: 1, doc: 'How long committed offsets of an empty group are kept.' },
   { name: 'group.initial.rebalance.delay.ms', type: 'INT', default: '3000', min: 0, doc: 'Wait for more members before the first rebalance.' },
   { name: 'group.min.session.timeout.ms', type: 'INT', default: '6000', min: 0, doc: 'Smallest session timeout a member may ask for.' },

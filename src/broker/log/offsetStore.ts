@@ -7,7 +7,7 @@
 // so a topic re-created under the same name starts without stale committed offsets.
 
 import { Journal } from './journal.js';
-import type { CommittedOffset, OffsetCommitEntry, OffsetStore } from './types.js';
+import type { CommittedOffset, OffsetChange, OffsetCommitEntry, OffsetStore } from './types.js';
 
 type Meta = Record<string, unknown>;
 
@@ -29,6 +29,7 @@ interface GroupState {
 export class OffsetStoreImpl implements OffsetStore {
   private readonly state = new Map<string, GroupState>();
   private readonly journal: Journal<Entry>;
+  onChange: ((changes: OffsetChange[]) => void) | null = null;
 
   /** `file` undefined: memory only. */
   constructor(file?: string, log: (msg: string) => void = () => {}, opts: { minCompactBytes?: number } = {}) {
@@ -89,7 +90,39 @@ export class OffsetStoreImpl implements OffsetStore {
 
   /** Appends one entry durably (on disk: one write, one fsync), then applies it. */
   private record(e: Entry): void {
+    const changes = this.onChange ? this.changes(e) : [];
     this.journal.append(e, () => this.apply(e));
+    if (changes.length > 0) this.onChange?.(changes);
+  }
+
+  /** What an entry changes, computed before it is applied (deletions need the old state). */
+  private changes(e: Entry): OffsetChange[] {
+    const out: OffsetChange[] = [];
+    const tombstones = (g: string, topic: string, partitions: Iterable<number>): void => {
+      for (const partition of partitions) out.push({ group: g, topic, partition, value: null });
+    };
+    switch (e.t) {
+      case 'commit':
+        for (const [topic, partition, offset, leaderEpoch, metadata, commitTimestamp] of e.o) {
+          out.push({ group: e.g, topic, partition, value: { offset, leaderEpoch, metadata, commitTimestamp } });
+        }
+        break;
+      case 'meta':
+        break;
+      case 'deleteGroup':
+        for (const [topic, byPartition] of this.state.get(e.g)?.offsets ?? []) tombstones(e.g, topic, byPartition.keys());
+        out.push({ group: e.g, groupDeleted: true });
+        break;
+      case 'deleteOffsets': {
+        const byPartition = this.state.get(e.g)?.offsets.get(e.topic);
+        if (byPartition) tombstones(e.g, e.topic, e.p === null ? byPartition.keys() : byPartition.has(e.p) ? [e.p] : []);
+        break;
+      }
+      case 'deleteTopic':
+        for (const [g, s] of this.state) tombstones(g, e.topic, s.offsets.get(e.topic)?.keys() ?? []);
+        break;
+    }
+    return out;
   }
 
   /** The current state as entries. */

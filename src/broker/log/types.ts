@@ -112,6 +112,14 @@ export interface OffsetCommitEntry {
   metadata: string | null;
 }
 
+/**
+ * A change as the __consumer_offsets topic records it: an offset committed (value) or
+ * deleted (null), or a group deleted (its group record's tombstone).
+ */
+export type OffsetChange =
+  | { group: string; topic: string; partition: number; value: CommittedOffset | null }
+  | { group: string; groupDeleted: true };
+
 /** Committed consumer-group offsets (Kafka keeps these in __consumer_offsets). */
 export interface OffsetStore {
   /** Durable before it returns: a crash after commit() never loses the entries. */
@@ -125,4 +133,6 @@ export interface OffsetStore {
   setGroupMeta(group: string, meta: Record<string, unknown> | undefined): void;
   deleteGroup(group: string): void;
   deleteOffsets(group: string, topic: string, partition?: number): void;
+  /** Told of every change once it is durable (the broker mirrors them into __consumer_offsets). */
+  onChange?: ((changes: OffsetChange[]) => void) | null;
 }
