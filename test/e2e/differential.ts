@@ -1,0 +1,189 @@
+// The differential mechanism (issue 13 part 6): one request, built per broker, sent over the
+// wire to kt's bundled broker and to Apache Kafka 4.4; both answers are normalised by the
+// written list of intended differences below (docs/differential.md says the same, entry for
+// entry) and must then be deep-equal. Names are unique per broker; they are mapped back to
+// their placeholder in every string of the answer before comparing.
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import type { Broker } from '../../src/index.js';
+import * as A from '../../src/protocol/apis/index.js';
+import type { ApiSchema, DecodedResp, ReqInput } from '../../src/protocol/schema.js';
+import { WireClient } from '../../src/broker/wireClient.js';
+import { testBroker } from '../helpers.js';
+import { apacheNode } from './targets.js';
+
+export interface Side {
+  readonly name: 'bundled' | 'apache';
+  readonly bootstrap: string;
+  /** a connection to this broker (one per side, shared by the file's tests) */
+  readonly c: WireClient;
+  /** the node id of the one broker */
+  readonly node: number;
+  /** this broker's name for placeholder `key` (the same within one case) */
+  n(key: string): string;
+  /** a new connection (closed after the file) */
+  connect(clientId?: string): Promise<WireClient>;
+}
+
+/**
+ * An intended difference: a field whose value legitimately differs between the two brokers,
+ * with the reason. `applies` is asked for every field of an answer (its name and the value);
+ * what it returns replaces the value on both sides.
+ */
+export interface Difference {
+  readonly name: string;
+  readonly why: string;
+  readonly field: (key: string) => boolean;
+  readonly replace: (value: unknown, side: Side) => unknown;
+}
+
+const ZERO_UUID = '00'.repeat(16);
+
+/** The written list of intended differences (docs/differential.md, entry for entry). */
+export const INTENDED: readonly Difference[] = [
+  {
+    name: 'throttle',
+    why: 'no quotas on the bundled broker: throttleTimeMs is always 0; Apache may throttle under load',
+    field: (k) => k === 'throttleTimeMs',
+    replace: () => 0,
+  },
+  {
+    name: 'node ids',
+    why: 'the bundled broker is node 0, the Apache test node another id; both are one node',
+    field: (k) => ['nodeId', 'leaderId', 'controllerId', 'replicaNodes', 'isrNodes'].includes(k),
+    replace: (v, s) => (Array.isArray(v) ? v.map((x) => (x === s.node ? 'NODE' : x)) : v === s.node ? 'NODE' : v),
+  },
+  {
+    name: 'addresses',
+    why: 'each broker listens on its own ephemeral port',
+    field: (k) => k === 'host' || k === 'port',
+    replace: (v) => (typeof v === 'number' ? (v > 0 ? 'PORT' : v) : v === '' ? v : 'HOST'),
+  },
+  {
+    name: 'cluster id',
+    why: 'each cluster has its own random id',
+    field: (k) => k === 'clusterId',
+    replace: (v) => (v === null ? v : 'CLUSTER'),
+  },
+  {
+    name: 'topic ids',
+    why: 'topic ids are random UUIDs; the zero UUID (unknown topic) is compared as is',
+    field: (k) => k === 'topicId',
+    replace: (v) => (v === ZERO_UUID ? v : 'TOPIC_ID'),
+  },
+  {
+    name: 'producer ids',
+    why: 'each broker allocates producer ids from its own counter (-1, none, is compared as is)',
+    field: (k) => k === 'producerId',
+    replace: (v) => (typeof v === 'bigint' ? (v >= 0n ? 'PID' : v) : typeof v === 'number' && v >= 0 ? 'PID' : v),
+  },
+  {
+    name: 'member ids',
+    why: 'a member id is the client id (or instance id) and a random UUID, on both brokers',
+    field: (k) => k === 'memberId' || k === 'leader',
+    replace: (v) => (typeof v === 'string' ? v.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'UUID') : v),
+  },
+];
+
+function walk(v: unknown, s: Side, names: Map<string, string>, key = ''): unknown {
+  if (Buffer.isBuffer(v)) v = v.toString('hex');
+  else if (typeof v === 'string') {
+    for (const [real, placeholder] of [...names].sort((x, y) => y[0].length - x[0].length)) v = (v as string).split(real).join(placeholder);
+  } else if (Array.isArray(v)) v = v.map((x) => walk(x, s, names));
+  else if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, s, names, k)]));
+  }
+  for (const d of INTENDED) if (d.field(key)) v = d.replace(v, s);
+  return v;
+}
+
+/** An answer with the intended differences and this side's names replaced. */
+export function normalise(v: unknown, s: Side, names: Map<string, string>): unknown {
+  return walk(v, s, names);
+}
+
+export interface Differential {
+  readonly sides: () => readonly [Side, Side];
+  /**
+   * Runs `fn` on both brokers (bundled first) with names fresh for this case and asserts that
+   * the normalised results are equal; returns them (bundled, apache) for extra assertions.
+   */
+  same<T>(label: string, fn: (s: Side) => Promise<T>): Promise<[T, T]>;
+  /** Sends one request to both and compares the answers. */
+  request<Api extends ApiSchema>(label: string, api: Api, version: number, body: (s: Side) => ReqInput<Api>): Promise<[DecodedResp<Api>, DecodedResp<Api>]>;
+}
+
+let caseSeq = 0;
+
+/** Starts a bundled broker and connects to the run's Apache node for this file's tests. */
+export function differential(): Differential {
+  let broker: Broker | undefined;
+  let apache: { bootstrap: string; stop(): Promise<void> } | undefined;
+  const clients: WireClient[] = [];
+  const sides: Side[] = [];
+  let names = new Map<string, string>();
+  const make = async (name: 'bundled' | 'apache', bootstrap: string): Promise<Side> => {
+    const [host, port] = bootstrap.split(',')[0].split(':');
+    const connect = async (clientId = 'kt-differential') => {
+      const c = await WireClient.connect(host, Number(port), { clientId });
+      clients.push(c);
+      return c;
+    };
+    const c = await connect();
+    const md = await c.request(A.Metadata, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    assert.equal(md.brokers.length, 1, `${name}: one node`);
+    const side: Side = {
+      name,
+      bootstrap,
+      c,
+      node: md.brokers[0].nodeId,
+      connect,
+      n: (key) => {
+        const found = [...names].find(([real, p]) => p === `<${key}>` && real.includes(`-${name}-`));
+        if (found) return found[0];
+        const real = `${key}-${name}-${process.pid}-${++caseSeq}`;
+        names.set(real, `<${key}>`);
+        return real;
+      },
+    };
+    return side;
+  };
+  before(async () => {
+    broker = await testBroker();
+    apache = await apacheNode();
+    sides.push(await make('bundled', broker.bootstrap), await make('apache', apache.bootstrap));
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await broker?.stop();
+    await apache?.stop();
+  });
+  const same = async <T>(label: string, fn: (s: Side) => Promise<T>): Promise<[T, T]> => {
+    names = new Map();
+    const b = await fn(sides[0]);
+    const a = await fn(sides[1]);
+    assert.deepEqual(normalise(b, sides[0], names), normalise(a, sides[1], names), `${label}: bundled (actual) vs Apache (expected)`);
+    return [b, a];
+  };
+  return {
+    sides: () => [sides[0], sides[1]],
+    same,
+    request: (label, api, version, body) => same(`${label} (${api.name} v${version})`, (s) => s.c.request(api, version, body(s))),
+  };
+}
+
+/**
+ * Creates a topic over the wire and waits (Metadata polls, a bounded number) until every
+ * partition has a leader: Apache's controller elects them after answering CreateTopics.
+ */
+export async function createTopic(s: Side, name: string, partitions = 1, configs: { name: string; value: string }[] = []): Promise<Buffer> {
+  const r = await s.c.request(A.CreateTopics, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs }], timeoutMs: 30000, validateOnly: false });
+  assert.equal(r.topics[0].errorCode, 0, `${s.name}: create ${name}: ${r.topics[0].errorMessage}`);
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const md = await s.c.request(A.Metadata, 12, { topics: [{ name, topicId: Buffer.alloc(16) }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const t = md.topics[0];
+    if (t.errorCode === 0 && t.partitions.length === partitions && t.partitions.every((p) => p.leaderId >= 0)) return t.topicId;
+    await new Promise((res) => setTimeout(res, 10)); // a pause between polls, not a deadline
+  }
+  assert.fail(`${s.name}: ${name} has no leader after 1000 Metadata requests`);
+}
