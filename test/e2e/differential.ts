@@ -83,7 +83,18 @@ export const INTENDED: readonly Difference[] = [
     field: (k) => k === 'memberId' || k === 'leader',
     replace: (v) => (typeof v === 'string' ? v.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'UUID') : v),
   },
+  {
+    name: 'answer order',
+    why: "Kafka answers Produce's and ListOffsets' topics and partitions, and Metadata's topics, in its hash maps' order; the bundled broker in request order: these lists are compared sorted by name and index",
+    field: (k) => k === 'responses' || k === 'partitionResponses' || k === 'topics' || k === 'partitions',
+    replace: (v) => (Array.isArray(v) && v.every((x) => x && typeof x === 'object' && !Array.isArray(x)) ? [...v].sort(byNameAndIndex) : v),
+  },
 ];
+
+function byNameAndIndex(x: Record<string, unknown>, y: Record<string, unknown>): number {
+  const key = (o: Record<string, unknown>) => `${String(o.name ?? o.topic ?? '')}\0${String(o.index ?? o.partitionIndex ?? '').padStart(10, '0')}`;
+  return key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0;
+}
 
 function walk(v: unknown, s: Side, names: Map<string, string>, key = ''): unknown {
   if (Buffer.isBuffer(v)) v = v.toString('hex');
@@ -105,7 +116,7 @@ export function normalise(v: unknown, s: Side, names: Map<string, string>): unkn
 export interface Differential {
   readonly sides: () => readonly [Side, Side];
   /**
-   * Runs `fn` on both brokers (bundled first) with names fresh for this case and asserts that
+   * Runs `fn` on both brokers (bundled first) and asserts that
    * the normalised results are equal; returns them (bundled, apache) for extra assertions.
    */
   same<T>(label: string, fn: (s: Side) => Promise<T>): Promise<[T, T]>;
@@ -121,7 +132,7 @@ export function differential(): Differential {
   let apache: { bootstrap: string; stop(): Promise<void> } | undefined;
   const clients: WireClient[] = [];
   const sides: Side[] = [];
-  let names = new Map<string, string>();
+  const names = new Map<string, string>(); // real name -> placeholder, for the whole file
   const make = async (name: 'bundled' | 'apache', bootstrap: string): Promise<Side> => {
     const [host, port] = bootstrap.split(',')[0].split(':');
     const connect = async (clientId = 'kt-differential') => {
@@ -159,7 +170,6 @@ export function differential(): Differential {
     await apache?.stop();
   });
   const same = async <T>(label: string, fn: (s: Side) => Promise<T>): Promise<[T, T]> => {
-    names = new Map();
     const b = await fn(sides[0]);
     const a = await fn(sides[1]);
     assert.deepEqual(normalise(b, sides[0], names), normalise(a, sides[1], names), `${label}: bundled (actual) vs Apache (expected)`);
@@ -182,7 +192,11 @@ export async function createTopic(s: Side, name: string, partitions = 1, configs
   for (let attempt = 0; attempt < 1000; attempt++) {
     const md = await s.c.request(A.Metadata, 12, { topics: [{ name, topicId: Buffer.alloc(16) }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     const t = md.topics[0];
-    if (t.errorCode === 0 && t.partitions.length === partitions && t.partitions.every((p) => p.leaderId >= 0)) return t.topicId;
+    if (t.errorCode === 0 && t.partitions.length === partitions && t.partitions.every((p) => p.leaderId >= 0)) {
+      // the metadata cache knows the leader before the partition's log answers: ask the log too
+      const lo = await s.c.request(A.ListOffsets, 9, { replicaId: -1, isolationLevel: 0, topics: [{ name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, currentLeaderEpoch: -1, timestamp: -1 })) }], timeoutMs: 30000 });
+      if (lo.topics[0].partitions.every((p) => p.errorCode === 0)) return t.topicId;
+    }
     await new Promise((res) => setTimeout(res, 10)); // a pause between polls, not a deadline
   }
   assert.fail(`${s.name}: ${name} has no leader after 1000 Metadata requests`);

@@ -66,6 +66,9 @@ function timestampOutOfRange(h: { baseTimestamp: number; maxTimestamp: number },
   return null;
 }
 
+/** Errors Kafka answers with logStartOffset -1 (its UNKNOWN_LOG_APPEND_INFO). */
+const NO_LOG_START = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'CORRUPT_MESSAGE', 'KAFKA_STORAGE_ERROR'].map(code));
+
 function appendPartition(broker: Broker, topic: string, index: number, records: Buffer | null, version: number): PartitionResult {
   const log = broker.store.partition(topic, index);
   if (!log) return fail(index, code('UNKNOWN_TOPIC_OR_PARTITION'));
@@ -103,9 +106,14 @@ function appendPartition(broker: Broker, topic: string, index: number, records: 
       recordErrors: [],
     };
   } catch (err) {
-    // the log refused the batch: Kafka answers with the partition's log start offset
+    // the log refused the batch: Kafka answers with the partition's log start offset, except
+    // for a batch too large or corrupt (refused before the log is asked: -1)
     if (err instanceof RecordErrorsError) return { ...fail(index, err.code, err.message, err.recordErrors), logStartOffset: log.logStartOffset };
-    if (err instanceof KafkaError) return { ...fail(index, err.code, err.message), logStartOffset: log.logStartOffset };
+    if (err instanceof KafkaError) {
+      // ... and without a message for those (Kafka sends only its record validation messages)
+      if (NO_LOG_START.has(err.code)) return { ...fail(index, err.code, null), logStartOffset: -1 };
+      return { ...fail(index, err.code, err.message), logStartOffset: log.logStartOffset };
+    }
     broker.log(`produce to ${topic}-${index} failed: ${(err as Error).stack ?? err}`);
     return fail(index, code('KAFKA_STORAGE_ERROR'), (err as Error).message);
   }
