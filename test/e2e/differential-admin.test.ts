@@ -57,8 +57,8 @@ test('DeleteTopics v6 (names and ids) and v5: unknown names and ids, a topic nam
 });
 
 test('InitProducerId v5 and v3, AddPartitionsToTxn v5 and v3, EndTxn v5 and v4: a transaction, a stale epoch, an invalid state', async () => {
-  const pids = new Map<string, { producerId: bigint | number; producerEpoch: number }>();
-  const pid = (s: Side) => pids.get(s.name) as { producerId: bigint | number; producerEpoch: number };
+  const pids = new Map<string, { producerId: number; producerEpoch: number }>();
+  const pid = (s: Side) => pids.get(s.name) as { producerId: number; producerEpoch: number };
   for (const [iv, av, ev] of [[5, 5, 5], [3, 3, 4]]) {
     const k = (x: string) => `txn${iv}-${x}`;
     await d.same('create', async (s) => {
