@@ -2,11 +2,14 @@
 // Metadata, valid and invalid requests, at their newest version and an older one, sent to the
 // bundled broker and to Apache Kafka 4.4 and compared field by field (test/e2e/differential.ts).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import * as A from '../../src/protocol/apis/index.js';
 import { code } from '../../src/protocol/errors.js';
 import { buildBatch } from '../../src/protocol/recordBatch.js';
-import { createTopic, differential, type Side } from './differential.js';
+import { createTopic, differential, INTENDED, type Side } from './differential.js';
 
 const d = differential();
 const TS = 1_700_000_000_000;
@@ -144,4 +147,10 @@ test('Metadata v4, v12: all topics, an unknown topic without auto-creation, topi
   });
   assert.deepEqual(b.topics.map((x) => x.errorCode).sort(), [0, code('UNKNOWN_TOPIC_ID')]);
   assert.deepEqual(a.topics.map((x) => x.errorCode).sort(), [0, code('UNKNOWN_TOPIC_ID')]);
+});
+
+test('docs/differential.md names every intended difference the comparison applies', () => {
+  const doc = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'differential.md'), 'utf8');
+  const listed = [...doc.matchAll(/^- \*\*([^*]+)\*\*:/gm)].map((m) => m[1]);
+  assert.deepEqual(listed.slice(0, INTENDED.length), INTENDED.map((x) => x.name));
 });

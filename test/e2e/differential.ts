@@ -87,7 +87,7 @@ export const INTENDED: readonly Difference[] = [
   },
   {
     name: 'topic configs',
-    why: "CreateTopics v5+ lists a new topic's configs: the bundled broker lists those it implements, with the values in effect. Kafka also lists configs of features it does not have (tiered storage, replication throttles, compression levels, dead-letter queues, decompression limits), which are left out; file.delete.delay.ms is 0 (files are deleted at once), and the Apache test node sets min.insync.replicas in its server.properties (source STATIC_BROKER_CONFIG, 3), so its source is not compared",
+    why: "CreateTopics v5+ lists a new topic's configs: the bundled broker lists those it implements, with the values in effect. Kafka also lists configs of features it does not have (tiered storage, replication throttles, compression levels, dead-letter queues, decompression limits), which are left out; file.delete.delay.ms is 0 (files are deleted at once), and Kafka reports min.insync.replicas as a cluster-level default held in its KRaft metadata (source DYNAMIC_DEFAULT_BROKER_CONFIG, 3) where the bundled broker has its static default (5): that source is not compared",
     field: (k) => k === 'configs',
     replace: (v) => (Array.isArray(v)
       ? v.filter((c) => !UNIMPLEMENTED_TOPIC_CONFIGS.has(c.name))
