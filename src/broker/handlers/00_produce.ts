@@ -109,11 +109,8 @@ function appendPartition(broker: Broker, topic: string, index: number, records: 
     // the log refused the batch: Kafka answers with the partition's log start offset, except
     // for a batch too large or corrupt (refused before the log is asked: -1)
     if (err instanceof RecordErrorsError) return { ...fail(index, err.code, err.message, err.recordErrors), logStartOffset: log.logStartOffset };
-    if (err instanceof KafkaError) {
-      // ... and without a message for those (Kafka sends only its record validation messages)
-      if (NO_LOG_START.has(err.code)) return { ...fail(index, err.code, null), logStartOffset: -1 };
-      return { ...fail(index, err.code, err.message), logStartOffset: log.logStartOffset };
-    }
+    // (Kafka sends no message with those; the bundled broker says why: docs/differential.md)
+    if (err instanceof KafkaError) return { ...fail(index, err.code, err.message), logStartOffset: NO_LOG_START.has(err.code) ? -1 : log.logStartOffset };
     broker.log(`produce to ${topic}-${index} failed: ${(err as Error).stack ?? err}`);
     return fail(index, code('KAFKA_STORAGE_ERROR'), (err as Error).message);
   }
