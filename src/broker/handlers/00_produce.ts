@@ -72,6 +72,9 @@ function timestampOutOfRange(h: { baseTimestamp: number; maxTimestamp: number },
 /** Kafka lets only its own admin client id append to internal topics (AdminUtils.ADMIN_CLIENT_ID). */
 const ADMIN_CLIENT_ID = '__admin_client';
 
+/** Errors Kafka answers with logStartOffset -1 (its UNKNOWN_LOG_APPEND_INFO). */
+const NO_LOG_START = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'CORRUPT_MESSAGE', 'KAFKA_STORAGE_ERROR'].map(code));
+
 function appendPartition(broker: Broker, topic: string, index: number, records: Buffer | null, version: number, clientId: string): PartitionResult {
   const log = broker.store.partition(topic, index);
   if (!log) return fail(index, code('UNKNOWN_TOPIC_OR_PARTITION'));
@@ -110,9 +113,11 @@ function appendPartition(broker: Broker, topic: string, index: number, records: 
       recordErrors: [],
     };
   } catch (err) {
-    // the log refused the batch: Kafka answers with the partition's log start offset
+    // the log refused the batch: Kafka answers with the partition's log start offset, except
+    // for a batch too large or corrupt (refused before the log is asked: -1)
     if (err instanceof RecordErrorsError) return { ...fail(index, err.code, err.message, err.recordErrors), logStartOffset: log.logStartOffset };
-    if (err instanceof KafkaError) return { ...fail(index, err.code, err.message), logStartOffset: log.logStartOffset };
+    // (Kafka sends no message with those; the bundled broker says why: docs/differential.md)
+    if (err instanceof KafkaError) return { ...fail(index, err.code, err.message), logStartOffset: NO_LOG_START.has(err.code) ? -1 : log.logStartOffset };
     broker.log(`produce to ${topic}-${index} failed: ${(err as Error).stack ?? err}`);
     return fail(index, code('KAFKA_STORAGE_ERROR'), (err as Error).message);
   }

@@ -53,7 +53,8 @@ interface PartitionData {
   highWatermark: number;
   lastStableOffset: number;
   logStartOffset: number;
-  abortedTransactions: { producerId: number; firstOffset: number }[];
+  /** null unless read_committed and the partition was read (as Kafka) */
+  abortedTransactions: { producerId: number; firstOffset: number }[] | null;
   preferredReadReplica: number;
   records: Buffer[];
 }
@@ -88,30 +89,35 @@ function readAll(broker: Broker, req: FetchRequest, names: (string | null)[], bu
           highWatermark: -1,
           lastStableOffset: -1,
           logStartOffset: -1,
-          abortedTransactions: [],
+          abortedTransactions: null,
           preferredReadReplica: -1,
           records: [],
         };
+        // unknown topics and partitions are answered before any log is read: Kafka's
+        // answer then has an empty aborted list (a read's errors: null)
         if (name === null) {
           out.errorCode = code('UNKNOWN_TOPIC_ID');
+          out.abortedTransactions = [];
           return out;
         }
         const log = broker.store.partition(name, p.partition);
         if (!log) {
           out.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
+          out.abortedTransactions = [];
           return out;
         }
         if (log.offline) {
           out.errorCode = code('KAFKA_STORAGE_ERROR');
           return out;
         }
+        if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
+          out.errorCode = code('OFFSET_OUT_OF_RANGE'); // offsets -1, as Kafka answers every error
+          return out;
+        }
         out.highWatermark = log.logEndOffset;
         out.lastStableOffset = log.lastStableOffset;
         out.logStartOffset = log.logStartOffset;
-        if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
-          out.errorCode = code('OFFSET_OUT_OF_RANGE');
-          return out;
-        }
+        if (readCommitted) out.abortedTransactions = [];
         if (noRecords) return out;
         const limit = Math.max(0, Math.min(p.partitionMaxBytes, budget));
         if (limit === 0 && !minOneBatch) return out;

@@ -21,13 +21,17 @@ const READ_COMMITTED = 1;
 
 export default handler(ListOffsets, (req, ctx) => {
   const { broker } = ctx;
+  // a partition named twice is answered once, INVALID_REQUEST, as Kafka does
+  const seen = new Map<string, number>();
+  for (const t of req.topics) for (const p of t.partitions) seen.set(`${t.name}\0${p.partitionIndex}`, (seen.get(`${t.name}\0${p.partitionIndex}`) ?? 0) + 1);
   return {
     throttleTimeMs: 0,
     topics: req.topics.map((t) => ({
       name: t.name,
-      partitions: t.partitions.map((p) => {
+      partitions: t.partitions.filter((p, i) => t.partitions.findIndex((q) => q.partitionIndex === p.partitionIndex) === i).map((p) => {
         const log = broker.store.partition(t.name, p.partitionIndex);
         const failed = (errorCode: number) => ({ partitionIndex: p.partitionIndex, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 });
+        if ((seen.get(`${t.name}\0${p.partitionIndex}`) ?? 0) > 1) return failed(code('INVALID_REQUEST'));
         if (!log) return failed(code('UNKNOWN_TOPIC_OR_PARTITION'));
         if (log.offline) return failed(code('KAFKA_STORAGE_ERROR'));
         let offset = -1;

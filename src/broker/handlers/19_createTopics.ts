@@ -4,6 +4,7 @@
 // INVALID_REPLICATION_FACTOR and message. validate_only (v1+) checks without creating.
 // The store validates the name, partition count and configs (KafkaError → error code).
 // Other connections get a turn after each topic created (it touches the disk).
+import { randomUUID } from 'node:crypto';
 import { describeTopicConfigs } from '../log/config.js';
 import { CreateTopics } from '../../protocol/apis/createTopics.js';
 import { code, KafkaError } from '../../protocol/errors.js';
@@ -15,11 +16,12 @@ const BROKERS = 1;
 
 export default handler(CreateTopics, async (req, ctx) => {
   const { broker } = ctx;
-  const seen = new Set<string>();
+  // a name given twice is not created: answered once, INVALID_REQUEST, as Kafka does
+  const duplicated = new Set(req.topics.filter((t, i) => req.topics.findIndex((u) => u.name === t.name) !== i).map((t) => t.name));
+  const answered = new Set<string>();
   const createOne = (t: (typeof req.topics)[number]) => {
-    const fail = (errorCode: number, message: string) => ({ name: t.name, errorCode, errorMessage: message, numPartitions: -1, replicationFactor: -1, configs: null });
-    if (seen.has(t.name)) return fail(code('INVALID_REQUEST'), `Create topics request from client contains multiple topic entries with the name ${t.name}.`);
-    seen.add(t.name);
+    const fail = (errorCode: number, message: string) => ({ name: t.name, errorCode, errorMessage: message, numPartitions: -1, replicationFactor: -1, configs: [] });
+    if (duplicated.has(t.name)) return fail(code('INVALID_REQUEST'), 'Duplicate topic name.');
     let partitions = t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
     const rf = t.replicationFactor === -1 ? 1 : t.replicationFactor;
     if (t.assignments.length > 0) {
@@ -32,7 +34,7 @@ export default handler(CreateTopics, async (req, ctx) => {
     }
     if (rf < 1) return fail(code('INVALID_REPLICATION_FACTOR'), 'Replication factor must be larger than 0.');
     if (rf > BROKERS) {
-      return fail(code('INVALID_REPLICATION_FACTOR'), `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${BROKERS} broker(s) are registered.`);
+      return fail(code('INVALID_REPLICATION_FACTOR'), `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${BROKERS} broker(s) are registered or some brokers have all their log directories cordoned.`);
     }
     const configs: Record<string, string> = {};
     for (const c of t.configs) if (c.value !== null) configs[c.name] = c.value;
@@ -45,7 +47,8 @@ export default handler(CreateTopics, async (req, ctx) => {
     }
     return {
       name: t.name,
-      topicId: req.validateOnly ? undefined : info.id,
+      // validate_only: a fresh id that names nothing, as Kafka's controller answers
+      topicId: req.validateOnly ? Buffer.from(randomUUID().replace(/-/g, ''), 'hex') : info.id,
       errorCode: 0,
       errorMessage: null,
       numPartitions: info.partitions,
@@ -61,6 +64,8 @@ export default handler(CreateTopics, async (req, ctx) => {
   };
   const topics = [];
   for (const t of req.topics) {
+    if (answered.has(t.name)) continue;
+    answered.add(t.name);
     const result = createOne(t);
     topics.push(result);
     if (result.errorCode === 0 && !req.validateOnly) await yieldNow();

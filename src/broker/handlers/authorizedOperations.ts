@@ -18,5 +18,5 @@ const bits = (ops: number[]): number => ops.reduce((n, op) => n | (1 << op), 0);
 export const TOPIC_OPERATIONS = bits([READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS]);
 /** Every operation the cluster supports (Kafka's AclEntry.supportedOperations(CLUSTER)). */
 export const CLUSTER_OPERATIONS = bits([CREATE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, ALTER, DESCRIBE]);
-/** Every operation a group supports (Kafka's AclEntry.supportedOperations(GROUP)). */
-export const GROUP_OPERATIONS = bits([READ, DELETE, DESCRIBE]);
+/** Every operation a group supports (Kafka's AclEntry.supportedOperations(GROUP); group configs since 3.8). */
+export const GROUP_OPERATIONS = bits([READ, DELETE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS]);

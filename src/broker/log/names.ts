@@ -2,15 +2,15 @@
 
 export const MAX_TOPIC_NAME_LENGTH = 249;
 
-/** Why `name` is not a legal Kafka topic name, or null when it is. */
+/** Why `name` is not a legal Kafka topic name (Kafka 4.4's words), or null when it is. */
 export function validateTopicName(name: string): string | null {
-  if (name.length === 0) return 'Topic name is illegal, it can\'t be empty';
-  if (name === '.' || name === '..') return 'Topic name cannot be "." or ".."';
+  if (name.length === 0) return 'Topic name is invalid: the empty string is not allowed';
+  if (name === '.' || name === '..') return `Topic name is invalid: '${name}' is not allowed`;
   if (name.length > MAX_TOPIC_NAME_LENGTH) {
-    return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`;
+    return `Topic name is invalid: the length of '${name}' is longer than the max allowed length ${MAX_TOPIC_NAME_LENGTH}`;
   }
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
-    return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`;
+    return `Topic name is invalid: '${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
   }
   return null;
 }

@@ -339,7 +339,7 @@ class StoreImpl implements Store {
       }
     }
     const count = partitions === -1 ? brokerNumber(this.defaults, 'num.partitions') : partitions;
-    if (!Number.isInteger(count) || count < 1) fail('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
+    if (!Number.isInteger(count) || count < 1) fail('INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.');
     if (count > MAX_PARTITIONS) fail('INVALID_PARTITIONS', `Number of partitions must be at most ${MAX_PARTITIONS} on this broker.`);
     const configError = validateTopicConfigs(configs);
     if (configError) fail('INVALID_CONFIG', configError);
