@@ -84,12 +84,12 @@ export default class Consume extends KtCommand {
   async run(): Promise<void> {
     const { flags, raw } = await this.parse(Consume);
     const given = givenFlags(raw);
-    const [{ parseOffset, parsePartitionList }, { makeRenderer }] = await Promise.all([import('../format/offset.js'), import('../format/render.js')]);
+    const [{ parseOffset }, { parsePartitionFlags }, { makeRenderer }] = await Promise.all([import('../format/offset.js'), import('../format/partitions.js'), import('../format/render.js')]);
 
     // --- validate everything before connecting
     if (flags.offset !== undefined && flags['from-beginning']) throw new UsageError('--offset and --from-beginning cannot be used together');
     let start = flags.offset !== undefined ? parseOffset(flags.offset) : flags['from-beginning'] ? ({ kind: 'earliest' } as const) : null;
-    const partitions = flags.partition ? parsePartitionList(flags.partition) : undefined;
+    const partitions = flags.partition ? parsePartitionFlags(flags.partition, '--partition') : undefined;
     if (start?.kind === 'absolute' && !partitions) throw new UsageError(`--offset ${flags.offset} is an absolute offset and needs --partition`, 'or use -N / +N / earliest / latest');
     let include: RegExp | undefined;
     if (flags.include !== undefined) {
