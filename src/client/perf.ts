@@ -42,17 +42,22 @@ export function monotonicPayload(): PayloadSource {
   return { next: (i) => Buffer.from(String(i)) };
 }
 
-/** --payload-file: the file split at the delimiter; each record picks one at random. */
-export function filePayload(file: string, delimiter: string, random: () => number = Math.random): PayloadSource {
-  let text: string;
+/** --payload-file: the file's bytes split at the delimiter; each record picks one at random. */
+export function filePayload(file: string, delimiter: Buffer, random: () => number = Math.random): PayloadSource {
+  let data: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    data = readFileSync(file);
   } catch (e) {
     throw new UsageError(`cannot read --payload-file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  if (text.length === 0) throw new UsageError(`--payload-file ${file} is empty`);
-  const parts = text.split(delimiter).filter((p, i, all) => !(i === all.length - 1 && p === ''));
-  const payloads = parts.map((p) => Buffer.from(p, 'utf8'));
+  if (data.length === 0) throw new UsageError(`--payload-file ${file} is empty`);
+  const payloads: Buffer[] = [];
+  let start = 0;
+  for (let i = data.indexOf(delimiter); i !== -1; i = data.indexOf(delimiter, start)) {
+    payloads.push(data.subarray(start, i));
+    start = i + delimiter.length;
+  }
+  if (start < data.length) payloads.push(data.subarray(start)); // no empty payload after a final delimiter
   return {
     next: () => payloads[Math.floor(random() * payloads.length)],
     describe: [`Reading payloads from: ${path.resolve(file)}`, `Number of messages read: ${payloads.length}`],

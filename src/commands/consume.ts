@@ -25,11 +25,14 @@ export default class Consume extends KtCommand {
     '--property (Apache DefaultMessageFormatter): print.timestamp, print.partition, print.offset, ' +
     'print.headers, print.key, print.value, key.separator (TAB), line.separator (\\n), headers.separator (,), ' +
     'null.literal (null).\n\n' +
+    'Escapes in --format and the separator properties: \\n \\t \\r \\0 \\\\ and \\xHH, which is the one byte HH ' +
+    '(as kcat: \\xff writes the byte ff, the same byte kt produce --delimiter \\xff reads); any other ' +
+    'backslash sequence is an error.\n\n' +
     'On a terminal, control characters in keys, values and headers are shown visibly (ESC as ^[, CR as ^M, ' +
     'DEL as ^?, C1 controls as <U+009B>), so a record cannot change the terminal; piped or redirected output ' +
     'is the bytes as they are.\n\n' +
     '--format tokens: %t topic, %p partition, %o offset, %k key, %v value, %K/%V key/value length, ' +
-    '%T timestamp ms, %d ISO-8601 timestamp, %h headers k=v,..., %%; escapes \\n \\t \\\\.\n\n' +
+    '%T timestamp ms, %d ISO-8601 timestamp, %h headers k=v,..., %%.\n\n' +
     '--output json: {"topic","partition","offset","timestamp","key","value","headers":{...}} per line; ' +
     'bytes that are not UTF-8 are written as base64 with "valueEncoding":"base64" (keyEncoding, ' +
     'headersEncoding likewise), so kt produce --input json reads it back byte for byte.\n\n' +
@@ -81,12 +84,12 @@ export default class Consume extends KtCommand {
   async run(): Promise<void> {
     const { flags, raw } = await this.parse(Consume);
     const given = givenFlags(raw);
-    const [{ parseOffset, parsePartitionList }, { makeRenderer }] = await Promise.all([import('../format/offset.js'), import('../format/render.js')]);
+    const [{ parseOffset }, { parsePartitionFlags }, { makeRenderer }] = await Promise.all([import('../format/offset.js'), import('../format/partitions.js'), import('../format/render.js')]);
 
     // --- validate everything before connecting
     if (flags.offset !== undefined && flags['from-beginning']) throw new UsageError('--offset and --from-beginning cannot be used together');
     let start = flags.offset !== undefined ? parseOffset(flags.offset) : flags['from-beginning'] ? ({ kind: 'earliest' } as const) : null;
-    const partitions = flags.partition ? parsePartitionList(flags.partition) : undefined;
+    const partitions = flags.partition ? parsePartitionFlags(flags.partition, '--partition') : undefined;
     if (start?.kind === 'absolute' && !partitions) throw new UsageError(`--offset ${flags.offset} is an absolute offset and needs --partition`, 'or use -N / +N / earliest / latest');
     let include: RegExp | undefined;
     if (flags.include !== undefined) {

@@ -48,10 +48,11 @@ export default class DeleteRecords extends KtCommand {
       if (args.length === 0) throw new UsageError('missing TOPIC:PARTITION', 'kt delete-records orders:0 --before 100, or --offset-json-file FILE');
       if (flags.before === undefined) throw new UsageError('missing --before OFFSET', 'the records before OFFSET are deleted; --before end deletes everything');
       const offset = fmt.parseBefore(flags.before);
+      const { parseTopicPartitions } = await import('../format/partitions.js');
       targets = args.flatMap((a): DeleteTarget[] => {
-        const sel = fmt.parseTopicPartitionArg(a);
-        if (sel.partitions === null) return [{ topic: sel.topic, partition: null, offset }];
-        return (sel.partitions.kind === 'set' ? sel.partitions.partitions : []).map((p) => ({ topic: sel.topic, partition: p, offset }));
+        const { topic, partitions } = parseTopicPartitions(a, 'argument');
+        if (partitions === null) return [{ topic, partition: null, offset }];
+        return partitions.map((p) => ({ topic, partition: p, offset }));
       });
     }
     const { confirmOrRefuse } = await import('../cli/prompt.js');

@@ -17,6 +17,9 @@ export default class Produce extends KtCommand {
     'Apache producer properties (--property): parse.key, key.separator (TAB), parse.headers, ' +
     'headers.delimiter (TAB), headers.separator (,), headers.key.separator (:), null.marker, ignore.error. ' +
     'A line with both is  h1:v1,h2:v2<TAB>key<TAB>value.\n\n' +
+    'Escapes in --delimiter and the separator properties: \\n \\t \\r \\0 \\\\ and \\xHH, which is the one byte HH ' +
+    '(as kcat: --delimiter \\xff splits at the byte ff, the byte kt consume --format \'%v\\xff\' writes); any ' +
+    'other backslash sequence is an error.\n\n' +
     '--input json reads what kt consume --output json writes (one object a line: key, value, headers, ' +
     'optional partition, timestamp, keyEncoding/valueEncoding/headersEncoding utf8|base64|hex|json), so ' +
     'kt consume --output json | kt produce --input json copies records byte for byte. --input raw sends ' +
@@ -52,7 +55,7 @@ export default class Produce extends KtCommand {
     header: Flags.string({ char: 'H', summary: 'Header KEY=VALUE or KEY:VALUE for every record (repeatable).', multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
     property: Flags.string({ summary: 'Apache producer property KEY=VALUE (repeatable; also --reader-property, Apache 4.x).', aliases: ['reader-property'], multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
     input: Flags.string({ summary: 'Input format.', options: ['lines', 'json', 'raw'], default: 'lines' }),
-    delimiter: Flags.string({ char: 'D', summary: 'Record delimiter for lines input (escapes \\n \\t \\0 \\xNN).', default: '\\n' }),
+    delimiter: Flags.string({ char: 'D', summary: 'Record delimiter for lines input (escapes \\n \\t \\r \\0 \\\\, \\xHH is one byte).', default: '\\n' }),
     acks: Flags.string({ summary: 'Acknowledgements to wait for (also --request-required-acks, Apache).', aliases: ['request-required-acks'], options: ['all', '-1', '1', '0'], default: 'all' }),
     compression: Flags.string({ char: 'z', summary: 'Compression codec (also --compression-codec, Apache: gzip without a value).', aliases: ['compression-codec'], options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], default: 'none' }),
     'batch-size': Flags.integer({ summary: 'Max bytes of records per produce request.', default: 262_144, min: 1 }),
@@ -68,7 +71,7 @@ export default class Produce extends KtCommand {
   async run(): Promise<void> {
     const { flags, raw } = await this.parse(Produce, optionalCodecValue(this.argv));
     const given = givenFlags(raw);
-    const [{ parseProducerProperties, parseHeaderFlag }, { separatorBytes }, reader] = await Promise.all([
+    const [{ parseProducerProperties, parseHeaderFlag }, { unescapeBytes }, reader] = await Promise.all([
       import('../format/input.js'),
       import('../format/escapes.js'),
       import('../format/reader.js'),
@@ -76,7 +79,7 @@ export default class Produce extends KtCommand {
     const lineOpts = parseProducerProperties(parseKeyValues(flags.property, '--property'));
     const headers = (flags.header ?? []).map(parseHeaderFlag);
     if (flags.value !== undefined && flags.file) throw new UsageError('--value and --file cannot be used together');
-    const delimiter = separatorBytes(flags.delimiter, '--delimiter');
+    const delimiter = unescapeBytes(flags.delimiter, '--delimiter');
     const readerOpts = {
       mode: flags.input as 'lines' | 'json' | 'raw',
       delimiter,

@@ -10,7 +10,7 @@
 // off), so it is oclif's text byte for byte; the fast path is taken only in that same
 // environment (helpFastPathAllowed), anything else goes through oclif. The platform and
 // Node version of the VERSION line are filled in at run time.
-// test/docs/fastHelp.test.ts compares every text with oclif's.
+// test/docs/fast-help.test.ts compares every text with oclif's.
 
 import fs from 'node:fs';
 import path from 'node:path';

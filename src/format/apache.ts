@@ -8,11 +8,11 @@
 //   key                                                   (print.key)
 //   value                                                 (print.value, default true)
 // A null key, value or header value prints null.literal (default `null`).
-// Separators accept the escapes \t \n \r \\ \0 \xNN (Apache takes them literally; a literal
-// backslash-t separator is never what anyone wants).
+// Separators and null.literal take kt's escapes (escapes.ts: \t \n \r \0 \\, \xHH one byte;
+// Apache takes them literally, but a literal backslash-t separator is never what anyone wants).
 
 import { UsageError } from '../errors.js';
-import { unescapeSeparator } from './escapes.js';
+import { unescapePiece } from './escapes.js';
 import type { ConsumedRecord, Piece } from './record.js';
 
 export interface ApachePrintOptions {
@@ -22,10 +22,10 @@ export interface ApachePrintOptions {
   printHeaders: boolean;
   printKey: boolean;
   printValue: boolean;
-  keySeparator: string;
-  lineSeparator: string;
-  headersSeparator: string;
-  nullLiteral: string;
+  keySeparator: Piece;
+  lineSeparator: Piece;
+  headersSeparator: Piece;
+  nullLiteral: Piece;
 }
 
 export const DEFAULT_PRINT_OPTIONS: ApachePrintOptions = {
@@ -74,7 +74,7 @@ export function parsePrintProperties(props: Record<string, string>): ApachePrint
     if (key in BOOLEANS) {
       (opts as unknown as Record<string, unknown>)[BOOLEANS[key]] = parseBool(key, value);
     } else if (key in STRINGS) {
-      (opts as unknown as Record<string, unknown>)[STRINGS[key]] = unescapeSeparator(value, `--property ${key}`);
+      (opts as unknown as Record<string, unknown>)[STRINGS[key]] = unescapePiece(value, `--property ${key}`);
     } else if (/deserializer$/.test(key)) {
       throw new UsageError(`--property ${key} is a Java class and is not supported; use --output json with --key-encoding/--value-encoding, or --format`);
     } else {

@@ -5,6 +5,7 @@
 
 import { UsageError } from '../errors.js';
 import { parseOffset } from './offset.js';
+import { parseTopicPartitions } from './partitions.js';
 import { renderTable } from './table.js';
 import { API_NAMES, apiName } from '../protocol/apiNames.js';
 import type { ApiVersionRange, BrokerApiVersions, BrokerNode, ClusterDescription, ConfigResourceType, DeleteTarget, DeletedRecords, PartitionFilter, PartitionOffset, PartitionSelector, ResourceConfigs, TimeSpec } from '../client/clusterModel.js';
@@ -85,15 +86,8 @@ export function parseTimeSpec(input: string, now: number = Date.now()): TimeSpec
  * `:`). The topic is a name; kt offsets also accepts a regex where no topic has that name.
  */
 export function parseTopicPartitionArg(arg: string, what = 'argument'): PartitionSelector {
-  const i = arg.lastIndexOf(':');
-  const topic = i < 0 ? arg : arg.slice(0, i);
-  if (topic === '') throw new UsageError(`invalid ${what} '${arg}'; expected TOPIC or TOPIC:PARTITION[,PARTITION...]`);
-  if (i < 0) return { topic, regex: false, partitions: null };
-  const list = arg.slice(i + 1).split(',').map((p) => p.trim());
-  if (list.length === 0 || list.some((p) => !/^\d+$/.test(p))) {
-    throw new UsageError(`invalid ${what} '${arg}'; expected TOPIC or TOPIC:PARTITION[,PARTITION...]`);
-  }
-  return { topic, regex: false, partitions: { kind: 'set', partitions: [...new Set(list.map(Number))] } };
+  const { topic, partitions } = parseTopicPartitions(arg, what);
+  return { topic, regex: false, partitions: partitions && { kind: 'set', partitions } };
 }
 
 /**

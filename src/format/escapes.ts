@@ -1,58 +1,60 @@
-// Backslash escapes for separators and templates: \n \t \r \\ \0 \xNN.
+// The one backslash-escape rule for text given on the command line: --format templates,
+// --delimiter, --payload-delimiter and the separator properties (key.separator,
+// line.separator, headers.*, null.marker, null.literal).
+//
+//   \n \t \r \0 \\    newline, tab, carriage return, NUL, a backslash
+//   \xHH              the one byte HH (as kcat): '\xff' is the byte ff, not U+00FF
+// All other text is written as its UTF-8 bytes. Any other backslash sequence, a lone
+// trailing backslash or a \x without two hex digits is a usage error naming the flag.
 
 import { UsageError } from '../errors.js';
+import type { Piece } from './record.js';
 
-/** Unescape a separator given on the command line (`--delimiter '\t'`, `key.separator=\t`). */
-export function unescapeSeparator(text: string, what: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c !== '\\' || i === text.length - 1) {
-      out += c;
-      continue;
-    }
-    const n = text[++i];
-    switch (n) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case '0': out += '\0'; break;
-      case '\\': out += '\\'; break;
-      case 'x': {
-        const hex = text.slice(i + 1, i + 3);
-        if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new UsageError(`bad escape '\\x${hex}' in ${what}; expected \\xNN`);
-        out += String.fromCharCode(parseInt(hex, 16));
-        i += 2;
-        break;
-      }
-      default:
-        // Unknown escapes stay literal (a Windows path, a regex).
-        out += `\\${n}`;
-    }
+/** For help texts and error messages. */
+export const ESCAPES = '\\n \\t \\r \\0 \\\\ \\xHH (one byte)';
+
+const SIMPLE: Record<string, number> = { n: 0x0a, t: 0x09, r: 0x0d, '0': 0x00, '\\': 0x5c };
+
+/** The escape starting at text[i] (a backslash): its byte and the index after it. */
+export function scanEscape(text: string, i: number, what: string): { byte: number; end: number } {
+  const n = text[i + 1];
+  if (n === undefined) throw new UsageError(`${what} ends with a lone '\\' escape; escapes: ${ESCAPES}`);
+  if (n in SIMPLE) return { byte: SIMPLE[n], end: i + 2 };
+  if (n === 'x') {
+    const hex = text.slice(i + 2, i + 4);
+    if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new UsageError(`bad escape '\\x${hex}' in ${what}: \\x takes two hex digits; escapes: ${ESCAPES}`);
+    return { byte: parseInt(hex, 16), end: i + 4 };
   }
-  return out;
+  throw new UsageError(`unknown escape '\\${n}' in ${what}; escapes: ${ESCAPES}`);
 }
 
-/** Like unescapeSeparator, but bytes: `\xNN` is one byte, other text is UTF-8. */
-export function separatorBytes(text: string, what: string): Buffer {
+/** Decode `text` (escapes + UTF-8) to bytes. `what` names the flag in errors. */
+export function unescapeBytes(text: string, what: string): Buffer {
   const parts: Buffer[] = [];
-  let lit = '';
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\' && text[i + 1] === 'x') {
-      const hex = text.slice(i + 2, i + 4);
-      if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new UsageError(`bad escape '\\x${hex}' in ${what}; expected \\xNN`);
-      parts.push(Buffer.from(unescapeSeparator(lit, what), 'utf8'), Buffer.from([parseInt(hex, 16)]));
-      lit = '';
-      i += 3;
-      continue;
-    }
-    if (text[i] === '\\' && i + 1 < text.length) {
-      lit += text[i] + text[i + 1];
-      i++;
-      continue;
-    }
-    lit += text[i];
+  let start = 0;
+  for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', start)) {
+    if (i > start) parts.push(Buffer.from(text.slice(start, i), 'utf8'));
+    const e = scanEscape(text, i, what);
+    parts.push(Buffer.of(e.byte));
+    start = e.end;
   }
-  parts.push(Buffer.from(unescapeSeparator(lit, what), 'utf8'));
+  if (start === 0) return Buffer.from(text, 'utf8');
+  if (start < text.length) parts.push(Buffer.from(text.slice(start), 'utf8'));
   return Buffer.concat(parts);
+}
+
+/** Bytes as an output piece: text when they are valid UTF-8 (cheaper to join), else the bytes. */
+export function bytesToPiece(b: Buffer): Piece {
+  const s = b.toString('utf8');
+  return Buffer.byteLength(s, 'utf8') === b.length && Buffer.from(s, 'utf8').equals(b) ? s : b;
+}
+
+/** Decode `text` to an output piece (see bytesToPiece). */
+export function unescapePiece(text: string, what: string): Piece {
+  return bytesToPiece(unescapeBytes(text, what));
+}
+
+/** A piece's bytes. */
+export function pieceBytes(p: Piece): Buffer {
+  return typeof p === 'string' ? Buffer.from(p, 'utf8') : p;
 }

@@ -6,6 +6,7 @@
 import type { GroupDescription, GroupListing, GroupMember, TopicPartition } from '../client/groups.js';
 import type { PlanRow } from '../client/groupReset.js';
 import { UsageError } from '../errors.js';
+import { parseTopicPartitions, type TopicPartitions } from './partitions.js';
 import { renderTable } from './table.js';
 
 const MISSING = '-';
@@ -358,21 +359,10 @@ export function parseDateTime(s: string): number {
   return local - offsetMin * 60_000;
 }
 
-/** `--topic T` or `--topic T:0,1,2` (Apache's reset/delete-offsets scope). */
-export function parseTopicScope(arg: string): { topic: string; partitions: number[] | null } {
-  const i = arg.indexOf(':');
-  if (i < 0) {
-    if (arg === '') throw new UsageError('--topic needs a topic name');
-    return { topic: arg, partitions: null };
-  }
-  const topic = arg.slice(0, i);
-  const rest = arg.slice(i + 1);
-  if (topic === '' || rest === '' || rest.includes(':')) throw new UsageError(`invalid topic arg '${arg}', expected topic name and partitions`, 'use --topic T or --topic T:0,1,2');
-  const partitions = rest.split(',').map((p) => {
-    if (!/^\d+$/.test(p.trim())) throw new UsageError(`invalid partition '${p}' in topic arg '${arg}'`);
-    return Number(p.trim());
-  });
-  return { topic, partitions: [...new Set(partitions)].sort((a, b) => a - b) };
+/** `--topic T` or `--topic T:0,1,2` (Apache's reset/delete-offsets scope), partitions sorted. */
+export function parseTopicScope(arg: string): TopicPartitions {
+  const scope = parseTopicPartitions(arg, '--topic');
+  return { topic: scope.topic, partitions: scope.partitions && [...scope.partitions].sort((a, b) => a - b) };
 }
 
 /** Kafka's group states (classic protocol), as `--state` accepts them (case-insensitive). */

@@ -9,8 +9,8 @@
 // and headers are  k1<headers.key.separator>v1<headers.separator>k2...  (Apache's layout).
 
 import { UsageError } from '../errors.js';
-import { unescapeSeparator } from './escapes.js';
-import type { Header, ProduceRecord } from './record.js';
+import { pieceBytes, unescapePiece } from './escapes.js';
+import type { Header, Piece, ProduceRecord } from './record.js';
 
 export class RecordSplitter {
   private readonly delim: Buffer;
@@ -107,12 +107,13 @@ export class RecordSplitter {
 
 export interface LineReaderOptions {
   parseKey: boolean;
-  keySeparator: string;
+  // text, or bytes when an escape (\xHH) made them invalid UTF-8
+  keySeparator: Piece;
   parseHeaders: boolean;
-  headersDelimiter: string;
-  headersSeparator: string;
-  headersKeySeparator: string;
-  nullMarker: string | null;
+  headersDelimiter: Piece;
+  headersSeparator: Piece;
+  headersKeySeparator: Piece;
+  nullMarker: Piece | null;
   ignoreError: boolean;
 }
 
@@ -149,8 +150,8 @@ export function parseProducerProperties(props: Record<string, string>): LineRead
   const o: LineReaderOptions = { ...DEFAULT_LINE_READER };
   for (const [key, value] of Object.entries(props)) {
     const sep = () => {
-      const s = unescapeSeparator(value, `--property ${key}`);
-      if (s === '') throw new UsageError(`--property ${key} must not be empty`);
+      const s = unescapePiece(value, `--property ${key}`);
+      if (s.length === 0) throw new UsageError(`--property ${key} must not be empty`);
       return s;
     };
     switch (key) {
@@ -160,7 +161,7 @@ export function parseProducerProperties(props: Record<string, string>): LineRead
       case 'headers.delimiter': o.headersDelimiter = sep(); break;
       case 'headers.separator': o.headersSeparator = sep(); break;
       case 'headers.key.separator': o.headersKeySeparator = sep(); break;
-      case 'null.marker': o.nullMarker = value === '' ? null : unescapeSeparator(value, `--property ${key}`); break;
+      case 'null.marker': o.nullMarker = value === '' ? null : unescapePiece(value, `--property ${key}`); break;
       case 'ignore.error': o.ignoreError = bool(key, value); break;
       default:
         if (/serializer$/.test(key)) throw new UsageError(`--property ${key} is a Java class and is not supported; use --input json with keyEncoding/valueEncoding`);
@@ -169,8 +170,10 @@ export function parseProducerProperties(props: Record<string, string>): LineRead
   }
   // Apache's checks: the null marker must differ from the separators it would be confused with.
   if (o.nullMarker !== null) {
-    if (o.parseKey && o.nullMarker === o.keySeparator) throw new UsageError(`null.marker and key.separator must differ ('${o.nullMarker}')`);
-    if (o.parseHeaders && [o.headersDelimiter, o.headersSeparator, o.headersKeySeparator].includes(o.nullMarker)) {
+    const marker = pieceBytes(o.nullMarker);
+    const same = (p: Piece) => marker.equals(pieceBytes(p));
+    if (o.parseKey && same(o.keySeparator)) throw new UsageError(`null.marker and key.separator must differ ('${o.nullMarker}')`);
+    if (o.parseHeaders && [o.headersDelimiter, o.headersSeparator, o.headersKeySeparator].some(same)) {
       throw new UsageError(`null.marker must differ from the headers delimiter and separators ('${o.nullMarker}')`);
     }
   }
@@ -185,14 +188,14 @@ export class LineParseError extends Error {}
  * and only used in messages.
  */
 export function parseLine(line: Buffer, lineNumber: number, o: LineReaderOptions): ProduceRecord {
-  const nullMarker = o.nullMarker === null ? null : Buffer.from(o.nullMarker, 'utf8');
+  const nullMarker = o.nullMarker === null ? null : pieceBytes(o.nullMarker);
   const isNull = (b: Buffer) => nullMarker !== null && b.equals(nullMarker);
   let pos = 0;
   let headersPart: Buffer | null = null;
   let key: Buffer | null = null;
 
-  const find = (sep: string, name: string): number => {
-    const i = line.indexOf(sep, pos, 'utf8');
+  const find = (sep: Piece, name: string): number => {
+    const i = line.indexOf(sep, pos);
     if (i === -1 && !o.ignoreError) throw new LineParseError(`No ${name} found on line number ${lineNumber}: '${preview(line)}'`);
     return i;
   };
@@ -201,7 +204,7 @@ export function parseLine(line: Buffer, lineNumber: number, o: LineReaderOptions
     const i = find(o.headersDelimiter, 'headers delimiter');
     if (i !== -1) {
       headersPart = line.subarray(pos, i);
-      pos = i + Buffer.byteLength(o.headersDelimiter);
+      pos = i + byteLength(o.headersDelimiter);
     }
   }
   if (o.parseKey) {
@@ -209,34 +212,47 @@ export function parseLine(line: Buffer, lineNumber: number, o: LineReaderOptions
     if (i !== -1) {
       const k = line.subarray(pos, i);
       key = isNull(k) ? null : k;
-      pos = i + Buffer.byteLength(o.keySeparator);
+      pos = i + byteLength(o.keySeparator);
     }
   }
   const v = line.subarray(pos);
   const value = isNull(v) ? null : v;
   const headers: Header[] = [];
-  if (headersPart !== null && !isNull(headersPart)) {
-    const text = headersPart.toString('utf8');
-    if (text.length > 0) {
-      for (const pair of text.split(o.headersSeparator)) {
-        const i = pair.indexOf(o.headersKeySeparator);
-        if (i === -1) {
-          if (o.ignoreError) {
-            headers.push([pair, null]);
-            continue;
-          }
-          throw new LineParseError(`No header key separator found in pair '${pair}' on line number ${lineNumber}`);
+  if (headersPart !== null && !isNull(headersPart) && headersPart.length > 0) {
+    for (const pair of splitBytes(headersPart, pieceBytes(o.headersSeparator))) {
+      const i = pair.indexOf(o.headersKeySeparator);
+      if (i === -1) {
+        if (o.ignoreError) {
+          headers.push([pair.toString('utf8'), null]);
+          continue;
         }
-        const hk = pair.slice(0, i);
-        if (o.nullMarker !== null && hk === o.nullMarker) {
-          throw new LineParseError(`Header keys should not be equal to the null marker '${o.nullMarker}' as they can't be null`);
-        }
-        const hv = pair.slice(i + o.headersKeySeparator.length);
-        headers.push([hk, o.nullMarker !== null && hv === o.nullMarker ? null : Buffer.from(hv, 'utf8')]);
+        throw new LineParseError(`No header key separator found in pair '${pair.toString('utf8')}' on line number ${lineNumber}`);
       }
+      const hk = pair.subarray(0, i);
+      if (isNull(hk)) {
+        throw new LineParseError(`Header keys should not be equal to the null marker '${o.nullMarker}' as they can't be null`);
+      }
+      const hv = pair.subarray(i + byteLength(o.headersKeySeparator));
+      headers.push([hk.toString('utf8'), isNull(hv) ? null : Buffer.from(hv)]);
     }
   }
   return { key, value, headers };
+}
+
+function byteLength(p: Piece): number {
+  return typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+}
+
+/** `b` split at every `sep` (non-empty), like String.prototype.split. */
+function splitBytes(b: Buffer, sep: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  for (let i = b.indexOf(sep); i !== -1; i = b.indexOf(sep, start)) {
+    out.push(b.subarray(start, i));
+    start = i + sep.length;
+  }
+  out.push(b.subarray(start));
+  return out;
 }
 
 function preview(line: Buffer): string {

@@ -116,16 +116,3 @@ export function resolveStartOffset(spec: OffsetSpec, b: PartitionBounds): number
   }
 }
 
-/** Parse `--partition 0,1,2` (also repeated flags). */
-export function parsePartitionList(values: readonly string[]): number[] {
-  const out: number[] = [];
-  for (const v of values) {
-    for (const part of v.split(',')) {
-      const p = part.trim();
-      if (!/^\d+$/.test(p)) throw new UsageError(`invalid --partition '${v}'; expected N or N,N,...`);
-      const n = Number(p);
-      if (!out.includes(n)) out.push(n);
-    }
-  }
-  return out;
-}

@@ -2,6 +2,7 @@
 // JSON envelope), turning the records of one fetch into one Buffer (one write per batch).
 
 import { isValueOnly, renderApache, type ApachePrintOptions } from './apache.js';
+import { pieceBytes } from './escapes.js';
 import { encodeEnvelope, type EnvelopeOptions } from './envelope.js';
 import { piecesToBuffer, type ConsumedRecord, type Piece } from './record.js';
 import { renderTemplate, type Token } from './template.js';
@@ -27,8 +28,8 @@ export function makeRenderer(mode: RenderMode): Renderer {
       const o = mode.options;
       if (isValueOnly(o)) {
         // the default: value bytes + line separator
-        const sep = Buffer.from(o.lineSeparator, 'utf8');
-        const nul = Buffer.from(o.nullLiteral, 'utf8');
+        const sep = pieceBytes(o.lineSeparator);
+        const nul = pieceBytes(o.nullLiteral);
         return (records) => {
           const bufs: Buffer[] = new Array(records.length * 2);
           let i = 0;

@@ -3,24 +3,29 @@
 //
 //   %t topic   %p partition   %o offset   %k key   %v value   %K key length   %V value length
 //   %T timestamp (ms)   %d timestamp (ISO-8601)   %h headers k=v,...   %% a percent sign
-//   escapes: \n \t \r \\ \0 \xNN
+//   escapes: as escapes.ts (\n \t \r \0 \\, \xHH is one byte)
 // A null key or value renders as empty text; its length as -1 (as kcat).
 
 import { UsageError } from '../errors.js';
+import { bytesToPiece, scanEscape } from './escapes.js';
 import type { ConsumedRecord, Piece } from './record.js';
 
 export type Field = 't' | 'p' | 'o' | 'k' | 'v' | 'K' | 'V' | 'T' | 'd' | 'h';
-export type Token = { lit: string } | { field: Field };
+export type Token = { lit: Piece } | { field: Field };
 
 const FIELDS = new Set<string>(['t', 'p', 'o', 'k', 'v', 'K', 'V', 'T', 'd', 'h']);
 export const TEMPLATE_TOKENS = '%t topic, %p partition, %o offset, %k key, %v value, %K key length, %V value length, %T timestamp ms, %d ISO-8601 timestamp, %h headers, %%';
 
 export function parseTemplate(template: string): Token[] {
   const tokens: Token[] = [];
+  // literal text since the last field; `bytes` holds what came before it since an escape
   let lit = '';
+  let bytes: Buffer[] = [];
   const flush = () => {
-    if (lit) tokens.push({ lit });
+    if (bytes.length > 0) tokens.push({ lit: bytesToPiece(Buffer.concat([...bytes, Buffer.from(lit, 'utf8')])) });
+    else if (lit) tokens.push({ lit });
     lit = '';
+    bytes = [];
   };
   for (let i = 0; i < template.length; i++) {
     const c = template[i];
@@ -36,25 +41,10 @@ export function parseTemplate(template: string): Token[] {
       flush();
       tokens.push({ field: n as Field });
     } else if (c === '\\') {
-      const n = template[i + 1];
-      if (n === undefined) throw new UsageError(`--format ends with a lone '\\'; escapes: \\n \\t \\r \\\\ \\0 \\xNN`);
-      i++;
-      switch (n) {
-        case 'n': lit += '\n'; break;
-        case 't': lit += '\t'; break;
-        case 'r': lit += '\r'; break;
-        case '0': lit += '\0'; break;
-        case '\\': lit += '\\'; break;
-        case 'x': {
-          const hex = template.slice(i + 1, i + 3);
-          if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new UsageError(`bad escape '\\x${hex}' in --format; expected \\xNN`);
-          lit += String.fromCharCode(parseInt(hex, 16));
-          i += 2;
-          break;
-        }
-        default:
-          throw new UsageError(`unknown escape '\\${n}' in --format; escapes: \\n \\t \\r \\\\ \\0 \\xNN`);
-      }
+      const e = scanEscape(template, i, '--format');
+      bytes.push(Buffer.from(lit, 'utf8'), Buffer.of(e.byte));
+      lit = '';
+      i = e.end - 1;
     } else {
       lit += c;
     }

@@ -1,10 +1,10 @@
 // Start-up time of kt with and without oclif.manifest.json (median of N runs each, runs
-// interleaved). Two copies of the package root (test/docs/packageCopy.ts) differ only in
+// interleaved). Two copies of the package root (test/docs/package-copy.ts) differ only in
 // the manifest.
 //
 //   npx tsc -p tsconfig.json && node dist/test/bench/startup.js [RUNS]
 import { buildManifest } from '../../src/dev/manifest.js';
-import { packageCopy } from '../docs/packageCopy.js';
+import { packageCopy } from '../docs/package-copy.js';
 import { isolatedEnv, run, testBroker } from '../helpers.js';
 
 const runs = Number(process.argv[2] ?? 20);

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { BUNDLE_FILE } from '../../src/dev/bundle.js';
 import { buildManifest, MANIFEST_FILE } from '../../src/dev/manifest.js';
 import { isolatedEnv, REPO, run } from '../helpers.js';
-import { packageCopy } from './packageCopy.js';
+import { packageCopy } from './package-copy.js';
 
 interface Manifest {
   version: string;

@@ -97,7 +97,7 @@ const BOMBS: [number, string, () => Buffer, number][] = [
   [CODEC_SNAPPY, 'a raw snappy block declaring 1 GiB', () => snappyDeclaredBomb(), GiB],
 ];
 
-const CHILD = fileURLToPath(new URL('../bombChild.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('../bomb-child.js', import.meta.url));
 
 /** One bounded decompression of a codec's bomb in a fresh process: its error and peak RSS. */
 function inChild(codec: number, which: 'limit' | 'cap'): { error: string; message: string; peakRss: number } {

@@ -1,5 +1,5 @@
 // Layers point one way (issue 14, STYLE.md): commands → cli → client/format → protocol;
-// broker → protocol. Read from the TypeScript sources of src/ (importGraph.ts parses every
+// broker → protocol. Read from the TypeScript sources of src/ (import-graph.ts parses every
 // import, export-from, import() and require()), so a new upward import, a cycle or one more
 // module on kafkajs fails here. Each rule is also run on a small graph that breaks it, so
 // none can pass for want of finding anything.
@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { cycles, importGraph, importsOf, layerOf, ROOT, type ImportEdge } from './importGraph.js';
+import { cycles, importGraph, importsOf, layerOf, ROOT, type ImportEdge } from './import-graph.js';
 
 /**
  * What each layer may import (value or type), besides itself and packages. The BASE modules

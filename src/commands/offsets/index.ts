@@ -64,8 +64,8 @@ export default class Offsets extends KtCommand {
     else if (flags.topic !== undefined || flags.partitions !== undefined) {
       let partitions: PartitionSelector['partitions'] = null;
       if (flags.partitions !== undefined) {
-        const { parsePartitionList } = await import('../../format/offset.js');
-        partitions = { kind: 'set', partitions: parsePartitionList([flags.partitions]) };
+        const { parsePartitions } = await import('../../format/partitions.js');
+        partitions = { kind: 'set', partitions: parsePartitions(flags.partitions, '--partitions') };
       }
       selectors = [flags.topic !== undefined ? { topic: flags.topic, regex: false, partitions } : { topic: '.*', regex: true, partitions }];
     } else selectors = [];

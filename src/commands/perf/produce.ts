@@ -33,9 +33,9 @@ export default class PerfProduce extends KtCommand {
     topic: Flags.string({ char: 't', summary: 'Topic to produce to.', required: true }),
     'num-records': Flags.integer({ char: 'n', summary: 'Number of records to send.', required: true, min: 1, helpValue: 'N' }),
     'record-size': Flags.integer({ char: 's', summary: 'Record size in bytes (random upper-case letters).', min: 1, helpValue: 'BYTES' }),
-    'payload-file': Flags.string({ summary: 'UTF-8 file of payloads split at --payload-delimiter; each record picks one at random.', helpValue: 'FILE' }),
+    'payload-file': Flags.string({ summary: 'File of payloads split at --payload-delimiter (bytes); each record picks one at random.', helpValue: 'FILE' }),
     'payload-monotonic': Flags.boolean({ summary: 'The payload is the record number (0, 1, 2, ...).' }),
-    'payload-delimiter': Flags.string({ summary: 'Delimiter of --payload-file (escapes \\n \\t \\xNN).', default: '\\n', helpValue: 'TEXT' }),
+    'payload-delimiter': Flags.string({ summary: 'Delimiter of --payload-file (escapes \\n \\t \\r \\0 \\\\, \\xHH is one byte).', default: '\\n', helpValue: 'TEXT' }),
     throughput: Flags.string({ summary: 'Max records per second; -1: unlimited.', default: '-1', helpValue: 'N' }),
     'producer-props': Flags.string({ summary: 'Producer properties KEY=VALUE (several after one flag, or repeated).', multiple: true, helpValue: 'KEY=VALUE' }),
     'producer.config': Flags.string({ summary: 'Producer properties file.', aliases: ['producer-config'], helpValue: 'FILE' }),
@@ -68,9 +68,9 @@ export default class PerfProduce extends KtCommand {
     let payload;
     if (flags['record-size'] !== undefined) payload = perf.randomPayload(flags['record-size']);
     else if (flags['payload-file'] !== undefined) {
-      const { unescapeSeparator } = await import('../../format/escapes.js');
-      const delimiter = unescapeSeparator(flags['payload-delimiter'], '--payload-delimiter');
-      if (delimiter === '') throw new UsageError('--payload-delimiter cannot be empty');
+      const { unescapeBytes } = await import('../../format/escapes.js');
+      const delimiter = unescapeBytes(flags['payload-delimiter'], '--payload-delimiter');
+      if (delimiter.length === 0) throw new UsageError('--payload-delimiter cannot be empty');
       payload = perf.filePayload(flags['payload-file'], delimiter);
     } else payload = perf.monotonicPayload();
     for (const line of payload.describe ?? []) diag(line);

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOffset, parseDuration, resolveStartOffset, parsePartitionList } from '../../../src/format/offset.js';
+import { parseOffset, parseDuration, resolveStartOffset } from '../../../src/format/offset.js';
+import { parsePartitionFlags } from '../../../src/format/partitions.js';
+
+const parsePartitionList = (values: string[]) => parsePartitionFlags(values, '--partition');
 import { UsageError } from '../../../src/cli/errors.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');

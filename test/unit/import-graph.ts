@@ -1,6 +1,6 @@
 // The import graph of src/, read from the TypeScript sources (not dist/, where type-only
 // imports are already gone): every import/export-from, import() and require() specifier,
-// each marked type-only or not. Used by layers.test.ts; `node dist/test/unit/importGraph.js`
+// each marked type-only or not. Used by layers.test.ts; `node dist/test/unit/import-graph.js`
 // prints the graph's findings for a quick look.
 
 import fs from 'node:fs';

@@ -1,5 +1,5 @@
 // Run by test/unit/compression-bomb.test.ts in a fresh process, so that its peak RSS is one
-// bounded decompression's and nothing else's: `node bombChild.js <codec> <limit|cap>`.
+// bounded decompression's and nothing else's: `node bomb-child.js <codec> <limit|cap>`.
 // Prints {"error": name, "message": ..., "peakRss": bytes}.
 import { readFileSync } from 'node:fs';
 import { decompressSync, decompressedLimit } from '../src/protocol/compression.js';

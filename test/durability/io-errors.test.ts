@@ -1,5 +1,5 @@
 // Storage I/O errors (docs/durability.md, "When the disk fails"): a full, read-only or failing
-// disk, simulated by failing the broker's file system calls (faultyDisk.ts). A failed write
+// disk, simulated by failing the broker's file system calls (faulty-disk.ts). A failed write
 // never leaves a descriptor that could alias another file, the partition it hit goes offline
 // (KAFKA_STORAGE_ERROR) instead of writing anywhere else, the broker keeps answering, topics
 // can still be deleted, and everything comes back when the disk does. After a restart every
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { disk } from './faultyDisk.js';
+import { disk } from './faulty-disk.js';
 import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
 import { CreateTopics } from '../../src/protocol/apis/createTopics.js';
 import { DeleteRecords } from '../../src/protocol/apis/deleteRecords.js';
