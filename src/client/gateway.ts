@@ -22,6 +22,7 @@ import { Module, createRequire } from 'node:module';
 import { KtError } from '../errors.js';
 import { Reader, Writer } from '../protocol/bytes.js';
 import { isFlexible, requestCodec, responseCodec, skipTaggedFields, type ApiSchema, type DecodedResp, type ReqInput } from '../protocol/schema.js';
+import { API_VERSIONS_KEY } from '../protocol/header.js';
 import { registerCodecs } from './compression.js';
 import { KAFKAJS_REPLACED } from './kafkajsPatches.js';
 import type { KafkaHandle } from './index.js';
@@ -252,7 +253,8 @@ const EMPTY_TAGS = Buffer.from([0]);
  * Sends a request kt encoded over the broker's kafkajs connection and decodes the response
  * with kt's schema. kafkajs writes request header v1 and reads response header v0; for a
  * flexible version the header's empty tag section (request header v2) goes in front of the
- * body and the response header's tag section is skipped before decoding. Resolves undefined
+ * body and the response header's tag section (v1; ApiVersions always answers with v0) is
+ * skipped before decoding. Resolves undefined
  * when no response is expected (Produce acks=0).
  */
 export function send<T>(broker: KjsBroker, api: ApiSchema, version: number, body: Buffer | FramedBody, opts: { expectResponse?: boolean; requestTimeout?: number } = {}): Promise<T | undefined> {
@@ -280,7 +282,7 @@ export function send<T>(broker: KjsBroker, api: ApiSchema, version: number, body
     response: {
       decode: async (data: Buffer) => {
         const r = new Reader(data, 0);
-        if (flexible) skipTaggedFields(r); // response header v1
+        if (flexible && api.key !== API_VERSIONS_KEY) skipTaggedFields(r); // response header v1 (ApiVersions: always v0)
         return codec.decode(r);
       },
       parse: async (data: unknown) => data,
