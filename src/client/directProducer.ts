@@ -1,6 +1,6 @@
 // kt produce's default engine: kt builds the record batches (records.ts: bytes written
 // straight into one buffer per partition, CRC32C native) and sends Produce requests over
-// kafkajs's broker connections (kjs.ts), so kafkajs still does connections, TLS, SASL and
+// kafkajs's broker connections (gateway.ts), so kafkajs still does connections, TLS, SASL and
 // metadata, but no record becomes a kafkajs object.
 //
 // Partitioning is kafkajs's default (Java's): the record's partition, else murmur2 of the

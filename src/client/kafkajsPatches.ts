@@ -30,7 +30,7 @@ export function groupMessagesPerPartition({ topic, partitionMetadata, messages, 
 /**
  * kafkajs frames every request by copying its body twice into zero-filled power-of-two
  * buffers (protocol/request.js). This writes the header once and copies the body once, or
- * not at all for kt's own requests (kjs.ts), whose body comes with free bytes before it.
+ * not at all for kt's own requests (gateway.ts's send), whose body comes with free bytes before it.
  */
 export async function createRequest({ correlationId, clientId, request }: {
   correlationId: number;

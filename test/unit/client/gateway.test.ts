@@ -89,7 +89,7 @@ test('kafkajs\'s Cluster and Broker through the private factory, and the one sen
   const h = await openKafka({ brokers: [broker.bootstrap], properties: {}, debug: false });
   const cluster = createCluster(h, { autoCreate: false });
   for (const m of CLUSTER_METHODS) assert.equal(typeof cluster[m], 'function', `Cluster.${m}`);
-  await h.connectWithin(cluster.connect());
+  await h.connectWithin(cluster.connect().then(() => cluster.refreshMetadata()));
   try {
     const seed: KjsBroker = cluster.brokerPool.seedBroker;
     for (const m of BROKER_METHODS) assert.equal(typeof seed[m], 'function', `Broker.${m}`);
