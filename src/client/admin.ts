@@ -5,17 +5,13 @@
 // ApiVersions, Metadata that neither auto-creates topics nor lists them all, ListOffsets -3)
 // and hides what others answer (DeleteRecords' low watermarks, config sources). So kt encodes
 // these requests with kt's protocol schemas (src/protocol/apis, shared with the broker, checked
-// against real clients' frames) and sends them over kafkajs's connections — the Cluster and
-// Broker objects its clients use — so TLS, SASL, client.id and timeouts apply unchanged.
-// kafkajs writes request header v1; for a flexible version the header's empty tag section
-// (header v2) is the first byte of the body kt hands it, and the response header's tag section
-// is skipped before decoding. Versions: the highest both sides implement.
+// against real clients' frames) and sends them through the gateway (gateway.ts) over kafkajs's
+// connections, so TLS, SASL, client.id and timeouts apply unchanged. Versions: the gateway's
+// rule, the highest both sides implement (flexible ones included).
 
-import { createRequire } from 'node:module';
 import { KtError, UsageError } from '../errors.js';
-import { Reader, Writer } from '../protocol/bytes.js';
 import { ERRORS, errorName } from '../protocol/errors.js';
-import { isFlexible, requestCodec, responseCodec, skipTaggedFields, type ApiSchema, type DecodedResp, type ReqInput } from '../protocol/schema.js';
+import type { ApiSchema, DecodedResp, ReqInput } from '../protocol/schema.js';
 import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../protocol/apis/index.js';
 import {
   configSourceName,
@@ -31,36 +27,10 @@ import {
   type ResourceConfigs,
   type TimeSpec,
 } from './clusterModel.js';
+import { createCluster, request, versionFor, type KjsBroker, type KjsCluster, type VersionBounds } from './gateway.js';
 import type { KafkaHandle } from './index.js';
 
-const require = createRequire(import.meta.url);
-
-type Versions = Record<number, { minVersion: number; maxVersion: number }>;
-
-/** The parts of kafkajs's Broker kt uses. */
-export interface KjsBroker {
-  nodeId?: number | string | null;
-  versions: Versions | null;
-  connectionPool: { host: string; port: number; send(r: unknown): Promise<unknown> };
-  apiVersions(): Promise<Versions>;
-}
-
-interface KjsCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  findBroker(o: { nodeId: number | string }): Promise<KjsBroker>;
-  brokerPool: { seedBroker: KjsBroker };
-}
-
-type EncoderCtor = new () => { writeBuffer(b: Buffer): unknown };
-let Encoder: EncoderCtor | undefined;
-
-function createCluster(h: KafkaHandle): KjsCluster {
-  const kafka = h.kafka as unknown as Record<symbol, (o: object) => KjsCluster>;
-  const sym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (!sym) throw new KtError('unsupported kafkajs version: cannot reach its cluster client');
-  return kafka[sym]({ allowAutoTopicCreation: false, metadataMaxAge: 300_000, maxInFlightRequests: null });
-}
+export type { KjsBroker } from './gateway.js';
 
 export interface TopicMetadata {
   name: string;
@@ -98,7 +68,7 @@ export class AdminSession {
   ) {}
 
   static async open(h: KafkaHandle): Promise<AdminSession> {
-    const cluster = createCluster(h);
+    const cluster = createCluster(h, { autoCreate: false });
     await h.connectWithin(cluster.connect());
     return new AdminSession(h, cluster);
   }
@@ -122,15 +92,9 @@ export class AdminSession {
     }
   }
 
-  /** The highest version of `api` both kt and the broker implement. */
-  version(broker: KjsBroker, api: ApiSchema, o: { min?: number; max?: number } = {}): number {
-    const b = broker.versions?.[api.key];
-    const where = `${broker.connectionPool.host}:${broker.connectionPool.port}`;
-    if (!b) throw new KtError(`the broker at ${where} does not support ${api.name} (UNSUPPORTED_VERSION)`);
-    const hi = Math.min(api.max, b.maxVersion, o.max ?? Infinity);
-    const lo = Math.max(api.min, b.minVersion, o.min ?? 0);
-    if (hi < lo) throw new KtError(`the broker at ${where} supports ${api.name} ${b.minVersion}-${b.maxVersion}, kt needs ${lo}-${api.max} (UNSUPPORTED_VERSION)`);
-    return hi;
+  /** The highest version of `api` both kt and the broker implement (the gateway's rule). */
+  version(broker: KjsBroker, api: ApiSchema, o: VersionBounds = {}): number {
+    return versionFor(broker, api, o);
   }
 
   supports(broker: KjsBroker, api: ApiSchema): boolean {
@@ -139,26 +103,10 @@ export class AdminSession {
   }
 
   /** Send one request over the broker's kafkajs connection and decode the response. */
-  async send<A extends ApiSchema>(broker: KjsBroker, api: A, body: ReqInput<A>, o: { min?: number; max?: number } = {}): Promise<DecodedResp<A>> {
+  async send<A extends ApiSchema>(broker: KjsBroker, api: A, body: ReqInput<A>, o: VersionBounds = {}): Promise<DecodedResp<A>> {
     const version = this.version(broker, api, o);
-    const flexible = isFlexible(api, version);
-    const w = new Writer(256);
-    if (flexible) w.uvarint(0); // request header v2: its (empty) tag section follows client.id
-    requestCodec(api, version).encode(w, body as Record<string, unknown>);
-    const payload = w.toBuffer();
-    Encoder ??= require('kafkajs/src/protocol/encoder.js') as EncoderCtor;
-    const E = Encoder;
-    const request = { apiKey: api.key, apiVersion: version, apiName: api.name, encode: async () => { const e = new E(); e.writeBuffer(payload); return e; } };
-    const response = {
-      decode: async (data: Buffer) => {
-        const r = new Reader(data, 0);
-        if (flexible) skipTaggedFields(r); // response header v1
-        return responseCodec(api, version).decode(r);
-      },
-      parse: async (decoded: unknown) => decoded,
-    };
     try {
-      return (await broker.connectionPool.send({ request, response })) as DecodedResp<A>;
+      return await request(broker, api, body, { version });
     } catch (err) {
       throw this.h.fail(err);
     }

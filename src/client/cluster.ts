@@ -1,14 +1,12 @@
 // The work behind kt cluster: brokers, controller and cluster id (Metadata for no topics),
 // each broker's ApiVersions (kafka-broker-api-versions), and the CI smoke check.
 
-import { createRequire } from 'node:module';
 import { KtError } from '../errors.js';
 import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../protocol/apis/index.js';
 import { apiName } from '../protocol/apiNames.js';
 import type { BrokerApiVersions, ClusterDescription } from './clusterModel.js';
 import { kafkaErrorText, type AdminSession, type ClusterMetadata } from './admin.js';
-
-const require = createRequire(import.meta.url);
+import { kafkajsRequestVersions } from './gateway.js';
 
 export async function describeCluster(s: AdminSession): Promise<ClusterDescription> {
   const meta = await s.metadata([]);
@@ -35,17 +33,7 @@ export function ktClientVersions(): ReadonlyMap<number, { min: number; max: numb
     const prev = m.get(key);
     m.set(key, prev ? { min: Math.min(prev.min, min), max: Math.max(prev.max, max) } : { min, max });
   };
-  try {
-    const { requests } = require('kafkajs/src/protocol/requests/index.js') as { requests: Record<string, { versions: string[] }> };
-    const keys = require('kafkajs/src/protocol/requests/apiKeys.js') as Record<string, number>;
-    for (const [name, def] of Object.entries(requests)) {
-      const key = keys[name];
-      const vs = def.versions.map(Number).filter((n) => Number.isInteger(n));
-      if (key !== undefined && vs.length) add(key, Math.min(...vs), Math.max(...vs));
-    }
-  } catch {
-    // another kafkajs layout: only kt's own requests below
-  }
+  for (const [key, v] of kafkajsRequestVersions()) add(key, v.min, v.max);
   for (const api of [Metadata, ListOffsets, DeleteRecords, DescribeConfigs, AlterConfigs, IncrementalAlterConfigs]) add(api.key, api.min, api.max);
   clientVersions = m;
   return m;

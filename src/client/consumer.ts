@@ -23,8 +23,6 @@
 // captured when consumption starts; a partition is done when its position reaches that
 // offset; the run ends when every assigned partition is done.
 
-import { createRequire } from 'node:module';
-import type { Consumer } from 'kafkajs';
 import { KtError } from '../errors.js';
 import { KafkaError, kafkaName } from '../protocol/errors.js';
 import { resolveStartOffset, type OffsetSpec } from '../format/offset.js';
@@ -32,7 +30,7 @@ import type { ConsumedRecord, Header } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 import { Fetch } from '../protocol/apis/fetch.js';
 import { Metadata } from '../protocol/apis/metadata.js';
-import { createCluster, encodeBody, loadTopics, pickVersion, sendRequest, type KjsBroker, type KjsCluster } from './kjs.js';
+import { createCluster, decodeLegacyMessages, encodeBody, kafkajsBatch, loadTopics, negotiate, send, type Consumer, type KjsBroker, type KjsCluster, type KjsMessage } from './gateway.js';
 import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
 import { BATCH_HEADER_SIZE, LAST_OFFSET_DELTA_OFFSET, LENGTH_OFFSET, LOG_OVERHEAD } from '../protocol/batchLayout.js';
 import { sleep } from '../sleep.js';
@@ -71,15 +69,6 @@ export interface ConsumeOptions {
 export interface ConsumeResult {
   count: number;
   reason: StopReason;
-}
-
-interface KjsMessage {
-  offset: string;
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers?: Record<string, Buffer | null | Array<Buffer | null>>;
-  batchContext?: { timestampType?: number };
 }
 
 export function toRecord(topic: string, partition: number, m: KjsMessage): ConsumedRecord {
@@ -151,20 +140,6 @@ class Run {
   }
 }
 
-const require = createRequire(import.meta.url);
-
-type BatchCtor = new (topic: string, fetchedOffset: string, partitionData: unknown) => {
-  messages: KjsMessage[];
-  isEmptyIncludingFiltered(): boolean;
-  lastOffset(): string;
-  highWatermark: string;
-};
-
-function loadBatch(): BatchCtor {
-  return require('kafkajs/src/consumer/batch.js') as BatchCtor;
-}
-
-
 /**
  * A lost or refused connection, a request that timed out, or a broker that is not there
  * (yet): what a broker restart looks like from a client. The consumer keeps retrying on
@@ -205,12 +180,12 @@ async function resolveTopics(cluster: KjsCluster, topics: string[] | RegExp): Pr
  * list when the broker is too old to ask that way.
  */
 async function missingTopics(cluster: KjsCluster, topics: string[]): Promise<string[]> {
-  const seed = (cluster as unknown as { brokerPool?: { seedBroker?: KjsBroker } }).brokerPool?.seedBroker;
+  const seed = (cluster as { brokerPool?: { seedBroker?: KjsBroker } }).brokerPool?.seedBroker;
   if (!seed) return [];
-  const version = pickVersion(seed, Metadata, 8);
+  const version = negotiate(seed, Metadata, { max: 8 });
   if (version < 4) return [];
   const body = encodeBody(Metadata, version, { topics: topics.map((name) => ({ name })), allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
-  const res = await sendRequest<{ topics: Array<{ name: string; errorCode: number }> }>(seed, Metadata, version, body);
+  const res = await send<{ topics: Array<{ name: string; errorCode: number }> }>(seed, Metadata, version, body);
   return (res?.topics ?? []).filter((t) => t.errorCode === 3).map((t) => t.name);
 }
 
@@ -291,13 +266,11 @@ function predictNext(res: FetchResponse, want: Array<{ s: PartitionState; offset
 
 /** Message format v0/v1 data (Kafka < 0.11 on disk): decoded by kafkajs's decoder. */
 async function decodeLegacy(records: Buffer, o: { topic: string; partition: number; fetchOffset: number; endOffset: number; max: number; abortedTransactions?: AbortedTransaction[] | null }, out: ConsumedRecord[]): Promise<number> {
-  const Batch = loadBatch();
-  const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => unknown;
-  const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (d: unknown) => Promise<KjsMessage[]>;
+  const Batch = kafkajsBatch();
   const framed = Buffer.allocUnsafe(4 + records.length);
   framed.writeInt32BE(records.length, 0);
   records.copy(framed, 4);
-  const messages = await decodeMessages(new Decoder(framed));
+  const messages = await decodeLegacyMessages(framed);
   const batch = new Batch(o.topic, String(o.fetchOffset), {
     partition: o.partition,
     highWatermark: '0',
@@ -319,7 +292,7 @@ async function decodeLegacy(records: Buffer, o: { topic: string; partition: numb
 
 /** The manual-assignment fetch path (see the top of the file). */
 export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Run = new Run(o)): Promise<ConsumeResult> {
-  const cluster = createCluster(h, o.readCommitted);
+  const cluster = createCluster(h, { autoCreate: true, readCommitted: o.readCommitted });
   await h.connectWithin(cluster.connect());
   try {
     const topics = await resolveTopics(cluster, o.topics);
@@ -411,7 +384,7 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
         forgottenTopicsData: [],
         rackId: '',
       });
-      return sendRequest<FetchResponse>(broker, Fetch, version, body, { requestTimeout: FETCH_MAX_WAIT_MS + 30_000 });
+      return send<FetchResponse>(broker, Fetch, version, body, { requestTimeout: FETCH_MAX_WAIT_MS + 30_000 });
     };
     /** One fetch in flight ahead per leader, for the positions its last response leads to. */
     const prefetched = new Map<string, { key: string; response: Promise<FetchResponse | undefined> }>();
@@ -465,7 +438,7 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
         await Promise.all(
           [...byLeader.entries()].map(async ([leader, parts]) => {
             const broker = await cluster.findBroker({ nodeId: leader });
-            const version = pickVersion(broker, Fetch, FETCH_MAX_VERSION);
+            const version = negotiate(broker, Fetch, { max: FETCH_MAX_VERSION });
             if (version < 0) throw new KtError('the broker does not support Fetch v4 or later (Kafka 0.11+), which kt consume needs');
             const want = parts.map((s) => ({ s, offset: s.position }));
             const key = fetchKey(want);
@@ -596,7 +569,7 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
   let assigned: Array<{ topic: string; partition: number }> = [];
   let failure: unknown;
   try {
-    const cluster = createCluster(h, o.readCommitted);
+    const cluster = createCluster(h, { autoCreate: true, readCommitted: o.readCommitted });
     await h.connectWithin(cluster.connect());
     let topics: string[];
     try {

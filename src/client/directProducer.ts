@@ -1,6 +1,6 @@
 // kt produce's default engine: kt builds the record batches (records.ts: bytes written
 // straight into one buffer per partition, CRC32C native) and sends Produce requests over
-// kafkajs's broker connections (kjs.ts), so kafkajs still does connections, TLS, SASL and
+// kafkajs's broker connections (gateway.ts), so kafkajs still does connections, TLS, SASL and
 // metadata, but no record becomes a kafkajs object.
 //
 // Partitioning is kafkajs's default (Java's): the record's partition, else murmur2 of the
@@ -23,7 +23,7 @@ import { Produce } from '../protocol/apis/produce.js';
 import { codecOf } from '../protocol/compression.js';
 import type { ProduceRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
-import { createCluster, loadTopics, pickVersion, requestHeaderSize, sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './kjs.js';
+import { createCluster, loadTopics, negotiate, requestHeaderSize, send as sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './gateway.js';
 import type { ProduceSummary, ProducerOptions, ProducerSession, SentRecord } from './producer.js';
 import { BatchEncoder, partitionForKey } from './records.js';
 import { sleep } from '../sleep.js';
@@ -107,7 +107,7 @@ export class DirectProducerSession implements ProducerSession {
   /** The engine, or undefined when the broker cannot take kt's batches (then kafkajs's producer). */
   static async open(h: KafkaHandle, o: ProducerOptions): Promise<DirectProducerSession | undefined> {
     const codec = codecOf(o.compression);
-    const cluster = createCluster(h, false);
+    const cluster = createCluster(h, { autoCreate: true });
     try {
       await h.connectWithin(cluster.connect());
       await h.connectWithin(loadTopics(cluster, [o.topic]));
@@ -141,7 +141,7 @@ export class DirectProducerSession implements ProducerSession {
     let b = fresh ? undefined : this.brokers.get(nodeId);
     if (!b) {
       const broker = await this.cluster.findBroker({ nodeId });
-      b = { broker, version: pickVersion(broker, Produce, PRODUCE_MAX_VERSION) };
+      b = { broker, version: negotiate(broker, Produce, { max: PRODUCE_MAX_VERSION }) };
       this.brokers.set(nodeId, b);
     }
     return b;

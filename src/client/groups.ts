@@ -3,21 +3,17 @@
 // kafkajs 2.2.4's admin covers groups only partly: no OffsetDelete, no group instance ids in
 // DescribeGroups (it stops at v2), OffsetFetch needs the topic list, and setOffsets/resetOffsets
 // join the group as a consumer (a rebalance, and a protocol type the group may not have). So
-// kt drives kafkajs's Cluster (its connections, TLS/SASL, retries) and sends the group
-// requests with the schemas of src/protocol, which describe every version as data:
-// requests are encoded with our codec and handed to kafkajs's connection as the body of a
-// request it frames; responses are decoded back with our codec. Only non-flexible versions
-// are used (kafkajs writes request header v1), the highest both sides support.
+// kt drives kafkajs's Cluster (its connections, TLS/SASL, retries) through the gateway
+// (gateway.ts) and sends the group requests with the schemas of src/protocol, at the
+// gateway's version (the highest both sides support) within the bounds in GROUP_API_MAX.
 //
 // Offsets are committed as Kafka's admin client does (AlterConsumerGroupOffsets): OffsetCommit
 // with generation -1 and no member id, which the coordinator accepts only while the group has
 // no members.
 
-import { createRequire } from 'node:module';
 import { KtError } from '../errors.js';
-import { Reader, Writer } from '../protocol/bytes.js';
 import { errorMessage, errorName } from '../protocol/errors.js';
-import { requestCodec, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../protocol/schema.js';
+import type { ApiSchema, DecodedResp, ReqInput } from '../protocol/schema.js';
 import { DescribeGroups } from '../protocol/apis/describeGroups.js';
 import { ListGroups } from '../protocol/apis/listGroups.js';
 import { OffsetFetch } from '../protocol/apis/offsetFetch.js';
@@ -25,6 +21,7 @@ import { OffsetCommit } from '../protocol/apis/offsetCommit.js';
 import { DeleteGroups } from '../protocol/apis/deleteGroups.js';
 import { OffsetDelete } from '../protocol/apis/offsetDelete.js';
 import { decodeAssignment } from '../protocol/apis/consumerProtocol.js';
+import { createCluster, request, versionFor, type KjsBroker, type KjsCluster } from './gateway.js';
 import type { KafkaHandle } from './index.js';
 
 export interface TopicPartition {
@@ -73,70 +70,23 @@ export interface PartitionError extends TopicPartition {
 export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
 
 
-// ---- kafkajs internals used here (kafkajs 2.2.4) ----
+/**
+ * The highest version of each group API kt sends: the request and response shapes the code
+ * below reads (above them OffsetFetch batches groups (v8), DescribeGroups answers an unknown
+ * group with an error instead of a Dead one (v6), OffsetCommit names topics by id (v10)).
+ */
+const GROUP_API_MAX = new Map<ApiSchema, number>([
+  [ListGroups, 2],
+  [DescribeGroups, 4],
+  [OffsetFetch, 5],
+  [OffsetCommit, 7],
+  [DeleteGroups, 1],
+  [OffsetDelete, 0],
+]);
 
-interface KjsBroker {
-  nodeId: number;
-  versions: Record<number, { minVersion: number; maxVersion: number }>;
-  connectionPool: { host: string; port: number; send(r: unknown): Promise<unknown> };
-}
-
-interface KjsCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  metadata(o?: { topics?: string[] }): Promise<{
-    brokers: Array<{ nodeId: number; host: string; port: number }>;
-    topicMetadata: Array<{ topic: string; partitionMetadata: Array<{ partitionId: number; leader: number }> }>;
-  }>;
-  addMultipleTargetTopics(topics: string[]): Promise<void>;
-  findBroker(o: { nodeId: string | number }): Promise<KjsBroker>;
-  findGroupCoordinator(o: { groupId: string }): Promise<KjsBroker>;
-  fetchTopicsOffset(
-    t: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning?: boolean; fromTimestamp?: number }>,
-  ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
-}
-
-const require = createRequire(import.meta.url);
-
-function createCluster(h: KafkaHandle): KjsCluster {
-  const kafka = h.kafka as unknown as Record<symbol, (o: object) => KjsCluster>;
-  const sym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (!sym) throw new KtError('unsupported kafkajs version: cannot reach its cluster client');
-  // Never create topics as a side effect of looking at a group.
-  return kafka[sym]({ allowAutoTopicCreation: false, isolationLevel: 0, metadataMaxAge: 300_000, maxInFlightRequests: null });
-}
-
-/** The highest version of `api` both kt (non-flexible only) and the broker support. */
-function pickVersion(broker: KjsBroker, api: ApiSchema): number {
-  const ours = api.flexible === null ? api.max : Math.min(api.max, api.flexible - 1);
-  const theirs = broker.versions?.[api.key];
-  if (!theirs) throw new KtError(`the broker does not support ${api.name}`);
-  const v = Math.min(ours, theirs.maxVersion);
-  if (v < Math.max(api.min, theirs.minVersion)) throw new KtError(`the broker does not support a ${api.name} version kt can send`);
-  return v;
-}
-
-/** Sends one request on kafkajs's connection to `broker`, encoded and decoded with our schema. */
-async function send<A extends ApiSchema>(broker: KjsBroker, api: A, body: ReqInput<A>, version = pickVersion(broker, api)): Promise<DecodedResp<A>> {
-  const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => { writeBuffer(b: Buffer): unknown };
-  const request = {
-    apiKey: api.key,
-    apiVersion: version,
-    apiName: api.name,
-    encode: async () => {
-      const w = new Writer(256);
-      requestCodec(api, version).encode(w, body as Record<string, unknown>);
-      const e = new Encoder();
-      e.writeBuffer(w.toBuffer());
-      return e;
-    },
-  };
-  const response = {
-    decode: async (payload: Buffer) => responseCodec(api, version).decode(new Reader(payload, 0)),
-    parse: async (data: unknown) => data,
-  };
-  return (await broker.connectionPool.send({ request, response })) as DecodedResp<A>;
+/** One group request through the gateway, at most at the version in GROUP_API_MAX. */
+function send<A extends ApiSchema>(broker: KjsBroker, api: A, body: ReqInput<A>, version?: number): Promise<DecodedResp<A>> {
+  return request(broker, api, body, { max: GROUP_API_MAX.get(api), version });
 }
 
 function fail(what: string, code: number, subject?: string): never {
@@ -149,7 +99,8 @@ export class GroupAdmin {
   private constructor(private readonly cluster: KjsCluster) {}
 
   static async open(h: KafkaHandle): Promise<GroupAdmin> {
-    const cluster = createCluster(h);
+    // Never create topics as a side effect of looking at a group.
+    const cluster = createCluster(h, { autoCreate: false });
     // Metadata first: kafkajs's coordinator lookup otherwise waits out a retry for it.
     await h.connectWithin(cluster.connect().then(() => cluster.refreshMetadata()));
     return new GroupAdmin(cluster);
@@ -229,7 +180,7 @@ export class GroupAdmin {
   /** Every committed offset of the group (OffsetFetch with no topic list). */
   async committedOffsets(groupId: string): Promise<CommittedOffset[]> {
     const broker = await this.cluster.findGroupCoordinator({ groupId });
-    const version = pickVersion(broker, OffsetFetch);
+    const version = versionFor(broker, OffsetFetch, { max: GROUP_API_MAX.get(OffsetFetch) });
     if (version < 2) throw new KtError('the broker is too old to list a group\'s offsets (OffsetFetch v2 needed)');
     const r = await send(broker, OffsetFetch, { groupId, topics: null, requireStable: false }, version);
     if (r.errorCode) fail('cannot fetch the offsets of group', r.errorCode, `'${groupId}'`);

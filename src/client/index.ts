@@ -1,22 +1,14 @@
-// Where kafkajs is loaded, and only lazily (dynamic import), so `kt --version` and `--help`
-// never load it. Creates the client from a resolved connection, silences its logs unless
-// --debug, tunes timeouts so an unreachable broker fails within 10 s, and turns kafkajs
-// errors into one clear line (errors.ts).
-//
-// Not yet the only module that touches kafkajs: kjs.ts, admin.ts, groups.ts, cluster.ts and
-// consumer.ts reach its internals (Cluster, Broker, encoder, decoder), and producer.ts,
-// perf.ts and topics.ts use its types; test/unit/layers.test.ts lists them. Issue 14's
-// gateway is to bring them here.
+// The client's connection: creates the kafkajs client (loaded lazily by gateway.ts, the one
+// module that touches kafkajs, so `kt --version` and `--help` never load it) from a resolved
+// connection, silences its logs unless --debug, tunes timeouts so an unreachable broker fails
+// within 10 s, and turns kafkajs errors into one clear line (errors.ts).
 
-import { Module, createRequire } from 'node:module';
-import type { Kafka, KafkaConfig, logCreator } from 'kafkajs';
 import { redact } from '../errors.js';
-import { registerCodecs } from './compression.js';
-import { KAFKAJS_REPLACED } from './kafkajsPatches.js';
+import { loadKafkaJS, type Kafka, type KafkaConfig, type KafkaJS, type logCreator } from './gateway.js';
 import { securityFromProperties, type Properties } from './security.js';
 import { connectError, toKtError } from './errors.js';
 
-export type KafkaJS = typeof import('kafkajs');
+export type { KafkaJS } from './gateway.js';
 
 /**
  * How the client tells the user what it is doing. The CLI supplies one (cli/output.ts:
@@ -63,41 +55,6 @@ export interface KafkaHandle {
 export const CONNECTION_TIMEOUT_MS = 2500;
 /** Wall-clock limit for the whole connect phase, retries included. */
 export const CONNECT_DEADLINE_MS = 8000;
-
-let kafkajsModule: Promise<KafkaJS> | undefined;
-
-/** Installs a module into the require cache before kafkajs loads (no-op when already loaded). */
-function preload(require: NodeJS.Require, id: string, exports: unknown): void {
-  const path = require.resolve(id);
-  if (require.cache[path]) return;
-  const m = new Module(path);
-  m.filename = path;
-  m.loaded = true;
-  m.exports = exports;
-  require.cache[path] = m;
-}
-
-function patchKafkaJS(): void {
-  try {
-    const require = createRequire(import.meta.url);
-    for (const [file, exports] of Object.entries(KAFKAJS_REPLACED)) preload(require, `kafkajs/src/${file}`, exports);
-  } catch {
-    // another kafkajs layout: run unpatched
-  }
-}
-
-export function loadKafkaJS(): Promise<KafkaJS> {
-  // The default-partitioner warning of kafkajs 2 is noise for a CLI.
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  if (!kafkajsModule) patchKafkaJS();
-  kafkajsModule ??= import('kafkajs').then((m) => {
-    const kafkajs = ((m as unknown as { default?: KafkaJS }).default ?? m) as KafkaJS;
-    // snappy, lz4, zstd: factories only; each native package loads with its first batch.
-    registerCodecs(kafkajs as unknown as Parameters<typeof registerCodecs>[0]);
-    return kafkajs;
-  });
-  return kafkajsModule;
-}
 
 const debugLogCreator = (report: ClientReporter): logCreator => () => ({ namespace, level, label, log }) => {
   const { message, timestamp: _t, logger: _l, ...extra } = log as Record<string, unknown>;

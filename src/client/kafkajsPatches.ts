@@ -1,7 +1,9 @@
 // kafkajs 2.2.4's modules that kt replaces with its own versions, by file under
-// kafkajs/src/. Installed into the require cache before kafkajs loads (client/index.ts),
-// or, in the bundled CLI (dev/bundle.ts), put in their place at build time. Nothing here
-// imports kafkajs at load.
+// kafkajs/src/. Installed into the require cache before kafkajs loads (client/gateway.ts),
+// or, in the bundled CLI (dev/bundle.ts), put in their place at build time. Separate from the
+// gateway because these run as kafkajs's own modules: the build loads this file alone (and
+// the bundle requires it from kafkajs's modules), so it imports nothing of kt's and does not
+// load kafkajs at load (randomBytes takes kafkajs's error class when it is first needed).
 
 import { createRequire } from 'node:module';
 
@@ -28,7 +30,7 @@ export function groupMessagesPerPartition({ topic, partitionMetadata, messages, 
 /**
  * kafkajs frames every request by copying its body twice into zero-filled power-of-two
  * buffers (protocol/request.js). This writes the header once and copies the body once, or
- * not at all for kt's own requests (kjs.ts), whose body comes with free bytes before it.
+ * not at all for kt's own requests (gateway.ts's send), whose body comes with free bytes before it.
  */
 export async function createRequest({ correlationId, clientId, request }: {
   correlationId: number;
@@ -72,17 +74,18 @@ export async function createRequest({ correlationId, clientId, request }: {
  */
 const MAX_RANDOM_BYTES = 65536;
 let randomSource: { randomBytes(size: number): Buffer } | undefined;
+const require = createRequire(import.meta.url);
 export function randomBytes(size: number): Buffer {
   if (size > MAX_RANDOM_BYTES) {
     // kafkajs' own error class, from kafkajs (loaded by then: kafkajs calls this)
-    const { KafkaJSNonRetriableError } = createRequire(import.meta.url)('kafkajs/src/errors') as { KafkaJSNonRetriableError: new (m: string) => Error };
+    const { KafkaJSNonRetriableError } = require('kafkajs/src/errors') as { KafkaJSNonRetriableError: new (m: string) => Error };
     throw new KafkaJSNonRetriableError(`Byte length (${size}) exceeds the max number of bytes of entropy available (${MAX_RANDOM_BYTES})`);
   }
   if (!randomSource) {
     const web = (globalThis as { crypto?: { getRandomValues<T extends ArrayBufferView>(a: T): T } }).crypto;
     randomSource = web
       ? { randomBytes: (n: number) => web.getRandomValues(Buffer.allocUnsafe(n)) }
-      : (createRequire(import.meta.url)('node:crypto') as { randomBytes(n: number): Buffer });
+      : (require('node:crypto') as { randomBytes(n: number): Buffer });
   }
   return randomSource.randomBytes(size);
 }

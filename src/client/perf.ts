@@ -12,7 +12,7 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Message, Producer } from 'kafkajs';
+import type { Message, Producer } from './gateway.js';
 import { KtError, UsageError } from '../errors.js';
 import { ProducerStats, type ProducerTotals } from '../format/perf.js';
 import type { ConsumedRecord } from '../format/record.js';

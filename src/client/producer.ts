@@ -11,7 +11,7 @@
 // * KafkaJSProducerSession (below): kafkajs's producer, for --idempotent (its sequence and
 //   epoch handling) and for brokers older than Produce v3.
 
-import type { Message, Producer } from 'kafkajs';
+import type { Message, Producer } from './gateway.js';
 import { KtError, UsageError } from '../errors.js';
 import type { Header, ProduceRecord } from '../format/record.js';
 import type { CodecName } from '../protocol/compression.js';

@@ -1,7 +1,7 @@
 // Topic administration over kafkajs's admin client: the work behind `kt topics`.
 // Offsets are JS numbers (exact below 2^53, far beyond any real log).
 
-import type { Admin } from 'kafkajs';
+import type { Admin } from './gateway.js';
 import { KtError } from '../errors.js';
 import { kafkaErrorText, withSession } from './admin.js';
 import { kafkaName } from '../protocol/errors.js';

@@ -1,5 +1,6 @@
 // client/kafkajsPatches.ts's randomBytes: kafkajs' partitioner random source, looked up on
 // first use instead of at load (no WebCrypto in every call); the same bytes source and checks.
+// That kafkajs loads this module and the other replaced ones: test/unit/client/gateway.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
