@@ -3,7 +3,8 @@
 
 import type { Admin } from './gateway.js';
 import { KtError } from '../errors.js';
-import { kafkaErrorText, withSession } from './admin.js';
+import { kafkaErrorText, withSession, type AdminSession } from './admin.js';
+import { DescribeTopicPartitions } from '../protocol/apis/describeTopicPartitions.js';
 import { kafkaName } from '../protocol/errors.js';
 import type { KafkaHandle } from './index.js';
 import { sleep } from '../sleep.js';
@@ -21,6 +22,9 @@ export interface PartitionDescription {
   replicas: number[];
   isr: number[];
   offlineReplicas: number[];
+  /** eligible leader replicas (KIP-966); null when the broker has no DescribeTopicPartitions */
+  elr?: number[] | null;
+  lastKnownElr?: number[] | null;
   lowWatermark: number;
   highWatermark: number;
   messageCount: number;
@@ -103,10 +107,31 @@ export async function topicConfigs(h: KafkaHandle, admin: Admin, names: string[]
   return out;
 }
 
+type Cursor = { topicName: string; partitionIndex: number };
+
+/**
+ * The eligible leader replicas of the topics' partitions (KIP-966), by `topic:partition`, from
+ * DescribeTopicPartitions as kafka-topics 4.x asks them (page by page); null when the broker
+ * does not have the API (kafka-topics then prints N/A).
+ */
+async function eligibleLeaders(s: AdminSession, names: string[]): Promise<Map<string, { elr: number[]; lastKnownElr: number[] }> | null> {
+  if (!s.supports(s.seed, DescribeTopicPartitions)) return null;
+  const out = new Map<string, { elr: number[]; lastKnownElr: number[] }>();
+  let cursor: Cursor | null = null;
+  do {
+    const r: { topics: Array<{ name: string | null; partitions: Array<{ partitionIndex: number; eligibleLeaderReplicas: number[] | null; lastKnownElr: number[] | null }> }>; nextCursor: Cursor | null } = await s.send(s.seed, DescribeTopicPartitions, { topics: names.map((name) => ({ name })), responsePartitionLimit: 2000, cursor });
+    for (const t of r.topics) {
+      for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, { elr: p.eligibleLeaderReplicas ?? [], lastKnownElr: p.lastKnownElr ?? [] });
+    }
+    cursor = r.nextCursor ?? null;
+  } while (cursor);
+  return out;
+}
+
 export async function describeTopics(h: KafkaHandle, admin: Admin, names: string[]): Promise<TopicDescription[]> {
   // kt's own Metadata request (newest version): partitions and topic ids in one answer
   // (kafkajs's Metadata v6 has no topic ids).
-  const meta = await withSession(h, (s) => s.metadata(names));
+  const { meta, elr } = await withSession(h, async (s) => ({ meta: await s.metadata(names), elr: await eligibleLeaders(s, names) }));
   const configs = await topicConfigs(h, admin, names);
   const result: TopicDescription[] = [];
   for (const t of meta.topics) {
@@ -124,6 +149,8 @@ export async function describeTopics(h: KafkaHandle, admin: Admin, names: string
         replicas: p.replicas,
         isr: p.isr,
         offlineReplicas: p.offline ?? [],
+        elr: elr?.get(`${t.name}:${p.partition}`)?.elr ?? null,
+        lastKnownElr: elr?.get(`${t.name}:${p.partition}`)?.lastKnownElr ?? null,
         lowWatermark: low,
         highWatermark: high,
         messageCount: Math.max(0, high - low),

@@ -41,11 +41,13 @@ export function filterDescriptions(topics: TopicDescription[], f: DescribeFilter
 /**
  * kafka-topics --describe (reference B1): a TAB-separated header line per topic, then one
  * line per partition starting with a TAB. TopicId as Apache 4.x prints it, when the broker has
- * topic ids (omitted for none, as Apache omits the zero id); Elr/LastKnownElr are N/A (kt does
- * not ask DescribeTopicPartitions).
+ * topic ids (omitted for none, as Apache omits the zero id); Elr/LastKnownElr from
+ * DescribeTopicPartitions, N/A (as Apache prints) when the broker does not have it.
  * The report filters print only matching partition lines (no header), --topics-with-overrides
  * only header lines — as Apache.
  */
+const elrList = (ids: number[] | null | undefined): string => (ids ? idList(ids) : 'N/A');
+
 export function apacheDescribe(topics: TopicDescription[], f: DescribeFilters = {}): string {
   const lines: string[] = [];
   const reportOnly = f.underReplicated || f.unavailable;
@@ -57,7 +59,7 @@ export function apacheDescribe(topics: TopicDescription[], f: DescribeFilters = 
     if (f.topicsWithOverrides) continue;
     for (const p of t.partitions) {
       lines.push(
-        `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader ?? 'none'}\tReplicas: ${idList(p.replicas)}\tIsr: ${idList(p.isr)}\tElr: N/A\tLastKnownElr: N/A`,
+        `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader ?? 'none'}\tReplicas: ${idList(p.replicas)}\tIsr: ${idList(p.isr)}\tElr: ${elrList(p.elr)}\tLastKnownElr: ${elrList(p.lastKnownElr)}`,
       );
     }
   }

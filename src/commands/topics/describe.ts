@@ -10,7 +10,8 @@ export default class TopicsDescribe extends KtCommand {
     'With --apache, the TAB-separated layout of kafka-topics --describe.\n\n' +
     'JSON (--json): {"topics":[{"name":"t","internal":false,"partitionCount":1,"replicationFactor":1,' +
     '"configs":{"retention.ms":"1000"},"messageCount":2,"partitions":[{"partition":0,"leader":0,"replicas":[0],' +
-    '"isr":[0],"offlineReplicas":[],"lowWatermark":0,"highWatermark":2,"messageCount":2}]}]}';
+    '"isr":[0],"offlineReplicas":[],"elr":[],"lastKnownElr":[],"lowWatermark":0,"highWatermark":2,"messageCount":2}]}]} ' +
+    '(elr and lastKnownElr are null when the broker has no DescribeTopicPartitions).';
   static override enableJsonFlag = true;
   static override strict = false;
   static override examples = [

@@ -47,6 +47,15 @@ test('Apache describe layout (reference B1): TAB separated, partition lines star
   );
 });
 
+test('Apache describe layout: the ELR lists from DescribeTopicPartitions (empty lists print empty, as kafka-topics 4.x)', () => {
+  const withElr = { ...topic, partitions: [{ ...topic.partitions[0], elr: [], lastKnownElr: [] }, { ...topic.partitions[1], elr: [1], lastKnownElr: [2, 1] }] };
+  assert.equal(
+    apacheDescribe([withElr]).split('\n').slice(1).join('\n'),
+    '\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: \tLastKnownElr: \n' +
+      '\tTopic: orders\tPartition: 1\tLeader: none\tReplicas: 2,1\tIsr: 1\tElr: 1\tLastKnownElr: 2,1',
+  );
+});
+
 test('Apache describe layout: TopicId after the name when the broker has topic ids (Kafka\'s base64 form)', () => {
   const id = Buffer.from('8a7b2c3d4e5f60718293a4b5c6d7e8f9', 'hex');
   const withId = { ...topic, topicId: topicIdText(id) };
