@@ -557,6 +557,9 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
     allowAutoTopicCreation: true,
     readUncommitted: !o.readCommitted,
     maxWaitTimeInMs: 500,
+    // as the assigned path asks: up to 50 MiB a fetch (kafkajs: 1 MiB a partition, 10 MiB a fetch)
+    maxBytes: FETCH_MAX_BYTES,
+    maxBytesPerPartition: FETCH_MAX_BYTES,
     sessionTimeout: 30000,
     heartbeatInterval: 3000,
     retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
