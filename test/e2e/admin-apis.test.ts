@@ -475,4 +475,65 @@ forEachTarget((t) => {
     assert.equal(tool.code, 0, tool.stderr);
     assert.equal(tool.stdout.trim(), 'No partition reassignments found.');
   });
+
+  test('Describe/AlterUserScramCredentials v0: upserts, deletions and Kafka\'s per-user errors', async () => {
+    const c = w.get();
+    const user = t.unique('scram');
+    const salt = Buffer.from('0123456789abcdef');
+    const up = (name: string, mechanism: number, iterations: number) => ({ name, mechanism, iterations, salt, saltedPassword: Buffer.alloc(mechanism === 2 ? 64 : 32, 5) });
+    const E = (n: Parameters<typeof code>[0]) => code(n);
+    const unknown = await c.request(A.DescribeUserScramCredentials, 0, { users: [{ name: user }] });
+    assert.deepEqual(unknown, {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      errorMessage: null,
+      results: [{ user, errorCode: E('RESOURCE_NOT_FOUND'), errorMessage: `Attempt to describe a user credential that does not exist: ${user}`, credentialInfos: [] }],
+    });
+    const r = await c.request(A.AlterUserScramCredentials, 0, {
+      deletions: [{ name: `${user}-ghost`, mechanism: 1 }, { name: `${user}-bad`, mechanism: 0 }],
+      upsertions: [up(user, 1, 8192), up(`${user}-few`, 1, 4095), up(`${user}-many`, 2, 16385), up(`${user}-dup`, 1, 4096), up(`${user}-dup`, 2, 4096), up(`${user}-mech`, 3, 4096)],
+    });
+    // Kafka answers failures in its hash map's order: compare sorted by user
+    const byUser = <T extends { user: string }>(xs: T[]) => [...xs].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+    assert.deepEqual(
+      byUser(r.results),
+      byUser([
+        { user, errorCode: 0, errorMessage: null },
+        { user: `${user}-ghost`, errorCode: E('RESOURCE_NOT_FOUND'), errorMessage: 'Attempt to delete a user credential that does not exist' },
+        { user: `${user}-bad`, errorCode: E('UNSUPPORTED_SASL_MECHANISM'), errorMessage: 'Unknown SCRAM mechanism' },
+        { user: `${user}-few`, errorCode: E('UNACCEPTABLE_CREDENTIAL'), errorMessage: 'Too few iterations' },
+        { user: `${user}-many`, errorCode: E('UNACCEPTABLE_CREDENTIAL'), errorMessage: 'Too many iterations' },
+        { user: `${user}-dup`, errorCode: E('DUPLICATE_RESOURCE'), errorMessage: 'A user credential cannot be altered twice in the same request' },
+        { user: `${user}-mech`, errorCode: E('UNSUPPORTED_SASL_MECHANISM'), errorMessage: 'Unknown SCRAM mechanism' },
+      ]),
+    );
+    assert.equal(r.results[0].user, user, 'the successful upsertion first');
+    const d = await c.request(A.DescribeUserScramCredentials, 0, { users: [{ name: user }, { name: `${user}-few` }] });
+    assert.deepEqual(byUser(d.results), [
+      { user, errorCode: 0, errorMessage: null, credentialInfos: [{ mechanism: 1, iterations: 8192 }] },
+      { user: `${user}-few`, errorCode: E('RESOURCE_NOT_FOUND'), errorMessage: `Attempt to describe a user credential that does not exist: ${user}-few`, credentialInfos: [] },
+    ]);
+    const dup = await c.request(A.DescribeUserScramCredentials, 0, { users: [{ name: user }, { name: user }] });
+    assert.deepEqual(dup.results, [{ user, errorCode: E('DUPLICATE_RESOURCE'), errorMessage: `Cannot describe SCRAM credentials for the same user twice in a single request: ${user}`, credentialInfos: [] }]);
+    const del = await c.request(A.AlterUserScramCredentials, 0, { deletions: [{ name: user, mechanism: 1 }], upsertions: [] });
+    assert.deepEqual(del.results, [{ user, errorCode: 0, errorMessage: null }]);
+    assert.equal((await c.request(A.DescribeUserScramCredentials, 0, { users: [{ name: user }] })).results[0].errorCode, E('RESOURCE_NOT_FOUND'));
+  });
+
+  test('Apache\'s kafka-configs --entity-type users: --alter SCRAM credentials, --describe', async () => {
+    const user = t.unique('configs-user');
+    const entity = ['--bootstrap-server', t.bootstrap, '--entity-type', 'users', '--entity-name', user];
+    // one mechanism per run: the tool sends both in one request otherwise, which Kafka refuses (DUPLICATE_RESOURCE)
+    for (const cfg of ['SCRAM-SHA-256=[iterations=8192,password=pw-256]', 'SCRAM-SHA-512=[password=pw-512]']) {
+      const a = await runTool(TOOLS.configs, ['--alter', ...entity, '--add-config', cfg]);
+      assert.equal(a.code, 0, a.stderr);
+      assert.equal(a.stdout, `Completed updating config for user ${user}.\n`);
+    }
+    const d = await runTool(TOOLS.configs, ['--describe', ...entity]);
+    assert.equal(`${d.code}\n${d.stdout}`, `0\nSCRAM credential configs for user-principal '${user}' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096\n`, d.stderr);
+    const x = await runTool(TOOLS.configs, ['--alter', ...entity, '--delete-config', 'SCRAM-SHA-256']);
+    assert.equal(x.code, 0, x.stderr);
+    const d2 = await runTool(TOOLS.configs, ['--describe', ...entity]);
+    assert.equal(d2.stdout, `SCRAM credential configs for user-principal '${user}' are SCRAM-SHA-512=iterations=4096\n`, d2.stderr);
+  });
 });
