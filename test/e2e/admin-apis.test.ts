@@ -486,7 +486,7 @@ forEachTarget((t) => {
     assert.deepEqual(unknown, {
       throttleTimeMs: 0,
       errorCode: 0,
-      errorMessage: null,
+      errorMessage: '',
       results: [{ user, errorCode: E('RESOURCE_NOT_FOUND'), errorMessage: `Attempt to describe a user credential that does not exist: ${user}`, credentialInfos: [] }],
     });
     const r = await c.request(A.AlterUserScramCredentials, 0, {
@@ -510,7 +510,7 @@ forEachTarget((t) => {
     assert.equal(r.results[0].user, user, 'the successful upsertion first');
     const d = await c.request(A.DescribeUserScramCredentials, 0, { users: [{ name: user }, { name: `${user}-few` }] });
     assert.deepEqual(byUser(d.results), [
-      { user, errorCode: 0, errorMessage: null, credentialInfos: [{ mechanism: 1, iterations: 8192 }] },
+      { user, errorCode: 0, errorMessage: '', credentialInfos: [{ mechanism: 1, iterations: 8192 }] },
       { user: `${user}-few`, errorCode: E('RESOURCE_NOT_FOUND'), errorMessage: `Attempt to describe a user credential that does not exist: ${user}-few`, credentialInfos: [] },
     ]);
     const dup = await c.request(A.DescribeUserScramCredentials, 0, { users: [{ name: user }, { name: user }] });
@@ -529,11 +529,30 @@ forEachTarget((t) => {
       assert.equal(a.code, 0, a.stderr);
       assert.equal(a.stdout, `Completed updating config for user ${user}.\n`);
     }
-    const d = await runTool(TOOLS.configs, ['--describe', ...entity]);
-    assert.equal(`${d.code}\n${d.stdout}`, `0\nSCRAM credential configs for user-principal '${user}' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096\n`, d.stderr);
+    const describe = () => runTool(TOOLS.configs, ['--describe', ...entity]);
+    if (t.name === 'bundled') {
+      // difference (README): the tool asks for the user's quotas first, and the bundled broker
+      // has no DescribeClientQuotas (48); the credentials are checked over the wire above
+      const d = await describe();
+      assert.equal(d.code, 1);
+      assert.match(d.stderr + d.stdout, /UnsupportedVersionException: The node does not support DESCRIBE_CLIENT_QUOTAS/);
+      const c = await w.get().request(A.DescribeUserScramCredentials, 0, { users: [{ name: user }] });
+      assert.deepEqual(c.results[0].credentialInfos, [{ mechanism: 1, iterations: 8192 }, { mechanism: 2, iterations: 4096 }]);
+    } else {
+      // Kafka lists the mechanisms in its hash map's order
+      const d = await describe();
+      assert.equal(d.code, 0, d.stderr);
+      assert.match(d.stdout, new RegExp(`^SCRAM credential configs for user-principal '${user}' are (SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096|SCRAM-SHA-512=iterations=4096, SCRAM-SHA-256=iterations=8192)\n$`));
+    }
     const x = await runTool(TOOLS.configs, ['--alter', ...entity, '--delete-config', 'SCRAM-SHA-256']);
     assert.equal(x.code, 0, x.stderr);
-    const d2 = await runTool(TOOLS.configs, ['--describe', ...entity]);
-    assert.equal(d2.stdout, `SCRAM credential configs for user-principal '${user}' are SCRAM-SHA-512=iterations=4096\n`, d2.stderr);
+    assert.equal(x.stdout, `Completed updating config for user ${user}.\n`);
+    if (t.name === 'apache') {
+      const d2 = await describe();
+      assert.equal(d2.stdout, `SCRAM credential configs for user-principal '${user}' are SCRAM-SHA-512=iterations=4096\n`, d2.stderr);
+    } else {
+      const c = await w.get().request(A.DescribeUserScramCredentials, 0, { users: [{ name: user }] });
+      assert.deepEqual(c.results[0].credentialInfos, [{ mechanism: 2, iterations: 4096 }]);
+    }
   });
 });

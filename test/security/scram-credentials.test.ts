@@ -51,17 +51,17 @@ test('Describe: every user, the asked ones, RESOURCE_NOT_FOUND and DUPLICATE_RES
       assert.deepEqual(await c.request(A.DescribeUserScramCredentials, 0, { users }), {
         throttleTimeMs: 0,
         errorCode: 0,
-        errorMessage: null,
+        errorMessage: '',
         results: [
-          { user: 'alice', errorCode: 0, errorMessage: null, credentialInfos: both },
-          { user: 'bob', errorCode: 0, errorMessage: null, credentialInfos: both },
+          { user: 'alice', errorCode: 0, errorMessage: '', credentialInfos: both },
+          { user: 'bob', errorCode: 0, errorMessage: '', credentialInfos: both },
         ],
       });
     }
     const r = await c.request(A.DescribeUserScramCredentials, 0, { users: [{ name: 'bob' }, { name: 'nobody' }, { name: 'alice' }, { name: 'alice' }] });
     assert.deepEqual(r?.results, [
       { user: 'alice', errorCode: code('DUPLICATE_RESOURCE'), errorMessage: 'Cannot describe SCRAM credentials for the same user twice in a single request: alice', credentialInfos: [] },
-      { user: 'bob', errorCode: 0, errorMessage: null, credentialInfos: both },
+      { user: 'bob', errorCode: 0, errorMessage: '', credentialInfos: both },
       { user: 'nobody', errorCode: code('RESOURCE_NOT_FOUND'), errorMessage: 'Attempt to describe a user credential that does not exist: nobody', credentialInfos: [] },
     ]);
   } finally {
@@ -102,7 +102,7 @@ test('Alter: Kafka\'s per-user errors; nothing of a failed user is applied', asy
     const dup = await c.request(A.AlterUserScramCredentials, 0, { deletions: [{ name: 'ok', mechanism: SHA256 }], upsertions: [upsertion('ok', 'other')] });
     assert.deepEqual(dup.results, [{ user: 'ok', errorCode: E('DUPLICATE_RESOURCE'), errorMessage: 'A user credential cannot be altered twice in the same request' }]);
     const d = await c.request(A.DescribeUserScramCredentials, 0, { users: [{ name: 'ok' }] });
-    assert.deepEqual(d.results, [{ user: 'ok', errorCode: 0, errorMessage: null, credentialInfos: [{ mechanism: SHA256, iterations: 8192 }] }]);
+    assert.deepEqual(d.results, [{ user: 'ok', errorCode: 0, errorMessage: '', credentialInfos: [{ mechanism: SHA256, iterations: 8192 }] }]);
   });
 });
 

@@ -2,7 +2,8 @@
 // credentials (never salts or keys). Users null or empty: every user. As Kafka's ScramImage
 // answers it: a user asked for twice gets DUPLICATE_RESOURCE (once), a user with no
 // credential RESOURCE_NOT_FOUND, each with Kafka's message; the top-level error is NONE.
-// Users come back sorted by name (Kafka's order is a hash map's).
+// Users come back sorted by name (Kafka's order is a hash map's). Messages Kafka leaves unset
+// are "" (its generated default), not null: the top-level one and a described user's.
 import { DescribeUserScramCredentials } from '../../protocol/apis/describeUserScramCredentials.js';
 import { code } from '../../protocol/errors.js';
 import { SCRAM_MECHANISM_TYPES } from './51_alterUserScramCredentials.js';
@@ -37,7 +38,7 @@ export default handler(DescribeUserScramCredentials, (req, ctx) => {
         credentialInfos,
       };
     }
-    return { user, errorCode: 0, errorMessage: null, credentialInfos };
+    return { user, errorCode: 0, errorMessage: '', credentialInfos };
   });
-  return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, results };
+  return { throttleTimeMs: 0, errorCode: 0, errorMessage: '', results };
 });
