@@ -3,8 +3,9 @@
 // store and coordinator.
 
 import net from 'node:net';
+import path from 'node:path';
 import tls from 'node:tls';
-import { saslConfig, securityProtocol, tlsServerOptions, type BrokerSaslOptions, type BrokerTlsOptions, type SaslConfig, type SecurityProtocol } from './auth/index.js';
+import { CREDENTIALS_FILE, CredentialStore, saslConfig, securityProtocol, tlsServerOptions, type BrokerSaslOptions, type BrokerTlsOptions, type SaslConfig, type SecurityProtocol } from './auth/index.js';
 import { Connection } from './connection.js';
 import { GroupCoordinator } from './groups/coordinator.js';
 import { HANDLERS } from './handlers/index.js';
@@ -191,6 +192,13 @@ export class Broker {
     private readonly logFn: (line: string) => void,
     /** SASL mechanisms and credentials, on SASL_PLAINTEXT and SASL_SSL listeners. */
     readonly sasl: SaslConfig | null,
+    /**
+     * SCRAM users (Describe/AlterUserScramCredentials): the SASL listener's store, or on a
+     * listener without SASL the same file a SASL broker would keep, so users managed over the
+     * wire are there when SASL is turned on. Saved to `credentialsFile` after each change.
+     */
+    readonly credentials: CredentialStore,
+    readonly credentialsFile: string | undefined,
   ) {
     this.handlers = new Map(HANDLERS.map((h) => [h.api.key, h]));
     this.fetchMemory = new MemoryPool(config.fetchMemoryBytes);
@@ -205,6 +213,8 @@ export class Broker {
     if (!opts.memory && !opts.dataDir) throw new Error('startBroker: give dataDir or memory: true');
     // Security first: a bad certificate or an empty user list fails before anything is opened.
     const sasl = opts.sasl ? await saslConfig(opts.sasl, opts.memory ? undefined : opts.dataDir) : null;
+    const credentialsFile = sasl ? sasl.credentialsFile : opts.memory ? undefined : path.join(opts.dataDir!, CREDENTIALS_FILE);
+    const credentials = sasl ? sasl.credentials : credentialsFile ? CredentialStore.load(credentialsFile) : new CredentialStore();
     const tlsOptions = opts.tls ? tlsServerOptions(opts.tls) : null;
     let server: net.Server;
     try {
@@ -259,7 +269,7 @@ export class Broker {
       authenticationTimeoutMs: opts.authenticationTimeoutMs ?? DEFAULT_LIMITS.authenticationTimeoutMs,
       securityProtocol: securityProtocol(sasl !== null, tlsOptions !== null),
     };
-    const broker = new Broker(config, store, groups, server, log, sasl);
+    const broker = new Broker(config, store, groups, server, log, sasl, credentials, credentialsFile);
     try {
       broker.txn = new TransactionCoordinator({ store, groups, log, onAppend: (t, p) => broker.notifyAppend(t, p) });
     } catch (err) {

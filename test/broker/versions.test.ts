@@ -31,6 +31,7 @@ const COVERED = [
   A.DeleteGroups, A.IncrementalAlterConfigs, A.OffsetDelete, A.DescribeCluster, A.DescribeAcls, A.CreateAcls, A.DeleteAcls,
   A.DescribeLogDirs, A.DescribeProducers, A.DescribeTransactions, A.ListTransactions,
   A.DescribeTopicPartitions, A.OffsetForLeaderEpoch, A.ElectLeaders, A.AlterPartitionReassignments, A.ListPartitionReassignments,
+  A.DescribeUserScramCredentials, A.AlterUserScramCredentials,
 ] as const;
 
 test('the fixture is the real Apache Kafka 4.4 table', () => {

@@ -47,6 +47,21 @@ export class CredentialStore {
     return this.users.delete(user);
   }
 
+  /** Removes one mechanism's credential; a user left with none is gone. */
+  deleteCredential(user: string, mech: ScramMechanism): boolean {
+    const entry = this.users.get(user);
+    if (!entry?.[mech]) return false;
+    delete entry[mech];
+    if (Object.keys(entry).length === 0) this.users.delete(user);
+    return true;
+  }
+
+  /** The mechanisms a user has a credential for, in SCRAM_MECHANISMS order. */
+  mechanisms(user: string): ScramMechanism[] {
+    const entry = this.users.get(user);
+    return entry ? SCRAM_MECHANISMS.filter((m) => entry[m] !== undefined) : [];
+  }
+
   /** Adds (or replaces) a user from a password: both SCRAM credentials, fresh salts. */
   async addUser(user: string, password: string, iterations = DEFAULT_ITERATIONS): Promise<void> {
     if (user === '') throw new Error('a SASL user name cannot be empty');

@@ -44,7 +44,7 @@ export function securityProtocol(sasl: boolean, tls: boolean): SecurityProtocol 
 }
 
 /** Validates the options, builds the credential store and writes the credentials file. */
-export async function saslConfig(opts: BrokerSaslOptions, dataDir: string | undefined): Promise<SaslConfig & { credentialsFile?: string }> {
+export async function saslConfig(opts: BrokerSaslOptions, dataDir: string | undefined): Promise<SaslConfig> {
   const mechanisms = [...new Set(opts.mechanisms ?? [])];
   if (mechanisms.length === 0) throw new Error(`sasl.mechanisms is empty; enable one or more of ${SASL_MECHANISMS.join(', ')}`);
   for (const m of mechanisms) {

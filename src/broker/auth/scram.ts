@@ -82,6 +82,14 @@ export async function scramCredential(
   return { salt, iterations, storedKey: hash(mech, clientKey(mech, salted)), serverKey: hmac(mech, salted, 'Server Key') };
 }
 
+/**
+ * A credential from a salted password computed by the client (AlterUserScramCredentials
+ * upsertions; Kafka's ScramControlManager.finishUpsertion): StoredKey and ServerKey from it.
+ */
+export function credentialFromSaltedPassword(mech: ScramMechanism, salt: Buffer, salted: Buffer, iterations: number): ScramCredential {
+  return { salt, iterations, storedKey: hash(mech, clientKey(mech, salted)), serverKey: hmac(mech, salted, 'Server Key') };
+}
+
 /** True when `password` is the one the credential was made from (SASL/PLAIN checks against SCRAM credentials). */
 export async function verifyPassword(mech: ScramMechanism, cred: ScramCredential, password: string): Promise<boolean> {
   const salted = await saltedPassword(mech, password, cred.salt, cred.iterations);

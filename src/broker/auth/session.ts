@@ -45,6 +45,8 @@ export type SaslState = 'HANDSHAKE_OR_VERSIONS_REQUEST' | 'HANDSHAKE_REQUEST' | 
 export interface SaslConfig {
   mechanisms: SaslMechanismName[];
   credentials: CredentialStore;
+  /** Where `credentials` are saved (none for a memory broker). */
+  credentialsFile?: string;
   /** Kafka's connection.failed.authentication.delay.ms (default 100). */
   failedAuthenticationDelayMs: number;
 }

@@ -38,6 +38,8 @@ import incrementalAlterConfigs from './44_incrementalAlterConfigs.js';
 import alterPartitionReassignments from './45_alterPartitionReassignments.js';
 import listPartitionReassignments from './46_listPartitionReassignments.js';
 import offsetDelete from './47_offsetDelete.js';
+import describeUserScramCredentials from './50_describeUserScramCredentials.js';
+import alterUserScramCredentials from './51_alterUserScramCredentials.js';
 import describeCluster from './60_describeCluster.js';
 import describeProducers from './61_describeProducers.js';
 import describeTransactions from './65_describeTransactions.js';
@@ -84,6 +86,8 @@ export const HANDLERS = [
   alterPartitionReassignments,
   listPartitionReassignments,
   offsetDelete,
+  describeUserScramCredentials,
+  alterUserScramCredentials,
   describeCluster,
   describeProducers,
   describeTransactions,

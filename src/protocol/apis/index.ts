@@ -7,6 +7,7 @@ import { AddOffsetsToTxn } from './addOffsetsToTxn.js';
 import { AddPartitionsToTxn } from './addPartitionsToTxn.js';
 import { AlterConfigs } from './alterConfigs.js';
 import { AlterPartitionReassignments } from './alterPartitionReassignments.js';
+import { AlterUserScramCredentials } from './alterUserScramCredentials.js';
 import { ApiVersions } from './apiVersions.js';
 import { CreateAcls } from './createAcls.js';
 import { CreatePartitions } from './createPartitions.js';
@@ -23,6 +24,7 @@ import { DescribeLogDirs } from './describeLogDirs.js';
 import { DescribeProducers } from './describeProducers.js';
 import { DescribeTopicPartitions } from './describeTopicPartitions.js';
 import { DescribeTransactions } from './describeTransactions.js';
+import { DescribeUserScramCredentials } from './describeUserScramCredentials.js';
 import { ElectLeaders } from './electLeaders.js';
 import { EndTxn } from './endTxn.js';
 import { Fetch } from './fetch.js';
@@ -52,6 +54,7 @@ export {
   AddPartitionsToTxn,
   AlterConfigs,
   AlterPartitionReassignments,
+  AlterUserScramCredentials,
   ApiVersions,
   CreateAcls,
   CreatePartitions,
@@ -68,6 +71,7 @@ export {
   DescribeProducers,
   DescribeTopicPartitions,
   DescribeTransactions,
+  DescribeUserScramCredentials,
   ElectLeaders,
   EndTxn,
   Fetch,
@@ -141,6 +145,8 @@ export const ALL_APIS: readonly ApiSchema[] = [
   AlterPartitionReassignments,
   ListPartitionReassignments,
   OffsetDelete,
+  DescribeUserScramCredentials,
+  AlterUserScramCredentials,
   DescribeCluster,
   DescribeProducers,
   DescribeTransactions,
