@@ -41,6 +41,21 @@ async function produceBatch(c: WireClient, topic: string, partition: number, bat
   }
 }
 
+/**
+ * Until the broker has a log for each of the topic's partitions. Apache's broker creates them
+ * when it applies the topic's metadata, which may come after the leaders are visible to
+ * Metadata (kt topics create waits for those); asked again a bounded number of times.
+ */
+async function logsReady(c: WireClient, topic: string, partitions: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await c.request(A.DescribeLogDirs, 4, { topics: [{ topic, partitions: [...Array(partitions).keys()] }] });
+    const have = r.results.flatMap((d) => d.topics.filter((x) => x.name === topic).flatMap((x) => x.partitions)).length;
+    if (have === partitions) return;
+    assert.ok(attempt < 300, `${topic}: ${have} of ${partitions} partition logs after ${attempt} asks`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
 forEachTarget((t) => {
   const w = wire(t);
 
@@ -104,6 +119,7 @@ forEachTarget((t) => {
     assert.equal((await t.kt(['topics', 'create', topic, '--partitions', '2'])).code, 0);
     const batch = buildBatch([{ key: Buffer.from('k'), value: Buffer.from('hello log dirs') }], { baseTimestamp: 1_700_000_000_000 });
     await produceBatch(c, topic, 0, batch);
+    await logsReady(c, topic, 2);
     const expected = [{ name: topic, partitions: [
       { partitionIndex: 0, partitionSize: batch.length, offsetLag: 0, isFutureKey: false },
       { partitionIndex: 1, partitionSize: 0, offsetLag: 0, isFutureKey: false },
@@ -138,6 +154,7 @@ forEachTarget((t) => {
     assert.equal((await t.kt(['topics', 'create', topic, '--partitions', '2'])).code, 0);
     const batch = buildBatch([{ key: null, value: Buffer.from('x'.repeat(100)) }], { baseTimestamp: 1_700_000_000_000 });
     await produceBatch(c, topic, 1, batch);
+    await logsReady(c, topic, 2);
     const r = await runTool(TOOLS.logDirs, ['--bootstrap-server', t.bootstrap, '--describe', '--topic-list', topic]);
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{')) ?? '');
