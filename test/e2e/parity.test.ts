@@ -250,3 +250,40 @@ test('kafka-topics --list and kt topics --list: the same names', async () => {
   await samePrinted(TOOLS.topics, ['topics'], ['--list', '--exclude-internal', '--topic', `${prefix}-[ab]`], ['kafka-topics --list --exclude-internal', 'kt topics --list --exclude-internal']);
   assert.equal((await ktB(['topics', '--list', '--topic', `${prefix}-.*`])).out, `${prefix}-a\n${prefix}-b\n${prefix}-c\n`);
 });
+
+/** A line's shape: every number N (Java's and kt's digits differ run to run, the layout not). */
+const shape = (line: string) => line.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d:\d{3}/g, 'DATE').replace(/-?\d+(\.\d+)?/g, 'N');
+
+test('kafka-producer-perf-test and kt perf produce: the same summary line, number for number in layout', async () => {
+  const apacheTopic = unique('perf-apache');
+  const ktTopic = unique('perf-kt');
+  for (const t of [apacheTopic, ktTopic]) ok(await ktB(['topics', 'create', t, '--partitions', '1']), 'create');
+  const args = ['--num-records', '500', '--record-size', '100', '--throughput', '-1'];
+  const a = await runTool(TOOLS.producerPerf, ['--topic', apacheTopic, ...args, '--producer-props', `bootstrap.servers=${B}`, 'acks=all']);
+  const k = await ktB(['perf', 'produce', '--topic', ktTopic, ...args, '--producer-props', 'acks=all']);
+  ok(a, 'kafka-producer-perf-test');
+  ok(k, 'kt perf produce');
+  // the last line is the summary (periodic lines come every 5 s, if the run lasts that long)
+  const last = (s: string) => s.trimEnd().split('\n').at(-1) ?? '';
+  assert.match(last(a.stdout), /^500 records sent, [\d.]+ records\/sec \([\d.]+ MB\/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th\.$/);
+  assert.equal(shape(last(k.out)), shape(last(a.stdout)));
+  assert.equal((await ktB(['offsets', '--topic', ktTopic])).out, `${ktTopic}:0:500\n`);
+});
+
+test('kafka-consumer-perf-test and kt perf consume: the same header and the same data line layout', async () => {
+  const topic = unique('perf-consume');
+  ok(await ktB(['topics', 'create', topic, '--partitions', '1']), 'create');
+  ok(await ktB(['produce', '-t', topic], Array.from({ length: 300 }, (_, i) => `record ${i}`).join('\n') + '\n'), 'produce');
+  const a = await runTool(TOOLS.consumerPerf, ['--bootstrap-server', B, '--topic', topic, '--num-records', '300']);
+  const k = await ktB(['perf', 'consume', '--topic', topic, '--num-records', '300']);
+  ok(a, 'kafka-consumer-perf-test');
+  ok(k, 'kt perf consume');
+  const [ah, ad] = a.stdout.trimEnd().split('\n').slice(-2);
+  const [kh, kd] = k.out.trimEnd().split('\n').slice(-2);
+  assert.equal(ah, 'start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec');
+  assert.equal(kh, ah);
+  assert.equal(shape(kd), shape(ad));
+  // the record count is the same number in both
+  assert.equal(ad.split(', ')[4], '300');
+  assert.equal(kd.split(', ')[4], '300');
+});

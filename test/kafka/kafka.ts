@@ -169,6 +169,8 @@ export const TOOLS = {
   transactions: 'org.apache.kafka.tools.TransactionsCommand',
   leaderElection: 'org.apache.kafka.tools.LeaderElectionCommand',
   reassignPartitions: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
+  producerPerf: 'org.apache.kafka.tools.ProducerPerformance',
+  consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance',
 } as const;
 
 /** The argv (after `java`) that runs one Apache tool with the harness's small-JVM flags. */

@@ -31,7 +31,7 @@ export default class PerfConsume extends KtCommand {
   static override flags = {
     topic: Flags.string({ char: 't', summary: 'Topic to read.' }),
     include: Flags.string({ summary: 'Read every topic matching this regular expression.', helpValue: 'REGEX' }),
-    messages: Flags.integer({ char: 'n', summary: 'Number of records to read.', required: true, min: 1, helpValue: 'N' }),
+    messages: Flags.integer({ char: 'n', summary: 'Number of records to read (also --num-records, Apache 4.x).', aliases: ['num-records'], required: true, min: 1, helpValue: 'N' }),
     group: Flags.string({ char: 'g', summary: 'Join this consumer group (default: read partitions directly, no group).' }),
     'from-latest': Flags.boolean({ summary: 'Only records produced after the start (default: from the earliest offset).' }),
     timeout: Flags.integer({ summary: 'Max milliseconds between records before giving up.', default: 10_000, min: 1, helpValue: 'MS' }),
