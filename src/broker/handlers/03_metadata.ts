@@ -35,20 +35,23 @@ function invalidBefore12(req: Req<typeof Metadata>, version: number): boolean {
   return version < 12 && (req.topics ?? []).some((t) => t.name === null || !t.topicId.equals(ZERO_ID));
 }
 
-export function describeTopic(broker: Broker, t: TopicInfo): TopicMetadata {
+/** One partition as Metadata and DescribeTopicPartitions report it: this node leads, epoch 0. */
+export function partitionState(broker: Broker, topic: string, p: number) {
   const node = broker.nodeId;
+  return {
+    errorCode: 0,
+    partitionIndex: p,
+    leaderId: node,
+    leaderEpoch: 0,
+    replicaNodes: [node],
+    isrNodes: [node],
+    offlineReplicas: broker.store.partition(topic, p)?.offline ? [node] : [],
+  };
+}
+
+export function describeTopic(broker: Broker, t: TopicInfo): TopicMetadata {
   const partitions = [];
-  for (let p = 0; p < t.partitions; p++) {
-    partitions.push({
-      errorCode: 0,
-      partitionIndex: p,
-      leaderId: node,
-      leaderEpoch: 0,
-      replicaNodes: [node],
-      isrNodes: [node],
-      offlineReplicas: broker.store.partition(t.name, p)?.offline ? [node] : [],
-    });
-  }
+  for (let p = 0; p < t.partitions; p++) partitions.push(partitionState(broker, t.name, p));
   return { errorCode: 0, name: t.name, topicId: t.id, isInternal: isInternalTopic(t.name), partitions };
 }
 

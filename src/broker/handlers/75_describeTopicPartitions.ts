@@ -13,6 +13,7 @@ import { code } from '../../protocol/errors.js';
 import type { Resp } from '../../protocol/schema.js';
 import { validateTopicName } from '../log/names.js';
 import { TOPIC_OPERATIONS } from './authorizedOperations.js';
+import { partitionState } from './03_metadata.js';
 import { handler } from './types.js';
 
 type Topic = NonNullable<Resp<typeof DescribeTopicPartitions>['topics']>[number];
@@ -36,7 +37,6 @@ export default handler(DescribeTopicPartitions, (req, ctx) => {
   let remaining = Math.max(Math.min(MAX_PARTITIONS_PER_RESPONSE, req.responsePartitionLimit), 1);
   const topics: Topic[] = [];
   let nextCursor: { topicName: string; partitionIndex: number } | null = null;
-  const node = broker.nodeId;
   for (const name of [...names].sort()) {
     if (remaining === 0) {
       nextCursor = { topicName: name, partitionIndex: 0 };
@@ -53,19 +53,7 @@ export default handler(DescribeTopicPartitions, (req, ctx) => {
     const start = name === cursorTopic && req.cursor ? req.cursor.partitionIndex : 0;
     const upper = Math.min(t.partitions, start + remaining);
     const partitions = [];
-    for (let p = start; p < upper; p++) {
-      partitions.push({
-        errorCode: 0,
-        partitionIndex: p,
-        leaderId: node,
-        leaderEpoch: 0,
-        replicaNodes: [node],
-        isrNodes: [node],
-        eligibleLeaderReplicas: [],
-        lastKnownElr: [],
-        offlineReplicas: broker.store.partition(name, p)?.offline ? [node] : [],
-      });
-    }
+    for (let p = start; p < upper; p++) partitions.push({ ...partitionState(broker, name, p), eligibleLeaderReplicas: [], lastKnownElr: [] });
     topics.push({ errorCode: 0, name, topicId: t.id, isInternal: isInternalTopic(name), partitions, topicAuthorizedOperations: TOPIC_OPERATIONS });
     if (upper < t.partitions) {
       nextCursor = { topicName: name, partitionIndex: upper };

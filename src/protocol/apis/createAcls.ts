@@ -2,9 +2,7 @@
 // pattern type, v2 is flexible, v3 adds the user resource type (no field change). Without an
 // authorizer each creation is refused SECURITY_DISABLED.
 import { defineApi, f } from '../schema.js';
-
-/** A pattern type filter's default: MATCH (3). */
-const MATCH = 3;
+import { LITERAL } from './describeAcls.js';
 
 export const CreateAcls = defineApi({
   key: 30,
@@ -17,7 +15,7 @@ export const CreateAcls = defineApi({
       {
         resourceType: 'int8',
         resourceName: 'string',
-        resourcePatternType: f('int8', { v: '1+', default: MATCH }),
+        resourcePatternType: f('int8', { v: '1+', default: LITERAL }),
         principal: 'string',
         host: 'string',
         operation: 'int8',

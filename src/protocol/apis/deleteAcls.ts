@@ -2,9 +2,7 @@
 // type, v2 is flexible, v3 adds the user resource type (no field change). Without an authorizer
 // each filter is refused SECURITY_DISABLED.
 import { defineApi, f } from '../schema.js';
-
-/** A pattern type filter's default: MATCH (3). */
-const MATCH = 3;
+import { ACL_FILTER, LITERAL } from './describeAcls.js';
 
 export const DeleteAcls = defineApi({
   key: 31,
@@ -13,17 +11,7 @@ export const DeleteAcls = defineApi({
   max: 3,
   flexible: 2,
   request: {
-    filters: [
-      {
-        resourceTypeFilter: 'int8',
-        resourceNameFilter: 'string?',
-        patternTypeFilter: f('int8', { v: '1+', default: MATCH }),
-        principalFilter: 'string?',
-        hostFilter: 'string?',
-        operation: 'int8',
-        permissionType: 'int8',
-      },
-    ],
+    filters: [ACL_FILTER],
   },
   response: {
     throttleTimeMs: 'int32',
@@ -37,7 +25,7 @@ export const DeleteAcls = defineApi({
             errorMessage: 'string?',
             resourceType: 'int8',
             resourceName: 'string',
-            patternType: f('int8', { v: '1+', default: MATCH }),
+            patternType: f('int8', { v: '1+', default: LITERAL }),
             principal: 'string',
             host: 'string',
             operation: 'int8',

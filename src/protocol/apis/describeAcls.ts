@@ -4,8 +4,19 @@
 // `authorizer.class.name`.
 import { defineApi, f } from '../schema.js';
 
-/** A pattern type filter's default: MATCH (3). */
-const MATCH = 3;
+/** The pattern type's default: LITERAL (3; Kafka's PatternType: ANY 1, MATCH 2, LITERAL 3, PREFIXED 4). */
+export const LITERAL = 3;
+
+/** An ACL binding filter: DescribeAcls's request, and each of DeleteAcls's filters. */
+export const ACL_FILTER = {
+  resourceTypeFilter: 'int8',
+  resourceNameFilter: 'string?',
+  patternTypeFilter: f('int8', { v: '1+', default: LITERAL }),
+  principalFilter: 'string?',
+  hostFilter: 'string?',
+  operation: 'int8',
+  permissionType: 'int8',
+} as const;
 
 export const DescribeAcls = defineApi({
   key: 29,
@@ -13,15 +24,7 @@ export const DescribeAcls = defineApi({
   min: 1,
   max: 3,
   flexible: 2,
-  request: {
-    resourceTypeFilter: 'int8',
-    resourceNameFilter: 'string?',
-    patternTypeFilter: f('int8', { v: '1+', default: MATCH }),
-    principalFilter: 'string?',
-    hostFilter: 'string?',
-    operation: 'int8',
-    permissionType: 'int8',
-  },
+  request: ACL_FILTER,
   response: {
     throttleTimeMs: 'int32',
     errorCode: 'int16',
@@ -30,7 +33,7 @@ export const DescribeAcls = defineApi({
       {
         resourceType: 'int8',
         resourceName: 'string',
-        patternType: f('int8', { v: '1+', default: MATCH }),
+        patternType: f('int8', { v: '1+', default: LITERAL }),
         acls: [{ principal: 'string', host: 'string', operation: 'int8', permissionType: 'int8' }],
       },
     ],
