@@ -25,6 +25,7 @@ export default class PerfConsume extends KtCommand {
     'kt perf consume --topic perf --messages 200000',
     'kt perf consume --topic perf --messages 200000 --group perf-test --show-detailed-stats --reporting-interval 1000',
     'kt perf consume --include "perf.*" --messages 100000 --hide-header',
+    'kt perf consume --bootstrap-server localhost:9092 --topic perf --num-records 100000   # Apache 4.x spelling of --messages',
     'kt perf consume --topic perf --messages 100000 --timeout 30000 --bootstrap-server localhost:9092',
     "kt perf consume --topic perf --messages 100000 --group perf-test --fetch-size 1048576 --from-latest --date-format 'yyyy-MM-dd HH:mm:ss' --consumer.config consumer.properties",
   ];
