@@ -81,8 +81,8 @@ export const INTENDED: readonly Difference[] = [
   },
   {
     name: 'answer order',
-    why: "Kafka answers the topics and partitions of Produce, ListOffsets and AddPartitionsToTxn, Metadata's topics and DescribeGroups' groups in its hash maps' order; the bundled broker in request order: these lists are compared sorted by name and index",
-    field: (k) => ['responses', 'partitionResponses', 'topics', 'partitions', 'groups', 'resultsByTopicV3AndBelow', 'resultsByPartition'].includes(k),
+    why: "Kafka answers the topics and partitions of Produce, ListOffsets and AddPartitionsToTxn, Metadata's topics, DescribeGroups' groups, the results of CreatePartitions and DeleteGroups and a resource's configs in DescribeConfigs in its hash maps' order; the bundled broker in request (or name) order: these lists are compared sorted by name and index",
+    field: (k) => ['responses', 'partitionResponses', 'topics', 'partitions', 'groups', 'resultsByTopicV3AndBelow', 'resultsByPartition', 'results', 'configs'].includes(k),
     replace: (v) => (Array.isArray(v) && v.every((x) => x && typeof x === 'object' && !Array.isArray(x)) ? [...v].sort(byNameAndIndex) : v),
   },
   {
@@ -93,11 +93,12 @@ export const INTENDED: readonly Difference[] = [
   },
   {
     name: 'topic configs',
-    why: "CreateTopics v5+ lists a new topic's configs: the bundled broker lists those it implements, with the values in effect. Kafka also lists configs of features it does not have (tiered storage, replication throttles, compression levels, dead-letter queues, decompression limits), which are left out; file.delete.delay.ms is 0 (files are deleted at once), and Kafka reports min.insync.replicas as a cluster-level default held in its KRaft metadata (source DYNAMIC_DEFAULT_BROKER_CONFIG, 3) where the bundled broker has its static default (5): that source is not compared",
+    why: "CreateTopics v5+ lists a new topic's configs: the bundled broker lists those it implements, with the values in effect. Kafka also lists configs of features it does not have (tiered storage, replication throttles, compression levels, dead-letter queues, decompression limits), which are left out; file.delete.delay.ms is 0 (files are deleted at once), and Kafka reports min.insync.replicas as a cluster-level default held in its KRaft metadata (source DYNAMIC_DEFAULT_BROKER_CONFIG, 3) where the bundled broker has its static default (5): that source, and that synonym in DescribeConfigs, are not compared",
     field: (k) => k === 'configs',
     replace: (v) => (Array.isArray(v)
       ? v.filter((c) => !UNIMPLEMENTED_TOPIC_CONFIGS.has(c.name))
-        .map((c) => (c.name === 'file.delete.delay.ms' ? { ...c, value: 'DELAY' } : c.name === 'min.insync.replicas' ? { ...c, configSource: 'SOURCE' } : c))
+        .map((c) => (c.name === 'file.delete.delay.ms' ? { ...c, value: 'DELAY', synonyms: c.synonyms?.map((y: { value: unknown }) => ({ ...y, value: 'DELAY' })) }
+          : c.name === 'min.insync.replicas' ? { ...c, configSource: 'SOURCE', synonyms: c.synonyms?.filter((y: { source: number }) => y.source !== 3) } : c))
       : v),
   },
 ];

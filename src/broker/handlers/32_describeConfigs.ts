@@ -14,7 +14,7 @@ export default handler(DescribeConfigs, (req, ctx) => {
     const wanted = (name: string) => res.configurationKeys === null || res.configurationKeys.length === 0 || res.configurationKeys.includes(name);
     if (res.resourceType === RESOURCE_TOPIC) {
       const t = broker.store.getTopic(res.resourceName);
-      if (!t) return { ...base, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: `Topic ${res.resourceName} does not exist`, configs: [] };
+      if (!t) return { ...base, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: '', configs: [] }; // Kafka: no message
       const configs = describeTopicConfigs(t.configs, broker.store.defaults)
         .filter((c) => wanted(c.name))
         .map((c) => {
@@ -27,7 +27,7 @@ export default handler(DescribeConfigs, (req, ctx) => {
             if (brokerValue !== undefined && brokerValue !== c.def.default) {
               synonyms.push({ name: c.def.synonym, value: brokerValue, source: sourceNumber('STATIC_BROKER_CONFIG') });
             }
-            synonyms.push({ name: c.def.synonym, value: c.def.default, source: sourceNumber('DEFAULT_CONFIG') });
+            if (!c.def.derivedDefault) synonyms.push({ name: c.def.synonym, value: c.def.default, source: sourceNumber('DEFAULT_CONFIG') });
           }
           return {
             name: c.name,
@@ -41,7 +41,7 @@ export default handler(DescribeConfigs, (req, ctx) => {
             documentation: req.includeDocumentation ? c.def.doc : null,
           };
         });
-      return { ...base, errorCode: 0, errorMessage: null, configs };
+      return { ...base, errorCode: 0, errorMessage: '', configs }; // Kafka: an empty message on success
     }
     if (res.resourceType === RESOURCE_BROKER) {
       if (res.resourceName !== '' && res.resourceName !== String(broker.nodeId)) {
@@ -62,7 +62,7 @@ export default handler(DescribeConfigs, (req, ctx) => {
           documentation: req.includeDocumentation ? d.doc : null,
         };
       });
-      return { ...base, errorCode: 0, errorMessage: null, configs };
+      return { ...base, errorCode: 0, errorMessage: '', configs }; // Kafka: an empty message on success
     }
     return { ...base, errorCode: code('INVALID_REQUEST'), errorMessage: `Unsupported resource type ${res.resourceType}`, configs: [] };
   });

@@ -17,7 +17,7 @@ export default handler(AlterConfigs, (req, ctx) => {
       return { ...base, errorCode: code('INVALID_REQUEST'), errorMessage: `Unsupported resource type ${res.resourceType}` };
     }
     const t = broker.store.getTopic(res.resourceName);
-    if (!t) return { ...base, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: `Topic ${res.resourceName} does not exist` };
+    if (!t) return { ...base, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), errorMessage: `The topic '${res.resourceName}' does not exist.` }; // Kafka's words
     const next: Record<string, string> = {};
     for (const c of res.configs) if (c.value !== null) next[c.name] = c.value;
     const problem = validateTopicConfigs(next);

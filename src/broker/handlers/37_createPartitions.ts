@@ -5,12 +5,15 @@ import { handler } from './types.js';
 
 export default handler(CreatePartitions, (req, ctx) => {
   const { broker } = ctx;
-  const results = req.topics.map((t) => {
-    const fail = (name: string, message: string) => ({ name: t.name, errorCode: code(name), errorMessage: message });
+  // a topic named twice is refused once, as Kafka does, and the rest go ahead
+  const seen = new Map<string, number>();
+  for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+  const duplicates = [...seen].filter(([, n]) => n > 1).map(([name]) => ({ name, errorCode: code('INVALID_REQUEST'), errorMessage: 'Duplicate topic name.' }));
+  const results = req.topics.filter((t) => seen.get(t.name) === 1).map((t) => {
+    const fail = (name: string, message: string | null) => ({ name: t.name, errorCode: code(name), errorMessage: message });
     const info = broker.store.getTopic(t.name);
-    if (!info) return fail('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${t.name}' does not exist.`);
-    if (t.count < info.partitions) return fail('INVALID_PARTITIONS', `Topic currently has ${info.partitions} partitions, which is higher than the requested ${t.count}.`);
-    if (t.count === info.partitions) return fail('INVALID_PARTITIONS', `Topic already has ${info.partitions} partitions.`);
+    if (!info) return fail('UNKNOWN_TOPIC_OR_PARTITION', null); // as Kafka: no message
+    // the count checks (no shrinking, a limit) are the store's, with Kafka's messages
     if (t.assignments?.some((a) => a.brokerIds.some((id) => id !== broker.nodeId))) {
       return fail('INVALID_REPLICA_ASSIGNMENT', `Unknown broker in the assignment; the only broker is ${broker.nodeId}.`);
     }
@@ -22,5 +25,5 @@ export default handler(CreatePartitions, (req, ctx) => {
     }
     return { name: t.name, errorCode: 0, errorMessage: null };
   });
-  return { throttleTimeMs: 0, results };
+  return { throttleTimeMs: 0, results: [...results, ...duplicates] };
 });

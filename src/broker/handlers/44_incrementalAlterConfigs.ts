@@ -14,7 +14,7 @@ export default handler(IncrementalAlterConfigs, (req, ctx) => {
     if (res.resourceType === RESOURCE_BROKER) return fail('INVALID_REQUEST', 'Broker configs of the bundled broker are static (set them when starting it).');
     if (res.resourceType !== RESOURCE_TOPIC) return fail('INVALID_REQUEST', `Unsupported resource type ${res.resourceType}`);
     const t = broker.store.getTopic(res.resourceName);
-    if (!t) return fail('UNKNOWN_TOPIC_OR_PARTITION', `Topic ${res.resourceName} does not exist`);
+    if (!t) return fail('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${res.resourceName}' does not exist.`); // Kafka's words
     const next: Record<string, string> = { ...t.configs };
     for (const c of res.configs) {
       const def = topicConfigDef(c.name);

@@ -14,6 +14,12 @@ export interface ConfigDef {
   default: string;
   /** The broker config that supplies this topic config's default (topic configs only). */
   synonym?: string;
+  /**
+   * The synonym has no default of its own in Kafka (null): the value comes from another
+   * broker config (log.retention.ms from log.retention.hours, ...), so DescribeConfigs lists
+   * no DEFAULT_CONFIG synonym for it.
+   */
+  derivedDefault?: true;
   min?: number;
   max?: number;
   /** Allowed values (for LIST: allowed items). */
@@ -41,7 +47,7 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
     doc: 'Delay before a deleted segment file is removed: segments are removed at once here (Kafka: 60000).' },
   { name: 'flush.messages', type: 'LONG', default: LONG_MAX, synonym: 'log.flush.interval.messages', min: 1,
     doc: 'Fsync after this many messages; 1 makes every append durable before it is acknowledged.' },
-  { name: 'flush.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.flush.interval.ms', min: 0,
+  { name: 'flush.ms', type: 'LONG', default: LONG_MAX, synonym: 'log.flush.interval.ms', derivedDefault: true, min: 0,
     doc: 'Fsync when data has been unflushed for this long (checked by periodic maintenance).' },
   { name: 'index.interval.bytes', type: 'INT', default: '4096', synonym: 'log.index.interval.bytes', min: 0,
     doc: 'Bytes of batches between two offset index entries.' },
@@ -65,15 +71,15 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
     doc: 'Preallocate segment files (not supported: false).' },
   { name: 'retention.bytes', type: 'LONG', default: '-1', synonym: 'log.retention.bytes',
     doc: 'Delete the oldest segments while the partition is larger than this; -1: no size limit.' },
-  { name: 'retention.ms', type: 'LONG', default: '604800000', synonym: 'log.retention.ms', min: -1,
+  { name: 'retention.ms', type: 'LONG', default: '604800000', synonym: 'log.retention.ms', derivedDefault: true, min: -1,
     doc: 'Delete segments whose newest record is older than this; -1: keep forever.' },
   { name: 'segment.bytes', type: 'INT', default: '1073741824', synonym: 'log.segment.bytes', min: 14,
     doc: 'Roll to a new segment file when the active one would exceed this size.' },
   { name: 'segment.index.bytes', type: 'INT', default: '10485760', synonym: 'log.index.size.max.bytes', min: 4, only: '10485760',
     doc: 'Maximum offset index size (only the default is supported).' },
-  { name: 'segment.jitter.ms', type: 'LONG', default: '0', synonym: 'log.roll.jitter.ms', min: 0, only: '0',
+  { name: 'segment.jitter.ms', type: 'LONG', default: '0', synonym: 'log.roll.jitter.ms', derivedDefault: true, min: 0, only: '0',
     doc: 'Random jitter subtracted from segment.ms (not supported: 0).' },
-  { name: 'segment.ms', type: 'LONG', default: '604800000', synonym: 'log.roll.ms', min: 1,
+  { name: 'segment.ms', type: 'LONG', default: '604800000', synonym: 'log.roll.ms', derivedDefault: true, min: 1,
     doc: 'Roll to a new segment when the active one is older than this.' },
   { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', synonym: 'unclean.leader.election.enable',
     doc: 'Allow out-of-sync replicas to become leader (one node has no other replica: either value holds).' },

@@ -411,8 +411,8 @@ class StoreImpl implements Store {
     const state = this.existing(name);
     const current = state.info.partitions;
     if (!Number.isInteger(newTotal)) fail('INVALID_PARTITIONS', `Invalid partition count ${newTotal}.`);
-    if (newTotal < current) fail('INVALID_PARTITIONS', `Topic currently has ${current} partitions, which is higher than the requested ${newTotal}.`);
-    if (newTotal === current) fail('INVALID_PARTITIONS', `Topic already has ${current} partitions.`);
+    if (newTotal < current) fail('INVALID_PARTITIONS', `The topic ${name} currently has ${current} partition(s); ${newTotal} would not be an increase.`);
+    if (newTotal === current) fail('INVALID_PARTITIONS', `Topic already has ${current} partition(s).`);
     if (newTotal > MAX_PARTITIONS) fail('INVALID_PARTITIONS', `Number of partitions must be at most ${MAX_PARTITIONS} on this broker.`);
     const info = freeze(name, state.info.id, newTotal, state.info.configs);
     if (opts.validateOnly) return info;
