@@ -2,7 +2,8 @@
 // each broker's ApiVersions (kafka-broker-api-versions), and the CI smoke check.
 
 import { KtError } from '../errors.js';
-import { AlterConfigs, DeleteRecords, DescribeConfigs, IncrementalAlterConfigs, ListOffsets, Metadata } from '../protocol/apis/index.js';
+import { AlterConfigs, DeleteRecords, DescribeConfigs, DescribeTopicPartitions, Fetch, IncrementalAlterConfigs, ListOffsets, Metadata, Produce } from '../protocol/apis/index.js';
+import type { ApiSchema } from '../protocol/schema.js';
 import { apiName } from '../protocol/apiNames.js';
 import type { BrokerApiVersions, ClusterDescription } from './clusterModel.js';
 import { kafkaErrorText, type AdminSession, type ClusterMetadata } from './admin.js';
@@ -23,18 +24,28 @@ export async function describeCluster(s: AdminSession): Promise<ClusterDescripti
 let clientVersions: Map<number, { min: number; max: number }> | undefined;
 
 /**
- * The API versions kt itself can use: kafkajs's requests, and the ones kt sends with the
- * broker's schemas (admin.ts). This is the "client" side of kafka-broker-api-versions' `usable`.
+ * The API versions kt itself can use, the "client" side of kafka-broker-api-versions' `usable`:
+ * kafkajs's requests (connections, metadata, the group member), and the requests kt encodes
+ * itself, each up to the version its caller reads (the engines' and group admin's bounds).
+ * Loaded on demand: the engines are not imported by `kt cluster check`.
  */
-export function ktClientVersions(): ReadonlyMap<number, { min: number; max: number }> {
+export async function ktClientVersions(): Promise<ReadonlyMap<number, { min: number; max: number }>> {
   if (clientVersions) return clientVersions;
+  const [{ FETCH_MAX_VERSION }, { PRODUCE_MAX_VERSION }, { GROUP_API_MAX }] = await Promise.all([
+    import('./consumer.js'),
+    import('./directProducer.js'),
+    import('./groups.js'),
+  ]);
   const m = new Map<number, { min: number; max: number }>();
-  const add = (key: number, min: number, max: number) => {
-    const prev = m.get(key);
-    m.set(key, prev ? { min: Math.min(prev.min, min), max: Math.max(prev.max, max) } : { min, max });
+  const add = (api: ApiSchema, max = api.max) => {
+    const prev = m.get(api.key);
+    m.set(api.key, prev ? { min: Math.min(prev.min, api.min), max: Math.max(prev.max, max) } : { min: api.min, max });
   };
-  for (const [key, v] of kafkajsRequestVersions()) add(key, v.min, v.max);
-  for (const api of [Metadata, ListOffsets, DeleteRecords, DescribeConfigs, AlterConfigs, IncrementalAlterConfigs]) add(api.key, api.min, api.max);
+  for (const [key, v] of kafkajsRequestVersions()) m.set(key, v);
+  for (const api of [Metadata, ListOffsets, DeleteRecords, DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, DescribeTopicPartitions]) add(api);
+  add(Fetch, FETCH_MAX_VERSION);
+  add(Produce, PRODUCE_MAX_VERSION);
+  for (const [api, max] of GROUP_API_MAX) add(api, max);
   clientVersions = m;
   return m;
 }
@@ -42,7 +53,7 @@ export function ktClientVersions(): ReadonlyMap<number, { min: number; max: numb
 /** ApiVersions of every broker in the cluster (asked of each broker, not the bootstrap one). */
 export async function brokerApiVersions(s: AdminSession): Promise<BrokerApiVersions[]> {
   const { brokers } = await describeCluster(s);
-  const client = ktClientVersions();
+  const client = await ktClientVersions();
   return Promise.all(
     brokers.map(async (b): Promise<BrokerApiVersions> => {
       const node = { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack };

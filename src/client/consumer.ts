@@ -216,7 +216,7 @@ const FETCH_MAX_BYTES = 52_428_800;
 const PARTITION_MAX_BYTES = 1_048_576;
 const FETCH_MAX_WAIT_MS = 500;
 /** v12 is flexible (kafkajs's connection speaks request header v1 only). */
-const FETCH_MAX_VERSION = 11;
+export const FETCH_MAX_VERSION = 11;
 
 interface FetchResponse {
   errorCode: number;

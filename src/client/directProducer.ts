@@ -35,7 +35,7 @@ const MAX_REQUEST_RECORDS = 100_000;
 /** Kafka's request.timeout.ms for the broker's side of a produce (kafkajs's default). */
 const PRODUCE_TIMEOUT_MS = 30_000;
 const RETRIES = 12;
-const PRODUCE_MAX_VERSION = 8;
+export const PRODUCE_MAX_VERSION = 8;
 /** Batch buffers carved from the input's memory at most (see `memory`). */
 const MEMORY_SLOTS = 16;
 

@@ -75,7 +75,7 @@ export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
  * below reads (above them OffsetFetch batches groups (v8), DescribeGroups answers an unknown
  * group with an error instead of a Dead one (v6), OffsetCommit names topics by id (v10)).
  */
-const GROUP_API_MAX = new Map<ApiSchema, number>([
+export const GROUP_API_MAX: ReadonlyMap<ApiSchema, number> = new Map<ApiSchema, number>([
   [ListGroups, 2],
   [DescribeGroups, 4],
   [OffsetFetch, 5],

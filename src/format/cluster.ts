@@ -7,15 +7,19 @@ import { UsageError } from '../errors.js';
 import { parseOffset } from './offset.js';
 import { parseTopicPartitions } from './partitions.js';
 import { renderTable } from './table.js';
-import { API_NAMES, apiName } from '../protocol/apiNames.js';
+import { API_NAMES, apiName, CLIENT_API_KEYS } from '../protocol/apiNames.js';
 import type { ApiVersionRange, BrokerApiVersions, BrokerNode, ClusterDescription, ConfigResourceType, DeleteTarget, DeletedRecords, PartitionFilter, PartitionOffset, PartitionSelector, ResourceConfigs, TimeSpec } from '../client/clusterModel.js';
 
 // ---------------------------------------------------------------------------------------
 // kt cluster
 
 /** Apache's Node.toString(): `host:port (id: N rack: R)`. */
+/**
+ * A broker as Kafka 4.x's Node prints it. isFenced is always false: a fenced broker is not in
+ * Metadata, so kt never lists one.
+ */
 export function nodeString(b: BrokerNode): string {
-  return `${b.host}:${b.port} (id: ${b.nodeId} rack: ${b.rack ?? 'null'})`;
+  return `${b.host}:${b.port} (id: ${b.nodeId} rack: ${b.rack ?? 'null'} isFenced: false)`;
 }
 
 export function clusterText(c: ClusterDescription, head?: (s: string) => string): string {
@@ -39,8 +43,10 @@ export function apiVersionText(a: ApiVersionRange, clientRange?: { min: number; 
 
 /**
  * kafka-broker-api-versions: per broker `<node> -> (` then one API per line (TAB-indented,
- * comma-separated, by key), APIs the client uses but the broker lacks as UNSUPPORTED, `)`;
- * or `<node> -> ERROR: <message>`.
+ * comma-separated, by key): every API of Kafka's client protocol (CLIENT_API_KEYS), UNSUPPORTED
+ * where the broker lacks it, and any other API the broker advertises, `)`; or
+ * `<node> -> ERROR: <message>`. `[usable: N]` is kt's own highest version (absent for APIs kt
+ * never sends), where Apache's tool prints the Java client's.
  */
 export function apiVersionsText(brokers: BrokerApiVersions[], client: ReadonlyMap<number, { min: number; max: number }>): string {
   const out: string[] = [];
@@ -51,7 +57,7 @@ export function apiVersionsText(brokers: BrokerApiVersions[], client: ReadonlyMa
     }
     const byKey = new Map<number, string>();
     for (const a of b.apis) byKey.set(a.apiKey, apiVersionText(a, client.get(a.apiKey)));
-    for (const key of client.keys()) if (!byKey.has(key)) byKey.set(key, `${apiName(key)}(${key}): UNSUPPORTED`);
+    for (const key of CLIENT_API_KEYS) if (!byKey.has(key)) byKey.set(key, `${apiName(key)}(${key}): UNSUPPORTED`);
     const lines = [...byKey.entries()].sort((x, y) => x[0] - y[0]).map(([, t]) => t);
     out.push(`${nodeString(b)} -> (\n\t${lines.join(',\n\t')}\n)`);
   }

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { forTheFile, isolatedEnv, KT, kt, type RunResult } from '../helpers.js';
+import { forTheFile, isolatedEnv, KT, kt, testBroker, type RunResult } from '../helpers.js';
 import { TOOLS, runTool, type ToolResult } from '../kafka/kafka.js';
 import { apacheNode } from './targets.js';
 
@@ -286,4 +286,26 @@ test('kafka-consumer-perf-test and kt perf consume: the same header and the same
   // the record count is the same number in both
   assert.equal(ad.split(', ')[4], '300');
   assert.equal(kd.split(', ')[4], '300');
+});
+
+test('kafka-broker-api-versions and kt cluster api-versions: the same lines but for [usable: N] (kt\'s own client), against Apache and the bundled broker', async () => {
+  const bundled = await testBroker();
+  try {
+    for (const [name, bootstrap] of [['Apache', B], ['bundled', bundled.bootstrap]]) {
+      const a = await runTool(TOOLS.brokerApiVersions, ['--bootstrap-server', bootstrap]);
+      const k = await kt(['cluster', 'api-versions', '--bootstrap-server', bootstrap]);
+      ok(a, `kafka-broker-api-versions (${name})`);
+      ok(k, `kt cluster api-versions (${name})`);
+      // The listed difference (README): `usable` is the version the printing client would use,
+      // the Java client's in Apache's tool and kt's own in kt (absent where kt never sends the API).
+      const withoutUsable = (t: string) => t.replace(/ \[(usable: \d+|unusable: node too (old|new))\]/g, '');
+      assert.equal(withoutUsable(k.out), withoutUsable(a.stdout), name);
+      assert.match(a.stdout, /\tDescribeLogDirs\(35\): 1 to 5 \[usable: 5\],\n/, name);
+      assert.match(k.out, /\tDescribeLogDirs\(35\): 1 to 5,\n/, name);
+      assert.match(k.out, /\tProduce\(0\): \d+ to \d+ \[usable: 8\],\n/, name);
+      assert.match(k.out, /\tConsumerGroupHeartbeat\(68\): (UNSUPPORTED|\d+ to \d+),\n/, name);
+    }
+  } finally {
+    await bundled.stop();
+  }
 });

@@ -170,6 +170,7 @@ export const TOOLS = {
   leaderElection: 'org.apache.kafka.tools.LeaderElectionCommand',
   reassignPartitions: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
   producerPerf: 'org.apache.kafka.tools.ProducerPerformance',
+  brokerApiVersions: 'org.apache.kafka.tools.BrokerApiVersionsCommand',
   consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance',
 } as const;
 

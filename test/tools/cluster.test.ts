@@ -31,14 +31,14 @@ test('kt cluster api-versions: the kafka-broker-api-versions layout and --json',
   const r = await kt(['cluster', 'api-versions', '-b', B]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.out.trimEnd().split('\n');
-  assert.equal(lines[0], `${B} (id: 0 rack: null) -> (`);
+  assert.equal(lines[0], `${B} (id: 0 rack: null isFenced: false) -> (`);
   assert.equal(lines[lines.length - 1], ')');
   const body = lines.slice(1, -1);
   for (const [i, l] of body.entries()) {
     assert.match(l, /^\t[A-Za-z]+\(\d+\): (?:\d+(?: to \d+)?(?: \[(?:usable: \d+|unusable: node too (?:old|new))\])?|UNSUPPORTED)(,?)$/);
     assert.equal(l.endsWith(','), i < body.length - 1, `comma after every API but the last: ${l}`);
   }
-  assert.ok(body.some((l) => /^\tProduce\(0\): 0 to 13 \[usable: 7\],$/.test(l)), 'Produce: the broker 0-13 as Kafka 4.4, kafkajs up to v7');
+  assert.ok(body.some((l) => /^\tProduce\(0\): 0 to 13 \[usable: 8\],$/.test(l)), 'Produce: the broker 0-13 as Kafka 4.4, kt\'s producer up to v8');
   assert.ok(body.some((l) => /^\tIncrementalAlterConfigs\(44\): 0 to 1 \[usable: 1\],?$/.test(l)));
   const keys = body.map((l) => Number(/\((\d+)\)/.exec(l)![1]));
   assert.deepEqual(keys, [...keys].sort((a, b) => a - b), 'sorted by API key');

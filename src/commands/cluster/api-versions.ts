@@ -6,9 +6,10 @@ export default class ClusterApiVersions extends KtCommand {
   static override summary = 'The API versions each broker supports (kafka-broker-api-versions).';
   static override description =
     'Asks every broker of the cluster for its ApiVersions and prints them as kafka-broker-api-versions does: ' +
-    '"host:port (id: N rack: R) -> (" then one "Name(key): min to max [usable: V]" per line, where V is the ' +
-    'highest version kt can use with that broker; APIs kt uses that the broker lacks show UNSUPPORTED, and a ' +
-    'broker that cannot be reached shows "-> ERROR: <message>" (exit 1).\n\n' +
+    '"host:port (id: N rack: R isFenced: false) -> (" then one "Name(key): min to max [usable: V]" per line for every API ' +
+    "of Kafka's client protocol, UNSUPPORTED where the broker lacks it. V is the highest version kt itself can use with " +
+    "that broker (Apache's tool prints the Java client's), absent for APIs kt never sends. A broker that cannot be " +
+    'reached shows "-> ERROR: <message>" (exit 1).\n\n' +
     'JSON (--json): {"brokers":[{"nodeId":0,"host":"127.0.0.1","port":9092,"rack":null,"error":null,' +
     '"apis":[{"apiKey":0,"name":"Produce","minVersion":3,"maxVersion":9,"usable":7}]}]} ' +
     '(usable is null for APIs kt does not use)';
@@ -30,14 +31,15 @@ export default class ClusterApiVersions extends KtCommand {
     ]);
     const h = await openKafka(conn, { clientId: 'kt-admin' });
     const brokers = await withSession(h, brokerApiVersions);
+    const client = await ktClientVersions();
     const result = { brokers };
     if (brokers.some((b) => b.error !== null)) {
       // print what was learned, then fail: a broker that cannot answer is an error for scripts
       if (this.jsonEnabled()) this.logJson(result);
-      else this.log(apiVersionsText(brokers, ktClientVersions()));
+      else this.log(apiVersionsText(brokers, client));
       this.exitWith(EXIT.ERROR);
     }
-    this.log(apiVersionsText(brokers, ktClientVersions()));
+    this.log(apiVersionsText(brokers, client));
     return result;
   }
 }

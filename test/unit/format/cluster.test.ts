@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { apiName, CLIENT_API_KEYS } from '../../../src/protocol/apiNames.js';
 import assert from 'node:assert/strict';
 import {
   apiVersionText,
@@ -27,8 +28,8 @@ const usage = (fn: () => unknown, re?: RegExp) =>
 
 test('nodeString and the kafka-broker-api-versions layout', () => {
   const b = { nodeId: 1, host: 'kafka1', port: 9092, rack: null };
-  assert.equal(nodeString(b), 'kafka1:9092 (id: 1 rack: null)');
-  assert.equal(nodeString({ ...b, rack: 'r1' }), 'kafka1:9092 (id: 1 rack: r1)');
+  assert.equal(nodeString(b), 'kafka1:9092 (id: 1 rack: null isFenced: false)');
+  assert.equal(nodeString({ ...b, rack: 'r1' }), 'kafka1:9092 (id: 1 rack: r1 isFenced: false)');
   const client = new Map([
     [0, { min: 0, max: 7 }],
     [1, { min: 0, max: 11 }],
@@ -52,18 +53,21 @@ test('nodeString and the kafka-broker-api-versions layout', () => {
     ],
     client,
   );
+  // every client API in key order: the broker's with versions, the rest UNSUPPORTED; then
+  // the broker's others (UNKNOWN(999))
+  const expected = CLIENT_API_KEYS.map((k) => ({
+    0: 'Produce(0): 3 to 9 [usable: 7]',
+    1: 'Fetch(1): 4 to 12 [usable: 11]',
+    44: 'IncrementalAlterConfigs(44): 2 [unusable: node too new]',
+    60: 'DescribeCluster(60): 0 to 1',
+  } as Record<number, string>)[k] ?? `${apiName(k)}(${k}): UNSUPPORTED`);
   assert.equal(
     text,
-    'kafka1:9092 (id: 1 rack: null) -> (\n' +
-      '\tProduce(0): 3 to 9 [usable: 7],\n' +
-      '\tFetch(1): 4 to 12 [usable: 11],\n' +
-      '\tSaslHandshake(17): UNSUPPORTED,\n' +
-      '\tIncrementalAlterConfigs(44): 2 [unusable: node too new],\n' +
-      '\tDescribeCluster(60): 0 to 1,\n' +
-      '\tUNKNOWN(999): 0\n' +
-      ')\n' +
-      'kafka2:9092 (id: 2 rack: r2) -> ERROR: connection refused',
+    `kafka1:9092 (id: 1 rack: null isFenced: false) -> (\n\t${[...expected, 'UNKNOWN(999): 0'].join(',\n\t')}\n)\n` +
+      'kafka2:9092 (id: 2 rack: r2 isFenced: false) -> ERROR: connection refused',
   );
+  assert.ok(text.includes('\tSaslHandshake(17): UNSUPPORTED,\n'));
+  assert.ok(text.includes('\tListConfigResources(74): UNSUPPORTED,\n'));
   assert.equal(apiVersionText({ apiKey: 3, name: 'Metadata', minVersion: 12, maxVersion: 13, usable: null }, { min: 0, max: 6 }), 'Metadata(3): 12 to 13 [unusable: node too new]');
   assert.equal(apiVersionText({ apiKey: 3, name: 'Metadata', minVersion: 0, maxVersion: 0, usable: null }, { min: 1, max: 6 }), 'Metadata(3): 0 [unusable: node too old]');
 });
