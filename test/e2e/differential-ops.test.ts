@@ -52,13 +52,13 @@ test('IncrementalAlterConfigs v1 and v0: set, delete, append, subtract, validate
     const alter = (label: string, configs: (s: Side) => { name: string; configOperation: number; value: string | null }[], validateOnly = false, topic = (s: Side) => s.n(k('t'))) =>
       d.request(label, A.IncrementalAlterConfigs, v, (s) => ({ resources: [{ resourceType: TOPIC, resourceName: topic(s), configs: configs(s) }], validateOnly }));
     await alter('set', () => [{ name: 'retention.ms', configOperation: SET, value: '3600000' }, { name: 'cleanup.policy', configOperation: SET, value: 'compact' }]);
-    await d.same('after set', (s) => describe(s, s.n(k('t')), WATCHED));
+    await d.converged('after set', (s) => describe(s, s.n(k('t')), WATCHED));
     await alter('append', () => [{ name: 'cleanup.policy', configOperation: APPEND, value: 'delete' }]);
     await alter('subtract', () => [{ name: 'cleanup.policy', configOperation: SUBTRACT, value: 'compact' }]);
-    await d.same('after append and subtract', (s) => describe(s, s.n(k('t')), ['cleanup.policy']));
+    await d.converged('after append and subtract', (s) => describe(s, s.n(k('t')), ['cleanup.policy']));
     await alter('delete', () => [{ name: 'retention.ms', configOperation: DELETE, value: null }]);
     await alter('validateOnly', () => [{ name: 'retention.ms', configOperation: SET, value: '1000' }], true);
-    await d.same('after delete and validateOnly', (s) => describe(s, s.n(k('t')), WATCHED));
+    await d.converged('after delete and validateOnly', (s) => describe(s, s.n(k('t')), WATCHED));
     await alter('an invalid value', () => [{ name: 'retention.ms', configOperation: SET, value: 'soon' }]);
     await alter('an unknown config', () => [{ name: 'no.such.config', configOperation: SET, value: '1' }]);
     await alter('an unknown topic', () => [{ name: 'retention.ms', configOperation: SET, value: '1000' }], false, (s) => `${s.n(k('t'))}-none`);
@@ -76,7 +76,7 @@ test('AlterConfigs v2 and v0: replace all, validateOnly, an invalid value, an un
     const alter = (label: string, configs: { name: string; value: string | null }[], validateOnly = false, topic = (s: Side) => s.n(k('t'))) =>
       d.request(label, A.AlterConfigs, v, (s) => ({ resources: [{ resourceType: TOPIC, resourceName: topic(s), configs }], validateOnly }));
     await alter('replace (retention.ms goes back to its default)', [{ name: 'segment.bytes', value: '1048576' }]);
-    await d.same('after replace', (s) => describe(s, s.n(k('t')), WATCHED));
+    await d.converged('after replace', (s) => describe(s, s.n(k('t')), WATCHED));
     await alter('validateOnly', [{ name: 'max.message.bytes', value: '2000' }], true);
     await alter('an invalid value', [{ name: 'cleanup.policy', value: 'sometimes' }]);
     await alter('an unknown topic', [{ name: 'segment.bytes', value: '1048576' }], false, (s) => `${s.n(k('t'))}-none`);

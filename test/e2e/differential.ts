@@ -146,6 +146,13 @@ export interface Differential {
    * the normalised results are equal; returns them (bundled, apache) for extra assertions.
    */
   same<T>(label: string, fn: (s: Side) => Promise<T>): Promise<[T, T]>;
+  /**
+   * As `same`, for a read after a change: Apache applies a committed change asynchronously (the
+   * controller commits it, then the broker replays its metadata log), so Apache's answer is read
+   * again (a bounded number of times) until it matches the bundled broker's, which applies it
+   * before answering. A difference that persists fails as `same` would.
+   */
+  converged<T>(label: string, fn: (s: Side) => Promise<T>): Promise<[T, T]>;
   /** Sends one request to both and compares the answers. */
   request<Api extends ApiSchema>(label: string, api: Api, version: number, body: (s: Side) => ReqInput<Api>): Promise<[DecodedResp<Api>, DecodedResp<Api>]>;
 }
@@ -206,9 +213,25 @@ export function differential(): Differential {
     assert.deepEqual(normalise(b, sides[0], names), normalise(a, sides[1], names), `${label}: bundled (actual) vs Apache (expected)`);
     return [b, a];
   };
+  const converged = async <T>(label: string, fn: (s: Side) => Promise<T>): Promise<[T, T]> => {
+    const b = await fn(sides[0]);
+    const want = normalise(b, sides[0], names);
+    for (let attempt = 0; ; attempt++) {
+      const a = await fn(sides[1]);
+      const got = normalise(a, sides[1], names);
+      if (attempt === 200) assert.deepEqual(want, got, `${label}: bundled (actual) vs Apache (expected, after ${attempt} reads)`);
+      try {
+        assert.deepEqual(want, got);
+        return [b, a];
+      } catch {
+        await new Promise((res) => setTimeout(res, 25)); // a pause between reads, not a deadline
+      }
+    }
+  };
   return {
     sides: () => [sides[0], sides[1]],
     same,
+    converged,
     request: (label, api, version, body) => same(`${label} (${api.name} v${version})`, (s) => s.c.request(api, version, body(s))),
   };
 }
