@@ -135,6 +135,7 @@ function allPartitions(cluster: KjsCluster, topic: string): number[] {
 export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Run = new Run(o)): Promise<ConsumeResult> {
   const cluster = createCluster(h, { autoCreate: true, readCommitted: o.readCommitted });
   await h.connectWithin(cluster.connect());
+  let loop: FetchLoop | undefined;
   try {
     const topics = await prepareTopics(cluster, o);
     const wanted: Array<{ topic: string; partition: number }> = [];
@@ -162,7 +163,7 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
     o.onAssigned?.(states.map((s) => ({ topic: s.topic, partition: s.partition, start: s.position, end: s.end })));
 
     const commit = () => (group ? commitAt(cluster, group, states.map(positionOf)) : Promise.resolve());
-    const loop = new FetchLoop(h, cluster, o, run);
+    loop = new FetchLoop(h, cluster, o, run);
     loop.setPartitions(states);
     if (loop.allDone()) run.stop('end');
     let lastCommit = Date.now();
@@ -178,6 +179,7 @@ export async function consumeAssigned(h: KafkaHandle, o: ConsumeOptions, run: Ru
   } catch (err) {
     throw h.fail(err);
   } finally {
+    await loop?.settle();
     await cluster.disconnect().catch(() => undefined);
   }
 }
@@ -194,6 +196,7 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
   const cluster = createCluster(h, { autoCreate: true, readCommitted: o.readCommitted });
   await h.connectWithin(cluster.connect());
   let member: GroupMember | undefined;
+  let fetching: FetchLoop | undefined;
   try {
     const topics = await prepareTopics(cluster, o);
     // End offsets captured at start (for --exit), and low/high for where to start.
@@ -201,6 +204,7 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
     const g = new GroupMember(cluster, { group: o.group, topics, onRebalancing: () => o.onRebalance?.({ event: 'rebalancing' }) });
     member = g;
     const loop = new FetchLoop(h, cluster, o, run);
+    fetching = loop;
     /** the partitions owned in the current generation, and where each one started */
     let owned = new Map<string, { state: PartitionState; started: number }>();
     const seeked = new Set<string>();
@@ -270,6 +274,7 @@ export async function consumeGroup(h: KafkaHandle, o: ConsumeOptions & { group: 
   } catch (err) {
     throw h.fail(err);
   } finally {
+    await fetching?.settle();
     await member?.close();
     await cluster.disconnect().catch(() => undefined);
   }

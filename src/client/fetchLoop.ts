@@ -237,6 +237,8 @@ export class FetchLoop {
   private states: PartitionState[] = [];
   /** One fetch in flight ahead per leader, for the positions its last response leads to. */
   private readonly prefetched = new Map<string, { key: string; response: Promise<FetchResponse | undefined> }>();
+  /** every fetch sent and not answered yet (settled, errors dropped) */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly h: KafkaHandle,
@@ -310,7 +312,22 @@ export class FetchLoop {
       forgottenTopicsData: [],
       rackId: '',
     });
-    return send<FetchResponse>(broker, Fetch, version, body, { requestTimeout: FETCH_MAX_WAIT_MS + 30_000 });
+    const response = send<FetchResponse>(broker, Fetch, version, body, { requestTimeout: FETCH_MAX_WAIT_MS + 30_000 });
+    const settled = response.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+    return response;
+  }
+
+  /**
+   * Resolves when no fetch is in flight (a fetch asked ahead is answered within its max wait):
+   * kafkajs's disconnect drops a request sent while it runs, and its promise never settles.
+   */
+  async settle(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
   /** One round: a fetch from each leader of the partitions not done, decoded and delivered. */
@@ -350,6 +367,7 @@ export class FetchLoop {
   private async fetchLeader(leader: string, parts: PartitionState[], states: PartitionState[]): Promise<boolean> {
     const { o, run } = this;
     const broker = await this.cluster.findBroker({ nodeId: leader });
+    if (run.done) return false;
     const version = negotiate(broker, Fetch, { max: FETCH_MAX_VERSION });
     if (version < 0) throw new KtError('the broker does not support Fetch v4 or later (Kafka 0.11+), which kt consume needs');
     const want = parts.map((s) => ({ s, offset: s.position }));
@@ -366,18 +384,7 @@ export class FetchLoop {
       throw err;
     }
     // The partitions changed meanwhile (a rebalance): this response is for another assignment.
-    if (this.states !== states) return false;
-    // Ask for what follows before decoding and writing this response, so the broker reads
-    // and sends it meanwhile (a blocking stdout pipe no longer idles the broker).
-    if (res && !run.done && !res.errorCode) {
-      const next = predictNext(res, want, o.exitAtEnd);
-      if (next) {
-        const response = this.fetchFrom(broker, version, next);
-        response.catch(() => undefined);
-        this.prefetched.set(leader, { key: fetchKey(next), response });
-      }
-    }
-    if (run.done || !res) return false;
+    if (this.states !== states || run.done || !res) return false;
     if (res.errorCode) throw KafkaError.fromCode(res.errorCode);
     let refresh = false;
     const out: ConsumedRecord[] = [];
@@ -426,6 +433,13 @@ export class FetchLoop {
     // Stopped (or rebalanced) while decoding: nothing of this response is printed, no
     // position moves, so a commit made meanwhile stays exact.
     if (run.done || this.states !== states) return false;
+    // Ask for what follows before writing this response, so the broker reads and sends it
+    // meanwhile (a blocking stdout pipe no longer idles the broker); not when these records
+    // reach --max-messages.
+    if (out.length < run.remaining) {
+      const next = predictNext(res, want, o.exitAtEnd);
+      if (next) this.prefetched.set(leader, { key: fetchKey(next), response: this.fetchFrom(broker, version, next) });
+    }
     for (const [s, next] of moved) {
       s.position = Math.max(s.position, next);
       if (o.exitAtEnd && s.position >= s.end) s.done = true;
