@@ -385,6 +385,15 @@ export class FetchLoop {
     }
     // The partitions changed meanwhile (a rebalance): this response is for another assignment.
     if (this.states !== states || run.done || !res) return false;
+    // Ask for what follows before decoding and writing this response, so the broker reads
+    // and sends it meanwhile (a blocking stdout pipe no longer idles the broker). With
+    // --max-messages only after decoding, and not when these records reach it.
+    const askAhead = () => {
+      const next = res.errorCode ? undefined : predictNext(res, want, o.exitAtEnd);
+      if (next) this.prefetched.set(leader, { key: fetchKey(next), response: this.fetchFrom(broker, version, next) });
+    };
+    const unbounded = run.remaining === Infinity;
+    if (unbounded) askAhead();
     if (res.errorCode) throw KafkaError.fromCode(res.errorCode);
     let refresh = false;
     const out: ConsumedRecord[] = [];
@@ -433,13 +442,7 @@ export class FetchLoop {
     // Stopped (or rebalanced) while decoding: nothing of this response is printed, no
     // position moves, so a commit made meanwhile stays exact.
     if (run.done || this.states !== states) return false;
-    // Ask for what follows before writing this response, so the broker reads and sends it
-    // meanwhile (a blocking stdout pipe no longer idles the broker); not when these records
-    // reach --max-messages.
-    if (out.length < run.remaining) {
-      const next = predictNext(res, want, o.exitAtEnd);
-      if (next) this.prefetched.set(leader, { key: fetchKey(next), response: this.fetchFrom(broker, version, next) });
-    }
+    if (!unbounded && out.length < run.remaining) askAhead();
     for (const [s, next] of moved) {
       s.position = Math.max(s.position, next);
       if (o.exitAtEnd && s.position >= s.end) s.done = true;
