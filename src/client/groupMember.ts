@@ -27,6 +27,7 @@ import { OffsetFetch } from '../protocol/apis/offsetFetch.js';
 import { CONSUMER_PROTOCOL_MAX_VERSION, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitions } from '../protocol/apis/consumerProtocol.js';
 import { ASSIGNORS, type AssignorMember } from './assignors.js';
 import { encodeBody, send, versionFor, type KjsBroker, type KjsCluster } from './gateway.js';
+import { isConnectionLoss } from './fetchLoop.js';
 import { sleep } from '../sleep.js';
 
 /**
@@ -67,7 +68,7 @@ function groupError(what: string, code: number): KafkaError {
  */
 export async function findCoordinator(cluster: KjsCluster, group: string): Promise<KjsBroker> {
   for (let attempt = 0; ; attempt++) {
-    const res = await call(cluster.brokerPool.seedBroker, FindCoordinator, { key: group, keyType: 0 });
+    const res = await askAnyBroker(cluster, (b) => call(b, FindCoordinator, { key: group, keyType: 0 }));
     if (res.errorCode === 0) {
       try {
         return await cluster.findBroker({ nodeId: res.nodeId });
@@ -79,6 +80,24 @@ export async function findCoordinator(cluster: KjsCluster, group: string): Promi
     }
     if (!COORDINATOR_MOVED.has(errorName(res.errorCode)) || attempt >= 40) throw groupError(`cannot find the coordinator of group ${group}`, res.errorCode);
     await sleep(Math.min(100 * 2 ** attempt, 500));
+  }
+}
+
+/** `ask` of the bootstrap broker, or, when it cannot be reached, of the other brokers in turn. */
+async function askAnyBroker<T>(cluster: KjsCluster, ask: (b: KjsBroker) => Promise<T>): Promise<T> {
+  try {
+    return await ask(cluster.brokerPool.seedBroker);
+  } catch (err) {
+    if (!isConnectionLoss(err)) throw err;
+    const meta = await cluster.metadata().catch(() => undefined);
+    for (const { nodeId } of meta?.brokers ?? []) {
+      try {
+        return await ask(await cluster.findBroker({ nodeId }));
+      } catch (e) {
+        if (!isConnectionLoss(e)) throw e;
+      }
+    }
+    throw err;
   }
 }
 
