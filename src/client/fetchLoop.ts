@@ -442,6 +442,14 @@ export class FetchLoop {
     // Stopped (or rebalanced) while decoding: nothing of this response is printed, no
     // position moves, so a commit made meanwhile stays exact.
     if (run.done || this.states !== states) return false;
+    // Another leader's records, delivered meanwhile, may leave room for fewer: positions
+    // follow what is delivered (from here to the delivery nothing else runs).
+    if (out.length > run.remaining) {
+      out.length = run.remaining;
+      const last = new Map<string, number>();
+      for (const r of out) last.set(`${r.topic}:${r.partition}`, r.offset + 1);
+      for (const m of moved) m[1] = last.get(`${m[0].topic}:${m[0].partition}`) ?? m[0].position;
+    }
     if (!unbounded && out.length < run.remaining) askAhead();
     for (const [s, next] of moved) {
       s.position = Math.max(s.position, next);
