@@ -29,7 +29,7 @@ import type { KafkaHandle } from './index.js';
 import { sleep } from '../sleep.js';
 
 // kafkajs's public API, for the modules that use it (types only: erased at run time)
-export type { Admin, Consumer, Kafka, KafkaConfig, logCreator, Message, Producer } from 'kafkajs';
+export type { Admin, Kafka, KafkaConfig, logCreator, Message, Producer } from 'kafkajs';
 export type KafkaJS = typeof import('kafkajs');
 
 const require = createRequire(import.meta.url);
@@ -128,8 +128,6 @@ export interface KjsBroker {
   versions: Versions | null;
   connectionPool: { host: string; port: number; send(p: KjsProtocolRequest): Promise<unknown> };
   apiVersions(): Promise<Versions>;
-  offsetCommit(o: { groupId: string; groupGenerationId: number; memberId: string; topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> }): Promise<unknown>;
-  offsetFetch(o: { groupId: string; topics: Array<{ topic: string; partitions: Array<{ partition: number }> }> }): Promise<{ responses: Array<{ topic: string; partitions: Array<{ partition: number; offset: string; errorCode: number }> }> }>;
 }
 
 /** The methods of kafkajs's Cluster kt calls (checked when one is created). */
@@ -138,7 +136,7 @@ export const CLUSTER_METHODS = [
   'findBroker', 'findGroupCoordinator', 'fetchTopicsOffset', 'metadata',
 ] as const;
 /** The methods of kafkajs's Broker kt calls. */
-export const BROKER_METHODS = ['apiVersions', 'offsetCommit', 'offsetFetch'] as const;
+export const BROKER_METHODS = ['apiVersions'] as const;
 
 /**
  * kafkajs's Cluster for this client (same brokers, TLS/SASL, logger, retry), through the Kafka

@@ -6,9 +6,9 @@
 // time from when it was queued to when its request was acknowledged, as the Java producer's
 // callback measures it. Throttling (--throughput) paces records as Apache's
 // ThroughputThrottler does: never ahead of start + i / throughput.
-// Consumer: without --group the partitions are read directly (kt consume's fetch path: no
-// group, no rebalance); with --group kafkajs's consumer joins the group, and the time until
-// the first assignment (then each rebalance) is the rebalance time.
+// Consumer: kt consume's engine (consumer.ts): without --group the partitions are read
+// directly (no group, no rebalance); with --group kt's group member joins the group and
+// commits, and the time until the first assignment (then each rebalance) is the rebalance time.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -252,121 +252,49 @@ export function runConsumerPerf(
   const result = (async (): Promise<ConsumerPerfResult> => {
     const startMs = Date.now();
     const meter = new Meter(o.reportingIntervalMs, hooks.onInterval, startMs);
-    if (!o.group) {
-      const { startConsume } = await import('./consumer.js');
-      const sink = async (records: ConsumedRecord[]): Promise<boolean> => {
-        let bytes = 0;
-        for (const r of records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-        meter.add(records.length, bytes);
-        hooks.onProgress?.(meter.messages, meter.bytes);
-        return true;
-      };
-      const handle = startConsume(h, {
-        topics: o.topics,
-        start: o.fromLatest ? { kind: 'latest' } : { kind: 'earliest' },
-        maxMessages: o.messages,
-        timeoutMs: o.timeoutMs,
-        exitAtEnd: false,
-        readCommitted: false,
-        sink,
-      });
-      stopper = () => handle.stop('interrupted');
+    const { startConsume } = await import('./consumer.js');
+    const sink = async (records: ConsumedRecord[]): Promise<boolean> => {
+      let bytes = 0;
+      for (const r of records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+      meter.add(records.length, bytes);
+      hooks.onProgress?.(meter.messages, meter.bytes);
+      return true;
+    };
+    // Rebalance time (--group): the first assignment counts from the start (connect and join,
+    // as Apache's listener), each later one from when the group started rebalancing.
+    let rebalanceTimeMs = 0;
+    let rebalanceStart: number | undefined = startMs;
+    const onRebalance = (e: { event: 'rebalancing' } | { event: 'joined' }): void => {
+      if (e.event === 'rebalancing') {
+        rebalanceStart ??= Date.now();
+        return;
+      }
+      const ms = rebalanceStart === undefined ? 0 : Date.now() - rebalanceStart;
+      rebalanceStart = undefined;
+      rebalanceTimeMs += ms;
+      meter.rebalanceInInterval += ms;
+    };
+    const handle = startConsume(h, {
+      topics: o.topics,
+      group: o.group,
+      // with a group: the committed offsets first, then auto.offset.reset (earliest unless --from-latest)
+      start: o.group ? (o.fromLatest ? null : { kind: 'earliest' }) : o.fromLatest ? { kind: 'latest' } : { kind: 'earliest' },
+      maxMessages: o.messages,
+      timeoutMs: o.timeoutMs,
+      exitAtEnd: false,
+      readCommitted: false,
+      partitionMaxBytes: o.group ? o.fetchSize : undefined,
+      noCreate: o.group !== undefined,
+      sink,
+      onRebalance: o.group ? onRebalance : undefined,
+    });
+    stopper = () => handle.stop('interrupted');
+    try {
       const res = await handle.result;
-      return { startMs, endMs: Date.now(), bytes: meter.bytes, messages: meter.messages, rebalanceTimeMs: 0, timedOut: res.reason === 'timeout' };
+      return { startMs, endMs: Date.now(), bytes: meter.bytes, messages: meter.messages, rebalanceTimeMs, timedOut: res.reason === 'timeout' };
+    } catch (err) {
+      throw err instanceof KtError ? err : h.fail(err);
     }
-    return consumeWithGroup(h, { ...o, group: o.group }, meter, startMs, hooks, (s) => (stopper = s));
   })();
   return { result, stop: () => stopper() };
-}
-
-async function consumeWithGroup(
-  h: KafkaHandle,
-  o: ConsumerPerfOptions & { group: string },
-  meter: Meter,
-  startMs: number,
-  hooks: { onProgress?(messages: number, bytes: number): void },
-  setStopper: (s: () => void) => void,
-): Promise<ConsumerPerfResult> {
-  const consumer = h.kafka.consumer({
-    groupId: o.group,
-    allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 500,
-    maxBytesPerPartition: o.fetchSize,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
-    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
-  });
-  let rebalanceTimeMs = 0;
-  let joined = false;
-  let done = false;
-  let timedOut = false;
-  let failure: unknown;
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((r) => (finish = r));
-  let idle: NodeJS.Timeout | undefined;
-  const armIdle = () => {
-    clearTimeout(idle);
-    idle = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, o.timeoutMs);
-  };
-  const stop = () => {
-    if (done) return;
-    done = true;
-    clearTimeout(idle);
-    finish();
-  };
-  setStopper(stop);
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    // the first assignment counts from the start (connect and join, as Apache's listener);
-    // later rebalances by their own duration
-    const ms = joined ? Number((e.payload as { duration?: number }).duration ?? 0) : Date.now() - startMs;
-    joined = true;
-    rebalanceTimeMs += ms;
-    meter.rebalanceInInterval += ms;
-  });
-  consumer.on(consumer.events.CRASH, (e) => {
-    const p = e.payload as { error?: unknown; restart?: boolean };
-    if (!p.restart) {
-      failure = p.error;
-      stop();
-    }
-  });
-  try {
-    await h.connectWithin(consumer.connect());
-    armIdle();
-    await consumer.subscribe({ topics: o.topics instanceof RegExp ? [o.topics] : o.topics, fromBeginning: !o.fromLatest });
-    await consumer.run({
-      autoCommit: true,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-        if (done) return;
-        let n = 0;
-        let bytes = 0;
-        for (const m of batch.messages) {
-          if (meter.messages + n >= o.messages) break;
-          n++;
-          bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
-          resolveOffset(m.offset);
-        }
-        if (n > 0) {
-          armIdle();
-          meter.add(n, bytes);
-          hooks.onProgress?.(meter.messages, meter.bytes);
-        }
-        if (meter.messages >= o.messages) stop();
-        await heartbeat();
-      },
-    });
-    await finished;
-    const endMs = Date.now();
-    if (failure) throw failure;
-    return { startMs, endMs, bytes: meter.bytes, messages: meter.messages, rebalanceTimeMs, timedOut };
-  } catch (err) {
-    throw err instanceof KtError ? err : h.fail(err);
-  } finally {
-    clearTimeout(idle);
-    await consumer.disconnect().catch(() => undefined);
-  }
 }

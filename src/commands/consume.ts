@@ -17,7 +17,8 @@ export default class Consume extends KtCommand {
     '(one warning line; the count stays true). A --topic that does not exist is created by the broker ' +
     '(auto.create.topics.enable) and kt says so on stderr; --no-create makes it an error instead.\n\n' +
     'Without --group, kt reads the partitions directly (no consumer group, nothing committed). With ' +
-    '--group it joins the group and commits what it printed; --group with --partition reads those ' +
+    '--group it joins the group (Kafka\'s consumer protocol, assignors range and roundrobin as Java\'s) and ' +
+    'commits what it printed every 5 s, before a rebalance and on exit; --group with --partition reads those ' +
     'partitions directly and commits to the group, as Java\'s assign().\n\n' +
     '--offset: earliest|beginning, latest|end, N (absolute, needs --partition), -N (N before the end of ' +
     'each partition), +N (N after the start), @<ms>, @<ISO-8601> (@2024-05-01T12:00:00Z), @-<duration> ' +
