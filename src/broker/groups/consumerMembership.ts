@@ -120,7 +120,7 @@ export class ConsumerMembership extends GroupMembership {
     } else if (req.memberEpoch === 0) {
       if (req.rebalanceTimeoutMs === -1) fail(CE.INVALID_REQUEST, 'RebalanceTimeoutMs must be provided in first request.');
       if (req.topicPartitions === null || req.topicPartitions.length > 0) fail(CE.INVALID_REQUEST, 'TopicPartitions must be empty when (re-)joining.');
-      if (req.subscribedTopicNames === null && req.subscribedTopicRegex === null) {
+      if ((req.subscribedTopicNames === null || req.subscribedTopicNames.length === 0) && !req.subscribedTopicRegex) {
         fail(CE.INVALID_REQUEST, 'SubscribedTopicNames or SubscribedTopicRegex must be set in first request.');
       }
     } else if (req.memberEpoch === STATIC_LEAVE_EPOCH) {
@@ -129,8 +129,8 @@ export class ConsumerMembership extends GroupMembership {
     } else {
       fail(CE.INVALID_REQUEST, 'MemberEpoch is invalid.');
     }
-    if (req.subscribedTopicRegex !== null) {
-      if (req.subscribedTopicRegex === '') fail(CE.INVALID_REQUEST, "SubscribedTopicRegex can't be empty.");
+    // An empty regex clears the member's regex (librdkafka sends one with topic names).
+    if (req.subscribedTopicRegex) {
       if (compileRegex(req.subscribedTopicRegex) === null) {
         fail(CE.INVALID_REGULAR_EXPRESSION, `SubscribedTopicRegex \`${req.subscribedTopicRegex}\` is not a valid regular expression.`);
       }
@@ -193,7 +193,7 @@ export class ConsumerMembership extends GroupMembership {
       rebalanceTimeoutMs: req.rebalanceTimeoutMs === -1 ? member.rebalanceTimeoutMs : req.rebalanceTimeoutMs,
       serverAssignor: req.serverAssignor ?? member.serverAssignor,
       subscribedTopicNames: req.subscribedTopicNames ?? member.subscribedTopicNames,
-      subscribedTopicRegex: req.subscribedTopicRegex ?? member.subscribedTopicRegex,
+      subscribedTopicRegex: req.subscribedTopicRegex === null ? member.subscribedTopicRegex : req.subscribedTopicRegex || null,
       clientId: req.clientId,
       clientHost: req.clientHost,
     };
