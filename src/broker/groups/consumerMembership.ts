@@ -10,7 +10,7 @@
 // rebalance timeout, is fenced: removed, its partitions freed.
 // Consumer groups live in memory only (committed offsets are durable, as for classic groups).
 
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { code } from '../../protocol/errors.js';
 import { ASSIGNORS, type Assignment, type AssignorTopic, DEFAULT_ASSIGNOR } from './assignors.js';
 import { E } from './base.js';
@@ -144,7 +144,7 @@ export class ConsumerMembership extends GroupMembership {
   private groupFor(groupId: string, create: boolean): ConsumerGroup {
     const existing = this.consumerGroups.get(groupId);
     if (existing) return existing;
-    if (!create) fail(E.GROUP_ID_NOT_FOUND, `Group ${groupId} not found.`);
+    if (!create) fail(E.GROUP_ID_NOT_FOUND, `Consumer group ${groupId} not found.`);
     const classic = this.lookup(groupId);
     if (classic && !classic.is('Dead')) {
       if (!classic.is('Empty') || classic.pendingMembers.size > 0) fail(E.GROUP_ID_NOT_FOUND, `Group ${groupId} is not a consumer group.`);
@@ -158,7 +158,8 @@ export class ConsumerMembership extends GroupMembership {
   private doHeartbeat(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResult {
     const joining = req.memberEpoch === 0;
     const group = this.groupFor(req.groupId, joining);
-    const memberId = req.memberId === '' ? randomUUID() : req.memberId;
+    // v0: the coordinator names the member, as Kafka's Uuid prints (22 characters of base64url)
+    const memberId = req.memberId === '' ? randomBytes(16).toString('base64url') : req.memberId;
     const owned = toAssignment(req.topicPartitions);
     let member = group.members.get(memberId);
     if (req.instanceId !== null && joining) {
@@ -336,7 +337,7 @@ export class ConsumerMembership extends GroupMembership {
   // ---- leaving and fencing ----
 
   private consumerLeave(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResult {
-    const group = this.consumerGroups.get(req.groupId) ?? fail(E.GROUP_ID_NOT_FOUND, `Group ${req.groupId} not found.`);
+    const group = this.consumerGroups.get(req.groupId) ?? fail(E.GROUP_ID_NOT_FOUND, `Consumer group ${req.groupId} not found.`);
     let member: ConsumerMember | undefined;
     if (req.instanceId !== null) {
       member = group.staticMember(req.instanceId);
@@ -458,7 +459,8 @@ export class ConsumerMembership extends GroupMembership {
           clientId: m.clientId,
           clientHost: m.clientHost,
           subscribedTopicNames: m.subscribedTopicNames,
-          subscribedTopicRegex: m.subscribedTopicRegex,
+          // Kafka 4.4 describes a member without a regex with ""
+          subscribedTopicRegex: m.subscribedTopicRegex ?? '',
           assignment: named(m.assigned),
           targetAssignment: named(group.target.get(m.memberId) ?? new Map()),
           memberType: 1,
