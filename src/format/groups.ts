@@ -229,17 +229,17 @@ export function membersTable(g: GroupDescription, verbose: boolean, head?: Head)
 
 export function stateTable(groups: GroupDescription[], head?: Head): string {
   return renderTable(
-    ['GROUP', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'],
-    groups.map((g) => [g.group, `${g.coordinator.host}:${g.coordinator.port} (${g.coordinator.id})`, g.protocol || MISSING, g.state, g.members.length]),
-    { head, alignRight: [4] },
+    ['GROUP', 'TYPE', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'],
+    groups.map((g) => [g.group, g.type, `${g.coordinator.host}:${g.coordinator.port} (${g.coordinator.id})`, g.protocol || MISSING, g.state, g.members.length]),
+    { head, alignRight: [5] },
   );
 }
 
 export function listTable(groups: GroupListing[], head?: Head): string {
   return renderTable(
-    ['GROUP', 'STATE', 'PROTOCOL', 'MEMBERS'],
-    groups.map((g) => [g.group, g.state, g.protocol || MISSING, g.members]),
-    { head, alignRight: [3] },
+    ['GROUP', 'TYPE', 'STATE', 'PROTOCOL', 'MEMBERS'],
+    groups.map((g) => [g.group, g.type, g.state, g.protocol || MISSING, g.members]),
+    { head, alignRight: [4] },
   );
 }
 

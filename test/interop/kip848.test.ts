@@ -12,7 +12,7 @@ import { ListGroups } from '../../src/protocol/apis/listGroups.js';
 import { OffsetFetch } from '../../src/protocol/apis/offsetFetch.js';
 import { Produce } from '../../src/protocol/apis/produce.js';
 import { buildBatch } from '../../src/protocol/recordBatch.js';
-import { createTopicWire, REPO, withWireBroker } from '../helpers.js';
+import { createTopicWire, kt, REPO, withWireBroker } from '../helpers.js';
 import { skipUnless, VENV_PYTHON } from './lib.js';
 
 const SCRIPT = path.join(REPO, 'test', 'interop', 'peers', 'kip848_member.py');
@@ -124,6 +124,15 @@ test('confluent-kafka consumers with group.protocol=consumer share a topic, hand
         assert.equal(g.assignorName, 'uniform');
         assert.equal(g.members.length, 2);
         for (const m of g.members) assert.equal(m.assignment.topicPartitions[0]?.partitions.length, 2);
+        // kt groups list / describe show the group's type and its members' partitions
+        const ktList = await kt(['groups', 'list', '--json', '-b', bootstrap]);
+        assert.equal(ktList.code, 0, ktList.stderr);
+        assert.deepEqual(JSON.parse(ktList.out).groups, [{ group: 'g848', type: 'consumer', protocolType: 'consumer', state: 'Stable', protocol: 'uniform', members: 2 }]);
+        const ktDescribe = await kt(['groups', 'describe', 'g848', '--members', '--json', '-b', bootstrap]);
+        assert.equal(ktDescribe.code, 0, ktDescribe.stderr);
+        const dg = JSON.parse(ktDescribe.out).groups[0];
+        assert.equal(dg.type, 'consumer');
+        assert.deepEqual(dg.members.flatMap((m: { assignment: { partition: number }[] }) => m.assignment.map((a) => a.partition)).sort(), [0, 1, 2, 3]);
 
         await produce(10);
         await untilAll(ab, '40 records consumed', () => a.records.length + b.records.length === 40);

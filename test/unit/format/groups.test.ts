@@ -26,6 +26,7 @@ import {
 const consumer1 = 'consumer-1-029af89c-873c-4751-a720-cefd41a669d6';
 const group: GroupDescription = {
   group: 'my-group',
+  type: 'classic',
   state: 'Stable',
   protocolType: 'consumer',
   protocol: 'range',
@@ -127,7 +128,7 @@ test('apacheState: coordinator as host:port  (id), strategy, state, member count
 
 test('apacheListWithState, apacheResetPlan, apacheDeleteOffsets, apacheDeleteSuccess', () => {
   assert.equal(
-    apacheListWithState([{ group: 'g1', state: 'Stable', protocol: 'range', protocolType: 'consumer', members: 1 }]),
+    apacheListWithState([{ group: 'g1', type: 'classic', state: 'Stable', protocol: 'range', protocolType: 'consumer', members: 1 }]),
     `${'GROUP'.padEnd(25)} ${'STATE'.padEnd(20)}\n${'g1'.padEnd(25)} ${'Stable'.padEnd(20)}\n`,
   );
   assert.equal(
