@@ -210,7 +210,7 @@ test('committed offsets survive a broker restart: the group is listed Empty with
     b = await groupBroker({ dataDir });
     const list = await kt(['groups', 'list', '--json', '-b', b.bootstrap]);
     assert.equal(list.code, 0, list.stderr);
-    assert.deepEqual(JSON.parse(list.out).groups, [{ group: 'durable', protocolType: 'consumer', state: 'Empty', protocol: '', members: 0 }]);
+    assert.deepEqual(JSON.parse(list.out).groups, [{ group: 'durable', type: 'classic', protocolType: 'consumer', state: 'Empty', protocol: '', members: 0 }]);
     const d = JSON.parse((await kt(['groups', 'describe', 'durable', '--json', '-b', b.bootstrap])).out).groups[0];
     assert.deepEqual(d.offsets.map((o: { currentOffset: number; lag: number }) => [o.currentOffset, o.lag]), [[3, 0]]);
   } finally {
