@@ -77,6 +77,7 @@ test('ConsumerGroupHeartbeat v1/v0 and ConsumerGroupDescribe v1/v0: join, errors
   await d.request('a member commits', A.OffsetCommit, 9, commit(0));
   await d.request('stale member epoch', A.OffsetCommit, 9, commit(-1));
   await d.request('unknown member', A.OffsetCommit, 9, commit(0, 'm-none'));
+  await d.request('a member commits with v8', A.OffsetCommit, 8, commit(0));
   await d.request('a member fetches', A.OffsetFetch, 9, (s) => ({ groups: [{ groupId: s.n('cg'), memberId: s.n('m1'), memberEpoch: epoch(s), topics: null }], requireStable: false }));
   await d.request('stale epoch fetch', A.OffsetFetch, 9, (s) => ({ groups: [{ groupId: s.n('cg'), memberId: s.n('m1'), memberEpoch: epoch(s) + 5, topics: null }], requireStable: false }));
   await d.request('consumer groups', A.ListGroups, 5, () => ({ statesFilter: [], typesFilter: ['consumer'] }));

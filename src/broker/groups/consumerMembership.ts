@@ -411,11 +411,13 @@ export class ConsumerMembership extends GroupMembership {
   // ---- offsets of consumer-protocol members ----
 
   /** OffsetCommit from a consumer group's member: its epoch must be the current one. */
-  protected validateConsumerCommit(group: ConsumerGroup, memberId: string, memberEpoch: number): number {
+  protected validateConsumerCommit(group: ConsumerGroup, memberId: string, memberEpoch: number, version: number): number {
     // Epoch -1 from outside the group (admin tools) may commit while the group is empty.
     if (memberEpoch < 0 && group.members.size === 0) return E.NONE;
     const member = group.members.get(memberId);
     if (!member) return E.UNKNOWN_MEMBER_ID;
+    // A consumer-protocol member commits with v9+ (the version that carries member epochs), as Kafka requires.
+    if (version < 9) return code('UNSUPPORTED_VERSION');
     return memberEpoch === member.memberEpoch ? E.NONE : CE.STALE_MEMBER_EPOCH;
   }
 

@@ -100,7 +100,7 @@ export class GroupCoordinator extends ConsumerMembership {
     const consumerGroup = this.consumerGroup(req.groupId);
     if (consumerGroup) {
       // A consumer-protocol group: the member's epoch must be its current one (KIP-848).
-      const error = this.validateConsumerCommit(consumerGroup, req.memberId, req.generationId);
+      const error = this.validateConsumerCommit(consumerGroup, req.memberId, req.generationId, req.version ?? 9);
       return error === E.NONE ? this.storeOffsets(req) : all(error);
     }
     const group = this.lookup(req.groupId);

@@ -239,6 +239,7 @@ test('errors: unknown member, fenced epochs, unknown group, invalid requests, st
   assert.equal(commit(a.epoch), 0);
   assert.equal(commit(a.epoch - 1), 113); // STALE_MEMBER_EPOCH
   assert.equal(commit(a.epoch, 'nobody'), 25);
+  assert.equal(gc.commitOffsets({ groupId: 'g', generationId: a.epoch, memberId: a.memberId, groupInstanceId: null, version: 8, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, committedMetadata: null }] }] }).topics[0].partitions[0].errorCode, 35); // UNSUPPORTED_VERSION
   assert.equal(gc.validateConsumerFetch('g', a.memberId, a.epoch + 5), 113);
   assert.equal(gc.validateConsumerFetch('g', null, -1), 0);
   assert.equal(gc.fetchOffsets('g', [{ name: 't', partitionIndexes: [0] }]).topics[0].partitions[0].committedOffset, 5);
@@ -278,4 +279,36 @@ test('topics created later and regex subscriptions update the assignment', () =>
   assert.equal(r2.assignment?.topicPartitions.reduce((n, t) => n + t.partitions.length, 0), 4, 'x-1 and x-2, not y');
   const bad = gc.consumerHeartbeat({ groupId: 'g2', memberId: 'm', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 1000, subscribedTopicNames: null, subscribedTopicRegex: '(', serverAssignor: null, topicPartitions: [], clientId: 'c', clientHost: 'h', version: 1 });
   assert.equal(bad.errorCode, 128);
+});
+
+test('static membership: a paused member (-2) keeps its partitions; its restarted instance takes them over under a new member id', () => {
+  const { gc, clock } = setup({ t: 2 });
+  const base = (over: Partial<ConsumerHeartbeatRequest>): ConsumerHeartbeatRequest => ({
+    groupId: 'g', memberId: 'a1', memberEpoch: 0, instanceId: 'inst-a', rackId: null, rebalanceTimeoutMs: 1000, subscribedTopicNames: ['t'],
+    subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [], clientId: 'c', clientHost: 'h', version: 1, ...over,
+  });
+  const joined = gc.consumerHeartbeat(base({}));
+  assert.equal(joined.errorCode, 0);
+  const b = new Consumer(gc, ['t']);
+  b.join();
+  const owned = joined.assignment?.topicPartitions ?? [];
+  const a = gc.consumerHeartbeat(base({ memberEpoch: joined.memberEpoch, rebalanceTimeoutMs: -1, subscribedTopicNames: null, topicPartitions: owned }));
+  const kept = a.assignment?.topicPartitions ?? owned;
+  const revoked = gc.consumerHeartbeat(base({ memberEpoch: a.memberEpoch, rebalanceTimeoutMs: -1, subscribedTopicNames: null, topicPartitions: kept }));
+  settle(gc, [b]);
+  assert.equal(count(b.owned), 1);
+  const paused = gc.consumerHeartbeat(base({ memberEpoch: -2, rebalanceTimeoutMs: -1, subscribedTopicNames: null, topicPartitions: null }));
+  assert.deepEqual([paused.errorCode, paused.memberEpoch], [0, -2]);
+  // the same instance id under another member id while the first is active would be refused;
+  // paused, the restarted instance takes over, with the same partition
+  const back = gc.consumerHeartbeat(base({ memberId: 'a2' }));
+  assert.equal(back.errorCode, 0);
+  assert.equal(back.memberEpoch, revoked.memberEpoch);
+  assert.deepEqual(back.assignment?.topicPartitions.map((t) => t.partitions), kept.map((t) => t.partitions));
+  const dup = gc.consumerHeartbeat(base({ memberId: 'a3' }));
+  assert.equal(dup.errorCode, 111); // UNRELEASED_INSTANCE_ID
+  b.heartbeat();
+  assert.equal(count(b.owned), 1, 'B was not given the paused member\'s partition');
+  clock.advance(1);
+  gc.close();
 });
