@@ -132,6 +132,11 @@ test('confluent-kafka consumers with group.protocol=consumer share a topic, hand
         assert.equal(ktDescribe.code, 0, ktDescribe.stderr);
         const dg = JSON.parse(ktDescribe.out).groups[0];
         assert.equal(dg.type, 'consumer');
+        // Apache's --list --type layout (as kafka-consumer-groups 4.4 prints it for this group)
+        const typed = await kt(['groups', '--list', '--type', 'consumer', '-b', bootstrap]);
+        assert.equal(typed.out, `${'GROUP'.padEnd(25)} ${'TYPE'.padEnd(20)}\n${'g848'.padEnd(25)} ${'Consumer'.padEnd(20)}\n`);
+        const classicOnly = await kt(['groups', '--list', '--type', 'classic', '--state', '-b', bootstrap]);
+        assert.equal(classicOnly.out, `${'GROUP'.padEnd(25)} ${'TYPE'.padEnd(20)} ${'STATE'.padEnd(20)}\n`);
         assert.deepEqual(dg.members.flatMap((m: { assignment: { partition: number }[] }) => m.assignment.map((a) => a.partition)).sort(), [0, 1, 2, 3]);
 
         await produce(10);

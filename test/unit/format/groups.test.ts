@@ -132,6 +132,10 @@ test('apacheListWithState, apacheResetPlan, apacheDeleteOffsets, apacheDeleteSuc
     `${'GROUP'.padEnd(25)} ${'STATE'.padEnd(20)}\n${'g1'.padEnd(25)} ${'Stable'.padEnd(20)}\n`,
   );
   assert.equal(
+    apacheListWithState([{ group: 'g1', type: 'consumer', state: 'Reconciling', protocol: 'uniform', protocolType: 'consumer', members: 2 }], { state: true, type: true }),
+    `${'GROUP'.padEnd(25)} ${'TYPE'.padEnd(20)} ${'STATE'.padEnd(20)}\n${'g1'.padEnd(25)} ${'Consumer'.padEnd(20)} ${'Reconciling'.padEnd(20)}\n`,
+  );
+  assert.equal(
     apacheResetPlan([{ group: 'g', topic: 't', partition: 0, currentOffset: 7, newOffset: 0 }]),
     `\n${'GROUP'.padEnd(15)} ${'TOPIC'.padEnd(15)} PARTITION  NEW-OFFSET\n${'g'.padEnd(15)} ${'t'.padEnd(15)} 0          0\n`,
   );
