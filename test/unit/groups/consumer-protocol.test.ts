@@ -108,8 +108,8 @@ class Consumer {
     };
   }
 
-  join(): ConsumerHeartbeatResult {
-    return this.apply(this.gc.consumerHeartbeat(this.req({ memberEpoch: 0, rebalanceTimeoutMs: 300000, subscribedTopicNames: this.topics, serverAssignor: this.assignor, topicPartitions: [] })));
+  join(rebalanceTimeoutMs = 300000): ConsumerHeartbeatResult {
+    return this.apply(this.gc.consumerHeartbeat(this.req({ memberEpoch: 0, rebalanceTimeoutMs, subscribedTopicNames: this.topics, serverAssignor: this.assignor, topicPartitions: [] })));
   }
 
   heartbeat(): ConsumerHeartbeatResult {
@@ -310,5 +310,28 @@ test('static membership: a paused member (-2) keeps its partitions; its restarte
   b.heartbeat();
   assert.equal(count(b.owned), 1, 'B was not given the paused member\'s partition');
   clock.advance(1);
+  gc.close();
+});
+
+test('a member that does not revoke within its rebalance timeout is fenced; the other gets the partitions', () => {
+  const { gc, clock } = setup({ t: 2 });
+  const a = new Consumer(gc, ['t']);
+  a.join(10_000);
+  const b = new Consumer(gc, ['t']);
+  b.join();
+  a.heartbeat(); // told to revoke one partition; it keeps reporting both
+  a.owned = new Map([...a.owned].map(([t]) => [t, new Set([0, 1])]));
+  a.heartbeat();
+  b.heartbeat();
+  assert.equal(count(b.owned), 0, 'not before A revoked');
+  clock.advance(9_999);
+  b.heartbeat();
+  assert.equal(count(b.owned), 0);
+  clock.advance(1); // A's rebalance timeout (10 s after it was asked to revoke): fenced
+  b.heartbeat();
+  b.heartbeat();
+  assert.equal(count(b.owned), 2);
+  const r = gc.consumerHeartbeat({ groupId: 'g', memberId: a.memberId, memberEpoch: a.epoch, instanceId: null, rackId: null, rebalanceTimeoutMs: -1, subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null, clientId: 'c', clientHost: 'h', version: 1 });
+  assert.equal(r.errorCode, 25, 'A is no longer a member');
   gc.close();
 });
