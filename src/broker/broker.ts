@@ -101,6 +101,10 @@ export interface BrokerOptions {
    * rebalance, longer while members keep arriving, up to the rebalance timeout. 0: no wait.
    */
   groupInitialRebalanceDelayMs?: number;
+  /** group.consumer.session.timeout.ms: consumer-protocol (KIP-848) members (default 45000). */
+  groupConsumerSessionTimeoutMs?: number;
+  /** group.consumer.heartbeat.interval.ms: consumer-protocol members (default 5000). */
+  groupConsumerHeartbeatIntervalMs?: number;
   /**
    * SASL on the listener (SASL_PLAINTEXT, or SASL_SSL with `tls`): PLAIN, SCRAM-SHA-256,
    * SCRAM-SHA-512. Before a client authenticates only ApiVersions, SaslHandshake and
@@ -246,6 +250,13 @@ export class Broker {
       maxSessionTimeoutMs: brokerNumber(store.defaults, 'group.max.session.timeout.ms'),
       initialRebalanceDelayMs: brokerNumber(store.defaults, 'group.initial.rebalance.delay.ms'),
       offsetsRetentionMs: brokerNumber(store.defaults, 'offsets.retention.minutes') * 60_000,
+      consumerSessionTimeoutMs: opts.groupConsumerSessionTimeoutMs,
+      consumerHeartbeatIntervalMs: opts.groupConsumerHeartbeatIntervalMs,
+      topics: {
+        get: (name) => store.getTopic(name),
+        byId: (id) => store.getTopicById(id),
+        names: () => store.listTopics().map((t) => t.name),
+      },
       log,
     });
     const host = opts.host ?? '127.0.0.1';

@@ -57,6 +57,10 @@ export interface ListOptions {
   states?: string[];
   /** Apache's --list --state: print the GROUP STATE layout */
   showState?: boolean;
+  /** only groups of these types (classic, consumer; lower case) */
+  types?: string[];
+  /** Apache's --list --type: print the GROUP TYPE layout (with --state: GROUP TYPE STATE) */
+  showType?: boolean;
   apache?: boolean;
 }
 
@@ -65,8 +69,10 @@ export async function listFlow(conn: Connection, p: Printer, o: ListOptions): Pr
     const wanted = fmt.parseStates(o.states ?? []);
     let groups = await a.listGroups();
     if (wanted.length) groups = groups.filter((g) => wanted.includes(g.state));
+    const types = o.types ?? [];
+    if (types.length) groups = groups.filter((g) => types.includes(g.type));
     if (!p.json) {
-      if (o.apache && (o.showState || wanted.length)) p.write(fmt.apacheListWithState(groups));
+      if (o.apache && (o.showState || wanted.length || o.showType)) p.write(fmt.apacheListWithState(groups, { state: Boolean(o.showState || wanted.length), type: Boolean(o.showType) }));
       else if (o.apache) for (const g of groups) p.log(g.group);
       else if (groups.length) p.log(fmt.listTable(groups, out().bold));
       // stdout stays empty (as kafka-consumer-groups --list); a person still sees an answer

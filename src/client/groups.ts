@@ -14,6 +14,7 @@
 import { KtError } from '../errors.js';
 import { errorMessage, errorName } from '../protocol/errors.js';
 import type { ApiSchema, DecodedResp, ReqInput } from '../protocol/schema.js';
+import { ConsumerGroupDescribe } from '../protocol/apis/consumerGroupDescribe.js';
 import { DescribeGroups } from '../protocol/apis/describeGroups.js';
 import { ListGroups } from '../protocol/apis/listGroups.js';
 import { OffsetFetch } from '../protocol/apis/offsetFetch.js';
@@ -21,7 +22,7 @@ import { OffsetCommit } from '../protocol/apis/offsetCommit.js';
 import { DeleteGroups } from '../protocol/apis/deleteGroups.js';
 import { OffsetDelete } from '../protocol/apis/offsetDelete.js';
 import { decodeAssignment } from '../protocol/apis/consumerProtocol.js';
-import { createCluster, request, versionFor, type KjsBroker, type KjsCluster } from './gateway.js';
+import { createCluster, negotiate, request, versionFor, type KjsBroker, type KjsCluster } from './gateway.js';
 import type { KafkaHandle } from './index.js';
 
 export interface TopicPartition {
@@ -31,6 +32,8 @@ export interface TopicPartition {
 
 export interface GroupListing {
   group: string;
+  /** Kafka's group type: "classic", or "consumer" for the consumer group protocol (KIP-848). */
+  type: GroupType;
   protocolType: string;
   state: string;
   /** The chosen assignor ("range", "RoundRobinAssigner"...); "" unless Stable. */
@@ -47,8 +50,11 @@ export interface GroupMember {
   assignment: TopicPartition[];
 }
 
+export type GroupType = 'classic' | 'consumer';
+
 export interface GroupDescription {
   group: string;
+  type: GroupType;
   state: string;
   protocolType: string;
   protocol: string;
@@ -82,6 +88,7 @@ export const GROUP_API_MAX: ReadonlyMap<ApiSchema, number> = new Map<ApiSchema, 
   [OffsetCommit, 7],
   [DeleteGroups, 1],
   [OffsetDelete, 0],
+  [ConsumerGroupDescribe, 1],
 ]);
 
 /** One group request through the gateway, at most at the version in GROUP_API_MAX. */
@@ -135,7 +142,7 @@ export class GroupAdmin {
     const described = await this.describeGroups([...ids]);
     return described
       .filter((d) => d.state !== 'Dead')
-      .map((d) => ({ group: d.group, protocolType: d.protocolType, state: d.state, protocol: d.protocol, members: d.members.length }))
+      .map((d) => ({ group: d.group, type: d.type, protocolType: d.protocolType, state: d.state, protocol: d.protocol, members: d.members.length }))
       .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   }
 
@@ -151,15 +158,43 @@ export class GroupAdmin {
     return [...by.values()];
   }
 
-  /** DescribeGroups at each group's coordinator; unknown groups come back with state Dead. */
+  /**
+   * DescribeGroups at each group's coordinator; unknown groups come back with state Dead. A
+   * group DescribeGroups calls Dead may be a consumer-protocol group (KIP-848): those are
+   * described by ConsumerGroupDescribe, where the broker has it.
+   */
   async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
     const out: GroupDescription[] = [];
     for (const { broker, ids } of await this.byCoordinator(groupIds)) {
       const r = await send(broker, DescribeGroups, { groups: ids, includeAuthorizedOperations: false });
+      const dead = r.groups.filter((g) => !g.errorCode && g.groupState === 'Dead').map((g) => g.groupId);
+      const consumer = dead.length > 0 && negotiate(broker, ConsumerGroupDescribe, { max: GROUP_API_MAX.get(ConsumerGroupDescribe) }) >= 0
+        ? (await send(broker, ConsumerGroupDescribe, { groupIds: dead, includeAuthorizedOperations: false })).groups.filter((g) => g.errorCode === 0)
+        : [];
       for (const g of r.groups) {
         if (g.errorCode) fail('cannot describe group', g.errorCode, `'${g.groupId}'`);
+        const c = consumer.find((x) => x.groupId === g.groupId);
+        if (c) {
+          out.push({
+            group: c.groupId,
+            type: 'consumer',
+            state: c.groupState,
+            protocolType: 'consumer',
+            protocol: c.assignorName,
+            coordinator: { id: broker.nodeId, host: broker.connectionPool.host, port: broker.connectionPool.port },
+            members: c.members.map((m) => ({
+              consumerId: m.memberId,
+              groupInstanceId: m.instanceId ?? null,
+              clientId: m.clientId,
+              host: m.clientHost,
+              assignment: m.assignment.topicPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topicName, partition }))),
+            })),
+          });
+          continue;
+        }
         out.push({
           group: g.groupId,
+          type: 'classic',
           state: g.groupState,
           protocolType: g.protocolType,
           protocol: g.protocolData,

@@ -167,10 +167,16 @@ export function apacheState(groups: GroupDescription[]): string {
   return out;
 }
 
-/** `--list --state`: GROUP (max(15, longest) + 10 wide) and STATE (20 wide). */
-export function apacheListWithState(groups: GroupListing[]): string {
+/**
+ * `--list --state` / `--type`: GROUP (max(15, longest) + 10 wide), then TYPE and STATE (20 wide)
+ * as asked; the type as Apache 4.x prints it (Classic, Consumer).
+ */
+export function apacheListWithState(groups: GroupListing[], cols: { state: boolean; type: boolean } = { state: true, type: false }): string {
   const G = widest(groups.map((g) => g.group), 15) + 10;
-  return [`${pad('GROUP', G)} ${pad('STATE', 20)}`, ...groups.map((g) => `${pad(g.group, G)} ${pad(g.state, 20)}`)].join('\n') + '\n';
+  const typeName = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+  const row = (group: string, type: string, state: string) =>
+    [pad(group, G), ...(cols.type ? [pad(type, 20)] : []), ...(cols.state ? [pad(state, 20)] : [])].join(' ');
+  return [row('GROUP', 'TYPE', 'STATE'), ...groups.map((g) => row(g.group, typeName(g.type), g.state))].join('\n') + '\n';
 }
 
 /**
@@ -229,17 +235,17 @@ export function membersTable(g: GroupDescription, verbose: boolean, head?: Head)
 
 export function stateTable(groups: GroupDescription[], head?: Head): string {
   return renderTable(
-    ['GROUP', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'],
-    groups.map((g) => [g.group, `${g.coordinator.host}:${g.coordinator.port} (${g.coordinator.id})`, g.protocol || MISSING, g.state, g.members.length]),
-    { head, alignRight: [4] },
+    ['GROUP', 'TYPE', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'],
+    groups.map((g) => [g.group, g.type, `${g.coordinator.host}:${g.coordinator.port} (${g.coordinator.id})`, g.protocol || MISSING, g.state, g.members.length]),
+    { head, alignRight: [5] },
   );
 }
 
 export function listTable(groups: GroupListing[], head?: Head): string {
   return renderTable(
-    ['GROUP', 'STATE', 'PROTOCOL', 'MEMBERS'],
-    groups.map((g) => [g.group, g.state, g.protocol || MISSING, g.members]),
-    { head, alignRight: [3] },
+    ['GROUP', 'TYPE', 'STATE', 'PROTOCOL', 'MEMBERS'],
+    groups.map((g) => [g.group, g.type, g.state, g.protocol || MISSING, g.members]),
+    { head, alignRight: [4] },
   );
 }
 

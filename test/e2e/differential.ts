@@ -75,9 +75,15 @@ export const INTENDED: readonly Difference[] = [
   },
   {
     name: 'member ids',
-    why: 'a member id is the client id (or instance id) and a random UUID, on both brokers',
+    why: 'a member id is the client id (or instance id) and a random UUID, on both brokers; a consumer-protocol member id the coordinator makes (ConsumerGroupHeartbeat v0) is a random Uuid as Kafka prints it (22 characters of base64url)',
     field: (k) => k === 'memberId' || k === 'leader',
-    replace: (v) => (typeof v === 'string' ? v.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID') : v),
+    replace: (v) => (typeof v === 'string' ? v.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID').replace(/^[A-Za-z0-9_-]{22}$/, 'UUID') : v),
+  },
+  {
+    name: 'consumer group epochs',
+    why: "KIP-848 epochs: Kafka 4.4 answers a new consumer group's first member with epoch 2 and computes a new target assignment at most every group.consumer.assignment.interval.ms, so its epochs are numbered and advanced differently; the bundled broker starts at 1 and assigns at once. Positive member, group and assignment epochs are not compared (0, -1 and -2 are), nor the epochs quoted in an error message about member epochs",
+    field: (k) => k === 'memberEpoch' || k === 'groupEpoch' || k === 'assignmentEpoch' || k === 'errorMessage',
+    replace: (v) => (typeof v === 'number' && v > 0 ? 'EPOCH' : typeof v === 'string' && /member epoch/.test(v) ? v.replace(/\(\d+\)/g, '(EPOCH)') : v),
   },
   {
     name: 'answer order',

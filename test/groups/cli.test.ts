@@ -39,8 +39,8 @@ test('list: a table for people, names for --list, Apache\'s GROUP STATE layout f
     const t = await ktB(['groups']);
     assert.equal(t.code, 0, t.stderr);
     const rows = t.out.trim().split('\n').map((l) => l.trim().split(/\s+/));
-    assert.deepEqual(rows[0], ['GROUP', 'STATE', 'PROTOCOL', 'MEMBERS']);
-    assert.deepEqual(rows.slice(1), [['audit-reader', 'Empty', '-', '0'], ['billing', 'Empty', '-', '0'], ['live', 'Stable', 'RoundRobinAssigner', '1']]);
+    assert.deepEqual(rows[0], ['GROUP', 'TYPE', 'STATE', 'PROTOCOL', 'MEMBERS']);
+    assert.deepEqual(rows.slice(1), [['audit-reader', 'classic', 'Empty', '-', '0'], ['billing', 'classic', 'Empty', '-', '0'], ['live', 'classic', 'Stable', 'RoundRobinAssigner', '1']]);
 
     const names = await ktB(['groups', '--list']);
     assert.equal(names.out, 'audit-reader\nbilling\nlive\n');
@@ -53,8 +53,8 @@ test('list: a table for people, names for --list, Apache\'s GROUP STATE layout f
     const j = await ktB(['groups', 'list', '--state', 'Empty', '--json']);
     assert.deepEqual(JSON.parse(j.out), {
       groups: [
-        { group: 'audit-reader', protocolType: 'consumer', state: 'Empty', protocol: '', members: 0 },
-        { group: 'billing', protocolType: 'consumer', state: 'Empty', protocol: '', members: 0 },
+        { group: 'audit-reader', type: 'classic', protocolType: 'consumer', state: 'Empty', protocol: '', members: 0 },
+        { group: 'billing', type: 'classic', protocolType: 'consumer', state: 'Empty', protocol: '', members: 0 },
       ],
     });
     const bad = await ktB(['groups', 'list', '--state', 'running']);
@@ -210,7 +210,7 @@ test('committed offsets survive a broker restart: the group is listed Empty with
     b = await groupBroker({ dataDir });
     const list = await kt(['groups', 'list', '--json', '-b', b.bootstrap]);
     assert.equal(list.code, 0, list.stderr);
-    assert.deepEqual(JSON.parse(list.out).groups, [{ group: 'durable', protocolType: 'consumer', state: 'Empty', protocol: '', members: 0 }]);
+    assert.deepEqual(JSON.parse(list.out).groups, [{ group: 'durable', type: 'classic', protocolType: 'consumer', state: 'Empty', protocol: '', members: 0 }]);
     const d = JSON.parse((await kt(['groups', 'describe', 'durable', '--json', '-b', b.bootstrap])).out).groups[0];
     assert.deepEqual(d.offsets.map((o: { currentOffset: number; lag: number }) => [o.currentOffset, o.lag]), [[3, 0]]);
   } finally {

@@ -39,9 +39,24 @@ export interface GroupCoordinatorOptions {
   offsetMetadataMaxBytes?: number;
   /** How long a new member's first JoinGroup may wait (Kafka: 5 min). */
   newMemberJoinTimeoutMs?: number;
+  /** group.consumer.session.timeout.ms (default 45000). */
+  consumerSessionTimeoutMs?: number;
+  /** group.consumer.heartbeat.interval.ms (default 5000). */
+  consumerHeartbeatIntervalMs?: number;
+  /** The broker's topics, which consumer-protocol groups subscribe to (none unless given). */
+  topics?: TopicSource;
   clock?: Clock;
   log?: (msg: string) => void;
 }
+
+/** What the coordinator needs to know of the topics: ids and partition counts. */
+export interface TopicSource {
+  get(name: string): { id: Buffer; partitions: number } | undefined;
+  byId(id: Buffer): { name: string } | undefined;
+  names(): string[];
+}
+
+const NO_TOPICS: TopicSource = { get: () => undefined, byId: () => undefined, names: () => [] };
 
 export const EMPTY = Buffer.alloc(0);
 const MAX_TIMER_MS = 2_147_483_647; // setTimeout fires at once above this
@@ -64,6 +79,8 @@ export class GroupRegistry {
   protected readonly newMemberJoinTimeoutMs: number;
   protected readonly offsetsRetentionMs: number;
   protected readonly offsetMetadataMaxBytes: number;
+  protected readonly topics: TopicSource;
+  protected readonly consumerOptions: { sessionTimeoutMs: number; heartbeatIntervalMs: number };
   protected closed = false;
   private readonly timers = new Set<Cancel>();
 
@@ -79,10 +96,26 @@ export class GroupRegistry {
     this.newMemberJoinTimeoutMs = opts.newMemberJoinTimeoutMs ?? 300_000;
     this.offsetsRetentionMs = opts.offsetsRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
     this.offsetMetadataMaxBytes = opts.offsetMetadataMaxBytes ?? 4096;
+    this.topics = opts.topics ?? NO_TOPICS;
+    this.consumerOptions = {
+      sessionTimeoutMs: opts.consumerSessionTimeoutMs ?? 45_000,
+      heartbeatIntervalMs: opts.consumerHeartbeatIntervalMs ?? 5_000,
+    };
   }
 
-  /** The group, or an Empty one for a group the store knows (offsets survive restarts). */
+  /** Whether the id is a group of the consumer protocol (consumerMembership.ts). */
+  protected isConsumerGroupId(_groupId: string): boolean {
+    return false;
+  }
+
+  /** Why a classic JoinGroup may not join this group id (a consumer group's), or NONE. */
+  protected classicJoinConflict(_groupId: string): number {
+    return E.NONE;
+  }
+
+  /** The classic group, or an Empty one for a group the store knows (offsets survive restarts); undefined for a consumer group. */
   protected lookup(groupId: string): Group | undefined {
+    if (this.isConsumerGroupId(groupId)) return undefined;
     const known = this.groups.get(groupId);
     if (known) return known;
     const meta = this.offsets.groupMeta(groupId);

@@ -8,10 +8,11 @@
 // OffsetFetch shows the last committed offsets, or UNSTABLE_OFFSET_COMMIT with requireStable.
 
 import type { CommittedOffset, OffsetCommitEntry } from '../log/types.js';
+import type { ConsumerGroup } from './consumerGroup.js';
 import type { Group } from './group.js';
 import { code } from '../../protocol/errors.js';
 import { E } from './base.js';
-import { GroupMembership } from './membership.js';
+import { ConsumerMembership } from './consumerMembership.js';
 import type {
   GroupDescription,
   GroupOverview,
@@ -30,7 +31,7 @@ type StoredOffset = CommittedOffset & { topic: string; partition: number };
 
 const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
-export class GroupCoordinator extends GroupMembership {
+export class GroupCoordinator extends ConsumerMembership {
   /** group -> producer id -> topic/partition -> offset committed in that producer's open transaction */
   private readonly pendingTxnOffsets = new Map<string, Map<number, Map<string, OffsetCommitEntry>>>();
 
@@ -96,6 +97,12 @@ export class GroupCoordinator extends GroupMembership {
         partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
       })),
     });
+    const consumerGroup = this.consumerGroup(req.groupId);
+    if (consumerGroup) {
+      // A consumer-protocol group: the member's epoch must be its current one (KIP-848).
+      const error = this.validateConsumerCommit(consumerGroup, req.memberId, req.generationId, req.version ?? 9);
+      return error === E.NONE ? this.storeOffsets(req) : all(error);
+    }
     const group = this.lookup(req.groupId);
     if (!group) {
       // No group yet: only a client outside group management may commit (Kafka then creates
@@ -211,6 +218,8 @@ export class GroupCoordinator extends GroupMembership {
   // ---- OffsetDelete and retention ----
 
   deleteOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[]): OffsetDeleteResult {
+    const consumerGroup = this.consumerGroup(groupId);
+    if (consumerGroup) return this.deleteConsumerGroupOffsets(groupId, topics, new Set(consumerGroup.subscribed.keys()));
     const group = this.lookup(groupId);
     if (!group || group.is('Dead')) return { errorCode: E.GROUP_ID_NOT_FOUND, topics: [] };
     let subscribed: Set<string> | null = new Set();
@@ -219,6 +228,13 @@ export class GroupCoordinator extends GroupMembership {
       // null: a subscription could not be read, so every topic counts as consumed (as Kafka).
       subscribed = group.subscribedTopics();
     }
+    const result = this.deleteConsumerGroupOffsets(groupId, topics, subscribed).topics;
+    this.maybeDropEmptyGroup(group);
+    return { errorCode: E.NONE, topics: result };
+  }
+
+  /** Deletes the offsets of topics the group does not consume (null: it may consume any). */
+  private deleteConsumerGroupOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[], subscribed: Set<string> | null): OffsetDeleteResult {
     const result = topics.map((t) => {
       const consumed = subscribed === null || subscribed.has(t.name);
       return {
@@ -235,7 +251,6 @@ export class GroupCoordinator extends GroupMembership {
         }),
       };
     });
-    this.maybeDropEmptyGroup(group);
     return { errorCode: E.NONE, topics: result };
   }
 
@@ -309,16 +324,19 @@ export class GroupCoordinator extends GroupMembership {
 
   /**
    * Groups in memory plus those only the store knows (Empty after a restart). `states`
-   * (ListGroups v4+) and `types` (v5+) filter case-insensitively; empty = all. Every group is
-   * of the classic type.
+   * (ListGroups v4+) and `types` (v5+) filter case-insensitively; empty = all. Groups of the
+   * consumer protocol have type "consumer" (protocol type "consumer", as Kafka lists them).
    */
   listGroups(states?: string[], types?: string[]): GroupOverview[] {
     const out: GroupOverview[] = [];
     for (const g of this.groups.values()) {
       if (!g.is('Dead')) out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state, groupType: 'classic' });
     }
+    for (const g of this.consumerGroups.values()) {
+      out.push({ groupId: g.groupId, protocolType: 'consumer', groupState: g.state, groupType: 'consumer' });
+    }
     for (const id of this.offsets.groups()) {
-      if (this.groups.has(id)) continue;
+      if (this.groups.has(id) || this.consumerGroups.has(id)) continue;
       const type = this.offsets.groupMeta(id)?.protocolType;
       out.push({ groupId: id, protocolType: typeof type === 'string' ? type : '', groupState: 'Empty', groupType: 'classic' });
     }
@@ -333,6 +351,8 @@ export class GroupCoordinator extends GroupMembership {
    */
   describeGroups(groupIds: string[], version = 0): GroupDescription[] {
     return groupIds.map((groupId) => {
+      const consumerGroup = this.consumerGroup(groupId);
+      if (consumerGroup) return this.describeAsClassic(consumerGroup, version);
       const group = this.lookup(groupId);
       if (group && !group.is('Dead')) return { ...group.describe(), errorMessage: null };
       const notFound = version >= 6;
@@ -348,9 +368,36 @@ export class GroupCoordinator extends GroupMembership {
     });
   }
 
+  /** DescribeGroups (the classic API) on a consumer group: from v6 not found, as Kafka 4.x answers. */
+  private describeAsClassic(group: ConsumerGroup, version: number): GroupDescription {
+    const v6 = version >= 6;
+    return {
+      errorCode: v6 ? E.GROUP_ID_NOT_FOUND : E.NONE,
+      errorMessage: v6 ? `Group ${group.groupId} is not a classic group.` : null,
+      groupId: group.groupId,
+      groupState: 'Dead',
+      protocolType: '',
+      protocolData: '',
+      members: [],
+    };
+  }
+
   /** Deletes Empty groups with their committed offsets. */
   deleteGroups(groupIds: string[]): { groupId: string; errorCode: number }[] {
     return groupIds.map((groupId) => {
+      const consumerGroup = this.consumerGroup(groupId);
+      if (consumerGroup) {
+        if (consumerGroup.members.size > 0) return { groupId, errorCode: E.NON_EMPTY_GROUP };
+        this.consumerGroups.delete(groupId);
+        try {
+          this.offsets.deleteGroup(groupId);
+        } catch (err) {
+          this.log(`group ${groupId}: deleting the stored group failed: ${(err as Error).message}`);
+          return { groupId, errorCode: E.COORDINATOR_NOT_AVAILABLE };
+        }
+        this.log(`group ${groupId}: deleted`);
+        return { groupId, errorCode: E.NONE };
+      }
       const group = this.lookup(groupId);
       if (!group || group.is('Dead')) return { groupId, errorCode: E.GROUP_ID_NOT_FOUND };
       if (!group.is('Empty')) return { groupId, errorCode: E.NON_EMPTY_GROUP };

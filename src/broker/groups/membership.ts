@@ -39,6 +39,8 @@ export class GroupMembership extends GroupRegistry {
   private doJoin(req: JoinGroupRequest, respond: JoinCallback): void {
     if (this.closed) return respond(joinError(req.memberId, E.COORDINATOR_NOT_AVAILABLE));
     if (req.groupId === '') return respond(joinError(req.memberId, E.INVALID_GROUP_ID));
+    const conflict = this.classicJoinConflict(req.groupId);
+    if (conflict !== E.NONE) return respond(joinError(req.memberId, conflict));
     if (req.sessionTimeoutMs < this.minSessionTimeoutMs || req.sessionTimeoutMs > this.maxSessionTimeoutMs) {
       return respond(joinError(req.memberId, E.INVALID_SESSION_TIMEOUT));
     }

@@ -126,9 +126,10 @@ export interface OffsetFetchResult {
 export interface GroupOverview {
   groupId: string;
   protocolType: string;
-  groupState: GroupState;
-  /** Kafka's group type (KIP-848): every group here uses the classic protocol. */
-  groupType: 'classic';
+  /** A classic group's state, or a consumer group's (Empty, Assigning, Reconciling, Stable). */
+  groupState: GroupState | 'Assigning' | 'Reconciling';
+  /** Kafka's group type (KIP-848): the protocol its members use. */
+  groupType: 'classic' | 'consumer';
 }
 
 export interface GroupMemberDescription {
@@ -157,4 +158,68 @@ export interface GroupDescription {
 export interface OffsetDeleteResult {
   errorCode: number;
   topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
+}
+
+// ---- the consumer group protocol (KIP-848) ----
+
+export interface TopicPartitionIds {
+  topicId: Buffer;
+  partitions: number[];
+}
+
+export interface ConsumerHeartbeatRequest {
+  groupId: string;
+  memberId: string;
+  /** 0 joins, -1 leaves, -2 a static member pauses; otherwise the member's current epoch. */
+  memberEpoch: number;
+  instanceId: string | null;
+  rackId: string | null;
+  /** -1: unchanged since the previous heartbeat (as every null below). */
+  rebalanceTimeoutMs: number;
+  subscribedTopicNames: string[] | null;
+  subscribedTopicRegex: string | null;
+  serverAssignor: string | null;
+  /** The partitions the member owns now. */
+  topicPartitions: TopicPartitionIds[] | null;
+  clientId: string;
+  clientHost: string;
+  /** The ConsumerGroupHeartbeat version: v1 requires the member id from the client. */
+  version: number;
+}
+
+export interface ConsumerHeartbeatResult {
+  errorCode: number;
+  errorMessage: string | null;
+  memberId: string | null;
+  memberEpoch: number;
+  heartbeatIntervalMs: number;
+  /** The partitions the member may use, when they changed (or on a full request). */
+  assignment: { topicPartitions: TopicPartitionIds[] } | null;
+}
+
+export interface ConsumerGroupAssignmentDescription {
+  topicPartitions: { topicId: Buffer; topicName: string; partitions: number[] }[];
+}
+
+export interface ConsumerGroupDescription {
+  errorCode: number;
+  errorMessage: string | null;
+  groupId: string;
+  groupState: string;
+  groupEpoch: number;
+  assignmentEpoch: number;
+  assignorName: string;
+  members: {
+    memberId: string;
+    instanceId: string | null;
+    rackId: string | null;
+    memberEpoch: number;
+    clientId: string;
+    clientHost: string;
+    subscribedTopicNames: string[];
+    subscribedTopicRegex: string | null;
+    assignment: ConsumerGroupAssignmentDescription;
+    targetAssignment: ConsumerGroupAssignmentDescription;
+    memberType: number;
+  }[];
 }

@@ -1,7 +1,7 @@
 // OffsetFetch v0-10: committed offsets (-1 when none); null topics (v2+) = all. v8+ asks for
 // several groups at once, each answered with its own topics and errorCode; v9 adds the
-// member id and epoch, which Kafka checks only for groups of the consumer protocol (every
-// group here is classic, so they are ignored, as Kafka does for classic groups). v10 names
+// member id and epoch, which Kafka checks only for groups of the consumer protocol
+// (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH; a member id null with epoch -1 is anyone). v10 names
 // topics by id: an id no topic has answers UNKNOWN_TOPIC_ID for its partitions.
 // requireStable (v7+): a partition with a transactional offset commit still pending answers
 // UNSTABLE_OFFSET_COMMIT, which the client retries (KIP-447).
@@ -48,6 +48,10 @@ export default handler(OffsetFetch, (req, ctx) => {
   }
   return {
     throttleTimeMs: 0,
-    groups: req.groups.map((g) => fetchGroup(broker, g.groupId, g.topics, requireStable, version >= 10)),
+    groups: req.groups.map((g) => {
+      const error = version >= 9 ? broker.groups.validateConsumerFetch(g.groupId, g.memberId, g.memberEpoch) : 0;
+      if (error !== 0) return { groupId: g.groupId, errorCode: error, topics: [] };
+      return fetchGroup(broker, g.groupId, g.topics, requireStable, version >= 10);
+    }),
   };
 });

@@ -1,5 +1,6 @@
-// ListGroups v0-5: v4 filters by state, v5 by type (every group here is "classic") and
-// reports each group's type; both filters compare case-insensitively, empty = all.
+// ListGroups v0-5: v4 filters by state, v5 by type ("classic", or "consumer" for groups of
+// the consumer protocol, KIP-848) and reports each group's type; both filters compare
+// case-insensitively, empty = all.
 import { ListGroups } from '../../protocol/apis/listGroups.js';
 import { handler } from './types.js';
 

@@ -44,6 +44,8 @@ import describeCluster from './60_describeCluster.js';
 import describeProducers from './61_describeProducers.js';
 import describeTransactions from './65_describeTransactions.js';
 import listTransactions from './66_listTransactions.js';
+import consumerGroupHeartbeat from './68_consumerGroupHeartbeat.js';
+import consumerGroupDescribe from './69_consumerGroupDescribe.js';
 import describeTopicPartitions from './75_describeTopicPartitions.js';
 import type { Handler } from './types.js';
 
@@ -92,5 +94,7 @@ export const HANDLERS = [
   describeProducers,
   describeTransactions,
   listTransactions,
+  consumerGroupHeartbeat,
+  consumerGroupDescribe,
   describeTopicPartitions,
 ] as unknown as Handler[];

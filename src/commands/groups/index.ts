@@ -4,16 +4,16 @@ import { UsageError } from '../../cli/errors.js';
 import { resetFlags, resetFlow, resetOptionsFrom } from '../../cli/groupReset.js';
 import { deleteFlow, deleteOffsetsFlow, describeFlow, listFlow } from '../../cli/groups.js';
 
-/** Apache's `--state` takes an optional value; oclif's flags do not, so a bare one becomes `--state=`. */
+/** Apache's `--state` and `--type` take an optional value; oclif's flags do not, so a bare one becomes `--state=`. */
 export function withOptionalStateValue(argv: string[]): string[] {
-  return argv.map((a, i) => (a === '--state' && (i + 1 >= argv.length || argv[i + 1].startsWith('-')) ? '--state=' : a));
+  return argv.map((a, i) => ((a === '--state' || a === '--type') && (i + 1 >= argv.length || argv[i + 1].startsWith('-')) ? `${a}=` : a));
 }
 
 export default class Groups extends KtCommand {
   static override summary = 'Manage consumer groups (kafka-consumer-groups). Without an action: list groups.';
   static override description =
     'Subcommands: list, describe, reset-offsets, delete, delete-offsets. The kafka-consumer-groups flag style works ' +
-    'too, so tutorial lines run after swapping the script name: --list [--state [S]], --describe --group G ' +
+    'too, so tutorial lines run after swapping the script name: --list [--state [S]] [--type [T]], --describe --group G ' +
     '[--members [--verbose] | --state | --offsets] or --all-groups, --reset-offsets --group G --topic T ' +
     '--to-earliest [--execute|--dry-run|--export], --delete --group G, --delete-offsets --group G --topic T. ' +
     'In this style kt prints Apache\'s exact text layouts (the subcommands print tables).\n\n' +
@@ -43,6 +43,7 @@ export default class Groups extends KtCommand {
     offsets: Flags.boolean({ summary: '--describe: offsets and lag (the default view).' }),
     verbose: Flags.boolean({ summary: '--describe --members: each member\'s partitions.' }),
     state: Flags.string({ summary: '--describe: the state view; --list: show (or filter by) state.', helpValue: '[S,S]' }),
+    type: Flags.string({ summary: '--list: show (or filter by) the group type: classic, consumer (KIP-848).', helpValue: '[T,T]' }),
     ...resetFlags,
     yes: Flags.boolean({ char: 'y', summary: 'Never prompt (delete confirmation, group picker).' }),
   };
@@ -81,8 +82,15 @@ export default class Groups extends KtCommand {
       return deleteOffsetsFlow(await this.connection(flags), p, { group: groups[0], topics: flags.topic, apache: true });
     }
     const conn = await this.connection(flags);
-    if (flags.list || state !== undefined) {
-      return listFlow(conn, p, { states: state ? [state] : [], showState: state !== undefined, apache: true });
+    const type = flags.type;
+    if (flags.list || state !== undefined || type !== undefined) {
+      return listFlow(conn, p, {
+        states: state ? [state] : [],
+        showState: state !== undefined,
+        types: type ? type.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '') : [],
+        showType: type !== undefined,
+        apache: true,
+      });
     }
     return listFlow(conn, p, { apache: false });
   }

@@ -3,12 +3,13 @@ import { KtCommand } from '../../cli/base.js';
 import { listFlow } from '../../cli/groups.js';
 
 export default class GroupsList extends KtCommand {
-  static override summary = 'List consumer groups with their state, protocol and member count.';
+  static override summary = 'List consumer groups with their type, state, protocol and member count.';
   static override description =
-    'Lists every consumer group of the cluster, sorted: its state (Empty, Stable, PreparingRebalance, ' +
-    'CompletingRebalance), the assignment protocol chosen for the current generation and how many members it has. ' +
+    'Lists every consumer group of the cluster, sorted: its type (classic, or consumer for the KIP-848 consumer group protocol), ' +
+    'its state (Empty, Stable, PreparingRebalance, CompletingRebalance; Assigning, Reconciling for consumer groups), ' +
+    'the assignment protocol (a consumer group: its server-side assignor) and how many members it has. ' +
     '--state keeps only groups in the given states (comma-separated or repeated, case-insensitive).\n\n' +
-    'JSON (--json): {"groups":[{"group":"billing","protocolType":"consumer","state":"Stable","protocol":"RoundRobinAssigner","members":2}]}';
+    'JSON (--json): {"groups":[{"group":"billing","type":"classic","protocolType":"consumer","state":"Stable","protocol":"RoundRobinAssigner","members":2}]}';
   static override aliases = ['groups ls'];
   static override enableJsonFlag = true;
   static override examples = [

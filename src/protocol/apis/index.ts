@@ -9,6 +9,8 @@ import { AlterConfigs } from './alterConfigs.js';
 import { AlterPartitionReassignments } from './alterPartitionReassignments.js';
 import { AlterUserScramCredentials } from './alterUserScramCredentials.js';
 import { ApiVersions } from './apiVersions.js';
+import { ConsumerGroupDescribe } from './consumerGroupDescribe.js';
+import { ConsumerGroupHeartbeat } from './consumerGroupHeartbeat.js';
 import { CreateAcls } from './createAcls.js';
 import { CreatePartitions } from './createPartitions.js';
 import { CreateTopics } from './createTopics.js';
@@ -56,6 +58,8 @@ export {
   AlterPartitionReassignments,
   AlterUserScramCredentials,
   ApiVersions,
+  ConsumerGroupDescribe,
+  ConsumerGroupHeartbeat,
   CreateAcls,
   CreatePartitions,
   CreateTopics,
@@ -151,6 +155,8 @@ export const ALL_APIS: readonly ApiSchema[] = [
   DescribeProducers,
   DescribeTransactions,
   ListTransactions,
+  ConsumerGroupHeartbeat,
+  ConsumerGroupDescribe,
   DescribeTopicPartitions,
 ];
 

@@ -26,6 +26,7 @@ import {
 const consumer1 = 'consumer-1-029af89c-873c-4751-a720-cefd41a669d6';
 const group: GroupDescription = {
   group: 'my-group',
+  type: 'classic',
   state: 'Stable',
   protocolType: 'consumer',
   protocol: 'range',
@@ -127,8 +128,12 @@ test('apacheState: coordinator as host:port  (id), strategy, state, member count
 
 test('apacheListWithState, apacheResetPlan, apacheDeleteOffsets, apacheDeleteSuccess', () => {
   assert.equal(
-    apacheListWithState([{ group: 'g1', state: 'Stable', protocol: 'range', protocolType: 'consumer', members: 1 }]),
+    apacheListWithState([{ group: 'g1', type: 'classic', state: 'Stable', protocol: 'range', protocolType: 'consumer', members: 1 }]),
     `${'GROUP'.padEnd(25)} ${'STATE'.padEnd(20)}\n${'g1'.padEnd(25)} ${'Stable'.padEnd(20)}\n`,
+  );
+  assert.equal(
+    apacheListWithState([{ group: 'g1', type: 'consumer', state: 'Reconciling', protocol: 'uniform', protocolType: 'consumer', members: 2 }], { state: true, type: true }),
+    `${'GROUP'.padEnd(25)} ${'TYPE'.padEnd(20)} ${'STATE'.padEnd(20)}\n${'g1'.padEnd(25)} ${'Consumer'.padEnd(20)} ${'Reconciling'.padEnd(20)}\n`,
   );
   assert.equal(
     apacheResetPlan([{ group: 'g', topic: 't', partition: 0, currentOffset: 7, newOffset: 0 }]),

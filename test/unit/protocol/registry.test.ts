@@ -53,6 +53,8 @@ const EXPECTED: Record<string, [number, number, number | null]> = {
   DescribeProducers: [0, 0, 0],
   DescribeTransactions: [0, 0, 0],
   ListTransactions: [0, 2, 0],
+  ConsumerGroupHeartbeat: [0, 1, 0],
+  ConsumerGroupDescribe: [0, 1, 0],
   DescribeTopicPartitions: [0, 0, 0],
 };
 
