@@ -5,6 +5,7 @@
 import type { ApiSchema } from '../schema.js';
 import { AddOffsetsToTxn } from './addOffsetsToTxn.js';
 import { AddPartitionsToTxn } from './addPartitionsToTxn.js';
+import { AlterClientQuotas } from './alterClientQuotas.js';
 import { AlterConfigs } from './alterConfigs.js';
 import { AlterPartitionReassignments } from './alterPartitionReassignments.js';
 import { AlterUserScramCredentials } from './alterUserScramCredentials.js';
@@ -17,6 +18,7 @@ import { DeleteGroups } from './deleteGroups.js';
 import { DeleteRecords } from './deleteRecords.js';
 import { DeleteTopics } from './deleteTopics.js';
 import { DescribeAcls } from './describeAcls.js';
+import { DescribeClientQuotas } from './describeClientQuotas.js';
 import { DescribeCluster } from './describeCluster.js';
 import { DescribeConfigs } from './describeConfigs.js';
 import { DescribeGroups } from './describeGroups.js';
@@ -52,6 +54,7 @@ import { TxnOffsetCommit } from './txnOffsetCommit.js';
 export {
   AddOffsetsToTxn,
   AddPartitionsToTxn,
+  AlterClientQuotas,
   AlterConfigs,
   AlterPartitionReassignments,
   AlterUserScramCredentials,
@@ -64,6 +67,7 @@ export {
   DeleteRecords,
   DeleteTopics,
   DescribeAcls,
+  DescribeClientQuotas,
   DescribeCluster,
   DescribeConfigs,
   DescribeGroups,
@@ -145,6 +149,8 @@ export const ALL_APIS: readonly ApiSchema[] = [
   AlterPartitionReassignments,
   ListPartitionReassignments,
   OffsetDelete,
+  DescribeClientQuotas,
+  AlterClientQuotas,
   DescribeUserScramCredentials,
   AlterUserScramCredentials,
   DescribeCluster,
