@@ -45,7 +45,7 @@ const ZERO_UUID = '00'.repeat(16);
 export const INTENDED: readonly Difference[] = [
   {
     name: 'throttle',
-    why: 'no quotas on the bundled broker: throttleTimeMs is always 0; Apache may throttle under load',
+    why: 'the bundled broker stores client quotas but does not enforce them: throttleTimeMs is always 0; Apache may throttle under load',
     field: (k) => k === 'throttleTimeMs',
     replace: () => 0,
   },
@@ -90,6 +90,12 @@ export const INTENDED: readonly Difference[] = [
     why: "Kafka answers the topics and partitions of Produce, ListOffsets and AddPartitionsToTxn, Metadata's topics, DescribeGroups' groups, the results of CreatePartitions and DeleteGroups and a resource's configs in DescribeConfigs in its hash maps' order; the bundled broker in request (or name) order: these lists are compared sorted by name and index",
     field: (k) => ['responses', 'partitionResponses', 'topics', 'partitions', 'groups', 'resultsByTopicV3AndBelow', 'resultsByPartition', 'results', 'configs'].includes(k),
     replace: (v) => (Array.isArray(v) && v.every((x) => x && typeof x === 'object' && !Array.isArray(x)) ? [...v].sort(byNameAndIndex) : v),
+  },
+  {
+    name: 'quota answer order',
+    why: "Kafka answers the entries of Describe/AlterClientQuotas and an entity's quota values in its hash maps' order (of entity names, which differ per broker, and of its metadata image's history); the bundled broker in the order the entities were first given quotas (AlterClientQuotas: request order) and values by key: these lists are compared sorted",
+    field: (k) => k === 'entries' || k === 'values',
+    replace: (v) => (Array.isArray(v) ? [...v].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : JSON.stringify(x) > JSON.stringify(y) ? 1 : 0)) : v),
   },
   {
     name: 'produce error messages',

@@ -38,6 +38,8 @@ import incrementalAlterConfigs from './44_incrementalAlterConfigs.js';
 import alterPartitionReassignments from './45_alterPartitionReassignments.js';
 import listPartitionReassignments from './46_listPartitionReassignments.js';
 import offsetDelete from './47_offsetDelete.js';
+import describeClientQuotas from './48_describeClientQuotas.js';
+import alterClientQuotas from './49_alterClientQuotas.js';
 import describeUserScramCredentials from './50_describeUserScramCredentials.js';
 import alterUserScramCredentials from './51_alterUserScramCredentials.js';
 import describeCluster from './60_describeCluster.js';
@@ -88,6 +90,8 @@ export const HANDLERS = [
   alterPartitionReassignments,
   listPartitionReassignments,
   offsetDelete,
+  describeClientQuotas,
+  alterClientQuotas,
   describeUserScramCredentials,
   alterUserScramCredentials,
   describeCluster,

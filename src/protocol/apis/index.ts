@@ -5,6 +5,7 @@
 import type { ApiSchema } from '../schema.js';
 import { AddOffsetsToTxn } from './addOffsetsToTxn.js';
 import { AddPartitionsToTxn } from './addPartitionsToTxn.js';
+import { AlterClientQuotas } from './alterClientQuotas.js';
 import { AlterConfigs } from './alterConfigs.js';
 import { AlterPartitionReassignments } from './alterPartitionReassignments.js';
 import { AlterUserScramCredentials } from './alterUserScramCredentials.js';
@@ -19,6 +20,7 @@ import { DeleteGroups } from './deleteGroups.js';
 import { DeleteRecords } from './deleteRecords.js';
 import { DeleteTopics } from './deleteTopics.js';
 import { DescribeAcls } from './describeAcls.js';
+import { DescribeClientQuotas } from './describeClientQuotas.js';
 import { DescribeCluster } from './describeCluster.js';
 import { DescribeConfigs } from './describeConfigs.js';
 import { DescribeGroups } from './describeGroups.js';
@@ -54,6 +56,7 @@ import { TxnOffsetCommit } from './txnOffsetCommit.js';
 export {
   AddOffsetsToTxn,
   AddPartitionsToTxn,
+  AlterClientQuotas,
   AlterConfigs,
   AlterPartitionReassignments,
   AlterUserScramCredentials,
@@ -68,6 +71,7 @@ export {
   DeleteRecords,
   DeleteTopics,
   DescribeAcls,
+  DescribeClientQuotas,
   DescribeCluster,
   DescribeConfigs,
   DescribeGroups,
@@ -149,6 +153,8 @@ export const ALL_APIS: readonly ApiSchema[] = [
   AlterPartitionReassignments,
   ListPartitionReassignments,
   OffsetDelete,
+  DescribeClientQuotas,
+  AlterClientQuotas,
   DescribeUserScramCredentials,
   AlterUserScramCredentials,
   DescribeCluster,

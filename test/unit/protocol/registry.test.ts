@@ -47,6 +47,8 @@ const EXPECTED: Record<string, [number, number, number | null]> = {
   AlterPartitionReassignments: [0, 1, 0],
   ListPartitionReassignments: [0, 0, 0],
   OffsetDelete: [0, 0, null],
+  DescribeClientQuotas: [0, 1, 1],
+  AlterClientQuotas: [0, 1, 1],
   DescribeUserScramCredentials: [0, 0, 0],
   AlterUserScramCredentials: [0, 0, 0],
   DescribeCluster: [0, 2, 0],
