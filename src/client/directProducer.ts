@@ -114,6 +114,11 @@ export class DirectProducerSession implements ProducerSession {
   private memory: { all: Buffer; next: number; inputEnd: number } | undefined;
   /** --idempotent: the producer id, epoch and sequence numbers. */
   private sequences: SequenceBook | undefined;
+  /** --idempotent: retries waiting for their turn (see `hold`), and a promise settled when there are none. */
+  private holds = 0;
+  /** --idempotent: batches sealed and not yet sent (see `sendDeferred`), oldest first. */
+  private deferred: Part[] = [];
+  private held: { promise: Promise<void>; resolve: () => void } | undefined;
   /** With an onAck callback: per partition, the queue times and value sizes of the open batch's records. */
   private readonly ackTimes: number[][] = [];
   private readonly ackSizes: number[][] = [];
@@ -354,12 +359,13 @@ export class DirectProducerSession implements ProducerSession {
   };
 
   readonly pace = (): Promise<void> | undefined => {
-    if (this.inFlight.size < this.maxInFlight) return undefined;
+    if (this.holds > 0) return this.held!.promise.then(() => this.pace());
+    if (this.inFlight.size < this.maxInFlight && this.deferred.length === 0) return undefined;
     return this.waitInFlight(this.maxInFlight);
   };
 
   private async waitInFlight(below: number): Promise<void> {
-    while (this.inFlight.size >= below && this.inFlight.size > 0) await Promise.race(this.inFlight);
+    while ((this.inFlight.size >= below || this.deferred.length > 0) && this.inFlight.size > 0) await Promise.race(this.inFlight);
   }
 
   async sendOne(r: ProduceRecord): Promise<SentRecord | undefined> {
@@ -434,25 +440,66 @@ export class DirectProducerSession implements ProducerSession {
   private dispatch(): void {
     clearTimeout(this.linger);
     this.linger = undefined;
+    if (this.sequences) {
+      this.sealOpen((_, part) => this.deferred.push(part));
+      this.sendDeferred();
+      return;
+    }
     if (this.pendingRecords === 0) return;
     const byLeader = new Map<number, Part[]>();
+    this.sealOpen((leader, part) => {
+      let parts = byLeader.get(leader);
+      if (!parts) byLeader.set(leader, (parts = []));
+      parts.push(part);
+    });
+    for (const [leader, parts] of byLeader) void this.track(this.send(leader, parts, 0));
+  }
+
+  /** Seals every open batch, in partition order. */
+  private sealOpen(each: (leader: number, part: Part) => void): void {
+    if (this.pendingRecords === 0) return;
     for (let p = 0; p < this.encoders.length; p++) {
       const enc = this.encoders[p];
       if (!enc) continue;
       this.encoders[p] = undefined;
-      if (enc.count === 0) continue;
-      const leader = this.leaders[p];
-      let parts = byLeader.get(leader);
-      if (!parts) byLeader.set(leader, (parts = []));
-      parts.push(this.sealPart(p, enc));
+      if (enc.count > 0) each(this.leaders[p], this.sealPart(p, enc));
     }
     this.pendingBytes = 0;
     this.pendingRecords = 0;
-    for (const [leader, parts] of byLeader) void this.track(this.send(leader, parts, 0));
+  }
+
+  /**
+   * --idempotent: sends the sealed batches in order, while fewer than the in-flight limit of
+   * requests are outstanding (so a partition never has more than 5 unanswered batches) and no
+   * retry is held (`hold`); the rest go as requests complete. A request carries one batch of
+   * a partition, its next batch goes in a later request.
+   */
+  private sendDeferred(): void {
+    while (this.deferred.length > 0 && this.holds === 0 && this.inFlight.size < this.maxInFlight) {
+      const leader = this.leaders[this.deferred[0].partition];
+      const parts: Part[] = [];
+      const taken = new Set<number>();
+      const rest: Part[] = [];
+      for (const part of this.deferred) {
+        // later batches of a partition already taken stay behind (in order) with it
+        if (this.leaders[part.partition] === leader && !taken.has(part.partition)) {
+          taken.add(part.partition);
+          parts.push(part);
+        } else {
+          rest.push(part);
+          taken.add(part.partition);
+        }
+      }
+      this.deferred = rest;
+      void this.track(this.send(leader, parts, 0));
+    }
   }
 
   private track(p: Promise<void>): Promise<void> {
-    const t: Promise<void> = p.finally(() => this.inFlight.delete(t));
+    const t: Promise<void> = p.finally(() => {
+      this.inFlight.delete(t);
+      if (this.deferred.length > 0) this.sendDeferred();
+    });
     this.inFlight.add(t);
     return t;
   }
@@ -583,17 +630,46 @@ export class DirectProducerSession implements ProducerSession {
 
   /** Resends parts after a backoff and a metadata refresh (their leader may have moved). */
   private async retry(parts: Part[], attempt: number): Promise<void> {
-    await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
-    await this.cluster.refreshMetadata().catch(() => undefined);
-    const meta = this.cluster.findTopicPartitionMetadata(this.o.topic);
-    if (meta.length > 0) this.setLeaders(meta);
-    const byLeader = new Map<number, Part[]>();
-    for (const p of parts) {
-      const leader = this.leaders[p.partition] ?? -1;
-      let list = byLeader.get(leader);
-      if (!list) byLeader.set(leader, (list = []));
-      list.push(p);
+    const release = this.hold();
+    let resent: Promise<void[]>;
+    try {
+      await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
+      await this.cluster.refreshMetadata().catch(() => undefined);
+      const meta = this.cluster.findTopicPartitionMetadata(this.o.topic);
+      if (meta.length > 0) this.setLeaders(meta);
+      const byLeader = new Map<number, Part[]>();
+      for (const p of parts) {
+        const leader = this.leaders[p.partition] ?? -1;
+        let list = byLeader.get(leader);
+        if (!list) byLeader.set(leader, (list = []));
+        list.push(p);
+      }
+      resent = Promise.all([...byLeader].map(([leader, list]) => this.send(leader, list, attempt)));
+    } finally {
+      release(); // the resends are queued: new batches go after them
     }
-    await Promise.all([...byLeader].map(([leader, list]) => this.send(leader, list, attempt)));
+    await resent;
+  }
+
+  /**
+   * --idempotent: no new batch is sent while a retry waits for its turn (Kafka's producer
+   * stops draining a partition with a batch to retry). The broker remembers a producer's last
+   * 5 batches per partition, so a resent batch must not be overtaken by more than 4 newer ones
+   * (the in-flight limit bounds those already sent). Returns the release.
+   */
+  private hold(): () => void {
+    if (!this.sequences) return () => undefined;
+    if (this.holds++ === 0) {
+      let resolve!: () => void;
+      this.held = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+    }
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--this.holds > 0) return;
+      this.held!.resolve();
+      this.sendDeferred(); // what was sealed meanwhile
+    };
   }
 }
