@@ -150,7 +150,18 @@ export class DirectProducerSession implements ProducerSession {
       if (parts.length === 0) throw new KtError(`topic ${o.topic} has no partitions`);
       const s = new DirectProducerSession(h, cluster, o, parts.length, codec);
       s.setLeaders(parts);
-      for (const leader of new Set(s.leaders.filter((l) => l >= 0))) s.checkVersion(await s.broker(leader));
+      for (const leader of new Set(s.leaders.filter((l) => l >= 0))) {
+        let b: { broker: KjsBroker; version: number };
+        try {
+          b = await s.broker(leader);
+        } catch (e) {
+          // a leader that cannot be reached (a broker just killed, not yet fenced): its
+          // partitions' batches are retried after a metadata refresh, as any leader move
+          if ((e as { retriable?: boolean }).retriable === true) continue;
+          throw e;
+        }
+        s.checkVersion(b);
+      }
       if (o.idempotent) await s.initProducerId();
       return s;
     } catch (err) {
@@ -167,7 +178,7 @@ export class DirectProducerSession implements ProducerSession {
     const max = b.broker.versions?.[Produce.key]?.maxVersion;
     const offers = max === undefined ? 'does not support Produce' : `supports Produce up to v${max}`;
     const what = need === 7 ? 'zstd compression needs Produce v7 (Kafka 2.1 or later)' : 'kt produces record batches (Produce v3, Kafka 0.11 or later)';
-    throw new KtError(`the broker at ${where} ${offers}; ${what}`);
+    throw Object.assign(new KtError(`the broker at ${where} ${offers}; ${what}`), { retriable: false });
   }
 
   /**
@@ -511,7 +522,9 @@ export class DirectProducerSession implements ProducerSession {
       const batches = all.slice(1) as Buffer[];
       parts.forEach((p, i) => (p.batch = batches[i]));
       if (leader < 0) throw KafkaError.fromCode(code('LEADER_NOT_AVAILABLE')); // retried after a metadata refresh
-      const { broker, version } = await this.broker(leader, attempt > 0);
+      const b = await this.broker(leader, attempt > 0);
+      this.checkVersion(b); // a leader moved to an older broker
+      const { broker, version } = b;
       response = sendRequest<ProduceResponse>(broker, Produce, version, this.body(parts), { expectResponse: this.o.acks !== 0 });
     });
     this.tail = issued.catch(() => undefined);
