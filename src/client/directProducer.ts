@@ -29,6 +29,7 @@ import { KtError } from '../errors.js';
 import { KafkaError, code } from '../protocol/errors.js';
 import { Produce } from '../protocol/apis/produce.js';
 import { codecOf } from '../protocol/compression.js';
+import { ApiVersions } from '../protocol/apis/apiVersions.js';
 import { InitProducerId } from '../protocol/apis/initProducerId.js';
 import type { ProduceRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
@@ -406,11 +407,21 @@ export class DirectProducerSession implements ProducerSession {
   async close(): Promise<ProduceSummary> {
     try {
       await this.flush();
+      if (this.o.acks === 0) await this.drained();
     } finally {
       clearTimeout(this.linger);
       await this.cluster.disconnect().catch(() => undefined);
     }
     return this.counts;
+  }
+
+  /**
+   * acks=0: a request answered by every broker written to. A broker reads a connection's
+   * requests in order, so its answer means the unanswered Produce requests before it were
+   * all received, not left in a socket buffer when the process exits.
+   */
+  private async drained(): Promise<void> {
+    await Promise.all([...this.brokers.values()].map(({ broker }) => sendRequest(broker, ApiVersions, 0, Buffer.alloc(0)).catch(() => undefined)));
   }
 
   // --- sending
