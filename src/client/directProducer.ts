@@ -16,16 +16,27 @@
 // backoff (100 ms doubling to 2 s, ~17 s in all: long enough for a killed broker to be fenced
 // and its partitions' leaders to move) after a metadata refresh, as kafkajs's producer does; a
 // retry may land after requests sent later (as Kafka's producer without idempotence).
+//
+// --idempotent (Kafka's enable.idempotence): a producer id from InitProducerId, and in every
+// batch the producer id, epoch and the partition's sequence number (sequences.ts); at most 5
+// requests in flight (Kafka's limit for idempotence), a retry resends the same batch with the
+// same sequence, so the broker writes each batch once and in order whatever is retried.
+//
+// Brokers without Produce v3 (Kafka < 0.11: message sets, no record batches) are refused with
+// the version they offer.
 
 import { KtError } from '../errors.js';
 import { KafkaError, code } from '../protocol/errors.js';
 import { Produce } from '../protocol/apis/produce.js';
 import { codecOf } from '../protocol/compression.js';
+import { ApiVersions } from '../protocol/apis/apiVersions.js';
+import { InitProducerId } from '../protocol/apis/initProducerId.js';
 import type { ProduceRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
-import { createCluster, loadTopics, negotiate, requestHeaderSize, send as sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './gateway.js';
+import { createCluster, loadTopics, negotiate, request, requestHeaderSize, send as sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './gateway.js';
 import type { ProduceSummary, ProducerOptions, ProducerSession, SentRecord } from './producer.js';
-import { BatchEncoder, partitionForKey } from './records.js';
+import { BatchEncoder, partitionForKey, type BatchFields } from './records.js';
+import { SequenceBook } from './sequences.js';
 import { sleep } from '../sleep.js';
 
 /** A partition's batch is sent before it passes this (Kafka's max.message.bytes is 1 MiB + 12). */
@@ -38,6 +49,14 @@ const RETRIES = 12;
 export const PRODUCE_MAX_VERSION = 8;
 /** Batch buffers carved from the input's memory at most (see `memory`). */
 const MEMORY_SLOTS = 16;
+/** Kafka's limit of requests in flight for an idempotent producer (per partition; kt's are per session). */
+const IDEMPOTENT_MAX_IN_FLIGHT = 5;
+/** --rate sleeps only when at least this far ahead of schedule (as Apache's ThroughputThrottler). */
+const MIN_SLEEP_MS = 2;
+/** How long kt asks for a producer id while brokers are unreachable or loading. */
+const INIT_PRODUCER_ID_MS = 15_000;
+/** The broker's answers that end an idempotent producer's batch (records would be lost or reordered). */
+const SEQUENCE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
 
 interface Part {
   partition: number;
@@ -47,11 +66,18 @@ interface Part {
   enc?: BatchEncoder;
   baseOffset?: number;
   error?: Error;
+  /** --idempotent: the batch's base sequence (taken when sealed, kept by retries). */
+  sequence?: number;
+  /** With an onAck callback: when each record was queued, and its value's size. */
+  times?: number[];
+  sizes?: number[];
 }
 
 interface ProduceResponse {
   responses: Array<{ name: string; partitionResponses: Array<{ index: number; errorCode: number; baseOffset: number; errorMessage: string | null }> }>;
 }
+
+const DUPLICATE_SEQUENCE = code('DUPLICATE_SEQUENCE_NUMBER');
 
 const errorOf = (err: unknown): Error & { retriable?: boolean } => (err instanceof Error ? err : new Error(String(err)));
 
@@ -87,6 +113,16 @@ export class DirectProducerSession implements ProducerSession {
    * object per record. Made by the first inputBuffer call.
    */
   private memory: { all: Buffer; next: number; inputEnd: number } | undefined;
+  /** --idempotent: the producer id, epoch and sequence numbers. */
+  private sequences: SequenceBook | undefined;
+  /** --idempotent: retries waiting for their turn (see `hold`), and a promise settled when there are none. */
+  private holds = 0;
+  /** --idempotent: batches sealed and not yet sent (see `sendDeferred`), oldest first. */
+  private deferred: Part[] = [];
+  private held: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** With an onAck callback: per partition, the queue times and value sizes of the open batch's records. */
+  private readonly ackTimes: number[][] = [];
+  private readonly ackSizes: number[][] = [];
 
   private constructor(
     private readonly h: KafkaHandle,
@@ -104,8 +140,8 @@ export class DirectProducerSession implements ProducerSession {
     this.fixedTarget = f?.partition !== undefined ? f.partition : f?.key ? partitionForKey(f.key, partitionCount) : -1;
   }
 
-  /** The engine, or undefined when the broker cannot take kt's batches (then kafkajs's producer). */
-  static async open(h: KafkaHandle, o: ProducerOptions): Promise<DirectProducerSession | undefined> {
+  /** The engine, connected to the topic's leaders (and holding a producer id for --idempotent). */
+  static async open(h: KafkaHandle, o: ProducerOptions): Promise<DirectProducerSession> {
     const codec = codecOf(o.compression);
     const cluster = createCluster(h, { autoCreate: true });
     try {
@@ -116,17 +152,66 @@ export class DirectProducerSession implements ProducerSession {
       const s = new DirectProducerSession(h, cluster, o, parts.length, codec);
       s.setLeaders(parts);
       for (const leader of new Set(s.leaders.filter((l) => l >= 0))) {
-        const b = await s.broker(leader);
-        // record batches need Produce v3; zstd v7 (kafkajs then reports what the broker lacks)
-        if (b.version < 3 || (codec === 4 && b.version < 7)) {
-          await cluster.disconnect().catch(() => undefined);
-          return undefined;
+        let b: { broker: KjsBroker; version: number };
+        try {
+          b = await s.broker(leader);
+        } catch (e) {
+          // a leader that cannot be reached (a broker just killed, not yet fenced): its
+          // partitions' batches are retried after a metadata refresh, as any leader move
+          if ((e as { retriable?: boolean }).retriable === true) continue;
+          throw e;
         }
+        s.checkVersion(b);
       }
+      if (o.idempotent) await s.initProducerId();
       return s;
     } catch (err) {
       await cluster.disconnect().catch(() => undefined);
       throw h.fail(err);
+    }
+  }
+
+  /** Record batches need Produce v3 (Kafka 0.11), zstd v7 (Kafka 2.1). */
+  private checkVersion(b: { broker: KjsBroker; version: number }): void {
+    const need = this.codec === 4 ? 7 : 3;
+    if (b.version >= need) return;
+    const where = `${b.broker.connectionPool.host}:${b.broker.connectionPool.port}`;
+    const max = b.broker.versions?.[Produce.key]?.maxVersion;
+    const offers = max === undefined ? 'does not support Produce' : `supports Produce up to v${max}`;
+    const what = need === 7 ? 'zstd compression needs Produce v7 (Kafka 2.1 or later)' : 'kt produces record batches (Produce v3, Kafka 0.11 or later)';
+    throw Object.assign(new KtError(`the broker at ${where} ${offers}; ${what}`), { retriable: false });
+  }
+
+  /**
+   * --idempotent: a producer id and epoch (InitProducerId without a transactional id, which
+   * any broker answers). Asked again, of another broker in turn, while brokers are
+   * unreachable or busy (a killed broker is listed until it is fenced, ~9 s in Apache).
+   */
+  private async initProducerId(): Promise<void> {
+    const deadline = Date.now() + INIT_PRODUCER_ID_MS;
+    for (let attempt = 0; ; attempt++) {
+      let err: Error & { retriable?: boolean };
+      try {
+        const nodes = [...new Set(this.leaders.filter((l) => l >= 0))];
+        const broker = nodes.length > 0 ? (await this.broker(nodes[attempt % nodes.length], attempt > 0)).broker : this.cluster.brokerPool.seedBroker;
+        const res = await request(broker, InitProducerId, { transactionalId: null, transactionTimeoutMs: 60_000 });
+        if (res.errorCode === 0) {
+          this.sequences = new SequenceBook(res.producerId, res.producerEpoch);
+          return;
+        }
+        err = KafkaError.fromCode(res.errorCode);
+      } catch (e) {
+        err = errorOf(e);
+        if (err instanceof KtError) throw err;
+      }
+      if (err.retriable === false || Date.now() > deadline) {
+        const why = err instanceof KafkaError ? `${err.name} (${err.message})` : this.h.fail(err).message;
+        throw new KtError(`--idempotent: the cluster gave no producer id: ${why}`);
+      }
+      await sleep(Math.min(250 * 2 ** attempt, 2000));
+      await this.cluster.refreshMetadata().catch(() => undefined);
+      const meta = this.cluster.findTopicPartitionMetadata(this.o.topic);
+      if (meta.length > 0) this.setLeaders(meta);
     }
   }
 
@@ -148,7 +233,8 @@ export class DirectProducerSession implements ProducerSession {
   }
 
   private get maxInFlight(): number {
-    return Math.max(1, this.o.maxInFlight);
+    const n = Math.max(1, this.o.maxInFlight);
+    return this.o.idempotent ? Math.min(n, IDEMPOTENT_MAX_IN_FLIGHT) : n;
   }
 
   // --- partitioning
@@ -207,10 +293,11 @@ export class DirectProducerSession implements ProducerSession {
   add(r: ProduceRecord): Promise<void> | undefined {
     this.accepted++;
     if (this.o.rate) {
+      // never ahead of start + i / rate; a batch that would wait out its linger anyway leaves now
       const due = this.started + ((this.accepted - 1) * 1000) / this.o.rate;
       const wait = due - Date.now();
-      if (wait > 0) {
-        this.dispatch();
+      if (wait >= MIN_SLEEP_MS) {
+        if (wait >= this.o.lingerMs) this.dispatch();
         return sleep(wait).then(() => this.enqueue(r));
       }
     }
@@ -222,8 +309,16 @@ export class DirectProducerSession implements ProducerSession {
     if (p < 0) return undefined;
     const enc = this.encoder(p);
     const before = enc.size;
-    enc.append(r.timestamp ?? Date.now(), r.key, r.value, r.headers);
+    const time = r.timestamp ?? Date.now();
+    enc.append(time, r.key, r.value, r.headers);
+    if (this.o.onAck) this.queued(p, time, r.value?.length ?? 0);
     return this.appended(enc, before) ? this.pace() : undefined;
+  }
+
+  /** onAck's bookkeeping: when a record of partition `p` was queued, and its value's size. */
+  private queued(p: number, time: number, size: number): void {
+    (this.ackTimes[p] ??= []).push(time);
+    (this.ackSizes[p] ??= []).push(size);
   }
 
   /** addValue's clock: read once per input chunk (a new `src`), not once per record. */
@@ -252,6 +347,7 @@ export class DirectProducerSession implements ProducerSession {
     const before = enc.size;
     if (f && f.headers.length > 0) enc.append(this.clock!, f.key ?? null, src.subarray(start, end), f.headers);
     else enc.appendValue(this.clock!, f?.key ?? null, src, start, end);
+    if (this.o.onAck) this.queued(p, this.clock!, end - start);
     this.appended(enc, before);
   };
 
@@ -275,12 +371,13 @@ export class DirectProducerSession implements ProducerSession {
   };
 
   readonly pace = (): Promise<void> | undefined => {
-    if (this.inFlight.size < this.maxInFlight) return undefined;
+    if (this.holds > 0) return this.held!.promise.then(() => this.pace());
+    if (this.inFlight.size < this.maxInFlight && this.deferred.length === 0) return undefined;
     return this.waitInFlight(this.maxInFlight);
   };
 
   private async waitInFlight(below: number): Promise<void> {
-    while (this.inFlight.size >= below && this.inFlight.size > 0) await Promise.race(this.inFlight);
+    while ((this.inFlight.size >= below || this.deferred.length > 0) && this.inFlight.size > 0) await Promise.race(this.inFlight);
   }
 
   async sendOne(r: ProduceRecord): Promise<SentRecord | undefined> {
@@ -289,8 +386,10 @@ export class DirectProducerSession implements ProducerSession {
     const p = this.partitionOf(r.partition, r.key);
     if (p < 0) throw this.firstError!;
     const enc = new BatchEncoder(256 + (r.value?.length ?? 0) + (r.key?.length ?? 0), this.headroom);
-    enc.append(r.timestamp ?? Date.now(), r.key, r.value, r.headers);
-    const part: Part = { partition: p, records: 1, batch: this.seal(enc), enc };
+    const time = r.timestamp ?? Date.now();
+    enc.append(time, r.key, r.value, r.headers);
+    if (this.o.onAck) this.queued(p, time, r.value?.length ?? 0);
+    const part = this.sealPart(p, enc);
     await this.track(this.send(this.leaders[p], [part], 0));
     if (part.error) throw part.error;
     return { partition: p, baseOffset: String(part.baseOffset ?? -1) };
@@ -308,6 +407,7 @@ export class DirectProducerSession implements ProducerSession {
   async close(): Promise<ProduceSummary> {
     try {
       await this.flush();
+      if (this.o.acks === 0) await this.drained();
     } finally {
       clearTimeout(this.linger);
       await this.cluster.disconnect().catch(() => undefined);
@@ -315,36 +415,113 @@ export class DirectProducerSession implements ProducerSession {
     return this.counts;
   }
 
+  /**
+   * acks=0: a request answered by every broker written to. A broker reads a connection's
+   * requests in order, so its answer means the unanswered Produce requests before it were
+   * all received, not left in a socket buffer when the process exits.
+   */
+  private async drained(): Promise<void> {
+    await Promise.all([...this.brokers.values()].map(({ broker }) => sendRequest(broker, ApiVersions, 0, Buffer.alloc(0)).catch(() => undefined)));
+  }
+
   // --- sending
 
-  private seal(enc: BatchEncoder): Buffer | Promise<Buffer> {
-    const fields = { codec: this.codec };
-    return this.codec === 0 ? enc.sealSync(fields) : enc.seal(fields);
+  /** Seals partition `p`'s batch: its header (with a sequence number for --idempotent) and, off the main thread, its compression. */
+  private sealPart(p: number, enc: BatchEncoder): Part {
+    const fields: BatchFields = { codec: this.codec };
+    const part: Part = { partition: p, records: enc.count, batch: undefined!, enc };
+    const seq = this.sequences;
+    if (seq) {
+      part.sequence = seq.take(p, enc.count);
+      fields.producerId = seq.producerId;
+      fields.producerEpoch = seq.producerEpoch;
+      fields.baseSequence = part.sequence;
+    }
+    if (this.o.onAck) {
+      part.times = this.ackTimes[p] ?? [];
+      part.sizes = this.ackSizes[p] ?? [];
+      this.ackTimes[p] = [];
+      this.ackSizes[p] = [];
+    }
+    part.batch = this.codec === 0 ? enc.sealSync(fields) : enc.seal(fields);
+    return part;
+  }
+
+  /** The part is done with: written (`err` undefined) or failed for good. */
+  private settle(part: Part, err?: unknown): void {
+    if (part.sequence !== undefined) this.sequences?.settle(part.partition, part.sequence);
+    if (err !== undefined) {
+      part.error = this.fail(part.records, err);
+      return;
+    }
+    this.sent += part.records;
+    if (part.times) this.o.onAck!(part.times, part.sizes!);
   }
 
   /** Seals the open batches and sends them, one request per leader. Never waits. */
   private dispatch(): void {
     clearTimeout(this.linger);
     this.linger = undefined;
+    if (this.sequences) {
+      this.sealOpen((_, part) => this.deferred.push(part));
+      this.sendDeferred();
+      return;
+    }
     if (this.pendingRecords === 0) return;
     const byLeader = new Map<number, Part[]>();
+    this.sealOpen((leader, part) => {
+      let parts = byLeader.get(leader);
+      if (!parts) byLeader.set(leader, (parts = []));
+      parts.push(part);
+    });
+    for (const [leader, parts] of byLeader) void this.track(this.send(leader, parts, 0));
+  }
+
+  /** Seals every open batch, in partition order. */
+  private sealOpen(each: (leader: number, part: Part) => void): void {
+    if (this.pendingRecords === 0) return;
     for (let p = 0; p < this.encoders.length; p++) {
       const enc = this.encoders[p];
       if (!enc) continue;
       this.encoders[p] = undefined;
-      if (enc.count === 0) continue;
-      const leader = this.leaders[p];
-      let parts = byLeader.get(leader);
-      if (!parts) byLeader.set(leader, (parts = []));
-      parts.push({ partition: p, records: enc.count, batch: this.seal(enc), enc });
+      if (enc.count > 0) each(this.leaders[p], this.sealPart(p, enc));
     }
     this.pendingBytes = 0;
     this.pendingRecords = 0;
-    for (const [leader, parts] of byLeader) void this.track(this.send(leader, parts, 0));
+  }
+
+  /**
+   * --idempotent: sends the sealed batches in order, while fewer than the in-flight limit of
+   * requests are outstanding (so a partition never has more than 5 unanswered batches) and no
+   * retry is held (`hold`); the rest go as requests complete. A request carries one batch of
+   * a partition, its next batch goes in a later request.
+   */
+  private sendDeferred(): void {
+    while (this.deferred.length > 0 && this.holds === 0 && this.inFlight.size < this.maxInFlight) {
+      const leader = this.leaders[this.deferred[0].partition];
+      const parts: Part[] = [];
+      const taken = new Set<number>();
+      const rest: Part[] = [];
+      for (const part of this.deferred) {
+        // later batches of a partition already taken stay behind (in order) with it
+        if (this.leaders[part.partition] === leader && !taken.has(part.partition)) {
+          taken.add(part.partition);
+          parts.push(part);
+        } else {
+          rest.push(part);
+          taken.add(part.partition);
+        }
+      }
+      this.deferred = rest;
+      void this.track(this.send(leader, parts, 0));
+    }
   }
 
   private track(p: Promise<void>): Promise<void> {
-    const t: Promise<void> = p.finally(() => this.inFlight.delete(t));
+    const t: Promise<void> = p.finally(() => {
+      this.inFlight.delete(t);
+      if (this.deferred.length > 0) this.sendDeferred();
+    });
     this.inFlight.add(t);
     return t;
   }
@@ -356,7 +533,9 @@ export class DirectProducerSession implements ProducerSession {
       const batches = all.slice(1) as Buffer[];
       parts.forEach((p, i) => (p.batch = batches[i]));
       if (leader < 0) throw KafkaError.fromCode(code('LEADER_NOT_AVAILABLE')); // retried after a metadata refresh
-      const { broker, version } = await this.broker(leader, attempt > 0);
+      const b = await this.broker(leader, attempt > 0);
+      this.checkVersion(b); // a leader moved to an older broker
+      const { broker, version } = b;
       response = sendRequest<ProduceResponse>(broker, Produce, version, this.body(parts), { expectResponse: this.o.acks !== 0 });
     });
     this.tail = issued.catch(() => undefined);
@@ -367,7 +546,7 @@ export class DirectProducerSession implements ProducerSession {
         (err: unknown) => {
           const e = errorOf(err);
           if (e.retriable !== false && attempt < RETRIES) return this.retry(parts, attempt + 1);
-          for (const p of parts) p.error = this.fail(p.records, e);
+          for (const p of parts) this.settle(p, e);
           return undefined;
         },
       );
@@ -427,7 +606,7 @@ export class DirectProducerSession implements ProducerSession {
   private acknowledged(parts: Part[], attempt: number, res: ProduceResponse | undefined): Promise<void> | undefined {
     if (res === undefined) {
       // acks=0: no response (and the socket may still be writing the request)
-      for (const p of parts) this.sent += p.records;
+      for (const p of parts) this.settle(p);
       return undefined;
     }
     const retry: Part[] = [];
@@ -437,34 +616,84 @@ export class DirectProducerSession implements ProducerSession {
         const part = parts.find((p) => p.partition === pr.index && !answered.has(p));
         if (!part) continue;
         answered.add(part);
-        if (pr.errorCode === 0) {
-          this.sent += part.records;
+        // DUPLICATE_SEQUENCE_NUMBER: an idempotent batch resent after it was written (older brokers)
+        if (pr.errorCode === 0 || (pr.errorCode === DUPLICATE_SEQUENCE && part.sequence !== undefined)) {
           part.baseOffset = pr.baseOffset;
+          this.settle(part);
           continue;
         }
         const err = KafkaError.fromCode(pr.errorCode);
-        if (err.retriable && attempt < RETRIES) retry.push(part);
-        else part.error = this.fail(part.records, pr.errorMessage ? Object.assign(err, { message: `${err.message}: ${pr.errorMessage}` }) : err);
+        if (attempt < RETRIES && (err.retriable || this.outOfTurn(part, err))) retry.push(part);
+        else this.settle(part, this.partError(part, err, pr.errorMessage));
       }
     }
-    for (const p of parts) if (!answered.has(p)) p.error = this.fail(p.records, new KtError(`the broker did not answer for partition ${p.partition}`));
+    for (const p of parts) if (!answered.has(p)) this.settle(p, new KtError(`the broker did not answer for partition ${p.partition}`));
     this.recycle(parts.filter((p) => !retry.includes(p)));
     return retry.length > 0 ? this.retry(retry, attempt + 1) : undefined;
   }
 
+  /**
+   * OUT_OF_ORDER_SEQUENCE_NUMBER for an idempotent batch sent while an earlier batch of its
+   * partition is still unanswered (it is being retried): the broker wants that one first.
+   */
+  private outOfTurn(part: Part, err: KafkaError): boolean {
+    return err.name === 'OUT_OF_ORDER_SEQUENCE_NUMBER' && part.sequence !== undefined && this.sequences!.hasEarlier(part.partition, part.sequence);
+  }
+
+  /** A partition's error as one line; for the idempotence errors, which batch the broker refused. */
+  private partError(part: Part, err: KafkaError, detail: string | null): Error {
+    if (part.sequence !== undefined && SEQUENCE_ERRORS.has(err.name)) {
+      const seq = this.sequences!;
+      return new KtError(
+        `idempotent produce to ${this.o.topic}-${part.partition} refused: ${err.name} (batch of ${part.records} at sequence ${part.sequence}, ` +
+          `producer id ${seq.producerId}, epoch ${seq.producerEpoch})${detail ? `: ${detail}` : ''}`,
+      );
+    }
+    return detail ? Object.assign(err, { message: `${err.message}: ${detail}` }) : err;
+  }
+
   /** Resends parts after a backoff and a metadata refresh (their leader may have moved). */
   private async retry(parts: Part[], attempt: number): Promise<void> {
-    await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
-    await this.cluster.refreshMetadata().catch(() => undefined);
-    const meta = this.cluster.findTopicPartitionMetadata(this.o.topic);
-    if (meta.length > 0) this.setLeaders(meta);
-    const byLeader = new Map<number, Part[]>();
-    for (const p of parts) {
-      const leader = this.leaders[p.partition] ?? -1;
-      let list = byLeader.get(leader);
-      if (!list) byLeader.set(leader, (list = []));
-      list.push(p);
+    const release = this.hold();
+    let resent: Promise<void[]>;
+    try {
+      await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
+      await this.cluster.refreshMetadata().catch(() => undefined);
+      const meta = this.cluster.findTopicPartitionMetadata(this.o.topic);
+      if (meta.length > 0) this.setLeaders(meta);
+      const byLeader = new Map<number, Part[]>();
+      for (const p of parts) {
+        const leader = this.leaders[p.partition] ?? -1;
+        let list = byLeader.get(leader);
+        if (!list) byLeader.set(leader, (list = []));
+        list.push(p);
+      }
+      resent = Promise.all([...byLeader].map(([leader, list]) => this.send(leader, list, attempt)));
+    } finally {
+      release(); // the resends are queued: new batches go after them
     }
-    await Promise.all([...byLeader].map(([leader, list]) => this.send(leader, list, attempt)));
+    await resent;
+  }
+
+  /**
+   * --idempotent: no new batch is sent while a retry waits for its turn (Kafka's producer
+   * stops draining a partition with a batch to retry). The broker remembers a producer's last
+   * 5 batches per partition, so a resent batch must not be overtaken by more than 4 newer ones
+   * (the in-flight limit bounds those already sent). Returns the release.
+   */
+  private hold(): () => void {
+    if (!this.sequences) return () => undefined;
+    if (this.holds++ === 0) {
+      let resolve!: () => void;
+      this.held = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+    }
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--this.holds > 0) return;
+      this.held!.resolve();
+      this.sendDeferred(); // what was sealed meanwhile
+    };
   }
 }

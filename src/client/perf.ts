@@ -1,25 +1,22 @@
 // The engines behind kt perf produce|consume (kafka-producer-perf-test,
 // kafka-consumer-perf-test).
 //
-// Producer: records are grouped into produce requests (up to batch.size bytes, or what came
-// within linger.ms when throttled), several requests in flight; each record's latency is the
-// time from when it was queued to when its request was acknowledged, as the Java producer's
-// callback measures it. Throttling (--throughput) paces records as Apache's
-// ThroughputThrottler does: never ahead of start + i / throughput.
+// Producer: kt produce's engine (DirectProducerSession: batch.size, linger.ms, requests in
+// flight, idempotence); each record's latency is the time from when it was queued to when its
+// batch was acknowledged (the engine's onAck), as the Java producer's callback measures it.
+// Throttling (--throughput) is the engine's rate pacing, as Apache's ThroughputThrottler:
+// never ahead of start + i / throughput.
 // Consumer: kt consume's engine (consumer.ts): without --group the partitions are read
 // directly (no group, no rebalance); with --group kt's group member joins the group and
 // commits, and the time until the first assignment (then each rebalance) is the rebalance time.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Message, Producer } from './gateway.js';
 import { KtError, UsageError } from '../errors.js';
 import { ProducerStats, type ProducerTotals } from '../format/perf.js';
 import type { ConsumedRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 import type { CodecName } from '../protocol/compression.js';
-import { compressionType, connectKafkaJSProducer } from './producer.js';
-import { sleep } from '../sleep.js';
 
 // ---------------------------------------------------------------------------------------
 // Payloads
@@ -87,90 +84,48 @@ export interface ProducerPerfResult extends ProducerTotals {
   firstError: Error | null;
 }
 
-const MAX_BATCH_RECORDS = 10_000;
+/** Records without headers share this. */
+const NO_HEADERS: [] = [];
 
 export async function runProducerPerf(
   h: KafkaHandle,
   o: ProducerPerfOptions,
   hooks: { onWindow(line: string): void; onProgress?(queued: number, acked: number): void; stopped?(): boolean },
 ): Promise<ProducerPerfResult> {
-  const compression = compressionType(h, o.compression);
-  const producer: Producer = await connectKafkaJSProducer(h, o.idempotent);
+  if (o.idempotent && o.acks !== -1) throw new UsageError('enable.idempotence=true needs acks=all');
   const stats = new ProducerStats(o.numRecords, o.reportingIntervalMs, hooks.onWindow);
-  const maxInFlight = o.idempotent ? 1 : Math.max(1, o.maxInFlight);
-  const inFlight = new Set<Promise<void>>();
-  let batch: Message[] = [];
-  let times: number[] = [];
-  let sizes: number[] = [];
-  let batchBytes = 0;
-  let linger: NodeJS.Timeout | undefined;
-  let failed = 0;
-  let firstError: Error | null = null;
   let queued = 0;
-  let warm = false;
-
-  const dispatch = async (): Promise<void> => {
-    clearTimeout(linger);
-    linger = undefined;
-    if (batch.length > 0) {
-      const messages = batch;
-      const sent = times;
-      const bytes = sizes;
-      batch = [];
-      times = [];
-      sizes = [];
-      batchBytes = 0;
-      const p: Promise<void> = producer
-        .send({ topic: o.topic, messages, acks: o.acks, compression })
-        .then(
-          () => {
-            const now = Date.now();
-            for (let j = 0; j < sent.length; j++) stats.record(now - sent[j], bytes[j], now);
-            hooks.onProgress?.(queued, stats.count);
-          },
-          (err: unknown) => {
-            failed += messages.length;
-            firstError ??= h.fail(err);
-          },
-        )
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      // the first request waits alone, until kafkajs has the topic's metadata
-      if (!warm) {
-        await p;
-        warm = true;
-      }
-    }
-    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+  const onAck = (times: readonly number[], sizes: readonly number[]): void => {
+    const now = Date.now();
+    for (let j = 0; j < times.length; j++) stats.record(now - times[j], sizes[j], now);
+    hooks.onProgress?.(queued, stats.count);
   };
-
+  const { ProducerSession } = await import('./producer.js');
+  const session = await ProducerSession.open(h, {
+    topic: o.topic,
+    acks: o.acks,
+    compression: o.compression,
+    batchBytes: o.batchBytes,
+    lingerMs: o.lingerMs,
+    maxInFlight: o.maxInFlight,
+    idempotent: o.idempotent,
+    sync: false,
+    rate: o.throughput > 0 ? o.throughput : undefined,
+    onAck,
+  });
   try {
-    const start = Date.now();
     for (let i = 0; i < o.numRecords; i++) {
       if (hooks.stopped?.()) break;
-      if (o.throughput > 0) {
-        const due = start + (i * 1000) / o.throughput;
-        // as Apache's throttler: sleep only once at least 2 ms ahead (timers are coarse);
-        // a partial batch leaves on its linger timer meanwhile
-        const wait = due - Date.now();
-        if (wait >= 2) await sleep(wait);
-      }
-      const value = o.payload.next(i);
-      batch.push({ value });
-      times.push(Date.now());
-      sizes.push(value.length);
-      batchBytes += value.length + 20;
+      // the record's timestamp is when it was queued: its latency runs from there to its ack
+      const wait = session.add({ key: null, value: o.payload.next(i), headers: NO_HEADERS, timestamp: Date.now() });
       queued++;
-      if (batchBytes >= o.batchBytes || batch.length >= MAX_BATCH_RECORDS) await dispatch();
-      else if (linger === undefined && o.throughput > 0) linger = setTimeout(() => void dispatch(), o.lingerMs);
+      if (wait) await wait;
     }
-    await dispatch();
-    while (inFlight.size > 0) await Promise.race(inFlight);
   } finally {
-    clearTimeout(linger);
-    await producer.disconnect().catch(() => undefined);
+    await session.close();
   }
-  return { ...stats.totals(), failed, firstError };
+  const { failed, firstError } = session.counts;
+  return { ...stats.totals(), failed, firstError: firstError ?? null };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ export default class Produce extends KtCommand {
     'batch-size': Flags.integer({ summary: 'Max bytes of records per produce request.', default: 262_144, min: 1 }),
     'linger-ms': Flags.integer({ summary: 'Max time a partial batch waits for more input.', default: 10, min: 0 }),
     'max-in-flight': Flags.integer({ summary: 'Produce requests in flight at once.', default: 5, min: 1 }),
-    idempotent: Flags.boolean({ summary: 'Idempotent producer (one request in flight, --acks all).' }),
+    idempotent: Flags.boolean({ summary: 'Idempotent producer: each batch written once, in order (--acks all; at most 5 requests in flight).' }),
     sync: Flags.boolean({ summary: 'Send records one at a time and wait for each acknowledgement.' }),
     rate: Flags.integer({ summary: 'Limit to N records per second.', min: 1, helpValue: 'N' }),
     quiet: Flags.boolean({ char: 'q', summary: 'No summary line on stderr.' }),

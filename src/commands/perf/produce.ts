@@ -15,7 +15,7 @@ export default class PerfProduce extends KtCommand {
     '(with a live counter on a terminal); at the end the total line "N records sent, X records/sec (Y MB/sec), ' +
     'A ms avg latency, M ms max latency, P ms 50th, P ms 95th, P ms 99th, P ms 99.9th." on stdout.\n\n' +
     '--producer-props (and --producer.config FILE) take Java producer properties: bootstrap.servers, acks ' +
-    '(default all), compression.type, batch.size (default 262144: kafkajs sends one request per batch), ' +
+    '(default all), compression.type, batch.size (default 262144: bytes of records per produce request), ' +
     'linger.ms, max.in.flight.requests.per.connection, enable.idempotence, client.id, and the security.* / ' +
     'sasl.* / ssl.* connection properties. Exit 1 when any record failed.\n\n' +
     'JSON (--json): {"records":200000,"recordsPerSec":95238.1,"mbPerSec":9.08,"avgLatencyMs":12.3,' +
