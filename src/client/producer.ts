@@ -52,13 +52,13 @@ export interface ProducerSession {
   /**
    * The fast path for plain lines: queue a record whose value is `src[start, end)`, with
    * the session's fixed key, headers and partition (`fixed`). Never waits; call `pace()`
-   * after a chunk of input. Absent when the engine has no such path.
+   * after a chunk of input.
    */
-  addValue?: (src: Buffer, start: number, end: number) => void;
+  addValue: (src: Buffer, start: number, end: number) => void;
   /** Buffers to read addValue's input into (faster: they share memory with the batches). */
-  inputBuffer?: (size: number) => Buffer;
+  inputBuffer: (size: number) => Buffer;
   /** After a run of addValue calls: a promise when the caller must wait (back-pressure). */
-  pace?: () => Promise<void> | undefined;
+  pace: () => Promise<void> | undefined;
   /** Send one record and wait for its acknowledgement (TTY mode, --sync, --value). */
   sendOne(r: ProduceRecord): Promise<SentRecord | undefined>;
   flush(): Promise<void>;

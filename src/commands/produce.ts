@@ -167,7 +167,7 @@ export default class Produce extends KtCommand {
         // straight into a record batch, no object per record; from a file, into one reused
         // read buffer (the encoder copies each line before the next read).
         const plain = readerOpts.mode === 'lines' && !lineOpts.parseKey && !lineOpts.parseHeaders && lineOpts.nullMarker === null;
-        if (plain && !flags.sync && !flags.rate && session.addValue && session.pace) {
+        if (plain && !flags.sync && !flags.rate) {
           const { RecordSplitter } = await import('../format/input.js');
           const splitter = new RecordSplitter(delimiter);
           const each = session.addValue;
