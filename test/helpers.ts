@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateTopics } from '../src/protocol/apis/createTopics.js';
-import { WireClient } from '../src/broker/wireClient.js';
+import { WireClient } from '../src/client/wireClient.js';
 import { startBroker, type Broker, type BrokerOptions } from '../src/index.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

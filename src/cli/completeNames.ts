@@ -102,11 +102,11 @@ function hostPort(address: string): { host: string; port: number } {
  * that answer these questions, so every Kafka since 0.10 understands them.
  */
 async function plaintextNames(kind: 'topics' | 'groups', brokers: string[]): Promise<string[]> {
-  const { WireClient } = await import('../broker/wireClient.js');
+  const { WireClient } = await import('../client/wireClient.js');
   const { Metadata } = await import('../protocol/apis/metadata.js');
   const open: Array<{ close(): void }> = [];
   try {
-    let first: import('../broker/wireClient.js').WireClient | undefined;
+    let first: import('../client/wireClient.js').WireClient | undefined;
     for (const b of brokers) {
       try {
         const { host, port } = hostPort(b);

@@ -33,7 +33,7 @@ export async function ktClientVersions(): Promise<ReadonlyMap<number, { min: num
   if (clientVersions) return clientVersions;
   const [{ FETCH_MAX_VERSION }, { PRODUCE_MAX_VERSION }, { GROUP_API_MAX }] = await Promise.all([
     import('./consumer.js'),
-    import('./directProducer.js'),
+    import('./produceRoute.js'),
     import('./groups.js'),
   ]);
   const m = new Map<number, { min: number; max: number }>();

@@ -1,6 +1,7 @@
-// kt produce's default engine: kt builds the record batches (records.ts: bytes written
+// The producer engine (kt produce, kt perf produce): kt builds the record batches (records.ts: bytes written
 // straight into one buffer per partition, CRC32C native) and sends Produce requests over
-// kafkajs's broker connections (gateway.ts), so kafkajs still does connections, TLS, SASL and
+// kafkajs's broker connections (gateway.ts; the leaders, connections and request body:
+// produceRoute.ts), so kafkajs still does connections, TLS, SASL and
 // metadata, but no record becomes a kafkajs object.
 //
 // Partitioning is kafkajs's default (Java's): the record's partition, else murmur2 of the
@@ -30,48 +31,28 @@ import { KafkaError, code } from '../protocol/errors.js';
 import { Produce } from '../protocol/apis/produce.js';
 import { codecOf } from '../protocol/compression.js';
 import { ApiVersions } from '../protocol/apis/apiVersions.js';
-import { InitProducerId } from '../protocol/apis/initProducerId.js';
 import type { ProduceRecord } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
-import { createCluster, loadTopics, negotiate, request, requestHeaderSize, send as sendRequest, type FramedBody, type KjsBroker, type KjsCluster } from './gateway.js';
+import { createCluster, loadTopics, requestHeaderSize, send as sendRequest, type KjsCluster } from './gateway.js';
+import { produceBody, produceBodyPrefixSize, ProduceRoute, type Part } from './produceRoute.js';
 import type { ProduceSummary, ProducerOptions, ProducerSession, SentRecord } from './producer.js';
 import { BatchEncoder, partitionForKey, type BatchFields } from './records.js';
-import { SequenceBook } from './sequences.js';
+import type { SequenceBook } from './sequences.js';
 import { sleep } from '../sleep.js';
 
 /** A partition's batch is sent before it passes this (Kafka's max.message.bytes is 1 MiB + 12). */
 const MAX_PARTITION_BATCH = 1_000_000;
 /** Records per request at most, whatever their size. */
 const MAX_REQUEST_RECORDS = 100_000;
-/** Kafka's request.timeout.ms for the broker's side of a produce (kafkajs's default). */
-const PRODUCE_TIMEOUT_MS = 30_000;
 const RETRIES = 12;
-export const PRODUCE_MAX_VERSION = 8;
 /** Batch buffers carved from the input's memory at most (see `memory`). */
 const MEMORY_SLOTS = 16;
 /** Kafka's limit of requests in flight for an idempotent producer (per partition; kt's are per session). */
 const IDEMPOTENT_MAX_IN_FLIGHT = 5;
 /** --rate sleeps only when at least this far ahead of schedule (as Apache's ThroughputThrottler). */
 const MIN_SLEEP_MS = 2;
-/** How long kt asks for a producer id while brokers are unreachable or loading. */
-const INIT_PRODUCER_ID_MS = 15_000;
 /** The broker's answers that end an idempotent producer's batch (records would be lost or reordered). */
 const SEQUENCE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
-
-interface Part {
-  partition: number;
-  records: number;
-  batch: Buffer | Promise<Buffer>;
-  /** The encoder the batch came from (its frame has room for the request around the batch). */
-  enc?: BatchEncoder;
-  baseOffset?: number;
-  error?: Error;
-  /** --idempotent: the batch's base sequence (taken when sealed, kept by retries). */
-  sequence?: number;
-  /** With an onAck callback: when each record was queued, and its value's size. */
-  times?: number[];
-  sizes?: number[];
-}
 
 interface ProduceResponse {
   responses: Array<{ name: string; partitionResponses: Array<{ index: number; errorCode: number; baseOffset: number; errorMessage: string | null }> }>;
@@ -95,14 +76,11 @@ export class DirectProducerSession implements ProducerSession {
   private accepted = 0;
   private readonly started = Date.now();
   private rr = Math.floor(Math.random() * 0x7fffffff);
-  private leaders: number[] = [];
-  private available: number[] = [];
-  private readonly brokers = new Map<number, { broker: KjsBroker; version: number }>();
+  /** The topic's leaders, the connections to them, the producer id. */
+  private readonly route: ProduceRoute;
   private readonly fixedTarget: number;
   private readonly capacity: number;
   private readonly topicBytes: Buffer;
-  /** Produce body bytes before the first partition: transactional id, acks, timeout, topic. */
-  private readonly prefixSize: number;
   /** Bytes an encoder keeps free before its batch: the request around a lone batch. */
   private readonly headroom: number;
   /** Encoder buffers of acknowledged requests, written into again (fewer allocations and GCs). */
@@ -134,8 +112,8 @@ export class DirectProducerSession implements ProducerSession {
     this.encoders = new Array(partitionCount);
     this.capacity = Math.min(o.batchBytes, MAX_PARTITION_BATCH) + 4096;
     this.topicBytes = Buffer.from(o.topic, 'utf8');
-    this.prefixSize = 2 + 2 + 4 + 4 + 2 + this.topicBytes.length + 4;
-    this.headroom = requestHeaderSize(h.clientId) + this.prefixSize + 8;
+    this.headroom = requestHeaderSize(h.clientId) + produceBodyPrefixSize(this.topicBytes) + 8;
+    this.route = new ProduceRoute(cluster, o.topic, partitionCount, codec);
     const f = o.fixed;
     this.fixedTarget = f?.partition !== undefined ? f.partition : f?.key ? partitionForKey(f.key, partitionCount) : -1;
   }
@@ -150,86 +128,14 @@ export class DirectProducerSession implements ProducerSession {
       const parts = cluster.findTopicPartitionMetadata(o.topic);
       if (parts.length === 0) throw new KtError(`topic ${o.topic} has no partitions`);
       const s = new DirectProducerSession(h, cluster, o, parts.length, codec);
-      s.setLeaders(parts);
-      for (const leader of new Set(s.leaders.filter((l) => l >= 0))) {
-        let b: { broker: KjsBroker; version: number };
-        try {
-          b = await s.broker(leader);
-        } catch (e) {
-          // a leader that cannot be reached (a broker just killed, not yet fenced): its
-          // partitions' batches are retried after a metadata refresh, as any leader move
-          if ((e as { retriable?: boolean }).retriable === true) continue;
-          throw e;
-        }
-        s.checkVersion(b);
-      }
-      if (o.idempotent) await s.initProducerId();
+      s.route.setLeaders(parts);
+      await s.route.connectLeaders();
+      if (o.idempotent) s.sequences = await s.route.initProducerId(h);
       return s;
     } catch (err) {
       await cluster.disconnect().catch(() => undefined);
       throw h.fail(err);
     }
-  }
-
-  /** Record batches need Produce v3 (Kafka 0.11), zstd v7 (Kafka 2.1). */
-  private checkVersion(b: { broker: KjsBroker; version: number }): void {
-    const need = this.codec === 4 ? 7 : 3;
-    if (b.version >= need) return;
-    const where = `${b.broker.connectionPool.host}:${b.broker.connectionPool.port}`;
-    const max = b.broker.versions?.[Produce.key]?.maxVersion;
-    const offers = max === undefined ? 'does not support Produce' : `supports Produce up to v${max}`;
-    const what = need === 7 ? 'zstd compression needs Produce v7 (Kafka 2.1 or later)' : 'kt produces record batches (Produce v3, Kafka 0.11 or later)';
-    throw Object.assign(new KtError(`the broker at ${where} ${offers}; ${what}`), { retriable: false });
-  }
-
-  /**
-   * --idempotent: a producer id and epoch (InitProducerId without a transactional id, which
-   * any broker answers). Asked again, of another broker in turn, while brokers are
-   * unreachable or busy (a killed broker is listed until it is fenced, ~9 s in Apache).
-   */
-  private async initProducerId(): Promise<void> {
-    const deadline = Date.now() + INIT_PRODUCER_ID_MS;
-    for (let attempt = 0; ; attempt++) {
-      let err: Error & { retriable?: boolean };
-      try {
-        const nodes = [...new Set(this.leaders.filter((l) => l >= 0))];
-        const broker = nodes.length > 0 ? (await this.broker(nodes[attempt % nodes.length], attempt > 0)).broker : this.cluster.brokerPool.seedBroker;
-        const res = await request(broker, InitProducerId, { transactionalId: null, transactionTimeoutMs: 60_000 });
-        if (res.errorCode === 0) {
-          this.sequences = new SequenceBook(res.producerId, res.producerEpoch);
-          return;
-        }
-        err = KafkaError.fromCode(res.errorCode);
-      } catch (e) {
-        err = errorOf(e);
-        if (err instanceof KtError) throw err;
-      }
-      if (err.retriable === false || Date.now() > deadline) {
-        const why = err instanceof KafkaError ? `${err.name} (${err.message})` : this.h.fail(err).message;
-        throw new KtError(`--idempotent: the cluster gave no producer id: ${why}`);
-      }
-      await sleep(Math.min(250 * 2 ** attempt, 2000));
-      await this.cluster.refreshMetadata().catch(() => undefined);
-      const meta = this.cluster.findTopicPartitionMetadata(this.o.topic);
-      if (meta.length > 0) this.setLeaders(meta);
-    }
-  }
-
-  private setLeaders(parts: Array<{ partitionId: number; leader: number }>): void {
-    const leaders = new Array<number>(this.partitionCount).fill(-1);
-    for (const p of parts) if (p.partitionId < this.partitionCount) leaders[p.partitionId] = p.leader;
-    this.leaders = leaders;
-    this.available = parts.filter((p) => p.leader >= 0).map((p) => p.partitionId).sort((a, b) => a - b);
-  }
-
-  private async broker(nodeId: number, fresh = false): Promise<{ broker: KjsBroker; version: number }> {
-    let b = fresh ? undefined : this.brokers.get(nodeId);
-    if (!b) {
-      const broker = await this.cluster.findBroker({ nodeId });
-      b = { broker, version: negotiate(broker, Produce, { max: PRODUCE_MAX_VERSION }) };
-      this.brokers.set(nodeId, b);
-    }
-    return b;
   }
 
   private get maxInFlight(): number {
@@ -254,7 +160,7 @@ export class DirectProducerSession implements ProducerSession {
       return -1;
     }
     if (key !== null) return partitionForKey(key, this.partitionCount);
-    const avail = this.available;
+    const avail = this.route.available;
     if (avail.length === 0) return (++this.rr & 0x7fffffff) % this.partitionCount;
     return avail[(++this.rr & 0x7fffffff) % avail.length];
   }
@@ -338,7 +244,7 @@ export class DirectProducerSession implements ProducerSession {
     }
     const f = this.o.fixed;
     let p = this.fixedTarget;
-    if (p < 0) p = this.available.length === 1 ? this.available[0] : this.partitionOf(undefined, null);
+    if (p < 0) p = this.route.available.length === 1 ? this.route.available[0] : this.partitionOf(undefined, null);
     else if (p >= this.partitionCount) {
       this.partitionOf(p, null); // counts the failure
       return;
@@ -390,7 +296,7 @@ export class DirectProducerSession implements ProducerSession {
     enc.append(time, r.key, r.value, r.headers);
     if (this.o.onAck) this.queued(p, time, r.value?.length ?? 0);
     const part = this.sealPart(p, enc);
-    await this.track(this.send(this.leaders[p], [part], 0));
+    await this.track(this.send(this.route.leaders[p], [part], 0));
     if (part.error) throw part.error;
     return { partition: p, baseOffset: String(part.baseOffset ?? -1) };
   }
@@ -421,7 +327,7 @@ export class DirectProducerSession implements ProducerSession {
    * all received, not left in a socket buffer when the process exits.
    */
   private async drained(): Promise<void> {
-    await Promise.all([...this.brokers.values()].map(({ broker }) => sendRequest(broker, ApiVersions, 0, Buffer.alloc(0)).catch(() => undefined)));
+    await Promise.all(this.route.connections().map(({ broker }) => sendRequest(broker, ApiVersions, 0, Buffer.alloc(0)).catch(() => undefined)));
   }
 
   // --- sending
@@ -484,7 +390,7 @@ export class DirectProducerSession implements ProducerSession {
       const enc = this.encoders[p];
       if (!enc) continue;
       this.encoders[p] = undefined;
-      if (enc.count > 0) each(this.leaders[p], this.sealPart(p, enc));
+      if (enc.count > 0) each(this.route.leaders[p], this.sealPart(p, enc));
     }
     this.pendingBytes = 0;
     this.pendingRecords = 0;
@@ -498,13 +404,13 @@ export class DirectProducerSession implements ProducerSession {
    */
   private sendDeferred(): void {
     while (this.deferred.length > 0 && this.holds === 0 && this.inFlight.size < this.maxInFlight) {
-      const leader = this.leaders[this.deferred[0].partition];
+      const leader = this.route.leaders[this.deferred[0].partition];
       const parts: Part[] = [];
       const taken = new Set<number>();
       const rest: Part[] = [];
       for (const part of this.deferred) {
         // later batches of a partition already taken stay behind (in order) with it
-        if (this.leaders[part.partition] === leader && !taken.has(part.partition)) {
+        if (this.route.leaders[part.partition] === leader && !taken.has(part.partition)) {
           taken.add(part.partition);
           parts.push(part);
         } else {
@@ -533,10 +439,10 @@ export class DirectProducerSession implements ProducerSession {
       const batches = all.slice(1) as Buffer[];
       parts.forEach((p, i) => (p.batch = batches[i]));
       if (leader < 0) throw KafkaError.fromCode(code('LEADER_NOT_AVAILABLE')); // retried after a metadata refresh
-      const b = await this.broker(leader, attempt > 0);
-      this.checkVersion(b); // a leader moved to an older broker
+      const b = await this.route.broker(leader, attempt > 0);
+      this.route.checkVersion(b); // a leader moved to an older broker
       const { broker, version } = b;
-      response = sendRequest<ProduceResponse>(broker, Produce, version, this.body(parts), { expectResponse: this.o.acks !== 0 });
+      response = sendRequest<ProduceResponse>(broker, Produce, version, produceBody(parts, { clientId: this.h.clientId, acks: this.o.acks, topicBytes: this.topicBytes }), { expectResponse: this.o.acks !== 0 });
     });
     this.tail = issued.catch(() => undefined);
     return issued
@@ -550,45 +456,6 @@ export class DirectProducerSession implements ProducerSession {
           return undefined;
         },
       );
-  }
-
-  /**
-   * The Produce request body (v3-8: transactional id, acks, timeout, one topic with its
-   * partitions' batches). A lone batch is framed in place, in the room its encoder left.
-   */
-  private body(parts: Part[]): FramedBody {
-    const slack = requestHeaderSize(this.h.clientId);
-    let frame: Buffer;
-    let at: number;
-    let end: number;
-    const lone = parts.length === 1 ? parts[0] : undefined;
-    if (lone?.enc?.frame && lone.enc.frameStart >= slack + this.prefixSize + 8) {
-      frame = lone.enc.frame;
-      at = lone.enc.frameStart - this.prefixSize - 8;
-      end = lone.enc.frameStart + (lone.batch as Buffer).length;
-    } else {
-      let size = this.prefixSize;
-      for (const p of parts) size += 8 + (p.batch as Buffer).length;
-      frame = Buffer.allocUnsafe(slack + size);
-      at = slack;
-      end = slack + size;
-    }
-    let pos = at;
-    pos = frame.writeInt16BE(-1, pos); // transactional id: null
-    pos = frame.writeInt16BE(this.o.acks, pos);
-    pos = frame.writeInt32BE(PRODUCE_TIMEOUT_MS, pos);
-    pos = frame.writeInt32BE(1, pos); // one topic
-    pos = frame.writeInt16BE(this.topicBytes.length, pos);
-    pos += this.topicBytes.copy(frame, pos);
-    pos = frame.writeInt32BE(parts.length, pos);
-    for (const p of parts) {
-      const batch = p.batch as Buffer;
-      pos = frame.writeInt32BE(p.partition, pos);
-      pos = frame.writeInt32BE(batch.length, pos);
-      if (p !== lone || frame !== lone.enc?.frame) batch.copy(frame, pos);
-      pos += batch.length;
-    }
-    return { frame, bodyStart: at, end };
   }
 
   /** The parts' encoder buffers can be written into again (their request is answered). */
@@ -658,12 +525,10 @@ export class DirectProducerSession implements ProducerSession {
     let resent: Promise<void[]>;
     try {
       await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
-      await this.cluster.refreshMetadata().catch(() => undefined);
-      const meta = this.cluster.findTopicPartitionMetadata(this.o.topic);
-      if (meta.length > 0) this.setLeaders(meta);
+      await this.route.refresh();
       const byLeader = new Map<number, Part[]>();
       for (const p of parts) {
-        const leader = this.leaders[p.partition] ?? -1;
+        const leader = this.route.leaders[p.partition] ?? -1;
         let list = byLeader.get(leader);
         if (!list) byLeader.set(leader, (list = []));
         list.push(p);

@@ -4,7 +4,9 @@
 // encodes itself goes through `send` (or `request`) here, over kafkajs's connections, with one
 // version rule (`negotiate`, flexible versions included) and kt's schemas (src/protocol).
 // Other modules take kafkajs's public classes and types from here (re-exported types, the
-// loaded module through the KafkaHandle), and never load kafkajs themselves.
+// loaded module through the KafkaHandle), and never load kafkajs themselves. The one other
+// way to a broker is wireClient.ts, this gateway's fast path for a one-shot request to a known
+// broker (kt local status, completion) where loading kafkajs would cost more than the request.
 //
 // What kt reaches inside kafkajs (not public API, so each is checked and fails with a clear
 // error on another layout; test/unit/client/gateway.test.ts proves each is there and active):

@@ -40,7 +40,7 @@ import { DeleteTopics } from '../../src/protocol/apis/deleteTopics.js';
 import { ListOffsets } from '../../src/protocol/apis/listOffsets.js';
 import { Produce } from '../../src/protocol/apis/produce.js';
 import { buildBatch } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const KT = path.join(REPO, 'bin', 'run.js');

@@ -18,7 +18,7 @@ import { OffsetCommit } from '../../src/protocol/apis/offsetCommit.js';
 import { OffsetFetch } from '../../src/protocol/apis/offsetFetch.js';
 import { code } from '../../src/protocol/errors.js';
 import { buildBatch } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { startBroker, type Broker } from '../../src/index.js';
 
 /** A non-default value for every config the broker acts on. */

@@ -15,7 +15,7 @@ import { Metadata } from '../../src/protocol/apis/metadata.js';
 import { Produce } from '../../src/protocol/apis/produce.js';
 import { code } from '../../src/protocol/errors.js';
 import { buildBatch, readRecords } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { createTopicWire, tempDir, testBroker, withWireBroker } from '../helpers.js';
 import type { ApiSchema, ReqInput } from '../../src/protocol/schema.js';
 

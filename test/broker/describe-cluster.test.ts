@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DescribeCluster } from '../../src/protocol/apis/describeCluster.js';
 import { code } from '../../src/protocol/errors.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { testBroker } from '../helpers.js';
 
 test('DescribeCluster answers brokers and controllers, and refuses an unknown endpoint type', async () => {

@@ -8,7 +8,7 @@ import { ListOffsets } from '../../src/protocol/apis/listOffsets.js';
 import { Metadata } from '../../src/protocol/apis/metadata.js';
 import { Produce } from '../../src/protocol/apis/produce.js';
 import { buildBatch, readRecords } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { testBroker, withWireBroker } from '../helpers.js';
 
 const batch = (...values: string[]) => buildBatch(values.map((v) => ({ key: null, value: Buffer.from(v) })));

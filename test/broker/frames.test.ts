@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
 import { Metadata } from '../../src/protocol/apis/metadata.js';
 import { testBroker } from '../helpers.js';

@@ -8,7 +8,7 @@ import { Metadata } from '../../src/protocol/apis/metadata.js';
 import { Produce } from '../../src/protocol/apis/produce.js';
 import { code } from '../../src/protocol/errors.js';
 import { buildBatch } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { withWireBroker } from '../helpers.js';
 
 /** A legacy message set with one magic-1 message: offset, size, crc, magic, attributes, timestamp, key, value. */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { javaHashMapOrder, javaStringHash } from '../../src/broker/quotas.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import * as A from '../../src/protocol/apis/index.js';
 import { tempDir, testBroker } from '../helpers.js';
 

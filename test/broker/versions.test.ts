@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import * as A from '../../src/protocol/apis/index.js';
 import { code, ERRORS } from '../../src/protocol/errors.js';
 import type { ApiSchema } from '../../src/protocol/schema.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { createTopicWire, REPO, withWireBroker } from '../helpers.js';
 
 const E = (name: Parameters<typeof code>[0]) => code(name);

@@ -15,7 +15,7 @@ import { Produce } from '../../src/protocol/apis/produce.js';
 import { code } from '../../src/protocol/errors.js';
 import { CODEC_GZIP, CODEC_LZ4, CODEC_SNAPPY, CODEC_ZSTD, codecName, decompressedLimit } from '../../src/protocol/compression.js';
 import { BATCH_HEADER_SIZE, CRC_OFFSET, Codec, batchesIn, buildBatch, computeCrc, readRecords } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { gzipBomb, lz4Bomb, snappyDeclaredBomb, zstdRleBomb } from '../bombs.js';
 import { rssBytes, startChildBroker, tempDir } from './helpers.js';
 

@@ -13,7 +13,7 @@ import { DescribeConfigs } from '../../src/protocol/apis/describeConfigs.js';
 import { Fetch } from '../../src/protocol/apis/fetch.js';
 import { Produce } from '../../src/protocol/apis/produce.js';
 import { buildBatch } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import type { Broker } from '../../src/index.js';
 import { exec } from '../security/helpers.js';
 import { requirePeer } from '../helpers.js';

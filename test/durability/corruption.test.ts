@@ -20,7 +20,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Fetch } from '../../src/protocol/apis/fetch.js';
 import { OffsetCommit } from '../../src/protocol/apis/offsetCommit.js';
 import { batchesIn, readRecords } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { kt } from '../helpers.js';
 import { eventually, startChildBroker, tempDir, type ChildBroker } from './helpers.js';
 

@@ -9,7 +9,7 @@ import { Fetch } from '../../src/protocol/apis/fetch.js';
 import { Writer } from '../../src/protocol/bytes.js';
 import { batchesIn, readRecords } from '../../src/protocol/recordBatch.js';
 import { isFlexible, requestCodec, type ApiSchema, type ReqInput } from '../../src/protocol/schema.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { startBroker, type Broker, type BrokerOptions } from '../../src/index.js';
 
 /** The repository root (this file runs from dist/test/durability). */

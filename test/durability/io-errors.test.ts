@@ -27,7 +27,7 @@ import { readFramedEntries } from '../../src/broker/log/files.js';
 import { OffsetStoreImpl } from '../../src/broker/log/offsetStore.js';
 import { TxnStateLog } from '../../src/broker/txn/stateLog.js';
 import type { StoredTxn } from '../../src/broker/txn/types.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import type { Broker } from '../../src/index.js';
 import { eventually, readWholeLog, tempDir, testBroker } from './helpers.js';
 

@@ -11,7 +11,7 @@ import { Fetch } from '../../src/protocol/apis/fetch.js';
 import { Produce } from '../../src/protocol/apis/produce.js';
 import { buildBatch } from '../../src/protocol/recordBatch.js';
 import type { ApiSchema, ReqInput } from '../../src/protocol/schema.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { eventually, requestFrame, testBroker } from './helpers.js';
 
 const frame = <A extends ApiSchema>(api: A, version: number, body: ReqInput<A>, correlationId = 1): Buffer => requestFrame(api, version, body, correlationId, 'limits-test');

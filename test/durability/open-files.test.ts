@@ -12,7 +12,7 @@ import { Fetch } from '../../src/protocol/apis/fetch.js';
 import { Metadata } from '../../src/protocol/apis/metadata.js';
 import { Produce } from '../../src/protocol/apis/produce.js';
 import { batchesIn, buildBatch, readRecords } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { startChildBroker, tempDir, type ChildBroker } from './helpers.js';
 
 const LIMIT = 128;

@@ -13,7 +13,7 @@ import { Metadata } from '../../src/protocol/apis/metadata.js';
 import { Reader } from '../../src/protocol/bytes.js';
 import { code } from '../../src/protocol/errors.js';
 import { isFlexible, responseCodec, type ApiSchema, type DecodedResp, type ReqInput } from '../../src/protocol/schema.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import type { Broker } from '../../src/index.js';
 import { eventually, requestFrame, tempDir, testBroker } from './helpers.js';
 

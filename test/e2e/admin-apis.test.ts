@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import * as A from '../../src/protocol/apis/index.js';
 import { code } from '../../src/protocol/errors.js';
 import { buildBatch } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { runTool, TOOLS } from '../kafka/kafka.js';
 import { forEachTarget, type Target } from './targets.js';
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { Fetch } from '../../src/protocol/apis/fetch.js';
 import { batchesIn } from '../../src/protocol/recordBatch.js';
 import { TOOLS, runTool } from '../kafka/kafka.js';

@@ -10,7 +10,7 @@ import type { Broker } from '../../src/index.js';
 import * as A from '../../src/protocol/apis/index.js';
 import { code } from '../../src/protocol/errors.js';
 import { buildBatch } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import {
   CONSUMER_OFFSETS_TOPIC,
   decodeConsumerOffsetsRecord,

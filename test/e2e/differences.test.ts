@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Broker } from '../../src/index.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { ApiVersions } from '../../src/protocol/apis/apiVersions.js';
 import { CreateTopics } from '../../src/protocol/apis/createTopics.js';
 import { DescribeConfigs } from '../../src/protocol/apis/describeConfigs.js';

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import * as A from '../../src/protocol/apis/index.js';
 import { encodeAssignment, encodeSubscription } from '../../src/protocol/apis/consumerProtocol.js';
 import { code } from '../../src/protocol/errors.js';
-import type { WireClient } from '../../src/broker/wireClient.js';
+import type { WireClient } from '../../src/client/wireClient.js';
 import { createTopic, differential, type Side } from './differential.js';
 
 const d = differential();

@@ -8,7 +8,7 @@ import { after, before } from 'node:test';
 import type { Broker } from '../../src/index.js';
 import * as A from '../../src/protocol/apis/index.js';
 import type { ApiSchema, DecodedResp, ReqInput } from '../../src/protocol/schema.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { testBroker } from '../helpers.js';
 import { apacheNode } from './targets.js';
 

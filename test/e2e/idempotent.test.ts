@@ -4,7 +4,7 @@
 // 0 in every partition (what both brokers check before writing).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { batchesIn, type BatchHeader } from '../../src/protocol/recordBatch.js';
 import { fetchOnce } from '../txn/helpers.js';
 import { forEachTarget, type Target } from './targets.js';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DescribeConfigs } from '../../src/protocol/apis/describeConfigs.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { startBroker, type Broker, type BrokerOptions } from '../../src/index.js';
 import { Member, kafkaFor, waitFor, type Read } from './helpers.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Fetch } from '../../src/protocol/apis/fetch.js';
 import { batchesIn, readBatchHeader, readRecords } from '../../src/protocol/recordBatch.js';
 import { codecName } from '../../src/protocol/compression.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { REPO, have, isolatedEnv, kt, run, type RunResult } from '../helpers.js';
 
 export const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { DescribeConfigs } from '../../src/protocol/apis/describeConfigs.js';
 import { Metadata } from '../../src/protocol/apis/metadata.js';
 import { code } from '../../src/protocol/errors.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { freePort, isolatedEnv, kt } from '../helpers.js';
 
 test('kt local start --config auto.create.topics.enable=false: Metadata creates nothing; DescribeConfigs says false (and the local delay 0)', async () => {

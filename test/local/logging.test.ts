@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { JoinGroup } from '../../src/protocol/apis/joinGroup.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { readState } from '../../src/local/daemon.js';
 import { localPaths } from '../../src/local/paths.js';
 import { freePort, isolatedEnv, kt } from '../helpers.js';

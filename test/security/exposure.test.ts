@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import { test } from 'node:test';
 import { Metadata } from '../../src/protocol/apis/metadata.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { freePort, isolatedEnv, kt } from '../helpers.js';
 
 async function advertised(port: number): Promise<string> {

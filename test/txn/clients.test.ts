@@ -12,7 +12,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { ATTR_CONTROL, batchesIn } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import type { Broker } from '../../src/index.js';
 import { REPO, isolatedEnv, kt, requirePeer, run, testBroker } from '../helpers.js';
 import { fetchOnce, readValues } from './helpers.js';

@@ -11,7 +11,7 @@ import { Produce } from '../../src/protocol/apis/produce.js';
 import { Reader } from '../../src/protocol/bytes.js';
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, batchesIn, buildBatch, readRecords } from '../../src/protocol/recordBatch.js';
 import { responseCodec } from '../../src/protocol/schema.js';
-import type { WireClient } from '../../src/broker/wireClient.js';
+import type { WireClient } from '../../src/client/wireClient.js';
 
 export function batchOf(values: string[], o: { pid: number; epoch: number; seq: number; txn?: boolean }): Buffer {
   return buildBatch(values.map((v) => ({ key: Buffer.from(`k-${v}`), value: Buffer.from(v) })), {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { CreateTopics } from '../../src/protocol/apis/createTopics.js';
 import { OffsetFetch } from '../../src/protocol/apis/offsetFetch.js';
 import { TxnOffsetCommit } from '../../src/protocol/apis/txnOffsetCommit.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { TXN_STATE_FILE, TxnStateLog } from '../../src/broker/txn/stateLog.js';
 import { toStored } from '../../src/broker/txn/types.js';
 import { tempDir, testBroker } from '../helpers.js';

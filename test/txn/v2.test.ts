@@ -10,7 +10,7 @@ import { EndTxn } from '../../src/protocol/apis/endTxn.js';
 import { OffsetFetch } from '../../src/protocol/apis/offsetFetch.js';
 import { TxnOffsetCommit } from '../../src/protocol/apis/txnOffsetCommit.js';
 import { code } from '../../src/protocol/errors.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { createTopicWire, withWireBroker } from '../helpers.js';
 import { RawTxnProducer, readValues } from './helpers.js';
 

@@ -14,7 +14,7 @@ import { Produce } from '../../src/protocol/apis/produce.js';
 import { TxnOffsetCommit } from '../../src/protocol/apis/txnOffsetCommit.js';
 import { code } from '../../src/protocol/errors.js';
 import { batchesIn, readRecords } from '../../src/protocol/recordBatch.js';
-import { WireClient } from '../../src/broker/wireClient.js';
+import { WireClient } from '../../src/client/wireClient.js';
 import { TXN_STATE_FILE } from '../../src/broker/txn/stateLog.js';
 import { createTopicWire, tempDir, testBroker, withWireBroker } from '../helpers.js';
 import { RawTxnProducer, batchOf, fetchOnce, produce, produceBody, readValues, sendRawProduce } from './helpers.js';

@@ -72,7 +72,7 @@ export default class LocalStatusCommand extends BaseCommand {
     // Topics and groups are counted over a plain connection: not on TLS or SASL listeners
     // (kt keeps no password to log in with).
     if (running && status.securityProtocol === 'PLAINTEXT') {
-      const { WireClient } = await import('../../broker/wireClient.js');
+      const { WireClient } = await import('../../client/wireClient.js');
       const { Metadata } = await import('../../protocol/apis/metadata.js');
       const { ListGroups } = await import('../../protocol/apis/listGroups.js');
       const client = await WireClient.connect(connectHost(running.host), running.port, { clientId: 'kt-local-status' });

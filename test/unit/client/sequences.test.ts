@@ -8,7 +8,7 @@ import { SequenceBook, incrementSequence } from '../../../src/client/sequences.j
 import { openKafka } from '../../../src/client/index.js';
 import { DirectProducerSession } from '../../../src/client/directProducer.js';
 import type { ProducerOptions } from '../../../src/client/producer.js';
-import { WireClient } from '../../../src/broker/wireClient.js';
+import { WireClient } from '../../../src/client/wireClient.js';
 import { batchesIn, readRecords, type BatchHeader } from '../../../src/protocol/recordBatch.js';
 import { fetchOnce } from '../../txn/helpers.js';
 
@@ -91,7 +91,7 @@ test('idempotent engine: responses lost twice, the batches resent with the same 
   const h = await openKafka({ brokers: [broker.bootstrap], properties: {}, debug: false });
   const s = await DirectProducerSession.open(h, options(topic));
   // the first two Produce requests reach the broker, their answers are "lost"
-  const entry = [...(s as unknown as { brokers: Map<number, { broker: { connectionPool: { send(r: unknown): Promise<unknown> } } }> }).brokers.values()][0];
+  const entry = (s as unknown as { route: { connections(): Array<{ broker: { connectionPool: { send(r: unknown): Promise<unknown> } } }> } }).route.connections()[0];
   const pool = entry.broker.connectionPool;
   const send = pool.send.bind(pool);
   let lost = 0;

@@ -1,6 +1,8 @@
-// A minimal Kafka client over the broker's own schemas: one connection, requests
-// pipelined, responses matched by correlation id. Used where loading kafkajs would be
-// overkill (`kt local status`) and by tests that need exact control of versions and bytes.
+// The gateway's fast path for one-shot requests to one known broker (a minimal Kafka client
+// over kt's own schemas: one connection, requests pipelined, responses matched by correlation
+// id), for where loading kafkajs would cost more than the request: `kt local status` and shell
+// completion asking the local broker for names. Everything else goes through gateway.ts. Tests
+// use it for exact control of versions and bytes.
 
 import net from 'node:net';
 import { Reader, Writer } from '../protocol/bytes.js';
