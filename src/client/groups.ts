@@ -171,6 +171,7 @@ export class GroupAdmin {
       const consumer = dead.length > 0 && negotiate(broker, ConsumerGroupDescribe, { max: GROUP_API_MAX.get(ConsumerGroupDescribe) }) >= 0
         ? (await send(broker, ConsumerGroupDescribe, { groupIds: dead, includeAuthorizedOperations: false })).groups.filter((g) => g.errorCode === 0)
         : [];
+      const coordinator = { id: broker.nodeId, host: broker.connectionPool.host, port: broker.connectionPool.port };
       for (const g of r.groups) {
         if (g.errorCode) fail('cannot describe group', g.errorCode, `'${g.groupId}'`);
         const c = consumer.find((x) => x.groupId === g.groupId);
@@ -181,7 +182,7 @@ export class GroupAdmin {
             state: c.groupState,
             protocolType: 'consumer',
             protocol: c.assignorName,
-            coordinator: { id: broker.nodeId, host: broker.connectionPool.host, port: broker.connectionPool.port },
+            coordinator,
             members: c.members.map((m) => ({
               consumerId: m.memberId,
               groupInstanceId: m.instanceId ?? null,
@@ -198,7 +199,7 @@ export class GroupAdmin {
           state: g.groupState,
           protocolType: g.protocolType,
           protocol: g.protocolData,
-          coordinator: { id: broker.nodeId, host: broker.connectionPool.host, port: broker.connectionPool.port },
+          coordinator,
           members: g.members.map((m) => ({
             consumerId: m.memberId,
             groupInstanceId: m.groupInstanceId ?? null,
