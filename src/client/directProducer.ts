@@ -9,8 +9,9 @@
 // appended to their partition's open batch; when the open batches hold --batch-size bytes
 // (or a partition's batch nears 1 MB, Kafka's default max.message.bytes), or --linger-ms
 // after the first record, they are sealed and sent, one Produce request per leader; a record
-// that would take its partition's batch past 1 MiB goes into the next one (the open ones are sent first: no batch
-// passes Kafka's default max.message.bytes, whatever --batch-size is).
+// that would take its partition's batch past 1 MiB goes into the next one (the open batches
+// are sent first), so no batch passes Kafka's default max.message.bytes, whatever
+// --batch-size is.
 // Requests are issued strictly in the order their batches were sealed (compression runs off
 // the main thread, so a later batch may be ready first), so records of a partition are
 // written in input order while up to --max-in-flight requests are outstanding.
@@ -234,7 +235,8 @@ export class DirectProducerSession implements ProducerSession {
     const p = this.partitionOf(r.partition, r.key);
     if (p < 0) return undefined;
     let enc = this.encoder(p);
-    if (enc.count > 0 && enc.size + recordBound(r) > BATCH_LIMIT) {
+    const early = enc.count > 0 && enc.size + recordBound(r) > BATCH_LIMIT;
+    if (early) {
       this.dispatch();
       enc = this.encoder(p);
     }
@@ -242,7 +244,7 @@ export class DirectProducerSession implements ProducerSession {
     const time = r.timestamp ?? Date.now();
     enc.append(time, r.key, r.value, r.headers);
     if (this.o.onAck) this.queued(p, time, r.value?.length ?? 0);
-    return this.appended(enc, before) ? this.pace() : undefined;
+    return this.appended(enc, before) || early ? this.pace() : undefined;
   }
 
   /** onAck's bookkeeping: when a record of partition `p` was queued, and its value's size. */
