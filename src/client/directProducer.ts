@@ -8,7 +8,10 @@
 // key, else round-robin over partitions with a leader, from a random start. Records are
 // appended to their partition's open batch; when the open batches hold --batch-size bytes
 // (or a partition's batch nears 1 MB, Kafka's default max.message.bytes), or --linger-ms
-// after the first record, they are sealed and sent, one Produce request per leader.
+// after the first record, they are sealed and sent, one Produce request per leader; a record
+// that would take its partition's batch past 1 MiB goes into the next one (the open batches
+// are sent first), so no batch passes Kafka's default max.message.bytes, whatever
+// --batch-size is.
 // Requests are issued strictly in the order their batches were sealed (compression runs off
 // the main thread, so a later batch may be ready first), so records of a partition are
 // written in input order while up to --max-in-flight requests are outstanding.
@@ -40,8 +43,15 @@ import { BatchEncoder, partitionForKey, type BatchFields } from './records.js';
 import type { SequenceBook } from './sequences.js';
 import { sleep } from '../sleep.js';
 
-/** A partition's batch is sent before it passes this (Kafka's max.message.bytes is 1 MiB + 12). */
+/** A partition's batch is sent once it holds this much (Kafka's max.message.bytes is 1 MiB + 12). */
 const MAX_PARTITION_BATCH = 1_000_000;
+/**
+ * A record that would take its partition's batch past this is put in the next batch (the
+ * open ones are sent first), so a batch never passes Kafka's default max.message.bytes.
+ */
+const BATCH_LIMIT = 1_048_576;
+/** At most what a record takes beyond its key, value and headers (length, attributes, deltas, varints). */
+const RECORD_OVERHEAD = 40;
 /** Records per request at most, whatever their size. */
 const MAX_REQUEST_RECORDS = 100_000;
 const RETRIES = 12;
@@ -59,6 +69,14 @@ interface ProduceResponse {
 }
 
 const DUPLICATE_SEQUENCE = code('DUPLICATE_SEQUENCE_NUMBER');
+
+/** At most the bytes a record takes in a batch (header keys counted at 3 bytes a character). */
+function recordBound(r: Pick<ProduceRecord, 'key' | 'value' | 'headers'>): number {
+  let n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  const hs = r.headers;
+  if (hs) for (const [k, v] of hs) n += 10 + 3 * k.length + (v?.length ?? 0);
+  return n;
+}
 
 const errorOf = (err: unknown): Error & { retriable?: boolean } => (err instanceof Error ? err : new Error(String(err)));
 
@@ -79,6 +97,8 @@ export class DirectProducerSession implements ProducerSession {
   /** The topic's leaders, the connections to them, the producer id. */
   private readonly route: ProduceRoute;
   private readonly fixedTarget: number;
+  /** What addValue's records take beyond their value, at most (the fixed key and headers, the record's framing). */
+  private readonly fixedBytes: number;
   private readonly capacity: number;
   private readonly topicBytes: Buffer;
   /** Bytes an encoder keeps free before its batch: the request around a lone batch. */
@@ -116,6 +136,7 @@ export class DirectProducerSession implements ProducerSession {
     this.route = new ProduceRoute(cluster, o.topic, partitionCount, codec);
     const f = o.fixed;
     this.fixedTarget = f?.partition !== undefined ? f.partition : f?.key ? partitionForKey(f.key, partitionCount) : -1;
+    this.fixedBytes = recordBound({ key: f?.key ?? null, value: null, headers: f?.headers ?? [] });
   }
 
   /** The engine, connected to the topic's leaders (and holding a producer id for --idempotent). */
@@ -213,12 +234,17 @@ export class DirectProducerSession implements ProducerSession {
   private enqueue(r: ProduceRecord): Promise<void> | undefined {
     const p = this.partitionOf(r.partition, r.key);
     if (p < 0) return undefined;
-    const enc = this.encoder(p);
+    let enc = this.encoder(p);
+    const early = enc.count > 0 && enc.size + recordBound(r) > BATCH_LIMIT;
+    if (early) {
+      this.dispatch();
+      enc = this.encoder(p);
+    }
     const before = enc.size;
     const time = r.timestamp ?? Date.now();
     enc.append(time, r.key, r.value, r.headers);
     if (this.o.onAck) this.queued(p, time, r.value?.length ?? 0);
-    return this.appended(enc, before) ? this.pace() : undefined;
+    return this.appended(enc, before) || early ? this.pace() : undefined;
   }
 
   /** onAck's bookkeeping: when a record of partition `p` was queued, and its value's size. */
@@ -249,7 +275,11 @@ export class DirectProducerSession implements ProducerSession {
       this.partitionOf(p, null); // counts the failure
       return;
     }
-    const enc = this.encoders[p] ?? this.encoder(p);
+    let enc = this.encoders[p] ?? this.encoder(p);
+    if (enc.size + (end - start) + this.fixedBytes > BATCH_LIMIT && enc.count > 0) {
+      this.dispatch();
+      enc = this.encoder(p);
+    }
     const before = enc.size;
     if (f && f.headers.length > 0) enc.append(this.clock!, f.key ?? null, src.subarray(start, end), f.headers);
     else enc.appendValue(this.clock!, f?.key ?? null, src, start, end);

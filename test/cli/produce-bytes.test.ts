@@ -320,3 +320,23 @@ test('every codec, acks 0 and all: the lines of a file read back byte for byte',
     sameValues(await consumeAll(t), values, args.join(' '));
   }
 });
+
+test('lines of 70 KB to a topic with the default max.message.bytes: no batch passes it (plain lines, parse.key)', async () => {
+  // 14 such records fill a batch to ~980 KB, short of the 1 MB at which a batch is sent; a
+  // 15th would take it past 1 MiB + 12 bytes (MESSAGE_TOO_LARGE), so it opens the next batch
+  const rnd = prng(11);
+  const values = Array.from({ length: 60 }, (_, i) => Buffer.from(lineOf(70_000 - (i % 3), rnd).map((b) => (b === 0x0a || b === 0x0d || b === 0x09 ? 0x61 : b))));
+  const plainFile = path.join(dir, 'large.txt');
+  fs.writeFileSync(plainFile, Buffer.concat(values.flatMap((v) => [v, Buffer.from('\n')])));
+  const keyedFile = path.join(dir, 'large-keyed.txt');
+  fs.writeFileSync(keyedFile, Buffer.concat(values.flatMap((v, i) => [Buffer.from(`k${i}\t`), v, Buffer.from('\n')])));
+  for (const [file, args] of [[plainFile, []], [keyedFile, ['--property', 'parse.key=true']]] as const) {
+    const t = topicName('bytes-large');
+    const c = await kt(['topics', 'create', t, '--partitions', '1', '-b', B]);
+    assert.equal(c.code, 0, c.stderr);
+    const p = await produceFromFile(['produce', '-b', B, '-t', t, ...args], file);
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.stderr, /^Produced 60 messages/m);
+    sameValues(await consumeAll(t), values, `${file} ${args.join(' ')}`);
+  }
+});
