@@ -8,13 +8,16 @@
 // new target assignment for that epoch; every member then moves towards it. A member that
 // stops heartbeating for the session timeout, or does not revoke partitions within its
 // rebalance timeout, is fenced: removed, its partitions freed.
-// Consumer groups live in memory only (committed offsets are durable, as for classic groups).
+// Every change of a group's epochs, members or assignments is stored (consumerPersistence.ts,
+// in the offset store's journal) before the heartbeat is answered; a restart reloads the groups
+// and gives every member a new session timeout, as Kafka does after a coordinator failover.
 
 import { randomBytes } from 'node:crypto';
 import { code } from '../../protocol/errors.js';
 import { ASSIGNORS, type Assignment, type AssignorTopic, DEFAULT_ASSIGNOR } from './assignors.js';
 import { E } from './base.js';
 import { ConsumerGroup, type ConsumerMember, type SubscribedTopic } from './consumerGroup.js';
+import { loadConsumerGroup, storeConsumerGroup } from './consumerPersistence.js';
 import { GroupMembership } from './membership.js';
 import { type Owned, reconcile, sameAssignment } from './reconcile.js';
 import type { ConsumerGroupDescription, ConsumerHeartbeatRequest, ConsumerHeartbeatResult, TopicPartitionIds } from './types.js';
@@ -73,6 +76,63 @@ function compileRegex(source: string): RegExp | null {
 
 export class ConsumerMembership extends GroupMembership {
   protected readonly consumerGroups = new Map<string, ConsumerGroup>();
+  /** groupId -> the state last stored (JSON), so an unchanged heartbeat writes nothing */
+  private readonly storedConsumerGroups = new Map<string, string>();
+
+  constructor(...args: ConstructorParameters<typeof GroupMembership>) {
+    super(...args);
+    this.loadConsumerGroups();
+  }
+
+  // ---- persistence ----
+
+  /** The stored consumer groups, their members' session (and rebalance) timers started afresh. */
+  private loadConsumerGroups(): void {
+    for (const groupId of this.offsets.consumerGroupIds?.() ?? []) {
+      const raw = this.offsets.consumerGroupState?.(groupId);
+      if (!raw) continue;
+      let group: ConsumerGroup;
+      try {
+        group = loadConsumerGroup(groupId, raw);
+      } catch (err) {
+        this.log(`group ${groupId}: cannot reload the stored consumer group (${(err as Error).message}); skipped`);
+        continue;
+      }
+      this.consumerGroups.set(groupId, group);
+      this.storedConsumerGroups.set(groupId, JSON.stringify(storeConsumerGroup(group)));
+      for (const m of group.members.values()) {
+        this.scheduleSession(group, m);
+        this.scheduleRebalanceTimeout(group, m);
+      }
+      this.log(`group ${groupId}: consumer group reloaded (epoch ${group.groupEpoch}, ${group.members.size} member(s))`);
+    }
+  }
+
+  /**
+   * Stores the group as it is now when it changed (removed from the store when it is no
+   * longer a consumer group). A failed write is logged; the group goes on in memory.
+   */
+  protected storeConsumerGroupState(groupId: string): void {
+    if (!this.offsets.setConsumerGroupState) return;
+    const group = this.consumerGroups.get(groupId);
+    const state = group && storeConsumerGroup(group);
+    const json = state && JSON.stringify(state);
+    if (json === this.storedConsumerGroups.get(groupId)) return;
+    try {
+      this.offsets.setConsumerGroupState(groupId, state as unknown as Record<string, unknown> | undefined);
+    } catch (err) {
+      this.log(`group ${groupId}: storing the consumer group failed: ${(err as Error).message}`);
+      return;
+    }
+    if (json === undefined) this.storedConsumerGroups.delete(groupId);
+    else this.storedConsumerGroups.set(groupId, json);
+  }
+
+  /** The group is gone (deleted with its offsets by the caller): forget what was stored. */
+  protected forgetConsumerGroup(groupId: string): void {
+    this.consumerGroups.delete(groupId);
+    this.storedConsumerGroups.delete(groupId);
+  }
 
   protected override isConsumerGroupId(groupId: string): boolean {
     return this.consumerGroups.has(groupId);
@@ -89,6 +149,7 @@ export class ConsumerMembership extends GroupMembership {
     if (!group) return E.NONE;
     if (group.members.size > 0) return E.INCONSISTENT_GROUP_PROTOCOL;
     this.consumerGroups.delete(groupId);
+    this.storeConsumerGroupState(groupId);
     return E.NONE;
   }
 
@@ -149,6 +210,11 @@ export class ConsumerMembership extends GroupMembership {
     if (classic && !classic.is('Dead')) {
       if (!classic.is('Empty') || classic.pendingMembers.size > 0) fail(E.GROUP_ID_NOT_FOUND, `Group ${groupId} is not a consumer group.`);
       this.groups.delete(groupId);
+      try {
+        this.offsets.setGroupMeta(groupId, undefined); // the classic group's record goes, its offsets stay
+      } catch (err) {
+        this.log(`group ${groupId}: removing the classic group's metadata failed: ${(err as Error).message}`);
+      }
     }
     const group = new ConsumerGroup(groupId);
     this.consumerGroups.set(groupId, group);
@@ -223,6 +289,7 @@ export class ConsumerMembership extends GroupMembership {
       this.scheduleRebalanceTimeout(group, current);
     }
     this.scheduleSession(group, current);
+    this.storeConsumerGroupState(group.groupId);
     const full = joining || (req.rebalanceTimeoutMs !== -1 && req.subscribedTopicNames !== null && req.topicPartitions !== null);
     const changed = current.memberEpoch !== before.memberEpoch || !sameAssignment(current.assigned, before.assigned);
     return {
@@ -354,6 +421,7 @@ export class ConsumerMembership extends GroupMembership {
       const paused: ConsumerMember = { ...m, previousMemberEpoch: m.memberEpoch, memberEpoch: STATIC_LEAVE_EPOCH, pendingRevocation: new Map() };
       group.updateMember(paused);
       this.scheduleSession(group, paused);
+      this.storeConsumerGroupState(group.groupId);
       this.log(`group ${group.groupId}: static member ${m.memberId} with instance id ${m.instanceId} temporarily left the consumer group`);
       return result;
     }
@@ -369,6 +437,7 @@ export class ConsumerMembership extends GroupMembership {
     this.cancelTimers(m);
     group.subscribed = this.resolveSubscriptions(group);
     group.groupEpoch++;
+    this.storeConsumerGroupState(group.groupId);
   }
 
   protected get consumerSessionTimeoutMs(): number {

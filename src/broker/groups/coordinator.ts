@@ -388,13 +388,13 @@ export class GroupCoordinator extends ConsumerMembership {
       const consumerGroup = this.consumerGroup(groupId);
       if (consumerGroup) {
         if (consumerGroup.members.size > 0) return { groupId, errorCode: E.NON_EMPTY_GROUP };
-        this.consumerGroups.delete(groupId);
         try {
-          this.offsets.deleteGroup(groupId);
+          this.offsets.deleteGroup(groupId); // its offsets and its stored state, tombstoned
         } catch (err) {
           this.log(`group ${groupId}: deleting the stored group failed: ${(err as Error).message}`);
           return { groupId, errorCode: E.COORDINATOR_NOT_AVAILABLE };
         }
+        this.forgetConsumerGroup(groupId);
         this.log(`group ${groupId}: deleted`);
         return { groupId, errorCode: E.NONE };
       }

@@ -133,6 +133,14 @@ export interface OffsetStore {
   setGroupMeta(group: string, meta: Record<string, unknown> | undefined): void;
   deleteGroup(group: string): void;
   deleteOffsets(group: string, topic: string, partition?: number): void;
+  /**
+   * A consumer-protocol group's state (KIP-848; consumerPersistence.ts shapes it), kept across
+   * restarts; undefined removes it. Optional: a store without it keeps such groups in memory.
+   */
+  setConsumerGroupState?(group: string, state: Record<string, unknown> | undefined): void;
+  consumerGroupState?(group: string): Record<string, unknown> | undefined;
+  /** Groups with a stored consumer-protocol state. */
+  consumerGroupIds?(): string[];
   /** Told of every change once it is durable (the broker mirrors them into __consumer_offsets). */
   onChange?: ((changes: OffsetChange[]) => void) | null;
 }
