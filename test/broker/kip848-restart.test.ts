@@ -3,12 +3,15 @@
 // (ConsumerGroupDescribe); a member that heartbeats with its id and epoch goes on where it
 // was; a member that stays silent is fenced once its session timeout passes after the restart
 // (as after a Kafka coordinator failover); committed offsets are kept; a deleted group stays
-// deleted.
+// deleted. The group's state is also in __consumer_offsets as Kafka's ConsumerGroup* records
+// (the last record of each key is the group as described; a deleted group's are tombstones).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Broker } from '../../src/broker/broker.js';
 import { WireClient } from '../../src/client/wireClient.js';
 import * as A from '../../src/protocol/apis/index.js';
+import { CONSUMER_OFFSETS_TOPIC, type ConsumerGroupRecord, consumerGroupRecordKey, decodeConsumerGroupRecord, offsetsPartitionFor } from '../../src/protocol/consumerOffsets.js';
+import { batchesIn, readRecords } from '../../src/protocol/recordBatch.js';
 import { tempDir, testBroker } from '../helpers.js';
 
 const SESSION_MS = 1500;
@@ -55,6 +58,28 @@ function logWatch() {
 
 const sorted = (tps: { topicId: Buffer; partitions: number[] }[] | undefined) =>
   (tps ?? []).flatMap((t) => t.partitions.map((p) => `${t.topicId.toString('hex')}:${p}`)).sort();
+
+/** The group's consumer group records in __consumer_offsets, the last one of each key. */
+async function storedRecords(c: WireClient, group: string): Promise<Map<string, ConsumerGroupRecord>> {
+  const partition = offsetsPartitionFor(group, 50);
+  const r = await c.request(A.Fetch, 11, {
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: 64 << 20,
+    topics: [{ topic: CONSUMER_OFFSETS_TOPIC, partitions: [{ partition, fetchOffset: 0, partitionMaxBytes: 64 << 20 }] }],
+  });
+  const p = r.responses[0].partitions[0];
+  assert.equal(p.errorCode, 0);
+  const latest = new Map<string, ConsumerGroupRecord>();
+  const buf = p.records ?? Buffer.alloc(0);
+  for (const [pos] of batchesIn(buf)) {
+    for (const rec of readRecords(buf, pos)) {
+      const decoded = rec.key && decodeConsumerGroupRecord(rec.key, rec.value);
+      if (decoded && decoded.group === group) latest.set(consumerGroupRecordKey(decoded).toString('hex'), decoded);
+    }
+  }
+  return latest;
+}
 
 async function describe(c: WireClient, group = GROUP) {
   const r = await c.request(A.ConsumerGroupDescribe, 1, { groupIds: [group], includeAuthorizedOperations: false });
@@ -103,6 +128,19 @@ test('a consumer group is reloaded after a restart: type, members, epochs, assig
     assert.equal(before.errorCode, 0);
     assert.equal(before.groupState, 'Stable');
     assert.equal(before.members.length, 2);
+    // __consumer_offsets holds the same group as Kafka's records
+    const stored = [...(await storedRecords(c, GROUP)).values()];
+    const of = (type: string, member?: string) => stored.find((r) => r.type === type && (member === undefined || ('member' in r && r.member === member)))?.value as Record<string, unknown> | null | undefined;
+    assert.deepEqual(of('metadata'), { epoch: before.groupEpoch });
+    assert.deepEqual(of('targetMetadata'), { assignmentEpoch: before.assignmentEpoch });
+    for (const m of before.members) {
+      assert.equal((of('member', m.memberId) as { subscribedTopicNames: string[] }).subscribedTopicNames.join(), TOPIC);
+      const current = of('currentAssignment', m.memberId) as { memberEpoch: number; state: number; assignedPartitions: Owned };
+      assert.equal(current.memberEpoch, m.memberEpoch);
+      assert.equal(current.state, 0); // stable
+      assert.deepEqual(sorted(current.assignedPartitions), sorted(m.assignment.topicPartitions));
+      assert.deepEqual(sorted((of('targetMember', m.memberId) as { topicPartitions: Owned }).topicPartitions), sorted(m.targetAssignment.topicPartitions));
+    }
   } finally {
     c.close();
     await broker.stop();
@@ -189,6 +227,13 @@ test('a deleted consumer group stays deleted after a restart; an emptied one com
     const emptied = await describe(c, 'kip848-emptied');
     assert.equal(emptied.groupState, 'Empty');
     emptiedEpoch = emptied.groupEpoch;
+    // the deleted group's records are all tombstones now; the emptied one keeps its epoch, without members
+    const deleted = [...(await storedRecords(c, 'kip848-deleted')).values()];
+    assert.ok(deleted.length >= 5, `${deleted.length} keys`);
+    assert.deepEqual(deleted.filter((r) => r.value !== null), []);
+    const kept = [...(await storedRecords(c, 'kip848-emptied')).values()].filter((r) => r.value !== null);
+    assert.deepEqual(kept.map((r) => r.type).sort(), ['metadata', 'targetMetadata']);
+    assert.deepEqual(kept.find((r) => r.type === 'metadata')!.value, { epoch: emptiedEpoch });
   } finally {
     c.close();
     await broker.stop();

@@ -3,11 +3,12 @@
 // the subscribed topics; each member's metadata, target assignment and current assignment with
 // its epochs and state; the target assignment's epoch), as one JSON object per group. The
 // timers are not part of it: a reloaded group's members get a new session timeout, as after a
-// Kafka coordinator failover.
+// Kafka coordinator failover. consumerGroupRecords() turns a change of it into those records.
 
 import type { Assignment } from './assignors.js';
 import { ConsumerGroup, type ConsumerMember, type SubscribedTopic } from './consumerGroup.js';
 import type { MemberState } from './reconcile.js';
+import { type ConsumerGroupRecord, MEMBER_STATE, type TopicIdPartitions } from '../../protocol/consumerOffsets.js';
 
 type Parts = Record<string, number[]>;
 
@@ -106,4 +107,72 @@ export function loadConsumerGroup(groupId: string, raw: Record<string, unknown>)
     group.target.set(m.memberId, fromParts(m.target));
   }
   return group;
+}
+
+const toTopicIdPartitions = (p: Parts): TopicIdPartitions[] =>
+  Object.entries(p).map(([topicId, partitions]) => ({ topicId: Buffer.from(topicId, 'hex'), partitions }));
+
+function memberRecords(group: string, m: StoredMember): ConsumerGroupRecord[] {
+  return [
+    {
+      type: 'member',
+      group,
+      member: m.memberId,
+      value: {
+        instanceId: m.instanceId,
+        rackId: m.rackId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        subscribedTopicNames: m.subscribedTopicNames,
+        subscribedTopicRegex: m.subscribedTopicRegex,
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+        serverAssignor: m.serverAssignor,
+      },
+    },
+    { type: 'targetMember', group, member: m.memberId, value: { topicPartitions: toTopicIdPartitions(m.target) } },
+    {
+      type: 'currentAssignment',
+      group,
+      member: m.memberId,
+      value: {
+        memberEpoch: m.memberEpoch,
+        previousMemberEpoch: m.previousMemberEpoch,
+        state: MEMBER_STATE[m.state],
+        assignedPartitions: toTopicIdPartitions(m.assigned),
+        partitionsPendingRevocation: toTopicIdPartitions(m.pendingRevocation),
+      },
+    },
+  ];
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The __consumer_offsets records of a change from `before` to `after` (undefined: no such
+ * group), in the order Kafka writes them: a member's subscription, the group epoch, the
+ * target assignment (members, then its epoch), the current assignments; for a member that
+ * left, tombstones of its current assignment, target and subscription; for a group that is
+ * gone, the tombstones of the target's and the group's metadata last.
+ */
+export function consumerGroupRecords(groupId: string, before: StoredConsumerGroup | undefined, after: StoredConsumerGroup | undefined): ConsumerGroupRecord[] {
+  const old = new Map((before?.members ?? []).map((m) => [m.memberId, memberRecords(groupId, m)]));
+  const now = new Map((after?.members ?? []).map((m) => [m.memberId, memberRecords(groupId, m)]));
+  const changed = (id: string, i: number) => !same(old.get(id)?.[i], now.get(id)![i]);
+  const out: ConsumerGroupRecord[] = [];
+  for (const id of now.keys()) if (changed(id, 0)) out.push(now.get(id)![0]);
+  for (const id of old.keys()) {
+    if (now.has(id)) continue;
+    out.push({ type: 'currentAssignment', group: groupId, member: id, value: null });
+    out.push({ type: 'targetMember', group: groupId, member: id, value: null });
+    out.push({ type: 'member', group: groupId, member: id, value: null });
+  }
+  if (after && after.groupEpoch !== before?.groupEpoch) out.push({ type: 'metadata', group: groupId, value: { epoch: after.groupEpoch } });
+  for (const id of now.keys()) if (changed(id, 1)) out.push(now.get(id)![1]);
+  if (after && after.assignmentEpoch !== before?.assignmentEpoch) out.push({ type: 'targetMetadata', group: groupId, value: { assignmentEpoch: after.assignmentEpoch } });
+  for (const id of now.keys()) if (changed(id, 2)) out.push(now.get(id)![2]);
+  if (!after && before) {
+    out.push({ type: 'targetMetadata', group: groupId, value: null });
+    out.push({ type: 'metadata', group: groupId, value: null });
+  }
+  return out;
 }

@@ -118,12 +118,19 @@ export class OffsetStoreImpl implements OffsetStore {
         }
         break;
       case 'meta':
-      case 'cg':
         break;
-      case 'deleteGroup':
+      case 'cg': {
+        const before = this.state.get(e.g)?.cg;
+        if (before !== undefined || e.s !== null) out.push({ group: e.g, consumerGroup: { before, after: e.s ?? undefined } });
+        break;
+      }
+      case 'deleteGroup': {
+        const before = this.state.get(e.g)?.cg;
+        if (before !== undefined) out.push({ group: e.g, consumerGroup: { before } });
         for (const [topic, byPartition] of this.state.get(e.g)?.offsets ?? []) tombstones(e.g, topic, byPartition.keys());
         out.push({ group: e.g, groupDeleted: true });
         break;
+      }
       case 'deleteOffsets': {
         const byPartition = this.state.get(e.g)?.offsets.get(e.topic);
         if (byPartition) tombstones(e.g, e.topic, e.p === null ? byPartition.keys() : byPartition.has(e.p) ? [e.p] : []);

@@ -114,11 +114,14 @@ export interface OffsetCommitEntry {
 
 /**
  * A change as the __consumer_offsets topic records it: an offset committed (value) or
- * deleted (null), or a group deleted (its group record's tombstone).
+ * deleted (null), a group deleted (its group record's tombstone), or a consumer group's state
+ * changed (its ConsumerGroup* records).
  */
 export type OffsetChange =
   | { group: string; topic: string; partition: number; value: CommittedOffset | null }
-  | { group: string; groupDeleted: true };
+  | { group: string; groupDeleted: true }
+  /** a consumer-protocol group's stored state changed (undefined: none) */
+  | { group: string; consumerGroup: { before?: Record<string, unknown>; after?: Record<string, unknown> } };
 
 /** Committed consumer-group offsets (Kafka keeps these in __consumer_offsets). */
 export interface OffsetStore {
