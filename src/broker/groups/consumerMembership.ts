@@ -17,7 +17,7 @@ import { code } from '../../protocol/errors.js';
 import { ASSIGNORS, type Assignment, type AssignorTopic, DEFAULT_ASSIGNOR } from './assignors.js';
 import { E } from './base.js';
 import { ConsumerGroup, type ConsumerMember, type SubscribedTopic } from './consumerGroup.js';
-import { loadConsumerGroup, storeConsumerGroup } from './consumerPersistence.js';
+import { ConsumerGroupStore } from './consumerPersistence.js';
 import { GroupMembership } from './membership.js';
 import { type Owned, reconcile, sameAssignment } from './reconcile.js';
 import type { ConsumerGroupDescription, ConsumerHeartbeatRequest, ConsumerHeartbeatResult, TopicPartitionIds } from './types.js';
@@ -76,62 +76,34 @@ function compileRegex(source: string): RegExp | null {
 
 export class ConsumerMembership extends GroupMembership {
   protected readonly consumerGroups = new Map<string, ConsumerGroup>();
-  /** groupId -> the state last stored (JSON), so an unchanged heartbeat writes nothing */
-  private readonly storedConsumerGroups = new Map<string, string>();
+  private readonly stored = new ConsumerGroupStore(this.offsets, this.log);
 
   constructor(...args: ConstructorParameters<typeof GroupMembership>) {
     super(...args);
-    this.loadConsumerGroups();
-  }
-
-  // ---- persistence ----
-
-  /** The stored consumer groups, their members' session (and rebalance) timers started afresh. */
-  private loadConsumerGroups(): void {
-    for (const groupId of this.offsets.consumerGroupIds?.() ?? []) {
-      const raw = this.offsets.consumerGroupState?.(groupId);
-      if (!raw) continue;
-      let group: ConsumerGroup;
-      try {
-        group = loadConsumerGroup(groupId, raw);
-      } catch (err) {
-        this.log(`group ${groupId}: cannot reload the stored consumer group (${(err as Error).message}); skipped`);
-        continue;
-      }
-      this.consumerGroups.set(groupId, group);
-      this.storedConsumerGroups.set(groupId, JSON.stringify(storeConsumerGroup(group)));
+    // the stored groups come back with new session (and rebalance) timers, as after a Kafka failover
+    for (const group of this.stored.load()) {
+      this.consumerGroups.set(group.groupId, group);
       for (const m of group.members.values()) {
         this.scheduleSession(group, m);
         this.scheduleRebalanceTimeout(group, m);
       }
-      this.log(`group ${groupId}: consumer group reloaded (epoch ${group.groupEpoch}, ${group.members.size} member(s))`);
     }
   }
 
-  /**
-   * Stores the group as it is now when it changed (removed from the store when it is no
-   * longer a consumer group). A failed write is logged; the group goes on in memory.
-   */
-  protected storeConsumerGroupState(groupId: string): void {
-    if (!this.offsets.setConsumerGroupState) return;
-    const group = this.consumerGroups.get(groupId);
-    const state = group && storeConsumerGroup(group);
-    const json = state && JSON.stringify(state);
-    if (json === this.storedConsumerGroups.get(groupId)) return;
-    try {
-      this.offsets.setConsumerGroupState(groupId, state as unknown as Record<string, unknown> | undefined);
-    } catch (err) {
-      this.log(`group ${groupId}: storing the consumer group failed: ${(err as Error).message}`);
-      return;
-    }
-    if (json === undefined) this.storedConsumerGroups.delete(groupId);
-    else this.storedConsumerGroups.set(groupId, json);
+  /** Stores the group as it is now (or its removal); false when the store failed. */
+  protected storeConsumerGroupState(groupId: string): boolean {
+    return this.stored.save(groupId, this.consumerGroups.get(groupId));
+  }
+
+  /** The change is kept in memory; the member is told to retry (Kafka answers a failed write so too). */
+  private storeOrFail(groupId: string): void {
+    if (!this.storeConsumerGroupState(groupId)) fail(E.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
   }
 
   /** The group is gone (deleted with its offsets by the caller): forget what was stored. */
   protected forgetConsumerGroup(groupId: string): void {
     this.consumerGroups.delete(groupId);
-    this.storedConsumerGroups.delete(groupId);
+    this.stored.forget(groupId);
   }
 
   protected override isConsumerGroupId(groupId: string): boolean {
@@ -289,7 +261,7 @@ export class ConsumerMembership extends GroupMembership {
       this.scheduleRebalanceTimeout(group, current);
     }
     this.scheduleSession(group, current);
-    this.storeConsumerGroupState(group.groupId);
+    this.storeOrFail(group.groupId);
     const full = joining || (req.rebalanceTimeoutMs !== -1 && req.subscribedTopicNames !== null && req.topicPartitions !== null);
     const changed = current.memberEpoch !== before.memberEpoch || !sameAssignment(current.assigned, before.assigned);
     return {
@@ -421,12 +393,13 @@ export class ConsumerMembership extends GroupMembership {
       const paused: ConsumerMember = { ...m, previousMemberEpoch: m.memberEpoch, memberEpoch: STATIC_LEAVE_EPOCH, pendingRevocation: new Map() };
       group.updateMember(paused);
       this.scheduleSession(group, paused);
-      this.storeConsumerGroupState(group.groupId);
+      this.storeOrFail(group.groupId);
       this.log(`group ${group.groupId}: static member ${m.memberId} with instance id ${m.instanceId} temporarily left the consumer group`);
       return result;
     }
     this.log(`group ${group.groupId}: member ${m.memberId} left the consumer group`);
     this.fence(group, m.memberId);
+    this.storeOrFail(group.groupId);
     return result;
   }
 

@@ -8,6 +8,7 @@
 import type { Assignment } from './assignors.js';
 import { ConsumerGroup, type ConsumerMember, type SubscribedTopic } from './consumerGroup.js';
 import type { MemberState } from './reconcile.js';
+import type { OffsetStore } from '../log/types.js';
 import { type ConsumerGroupRecord, MEMBER_STATE, type TopicIdPartitions } from '../../protocol/consumerOffsets.js';
 
 type Parts = Record<string, number[]>;
@@ -107,6 +108,60 @@ export function loadConsumerGroup(groupId: string, raw: Record<string, unknown>)
     group.target.set(m.memberId, fromParts(m.target));
   }
   return group;
+}
+
+/** The consumer groups in the offset store: loaded, and stored again whenever they change. */
+export class ConsumerGroupStore {
+  /** groupId -> the state last stored (JSON), so an unchanged heartbeat writes nothing */
+  private readonly stored = new Map<string, string>();
+
+  constructor(
+    private readonly offsets: OffsetStore,
+    private readonly log: (msg: string) => void,
+  ) {}
+
+  /** The stored groups (one that cannot be read is logged and skipped). */
+  load(): ConsumerGroup[] {
+    const out: ConsumerGroup[] = [];
+    for (const groupId of this.offsets.consumerGroupIds?.() ?? []) {
+      const raw = this.offsets.consumerGroupState?.(groupId);
+      if (!raw) continue;
+      try {
+        const group = loadConsumerGroup(groupId, raw);
+        this.stored.set(groupId, JSON.stringify(storeConsumerGroup(group)));
+        out.push(group);
+        this.log(`group ${groupId}: consumer group reloaded (epoch ${group.groupEpoch}, ${group.members.size} member(s))`);
+      } catch (err) {
+        this.log(`group ${groupId}: cannot reload the stored consumer group (${(err as Error).message}); skipped`);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Stores the group when it changed (undefined: it is no longer a consumer group). A failed
+   * write is logged and returns false; the next save tries again.
+   */
+  save(groupId: string, group: ConsumerGroup | undefined): boolean {
+    if (!this.offsets.setConsumerGroupState) return true;
+    const state = group && storeConsumerGroup(group);
+    const json = state && JSON.stringify(state);
+    if (json === this.stored.get(groupId)) return true;
+    try {
+      this.offsets.setConsumerGroupState(groupId, state as unknown as Record<string, unknown> | undefined);
+    } catch (err) {
+      this.log(`group ${groupId}: storing the consumer group failed: ${(err as Error).message}`);
+      return false;
+    }
+    if (json === undefined) this.stored.delete(groupId);
+    else this.stored.set(groupId, json);
+    return true;
+  }
+
+  /** The group was deleted from the store with its offsets. */
+  forget(groupId: string): void {
+    this.stored.delete(groupId);
+  }
 }
 
 const toTopicIdPartitions = (p: Parts): TopicIdPartitions[] =>
