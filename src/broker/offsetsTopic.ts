@@ -1,6 +1,6 @@
-// The internal __consumer_offsets topic: every change to committed offsets is also written
-// there as Kafka's own records (protocol/consumerOffsets.ts), so tools that read the topic see
-// the commits. The offset journal (log/offsetStore.ts) stays the source of truth: it is durable
+// The internal __consumer_offsets topic: every change to committed offsets, and to the state
+// of a consumer-protocol group (KIP-848), is also written there as Kafka's own records
+// (protocol/consumerOffsets.ts), so tools that read the topic see the commits and the groups. The offset journal (log/offsetStore.ts) stays the source of truth: it is durable
 // before a commit is answered and is what a restart recovers from; the topic is written right
 // after it (a crash between the two can leave the topic one change behind, never the journal).
 //
@@ -14,8 +14,11 @@ import type { Store } from './log/store.js';
 import { brokerNumber } from './log/config.js';
 import type { OffsetChange, TopicInfo } from './log/types.js';
 import { buildBatch, type Record } from '../protocol/recordBatch.js';
+import { consumerGroupRecords, type StoredConsumerGroup } from './groups/consumerPersistence.js';
 import {
   CONSUMER_OFFSETS_TOPIC,
+  consumerGroupRecordKey,
+  consumerGroupRecordValue,
   groupMetadataKey,
   groupMetadataValue,
   type GroupMetadataValue,
@@ -47,6 +50,9 @@ export class ConsumerOffsetsTopic {
       for (const o of this.store.offsets.list(group)) {
         seed.push({ group, topic: o.topic, partition: o.partition, value: o });
       }
+    }
+    for (const group of this.store.offsets.consumerGroupIds?.() ?? []) {
+      seed.push({ group, consumerGroup: { after: this.store.offsets.consumerGroupState?.(group) } });
     }
     if (seed.length > 0) this.append(t, seed);
     return t;
@@ -84,6 +90,13 @@ export class ConsumerOffsetsTopic {
       const p = offsetsPartitionFor(c.group, t.partitions);
       let records = byPartition.get(p);
       if (!records) byPartition.set(p, (records = []));
+      if ('consumerGroup' in c) {
+        const { before, after } = c.consumerGroup;
+        for (const r of consumerGroupRecords(c.group, before as StoredConsumerGroup | undefined, after as StoredConsumerGroup | undefined)) {
+          records.push({ key: consumerGroupRecordKey(r), value: consumerGroupRecordValue(r), timestamp: now });
+        }
+        continue;
+      }
       if ('groupDeleted' in c) {
         records.push({ key: groupMetadataKey(c.group), value: null, timestamp: now });
         continue;

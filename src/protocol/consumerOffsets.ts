@@ -4,6 +4,7 @@
 // and value starts with its int16 version; the key's version says what the record is:
 //   0, 1  OffsetCommitKey     group, topic, partition           value OffsetCommitValue v0-4
 //   2     GroupMetadataKey    group                             value GroupMetadataValue v0-4
+//   3, 5-8  a consumer-protocol group's records (KIP-848; at the end of this file)
 // A null value is a tombstone (the offset or the group was deleted). Apache Kafka 4.4 writes
 // OffsetCommitKey v1 with OffsetCommitValue v4 (flexible: compact strings, tagged fields; tag
 // 0 carries the topic id) and GroupMetadataKey v2. A group's partition is
@@ -156,7 +157,8 @@ function decodeGroupValue(buf: Buffer): GroupMetadataValue {
 
 /**
  * Decodes one __consumer_offsets record; null for a key version this decoder does not know
- * (Kafka 4.x also writes records of the new consumer and share groups there, versions 3+).
+ * (Kafka 4.x also writes records of the new consumer and share groups there, versions 3+;
+ * decodeConsumerGroupRecord reads the consumer groups').
  */
 export function decodeConsumerOffsetsRecord(key: Buffer, value: Buffer | null): ConsumerOffsetsRecord | null {
   const r = new Reader(key);
@@ -172,4 +174,158 @@ export function decodeConsumerOffsetsRecord(key: Buffer, value: Buffer | null): 
     return { type: 'group', group, value: value === null ? null : decodeGroupValue(value) };
   }
   return null;
+}
+
+// ---- consumer-protocol groups (KIP-848) ----
+// Kafka 4.4 keeps a consumer group's state as records keyed by these key versions (a key's
+// version is its record type): the values are version 0, flexible. Topic ids are uuids.
+//   3  ConsumerGroupMetadata               group          value: group epoch
+//   5  ConsumerGroupMemberMetadata         group, member  value: the member's subscription
+//   6  ConsumerGroupTargetAssignmentMetadata  group       value: assignment epoch
+//   7  ConsumerGroupTargetAssignmentMember group, member  value: its target partitions
+//   8  ConsumerGroupCurrentMemberAssignment group, member value: epochs, state, partitions
+// (4, ConsumerGroupPartitionMetadata, is no longer written by Kafka 4.x: KIP-1101 replaced it
+// with a hash of the subscribed topics, a tagged field of the group's metadata value, which is
+// left at its default here.)
+
+export const CONSUMER_GROUP_RECORD = { metadata: 3, member: 5, targetMetadata: 6, targetMember: 7, currentAssignment: 8 } as const;
+export type ConsumerGroupRecordType = keyof typeof CONSUMER_GROUP_RECORD;
+
+/** Partitions by topic id (16 bytes). */
+export interface TopicIdPartitions {
+  topicId: Buffer;
+  partitions: number[];
+}
+
+export interface ConsumerGroupMemberMetadataValue {
+  instanceId: string | null;
+  rackId: string | null;
+  clientId: string;
+  clientHost: string;
+  subscribedTopicNames: string[];
+  subscribedTopicRegex: string | null;
+  rebalanceTimeoutMs: number;
+  serverAssignor: string | null;
+}
+
+/** Member states as Kafka numbers them (MemberState). */
+export const MEMBER_STATE = { stable: 0, unrevoked_partitions: 1, unreleased_partitions: 2 } as const;
+
+export interface ConsumerGroupCurrentAssignmentValue {
+  memberEpoch: number;
+  previousMemberEpoch: number;
+  state: number;
+  assignedPartitions: TopicIdPartitions[];
+  partitionsPendingRevocation: TopicIdPartitions[];
+}
+
+export type ConsumerGroupRecord =
+  | { type: 'metadata'; group: string; value: { epoch: number } | null }
+  | { type: 'targetMetadata'; group: string; value: { assignmentEpoch: number } | null }
+  | { type: 'member'; group: string; member: string; value: ConsumerGroupMemberMetadataValue | null }
+  | { type: 'targetMember'; group: string; member: string; value: { topicPartitions: TopicIdPartitions[] } | null }
+  | { type: 'currentAssignment'; group: string; member: string; value: ConsumerGroupCurrentAssignmentValue | null };
+
+export function consumerGroupRecordKey(r: ConsumerGroupRecord): Buffer {
+  const w = new Writer(32 + r.group.length).int16(CONSUMER_GROUP_RECORD[r.type]).string(r.group);
+  if ('member' in r) w.string(r.member);
+  return w.toBuffer();
+}
+
+const writeTopicPartitions = (w: Writer, tps: TopicIdPartitions[]): void => {
+  w.uvarint(tps.length + 1);
+  for (const t of tps) {
+    w.uuid(t.topicId).uvarint(t.partitions.length + 1);
+    for (const p of t.partitions) w.int32(p);
+    w.uvarint(0);
+  }
+};
+
+const readTopicPartitions = (r: Reader): TopicIdPartitions[] => {
+  const out: TopicIdPartitions[] = [];
+  const n = r.uvarint() - 1;
+  for (let i = 0; i < n; i++) {
+    const topicId = r.uuid();
+    const partitions: number[] = [];
+    const m = r.uvarint() - 1;
+    for (let j = 0; j < m; j++) partitions.push(r.int32());
+    taggedFields(r);
+    out.push({ topicId, partitions });
+  }
+  return out;
+};
+
+/** The record's value (version 0, flexible, no tagged fields), or null for a tombstone. */
+export function consumerGroupRecordValue(r: ConsumerGroupRecord): Buffer | null {
+  if (r.value === null) return null;
+  const w = new Writer(64).int16(0);
+  switch (r.type) {
+    case 'metadata':
+      w.int32(r.value.epoch);
+      break;
+    case 'targetMetadata':
+      w.int32(r.value.assignmentEpoch);
+      break;
+    case 'member': {
+      const v = r.value;
+      w.compactString(v.instanceId).compactString(v.rackId).compactString(v.clientId).compactString(v.clientHost);
+      w.uvarint(v.subscribedTopicNames.length + 1);
+      for (const t of v.subscribedTopicNames) w.compactString(t);
+      w.compactString(v.subscribedTopicRegex).int32(v.rebalanceTimeoutMs).compactString(v.serverAssignor);
+      break;
+    }
+    case 'targetMember':
+      writeTopicPartitions(w, r.value.topicPartitions);
+      break;
+    case 'currentAssignment': {
+      const v = r.value;
+      w.int32(v.memberEpoch).int32(v.previousMemberEpoch).int8(v.state);
+      writeTopicPartitions(w, v.assignedPartitions);
+      writeTopicPartitions(w, v.partitionsPendingRevocation);
+      break;
+    }
+  }
+  return w.uvarint(0).toBuffer();
+}
+
+/** Decodes a consumer group's record (key versions 3, 5-8); null for any other key. */
+export function decodeConsumerGroupRecord(key: Buffer, value: Buffer | null): ConsumerGroupRecord | null {
+  const k = new Reader(key);
+  const version = k.int16();
+  const type = (Object.keys(CONSUMER_GROUP_RECORD) as ConsumerGroupRecordType[]).find((t) => CONSUMER_GROUP_RECORD[t] === version);
+  if (!type) return null;
+  const group = k.string() ?? '';
+  const member = type === 'metadata' || type === 'targetMetadata' ? null : (k.string() ?? '');
+  if (value === null) return (member === null ? { type, group, value: null } : { type, group, member, value: null }) as ConsumerGroupRecord;
+  const r = new Reader(value);
+  const valueVersion = r.int16();
+  if (valueVersion !== 0) throw new ProtocolError(`unknown consumer group record value version ${valueVersion}`);
+  let v: ConsumerGroupRecord['value'];
+  switch (type) {
+    case 'metadata':
+      v = { epoch: r.int32() };
+      break;
+    case 'targetMetadata':
+      v = { assignmentEpoch: r.int32() };
+      break;
+    case 'member': {
+      const instanceId = r.compactString();
+      const rackId = r.compactString();
+      const clientId = r.compactString() ?? '';
+      const clientHost = r.compactString() ?? '';
+      const subscribedTopicNames: string[] = [];
+      const n = r.uvarint() - 1;
+      for (let i = 0; i < n; i++) subscribedTopicNames.push(r.compactString() ?? '');
+      v = { instanceId, rackId, clientId, clientHost, subscribedTopicNames, subscribedTopicRegex: r.compactString(), rebalanceTimeoutMs: r.int32(), serverAssignor: r.compactString() };
+      break;
+    }
+    case 'targetMember':
+      v = { topicPartitions: readTopicPartitions(r) };
+      break;
+    case 'currentAssignment':
+      v = { memberEpoch: r.int32(), previousMemberEpoch: r.int32(), state: r.int8(), assignedPartitions: readTopicPartitions(r), partitionsPendingRevocation: readTopicPartitions(r) };
+      break;
+  }
+  taggedFields(r);
+  return (member === null ? { type, group, value: v } : { type, group, member, value: v }) as ConsumerGroupRecord;
 }

@@ -8,13 +8,16 @@
 // new target assignment for that epoch; every member then moves towards it. A member that
 // stops heartbeating for the session timeout, or does not revoke partitions within its
 // rebalance timeout, is fenced: removed, its partitions freed.
-// Consumer groups live in memory only (committed offsets are durable, as for classic groups).
+// Every change of a group's epochs, members or assignments is stored (consumerPersistence.ts,
+// in the offset store's journal) before the heartbeat is answered; a restart reloads the groups
+// and gives every member a new session timeout, as Kafka does after a coordinator failover.
 
 import { randomBytes } from 'node:crypto';
 import { code } from '../../protocol/errors.js';
 import { ASSIGNORS, type Assignment, type AssignorTopic, DEFAULT_ASSIGNOR } from './assignors.js';
 import { E } from './base.js';
 import { ConsumerGroup, type ConsumerMember, type SubscribedTopic } from './consumerGroup.js';
+import { ConsumerGroupStore } from './consumerPersistence.js';
 import { GroupMembership } from './membership.js';
 import { type Owned, reconcile, sameAssignment } from './reconcile.js';
 import type { ConsumerGroupDescription, ConsumerHeartbeatRequest, ConsumerHeartbeatResult, TopicPartitionIds } from './types.js';
@@ -73,6 +76,35 @@ function compileRegex(source: string): RegExp | null {
 
 export class ConsumerMembership extends GroupMembership {
   protected readonly consumerGroups = new Map<string, ConsumerGroup>();
+  private readonly stored = new ConsumerGroupStore(this.offsets, this.log);
+
+  constructor(...args: ConstructorParameters<typeof GroupMembership>) {
+    super(...args);
+    // the stored groups come back with new session (and rebalance) timers, as after a Kafka failover
+    for (const group of this.stored.load()) {
+      this.consumerGroups.set(group.groupId, group);
+      for (const m of group.members.values()) {
+        this.scheduleSession(group, m);
+        this.scheduleRebalanceTimeout(group, m);
+      }
+    }
+  }
+
+  /** Stores the group as it is now (or its removal); false when the store failed. */
+  protected storeConsumerGroupState(groupId: string): boolean {
+    return this.stored.save(groupId, this.consumerGroups.get(groupId));
+  }
+
+  /** The change is kept in memory; the member is told to retry (Kafka answers a failed write so too). */
+  private storeOrFail(groupId: string): void {
+    if (!this.storeConsumerGroupState(groupId)) fail(E.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
+  }
+
+  /** The group is gone (deleted with its offsets by the caller): forget what was stored. */
+  protected forgetConsumerGroup(groupId: string): void {
+    this.consumerGroups.delete(groupId);
+    this.stored.forget(groupId);
+  }
 
   protected override isConsumerGroupId(groupId: string): boolean {
     return this.consumerGroups.has(groupId);
@@ -89,6 +121,7 @@ export class ConsumerMembership extends GroupMembership {
     if (!group) return E.NONE;
     if (group.members.size > 0) return E.INCONSISTENT_GROUP_PROTOCOL;
     this.consumerGroups.delete(groupId);
+    this.storeConsumerGroupState(groupId);
     return E.NONE;
   }
 
@@ -149,6 +182,11 @@ export class ConsumerMembership extends GroupMembership {
     if (classic && !classic.is('Dead')) {
       if (!classic.is('Empty') || classic.pendingMembers.size > 0) fail(E.GROUP_ID_NOT_FOUND, `Group ${groupId} is not a consumer group.`);
       this.groups.delete(groupId);
+      try {
+        this.offsets.setGroupMeta(groupId, undefined); // the classic group's record goes, its offsets stay
+      } catch (err) {
+        this.log(`group ${groupId}: removing the classic group's metadata failed: ${(err as Error).message}`);
+      }
     }
     const group = new ConsumerGroup(groupId);
     this.consumerGroups.set(groupId, group);
@@ -223,6 +261,7 @@ export class ConsumerMembership extends GroupMembership {
       this.scheduleRebalanceTimeout(group, current);
     }
     this.scheduleSession(group, current);
+    this.storeOrFail(group.groupId);
     const full = joining || (req.rebalanceTimeoutMs !== -1 && req.subscribedTopicNames !== null && req.topicPartitions !== null);
     const changed = current.memberEpoch !== before.memberEpoch || !sameAssignment(current.assigned, before.assigned);
     return {
@@ -354,11 +393,13 @@ export class ConsumerMembership extends GroupMembership {
       const paused: ConsumerMember = { ...m, previousMemberEpoch: m.memberEpoch, memberEpoch: STATIC_LEAVE_EPOCH, pendingRevocation: new Map() };
       group.updateMember(paused);
       this.scheduleSession(group, paused);
+      this.storeOrFail(group.groupId);
       this.log(`group ${group.groupId}: static member ${m.memberId} with instance id ${m.instanceId} temporarily left the consumer group`);
       return result;
     }
     this.log(`group ${group.groupId}: member ${m.memberId} left the consumer group`);
     this.fence(group, m.memberId);
+    this.storeOrFail(group.groupId);
     return result;
   }
 
@@ -369,6 +410,7 @@ export class ConsumerMembership extends GroupMembership {
     this.cancelTimers(m);
     group.subscribed = this.resolveSubscriptions(group);
     group.groupEpoch++;
+    this.storeConsumerGroupState(group.groupId);
   }
 
   protected get consumerSessionTimeoutMs(): number {

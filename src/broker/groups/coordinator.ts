@@ -277,7 +277,34 @@ export class GroupCoordinator extends ConsumerMembership {
       }
       this.maybeDropEmptyGroup(group);
     }
+    for (const group of [...this.consumerGroups.values()]) expired += this.expireConsumerGroup(group, now);
     if (expired > 0) this.log(`group coordinator: expired ${expired} committed offset(s)`);
+    return expired;
+  }
+
+  /**
+   * A consumer-protocol group's offsets expire by their commit time, except for the topics it
+   * subscribes to; an Empty one left without offsets is deleted (its stored state tombstoned),
+   * as Kafka's cleanup does. Returns how many offsets expired.
+   */
+  private expireConsumerGroup(group: ConsumerGroup, now: number): number {
+    let expired = 0;
+    const subscribed = new Set(group.members.size === 0 ? [] : group.subscribed.keys());
+    for (const o of this.offsets.list(group.groupId)) {
+      if (subscribed.has(o.topic) || now - o.commitTimestamp < this.offsetsRetentionMs) continue;
+      this.offsets.deleteOffsets(group.groupId, o.topic, o.partition);
+      expired++;
+    }
+    if (group.members.size === 0 && this.offsets.list(group.groupId).length === 0) {
+      try {
+        this.offsets.deleteGroup(group.groupId);
+      } catch (err) {
+        this.log(`group ${group.groupId}: deleting the empty consumer group failed: ${(err as Error).message}`);
+        return expired;
+      }
+      this.forgetConsumerGroup(group.groupId);
+      this.log(`group ${group.groupId}: empty consumer group without offsets removed`);
+    }
     return expired;
   }
 
@@ -388,13 +415,13 @@ export class GroupCoordinator extends ConsumerMembership {
       const consumerGroup = this.consumerGroup(groupId);
       if (consumerGroup) {
         if (consumerGroup.members.size > 0) return { groupId, errorCode: E.NON_EMPTY_GROUP };
-        this.consumerGroups.delete(groupId);
         try {
-          this.offsets.deleteGroup(groupId);
+          this.offsets.deleteGroup(groupId); // its offsets and its stored state, tombstoned
         } catch (err) {
           this.log(`group ${groupId}: deleting the stored group failed: ${(err as Error).message}`);
           return { groupId, errorCode: E.COORDINATOR_NOT_AVAILABLE };
         }
+        this.forgetConsumerGroup(groupId);
         this.log(`group ${groupId}: deleted`);
         return { groupId, errorCode: E.NONE };
       }

@@ -1,5 +1,6 @@
 // Committed consumer-group offsets and small per-group records (Kafka keeps both in the
-// compacted __consumer_offsets topic). State is held in maps; on disk it is a journal
+// compacted __consumer_offsets topic): a classic group's protocol type, a consumer-protocol
+// group's whole state (members, epochs, target and current assignments; one entry per change). State is held in maps; on disk it is a journal
 // (journal.ts), one entry per call, so a commit of many partitions is atomic and costs one
 // fsync.
 //
@@ -17,6 +18,7 @@ type OffsetTuple = [string, number, number, number, string | null, number];
 type Entry =
   | { t: 'commit'; g: string; o: OffsetTuple[] }
   | { t: 'meta'; g: string; m: Meta | null }
+  | { t: 'cg'; g: string; s: Meta | null }
   | { t: 'deleteGroup'; g: string }
   | { t: 'deleteOffsets'; g: string; topic: string; p: number | null }
   | { t: 'deleteTopic'; topic: string };
@@ -24,6 +26,8 @@ type Entry =
 interface GroupState {
   offsets: Map<string, Map<number, CommittedOffset>>;
   meta?: Meta;
+  /** A consumer-protocol group's state */
+  cg?: Meta;
 }
 
 export class OffsetStoreImpl implements OffsetStore {
@@ -47,7 +51,7 @@ export class OffsetStoreImpl implements OffsetStore {
 
   private dropIfEmpty(g: string): void {
     const s = this.state.get(g);
-    if (s && s.offsets.size === 0 && s.meta === undefined) this.state.delete(g);
+    if (s && s.offsets.size === 0 && s.meta === undefined && s.cg === undefined) this.state.delete(g);
   }
 
   private apply(e: Entry): void {
@@ -66,6 +70,12 @@ export class OffsetStoreImpl implements OffsetStore {
           const s = this.group(e.g);
           if (s) s.meta = undefined;
         } else this.group(e.g, true).meta = e.m;
+        break;
+      case 'cg':
+        if (e.s === null) {
+          const s = this.group(e.g);
+          if (s) s.cg = undefined;
+        } else this.group(e.g, true).cg = e.s;
         break;
       case 'deleteGroup':
         this.state.delete(e.g);
@@ -109,10 +119,18 @@ export class OffsetStoreImpl implements OffsetStore {
         break;
       case 'meta':
         break;
-      case 'deleteGroup':
+      case 'cg': {
+        const before = this.state.get(e.g)?.cg;
+        if (before !== undefined || e.s !== null) out.push({ group: e.g, consumerGroup: { before, after: e.s ?? undefined } });
+        break;
+      }
+      case 'deleteGroup': {
+        const before = this.state.get(e.g)?.cg;
+        if (before !== undefined) out.push({ group: e.g, consumerGroup: { before } });
         for (const [topic, byPartition] of this.state.get(e.g)?.offsets ?? []) tombstones(e.g, topic, byPartition.keys());
         out.push({ group: e.g, groupDeleted: true });
         break;
+      }
       case 'deleteOffsets': {
         const byPartition = this.state.get(e.g)?.offsets.get(e.topic);
         if (byPartition) tombstones(e.g, e.topic, e.p === null ? byPartition.keys() : byPartition.has(e.p) ? [e.p] : []);
@@ -130,6 +148,7 @@ export class OffsetStoreImpl implements OffsetStore {
     const entries: Entry[] = [];
     for (const [g, s] of this.state) {
       if (s.meta !== undefined) entries.push({ t: 'meta', g, m: s.meta });
+      if (s.cg !== undefined) entries.push({ t: 'cg', g, s: s.cg });
       const o: OffsetTuple[] = [];
       for (const [topic, byPartition] of s.offsets) {
         for (const [p, c] of byPartition) o.push([topic, p, c.offset, c.leaderEpoch, c.metadata, c.commitTimestamp]);
@@ -173,6 +192,20 @@ export class OffsetStoreImpl implements OffsetStore {
   setGroupMeta(group: string, meta: Record<string, unknown> | undefined): void {
     if (meta === undefined && this.state.get(group)?.meta === undefined) return;
     this.record({ t: 'meta', g: group, m: meta === undefined ? null : structuredClone(meta) });
+  }
+
+  consumerGroupState(group: string): Record<string, unknown> | undefined {
+    const s = this.state.get(group)?.cg;
+    return s && structuredClone(s);
+  }
+
+  setConsumerGroupState(group: string, state: Record<string, unknown> | undefined): void {
+    if (state === undefined && this.state.get(group)?.cg === undefined) return;
+    this.record({ t: 'cg', g: group, s: state === undefined ? null : structuredClone(state) });
+  }
+
+  consumerGroupIds(): string[] {
+    return [...this.state].filter(([, s]) => s.cg !== undefined).map(([g]) => g);
   }
 
   deleteGroup(group: string): void {

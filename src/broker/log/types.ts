@@ -114,11 +114,14 @@ export interface OffsetCommitEntry {
 
 /**
  * A change as the __consumer_offsets topic records it: an offset committed (value) or
- * deleted (null), or a group deleted (its group record's tombstone).
+ * deleted (null), a group deleted (its group record's tombstone), or a consumer group's state
+ * changed (its ConsumerGroup* records).
  */
 export type OffsetChange =
   | { group: string; topic: string; partition: number; value: CommittedOffset | null }
-  | { group: string; groupDeleted: true };
+  | { group: string; groupDeleted: true }
+  /** a consumer-protocol group's stored state changed (undefined: none) */
+  | { group: string; consumerGroup: { before?: Record<string, unknown>; after?: Record<string, unknown> } };
 
 /** Committed consumer-group offsets (Kafka keeps these in __consumer_offsets). */
 export interface OffsetStore {
@@ -133,6 +136,14 @@ export interface OffsetStore {
   setGroupMeta(group: string, meta: Record<string, unknown> | undefined): void;
   deleteGroup(group: string): void;
   deleteOffsets(group: string, topic: string, partition?: number): void;
+  /**
+   * A consumer-protocol group's state (KIP-848; consumerPersistence.ts shapes it), kept across
+   * restarts; undefined removes it. Optional: a store without it keeps such groups in memory.
+   */
+  setConsumerGroupState?(group: string, state: Record<string, unknown> | undefined): void;
+  consumerGroupState?(group: string): Record<string, unknown> | undefined;
+  /** Groups with a stored consumer-protocol state. */
+  consumerGroupIds?(): string[];
   /** Told of every change once it is durable (the broker mirrors them into __consumer_offsets). */
   onChange?: ((changes: OffsetChange[]) => void) | null;
 }
