@@ -12,7 +12,8 @@ import type { Cancel } from './group.js';
 
 export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable';
 
-export interface ConsumerMember extends MemberAssignmentState {
+/** What a member tells about itself (Kafka's ConsumerGroupMemberMetadata record). */
+export interface ConsumerMemberMetadata {
   memberId: string;
   instanceId: string | null;
   rackId: string | null;
@@ -22,6 +23,24 @@ export interface ConsumerMember extends MemberAssignmentState {
   subscribedTopicNames: string[];
   subscribedTopicRegex: string | null;
   serverAssignor: string | null;
+}
+
+/** A copy of a member's metadata fields (no epochs, assignments or timers). */
+export function memberMetadata(m: ConsumerMemberMetadata): ConsumerMemberMetadata {
+  return {
+    memberId: m.memberId,
+    instanceId: m.instanceId,
+    rackId: m.rackId,
+    clientId: m.clientId,
+    clientHost: m.clientHost,
+    rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+    subscribedTopicNames: [...m.subscribedTopicNames],
+    subscribedTopicRegex: m.subscribedTopicRegex,
+    serverAssignor: m.serverAssignor,
+  };
+}
+
+export interface ConsumerMember extends MemberAssignmentState, ConsumerMemberMetadata {
   sessionTimer: Cancel | null;
   rebalanceTimer: Cancel | null;
 }

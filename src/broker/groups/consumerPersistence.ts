@@ -6,23 +6,14 @@
 // Kafka coordinator failover. consumerGroupRecords() turns a change of it into those records.
 
 import type { Assignment } from './assignors.js';
-import { ConsumerGroup, type ConsumerMember, type SubscribedTopic } from './consumerGroup.js';
+import { ConsumerGroup, memberMetadata, type ConsumerMember, type ConsumerMemberMetadata, type SubscribedTopic } from './consumerGroup.js';
 import type { MemberState } from './reconcile.js';
 import type { OffsetStore } from '../log/types.js';
 import { type ConsumerGroupRecord, MEMBER_STATE, type TopicIdPartitions } from '../../protocol/consumerOffsets.js';
 
 type Parts = Record<string, number[]>;
 
-interface StoredMember {
-  memberId: string;
-  instanceId: string | null;
-  rackId: string | null;
-  clientId: string;
-  clientHost: string;
-  rebalanceTimeoutMs: number;
-  subscribedTopicNames: string[];
-  subscribedTopicRegex: string | null;
-  serverAssignor: string | null;
+interface StoredMember extends ConsumerMemberMetadata {
   memberEpoch: number;
   previousMemberEpoch: number;
   state: MemberState;
@@ -57,15 +48,7 @@ export function storeConsumerGroup(group: ConsumerGroup): StoredConsumerGroup {
     assignorName: group.assignorName,
     subscribed: [...group.subscribed.values()].map((t) => ({ id: t.id, name: t.name, partitions: t.partitions })),
     members: [...group.members.values()].map((m) => ({
-      memberId: m.memberId,
-      instanceId: m.instanceId,
-      rackId: m.rackId,
-      clientId: m.clientId,
-      clientHost: m.clientHost,
-      rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-      subscribedTopicNames: [...m.subscribedTopicNames],
-      subscribedTopicRegex: m.subscribedTopicRegex,
-      serverAssignor: m.serverAssignor,
+      ...memberMetadata(m),
       memberEpoch: m.memberEpoch,
       previousMemberEpoch: m.previousMemberEpoch,
       state: m.state,
@@ -87,15 +70,7 @@ export function loadConsumerGroup(groupId: string, raw: Record<string, unknown>)
   group.subscribed = new Map(s.subscribed.map((t) => [t.name, { id: t.id, name: t.name, partitions: t.partitions }]));
   for (const m of s.members) {
     const member: ConsumerMember = {
-      memberId: m.memberId,
-      instanceId: m.instanceId,
-      rackId: m.rackId,
-      clientId: m.clientId,
-      clientHost: m.clientHost,
-      rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-      subscribedTopicNames: m.subscribedTopicNames,
-      subscribedTopicRegex: m.subscribedTopicRegex,
-      serverAssignor: m.serverAssignor,
+      ...memberMetadata(m),
       memberEpoch: m.memberEpoch,
       previousMemberEpoch: m.previousMemberEpoch,
       state: m.state,
