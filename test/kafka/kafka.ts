@@ -315,6 +315,18 @@ async function waitReady(bootstrap: string, brokers: number, timeoutMs: number, 
  * ports in a temp dir; resolves once every broker is registered and answers.
  */
 export async function startKafkaCluster(n: number, o: StartOptions = {}): Promise<KafkaCluster> {
+  // The ports were free when chosen, but another process may take one before Kafka binds it
+  // (they are ephemeral ports, which outgoing connections use too): start again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKafkaClusterOnce(n, o);
+    } catch (e) {
+      if (attempt === 3 || !/Address already in use/.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+async function startKafkaClusterOnce(n: number, o: StartOptions): Promise<KafkaCluster> {
   const libs = kafkaLibs();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-apache-'));
   const nodes: NodeSpec[] = [];
