@@ -65,8 +65,14 @@ test('a long wait draws frames on one line, shows updates, and erases the line a
 
 test('an error in the work still erases the spinner and propagates', async () => {
   const s = fakeTTY();
-  await assert.rejects(withSpinner('x', sleep(60).then(() => { throw new Error('boom'); }), { stream: s, env: ENV, delayMs: 10, intervalMs: 10 }), /boom/);
-  assert.ok(s.text().endsWith('\r\u001b[K'));
+  // the work fails once the spinner has drawn (waiting on the write, not on the clock)
+  const work = async () => {
+    await s.until((t) => t.length > 0);
+    throw new Error('boom');
+  };
+  await assert.rejects(withSpinner('x', work, { stream: s, env: ENV, delayMs: 10, intervalMs: 10 }), /boom/);
+  assert.match(s.text(), /^\r. x\u001b\[K/, 'drawn');
+  assert.ok(s.text().endsWith('\r\u001b[K'), 'and erased');
 });
 
 test('never on a pipe, with TERM=dumb or in CI; ASCII frames without a UTF-8 locale', async () => {
