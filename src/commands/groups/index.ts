@@ -22,6 +22,7 @@ export default class Groups extends KtCommand {
   static override examples = [
     'kt groups',
     'kt groups --list --bootstrap-server localhost:9092',
+    'kt groups --list --type consumer --state   # KIP-848 groups only, with their state',
     'kt groups --describe --group my-group --bootstrap-server localhost:9092',
     'kt groups --describe --group my-group --members --verbose',
     'kt groups --describe --all-groups --state',
