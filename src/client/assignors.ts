@@ -14,6 +14,7 @@
 // Member order is Java's: by group.instance.id when both have one, else by member id.
 
 import type { TopicPartitions } from '../protocol/apis/consumerProtocol.js';
+import { rangeSplit } from '../protocol/rangeSplit.js';
 
 export interface AssignorMember {
   memberId: string;
@@ -63,12 +64,9 @@ export const rangeAssignor: Assignor = (members, partitions) => {
     const n = partitions.get(topic);
     if (!n) continue;
     const subscribed = members.filter((m) => m.topics.includes(topic)).sort(compareMembers);
-    const per = Math.floor(n / subscribed.length);
-    const extra = n % subscribed.length;
+    const runs = rangeSplit(n, subscribed.length);
     subscribed.forEach((m, i) => {
-      const start = per * i + Math.min(i, extra);
-      const length = per + (i < extra ? 1 : 0);
-      for (let p = start; p < start + length; p++) give(owned, m.memberId, topic, p);
+      for (let p = runs[i].start; p < runs[i].start + runs[i].count; p++) give(owned, m.memberId, topic, p);
     });
   }
   return collect(members, owned);

@@ -7,6 +7,8 @@
 // moving it evens the counts (sticky). range: per topic, the subscribed members sorted by id
 // each take a contiguous range, the first (partitions % members) one more.
 
+import { rangeSplit } from '../../protocol/rangeSplit.js';
+
 /** topic id (hex) -> partitions */
 export type Assignment = Map<string, Set<number>>;
 
@@ -113,12 +115,9 @@ export const rangeAssignor: Assignor = {
     for (const [topicId, t] of topics) {
       const subs = members.filter((m) => m.topics.has(topicId)).map((m) => m.memberId).sort();
       if (subs.length === 0) continue;
-      const per = Math.floor(t.partitions / subs.length);
-      const extra = t.partitions % subs.length;
-      let p = 0;
+      const runs = rangeSplit(t.partitions, subs.length);
       subs.forEach((memberId, i) => {
-        const n = per + (i < extra ? 1 : 0);
-        for (let j = 0; j < n; j++) owner.set(key(topicId, p++), memberId);
+        for (let p = runs[i].start; p < runs[i].start + runs[i].count; p++) owner.set(key(topicId, p), memberId);
       });
     }
     return toAssignments(members, owner);
