@@ -50,6 +50,12 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   }
 }
 
+// package.json's engines (>= 20), checked as oclif would, without loading semver: a warning
+const MIN_NODE = 20;
+if (Number(process.versions.node.split('.')[0]) < MIN_NODE) {
+  process.emitWarning(`Node version must be >=${MIN_NODE} to use this CLI. Current node version: ${process.versions.node}`);
+}
+
 const bundle = require('./load.cjs').loadBundle();
 if (!bundle) {
   process.stderr.write('kt: error: kt is not built (dist/kt.cjs is missing): run npm run build\n');

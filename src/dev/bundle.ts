@@ -66,6 +66,27 @@ module.exports = new Proxy(function ${name}() {}, {
 });`;
 }
 
+// Packages oclif requires at load but a kt call never uses: lilconfig (an .oclifrc search:
+// kt's package.json has its oclif config), tinyglobby (command discovery by pattern: kt's is
+// "explicit"), semver (oclif's engines check, replaced by bin/run.js's own, see ENGINES_CHECK).
+// Each is a stand-in that evaluates the bundled package on first use; their exports are plain
+// objects whose functions are read at call time.
+const LAZY_PACKAGES = ['lilconfig', 'tinyglobby', 'semver'];
+
+function lazyPackageSource(name: string): string {
+  return `let m; const load = () => (m ??= require(${JSON.stringify(name)}));
+module.exports = new Proxy({}, {
+  get: (_, k) => (k === '__esModule' ? load().__esModule : load()[k]),
+  has: (_, k) => k in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); return d && { ...d, configurable: true }; },
+});`;
+}
+
+// oclif warns at load when Node does not satisfy kt's engines (semver and a read of
+// package.json on every call); bin/run.js makes the same check from the major version.
+const ENGINES_CHECK = 'checkCWD();\ncheckNodeVersion();\n';
+
 // oclif asks wsl-utils whether this is WSL on every call (Config.load); wsl-utils also holds
 // PowerShell helpers that take child_process at load. The stand-in answers isWsl and loads
 // the real module for the rest (a Windows shell lookup).
@@ -126,6 +147,18 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
       build.onResolve({ filter: lazyFn }, (args) => (args.namespace === 'kt-builtin-fn' ? undefined
         : { path: args.path.replace(/^node:/, ''), namespace: 'kt-builtin-fn' }));
       build.onLoad({ filter: /.*/, namespace: 'kt-builtin-fn' }, (args) => ({ contents: lazyFunctionBuiltinSource(args.path), loader: 'js' }));
+      const lazyPkg = new RegExp(`^(${LAZY_PACKAGES.join('|')})$`);
+      build.onResolve({ filter: lazyPkg }, async (args) => {
+        if (args.pluginData === 'kt') return undefined;
+        const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'kt' });
+        return { path: r.path, namespace: 'kt-lazy-package', pluginData: args.path };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'kt-lazy-package' }, (args) => ({
+        contents: lazyPackageSource(args.pluginData as string),
+        resolveDir: path.dirname(args.path),
+        pluginData: 'kt',
+        loader: 'js',
+      }));
       build.onResolve({ filter: /^wsl-utils$/ }, async (args) => {
         if (args.pluginData === 'kt') return undefined;
         const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'kt' });
@@ -134,6 +167,11 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
       build.onLoad({ filter: /.*/, namespace: 'kt-wsl-utils' }, (args) => ({ contents: wslUtilsSource(args.path), resolveDir: path.dirname(args.path), loader: 'js' }));
       // oclif sorts the commands with localeCompare at every start: kt's compareIds gives the
       // same order without loading ICU's collator where it can (src/cli/compareIds.ts)
+      build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]index\.js$/ }, (args) => {
+        const text = fs.readFileSync(args.path, 'utf8');
+        if (text.split(ENGINES_CHECK).length !== 2) throw new Error(`bundle: oclif's engines check not found in ${args.path}`);
+        return { contents: text.replace(ENGINES_CHECK, 'checkCWD();\n'), loader: 'js' };
+      });
       build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, (args) => {
         const text = fs.readFileSync(args.path, 'utf8');
         const sort = '.sort((a, b) => a.id.localeCompare(b.id))';
@@ -182,6 +220,8 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
       js: `const __ktModuleUrl = (rel) => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;`,
     },
     plugins: [plugin],
+    // src/client/gateway.ts: kafkajs's patches are applied at build time
+    define: { KT_BUNDLED: 'true' },
     metafile: true,
     logLevel: 'error',
     legalComments: 'none',
