@@ -40,6 +40,12 @@ const require = createRequire(import.meta.url);
 
 let kafkajsModule: Promise<KafkaJS> | undefined;
 
+// true in the bundle (src/dev/bundle.ts defines it): there kafkajs's requires of the modules
+// kt replaces were resolved to kt's at build time, so nothing is preloaded (which would look
+// for kafkajs's files on disk on every call)
+declare const KT_BUNDLED: boolean | undefined;
+const BUNDLED = typeof KT_BUNDLED !== 'undefined' && KT_BUNDLED;
+
 /** Installs a module into the require cache before kafkajs loads (no-op when already loaded). */
 function preload(id: string, exports: unknown): void {
   const path = require.resolve(id);
@@ -79,7 +85,7 @@ export function inactivePatches(): string[] {
 export function loadKafkaJS(): Promise<KafkaJS> {
   // The default-partitioner warning of kafkajs 2 is noise for a CLI.
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  if (!kafkajsModule) patchKafkaJS();
+  if (!kafkajsModule && !BUNDLED) patchKafkaJS();
   kafkajsModule ??= import('kafkajs').then((m) => {
     const kafkajs = ((m as unknown as { default?: KafkaJS }).default ?? m) as KafkaJS;
     // snappy, lz4, zstd: factories only; each native package loads with its first batch.
