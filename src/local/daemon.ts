@@ -103,14 +103,15 @@ export function configuredPort(state: LocalState | undefined, env = process.env)
 
 /**
  * The running local broker, or undefined: the process holding the lock on the data directory,
- * once local.json names it and it accepts connections. A pid alone proves nothing (a zombie,
- * a pid reused after a reboot); the kernel lock dies with its process.
+ * when local.json names it. The daemon writes its pid there once it listens and takes it out
+ * when it begins to stop (src/local/main.ts), so no connection is tried here: a call of kt
+ * connects once, to produce or fetch. A pid alone proves nothing (a zombie, a pid reused
+ * after a reboot); the kernel lock dies with its process.
  */
 export async function runningBroker(p: LocalPaths = localPaths()): Promise<RunningBroker | undefined> {
   const holder = await dirLockHolder(p.root);
   const state = readState(p);
   if (!holder?.pid || !state || state.pid !== holder.pid) return undefined;
-  if (!(await canConnect(connectHost(state.host), state.port))) return undefined;
   return { ...state, pid: holder.pid, bootstrap: bootstrapOf(state) };
 }
 

@@ -99,14 +99,14 @@ async function serve(opts: RunOptions, p: LocalPaths): Promise<void> {
       if (stopping) return;
       stopping = true;
       opts.log(`${why}: stopping`);
+      // not running from now on (daemon.ts, runningBroker): the port, configs and security stay
+      // for the next start
+      const st = readState(p);
+      if (st?.pid === process.pid) writeState(p, { host: st.host, port: st.port, configs: st.configs, security: st.security });
       broker
         .stop()
         .catch((err: Error) => opts.log(`stop failed: ${err.message}`))
-        .finally(() => {
-          const st = readState(p);
-          if (st?.pid === process.pid) writeState(p, { host: st.host, port: st.port, configs: st.configs, security: st.security });
-          resolve();
-        });
+        .finally(resolve);
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
