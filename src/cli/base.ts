@@ -160,7 +160,14 @@ export abstract class KtCommand extends BaseCommand {
       'command-config': flags['command-config'],
       X: flags['command-property'],
     });
-    const brokers = resolved.brokers ?? (o.local ? await o.local(resolved) : await locateBrokers(resolved, (line) => diag(line)));
+    let brokers = resolved.brokers;
+    if (!brokers) {
+      const locating = o.local ? o.local(resolved) : locateBrokers(resolved, (line) => diag(line));
+      // every command that connects opens the client next: it loads while the local broker's
+      // daemon answers (a socket round trip), and its failure, if any, is the open's
+      void import('../client/gateway.js').then((g) => g.loadKafkaJS()).catch(() => undefined);
+      brokers = await locating;
+    }
     return { brokers, properties: resolved.properties, source: resolved.source, profile: resolved.profile, debug: Boolean(flags.debug), reporter: cliReporter };
   }
 }
