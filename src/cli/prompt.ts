@@ -1,6 +1,7 @@
-// Interactive prompts (@inquirer/prompts, loaded only when a prompt is shown). Callers
-// check canPrompt() first; without a TTY kt never waits on a prompt. Prompts are drawn on
-// stderr (stdout may be a file or a pipe), and Ctrl-C in one ends kt quietly with exit 130.
+// Interactive prompts (inquirer's @inquirer/search, input, password and confirm, each loaded
+// only when its prompt is shown). Callers check canPrompt() first; without a TTY kt never
+// waits on a prompt. Prompts are drawn on stderr (stdout may be a file or a pipe), and Ctrl-C
+// in one ends kt quietly with exit 130.
 
 import { EXIT, ExitSignal, KtError, UsageError } from './errors.js';
 import { canPrompt } from './output.js';
@@ -26,7 +27,7 @@ export function isPromptExit(err: unknown): boolean {
 
 /** A searchable list: type to filter, arrows to move, Enter to choose. */
 export async function pickOne(names: string[], message: string, o: { allowNew?: string } = {}): Promise<string> {
-  const { search } = await import('@inquirer/prompts');
+  const { default: search } = await import('@inquirer/search');
   return prompted(() =>
     search<string>(
       {
@@ -65,18 +66,18 @@ export async function pickGroup(names: string[], message = 'Consumer group'): Pr
 }
 
 export async function askText(message: string, opts: { validate?: (value: string) => string | true; default?: string } = {}): Promise<string> {
-  const { input } = await import('@inquirer/prompts');
+  const { default: input } = await import('@inquirer/input');
   return prompted(() => input({ message, required: true, default: opts.default, validate: opts.validate }, CONTEXT));
 }
 
 /** A password: echoed as `*`, never kept anywhere but the return value. */
 export async function askPassword(message: string): Promise<string> {
-  const { password } = await import('@inquirer/prompts');
+  const { default: password } = await import('@inquirer/password');
   return prompted(() => password({ message, mask: '*', validate: (v) => (v.length > 0 ? true : 'a password is required') }, CONTEXT));
 }
 
 export async function confirmAction(message: string): Promise<boolean> {
-  const { confirm } = await import('@inquirer/prompts');
+  const { default: confirm } = await import('@inquirer/confirm');
   return prompted(() => confirm({ message, default: false }, CONTEXT));
 }
 
