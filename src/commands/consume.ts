@@ -4,7 +4,6 @@ import { EXIT, UsageError } from '../cli/errors.js';
 import { diag } from '../cli/output.js';
 import { parseKeyValues } from '../cli/properties.js';
 import { clientFlags, givenFlags, takeConsumerSettings } from '../cli/clientSettings.js';
-import { streamingHeap } from '../cli/heap.js';
 
 export default class Consume extends KtCommand {
   static override summary = 'Read records from topics and print them (kafka-console-consumer).';
@@ -153,7 +152,6 @@ export default class Consume extends KtCommand {
     };
 
     const { startConsume } = await import('../client/consumer.js');
-    streamingHeap();
     const handle = startConsume(h, {
       topics: include ?? [topic!],
       partitions,

@@ -5,7 +5,6 @@ import { EXIT, KtError, UsageError, fileProblem } from '../cli/errors.js';
 import { diag } from '../cli/output.js';
 import { parseKeyValues } from '../cli/properties.js';
 import { clientFlags, givenFlags, optionalCodecValue, takeProducerSettings } from '../cli/clientSettings.js';
-import { streamingHeap } from '../cli/heap.js';
 
 export default class Produce extends KtCommand {
   static override summary = 'Write records to a topic from stdin, a file or a flag (kafka-console-producer).';
@@ -142,7 +141,6 @@ export default class Produce extends KtCommand {
         if (await this.interactive(session, readerOpts, reader)) interrupted = true;
       } else {
         const { createReadStream, fstatSync } = await import('node:fs');
-        streamingHeap();
         // Input read in 1 MiB chunks: a --file, or stdin redirected from a file (node reads
         // such a stdin 64 KiB at a time).
         const stdinIsFile = !flags.file && (() => {

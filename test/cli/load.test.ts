@@ -1,7 +1,7 @@
 // bin/load.cjs: the bundle is compiled with the code cache the build wrote (V8 accepts it: same
 // source, same flags), and a cache that load.cjs writes itself (none yet) is accepted by the
-// next call, also after a call that lived long enough to switch V8's young-generation growth
-// back to the default (the flags are part of what V8 checks).
+// next call, whether the call that wrote it was short or ran for a while (V8 has optimised
+// code by then; the cache must still be one the next call accepts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -3,7 +3,6 @@ import { KtCommand } from '../../cli/base.js';
 import { EXIT, UsageError } from '../../cli/errors.js';
 import { diag } from '../../cli/output.js';
 import type { ConsumerSummary } from '../../format/perf.js';
-import { streamingHeap } from '../../cli/heap.js';
 
 export default class PerfConsume extends KtCommand {
   static override summary = 'Consumer throughput test (kafka-consumer-perf-test).';
@@ -46,7 +45,6 @@ export default class PerfConsume extends KtCommand {
 
   async run(): Promise<ConsumerSummary> {
     const { flags } = await this.parse(PerfConsume);
-    streamingHeap();
     if ((flags.topic === undefined) === (flags.include === undefined)) throw new UsageError('give exactly one of --topic, --include');
     const fmt = await import('../../format/perf.js');
     let dateFormat: (ms: number) => string;

@@ -3,7 +3,6 @@ import { KtCommand } from '../../cli/base.js';
 import { EXIT, KtError, UsageError } from '../../cli/errors.js';
 import { diag } from '../../cli/output.js';
 import type { ProducerTotals } from '../../format/perf.js';
-import { streamingHeap } from '../../cli/heap.js';
 
 export default class PerfProduce extends KtCommand {
   static override summary = 'Producer throughput and latency test (kafka-producer-perf-test).';
@@ -44,7 +43,6 @@ export default class PerfProduce extends KtCommand {
 
   async run(): Promise<ProducerTotals> {
     const { flags } = await this.parse(PerfProduce);
-    streamingHeap();
     const payloads = [flags['record-size'] !== undefined, flags['payload-file'] !== undefined, flags['payload-monotonic']].filter(Boolean).length;
     if (payloads !== 1) throw new UsageError('give exactly one of --record-size, --payload-file, --payload-monotonic');
     const fmt = await import('../../format/perf.js');
