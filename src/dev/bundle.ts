@@ -21,6 +21,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { PACKAGE_ROOT } from './commands.js';
 import { KAFKAJS_REPLACED } from '../client/kafkajsPatches.js';
@@ -66,17 +67,23 @@ module.exports = new Proxy(function ${name}() {}, {
 });`;
 }
 
-// Packages oclif requires at load but a kt call never uses: lilconfig (an .oclifrc search:
-// kt's package.json has its oclif config), tinyglobby (command discovery by pattern: kt's is
-// "explicit"), semver (oclif's engines check, replaced by bin/run.js's own, see ENGINES_CHECK).
-// Each is a stand-in that evaluates the bundled package on first use; their exports are plain
-// objects whose functions are read at call time.
-const LAZY_PACKAGES = ['lilconfig', 'tinyglobby', 'semver'];
+// Packages oclif requires at load that a kt call uses rarely or never: lilconfig (an .oclifrc
+// search: kt's package.json has its oclif config), tinyglobby and minimatch (command discovery
+// by pattern and plugin filters: kt's discovery is "explicit"), semver (oclif's engines check,
+// replaced by bin/run.js's own, see ENGINES_CHECK), ejs (help templates), cli-spinners,
+// clean-stack, indent-string and wrap-ansi (spinners and error rendering). Each is a stand-in
+// that evaluates the bundled package on first use. Its shape (a function or an object, and
+// __esModule, which oclif's __importDefault reads at load) is the real package's, read at
+// build time.
+const LAZY_PACKAGES = ['lilconfig', 'tinyglobby', 'minimatch', 'semver', 'ejs', 'cli-spinners', 'clean-stack', 'indent-string', 'wrap-ansi'];
 
-function lazyPackageSource(name: string): string {
+function lazyPackageSource(name: string, real: unknown): string {
+  const fn = typeof real === 'function';
+  const esModule = (real as { __esModule?: unknown }).__esModule;
   return `let m; const load = () => (m ??= require(${JSON.stringify(name)}));
-module.exports = new Proxy({}, {
-  get: (_, k) => (k === '__esModule' ? load().__esModule : load()[k]),
+module.exports = new Proxy(${fn ? '() => undefined' : '{}'}, {
+  ${fn ? 'apply: (_, self, args) => Reflect.apply(load(), self, args),' : ''}
+  get: (_, k) => (k === '__esModule' ? ${JSON.stringify(esModule)} : load()[k]),
   has: (_, k) => k in load(),
   ownKeys: () => Reflect.ownKeys(load()),
   getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); return d && { ...d, configurable: true }; },
@@ -154,7 +161,7 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
         return { path: r.path, namespace: 'kt-lazy-package', pluginData: args.path };
       });
       build.onLoad({ filter: /.*/, namespace: 'kt-lazy-package' }, (args) => ({
-        contents: lazyPackageSource(args.pluginData as string),
+        contents: lazyPackageSource(args.pluginData as string, createRequire(args.path)(args.path)),
         resolveDir: path.dirname(args.path),
         pluginData: 'kt',
         loader: 'js',
