@@ -1,7 +1,7 @@
 // Build step: bundles the compiled CLI (dist/src: oclif, every command, kafkajs, chalk, ...)
 // into one CommonJS file, dist/kt.cjs, and writes V8's code cache for it beside it
 // (dist/kt.cjs.cache, and one for each command scripts call most: dist/kt.cjs.produce.cache, ...). bin/run.js loads the bundle through that cache, so a call of kt
-// reads two files instead of resolving and compiling some 850 modules: start-up is most of
+// reads two files instead of resolving and compiling some 900 modules: start-up is most of
 // what a script pays per call (npm run bench, "start-up").
 //
 //   tsc -p tsconfig.json && node dist/src/dev/bundle.js && node dist/src/dev/manifest.js
