@@ -30,14 +30,24 @@ export function makeRenderer(mode: RenderMode): Renderer {
         // the default: value bytes + line separator
         const sep = pieceBytes(o.lineSeparator);
         const nul = pieceBytes(o.nullLiteral);
+        // One output buffer, each value copied in with TypedArray#set: Buffer.concat of the
+        // value/separator pairs made two calls per record through its generic copy.
         return (records) => {
-          const bufs: Buffer[] = new Array(records.length * 2);
-          let i = 0;
+          let size = records.length * sep.length;
+          for (const r of records) size += (r.value ?? nul).length;
+          const out = Buffer.allocUnsafe(size);
+          let at = 0;
           for (const r of records) {
-            bufs[i++] = r.value ?? nul;
-            bufs[i++] = sep;
+            const v = r.value ?? nul;
+            out.set(v, at);
+            at += v.length;
+            if (sep.length === 1) out[at++] = sep[0];
+            else {
+              out.set(sep, at);
+              at += sep.length;
+            }
           }
-          return Buffer.concat(bufs);
+          return out;
         };
       }
       return (records) => {

@@ -20,6 +20,14 @@ test('default renderer: value per line, null literal', () => {
   assert.equal(makeRenderer({ kind: 'apache', options: DEFAULT_PRINT_OPTIONS })(recs).toString(), 'v0\nv1\nnull\n');
 });
 
+test('default renderer: a separator of several bytes, a byte that is no UTF-8, no records', () => {
+  const crlf = makeRenderer({ kind: 'apache', options: { ...DEFAULT_PRINT_OPTIONS, lineSeparator: '\r\n' } });
+  assert.equal(crlf(recs).toString(), 'v0\r\nv1\r\nnull\r\n');
+  const ff = makeRenderer({ kind: 'apache', options: { ...DEFAULT_PRINT_OPTIONS, lineSeparator: Buffer.from([0xff]) } });
+  assert.deepEqual(ff(recs), Buffer.from([0x76, 0x30, 0xff, 0x76, 0x31, 0xff, 0x6e, 0x75, 0x6c, 0x6c, 0xff]));
+  assert.equal(crlf([]).length, 0);
+});
+
 test('apache renderer with key', () => {
   const r = makeRenderer({ kind: 'apache', options: { ...DEFAULT_PRINT_OPTIONS, printKey: true } });
   assert.equal(r(recs).toString(), 'k0\tv0\nnull\tv1\nk2\tnull\n');
