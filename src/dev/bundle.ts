@@ -36,57 +36,42 @@ export const CACHE_FILE = `${BUNDLE_FILE}.cache`;
 const NATIVE = ['@node-rs/crc32', '@toondepauw/node-zstd', 'lz4-napi', 'snappy'];
 // oclif's optional TypeScript support: never used by an installed kt
 const DEV_ONLY = ['typescript', 'ts-node'];
-// Node built-ins that modules in the bundle require at load time but a call rarely uses
-// (kafkajs requires tls and crypto, oclif child_process, ...): each is a stand-in that
-// loads the real module on first use. Only modules whose exports are a plain object.
-const LAZY_BUILTINS = ['child_process', 'crypto', 'dgram', 'dns', 'http', 'https', 'inspector', 'net', 'os',
+// Modules required at load time that a call rarely or never uses; each is a stand-in that
+// evaluates the real module on first use (lazyModuleSource).
+// - Node built-ins (kafkajs requires tls, crypto and assert, oclif child_process, ...).
+// - Packages oclif requires at load: lilconfig (an .oclifrc search: kt's package.json has its
+//   oclif config), tinyglobby and minimatch (command discovery by pattern and plugin filters:
+//   kt's discovery is "explicit"), semver (oclif's engines check, replaced by bin/run.js's
+//   own, see ENGINES_CHECK), ejs (help templates), cli-spinners, clean-stack, indent-string
+//   and wrap-ansi (spinners and error rendering).
+const LAZY_BUILTINS = ['assert', 'child_process', 'crypto', 'dgram', 'dns', 'http', 'https', 'inspector', 'net', 'os',
   'perf_hooks', 'readline', 'readline/promises', 'tls', 'v8', 'worker_threads', 'zlib', 'fs/promises', 'stream/promises'];
+const LAZY_PACKAGES = ['lilconfig', 'tinyglobby', 'minimatch', 'semver', 'ejs', 'cli-spinners', 'clean-stack', 'indent-string', 'wrap-ansi'];
 
-/** The stand-in for a built-in: property access loads it; its key list is known without loading. */
-function lazyBuiltinSource(name: string, keys: string[]): string {
-  return `let m; const load = () => (m ??= require(${JSON.stringify(`node:${name}`)})); const keys = ${JSON.stringify(keys)};
+/**
+ * The stand-in for a module: calling it or reading a property loads `specifier`. Its shape is
+ * the real module's, read at build time: a function or an object, its keys (listed without
+ * loading it), and __esModule (read at load by TypeScript's and esbuild's import helpers).
+ */
+function lazyModuleSource(specifier: string, real: unknown): string {
+  const fn = typeof real === 'function';
+  const esModule = JSON.stringify((real as { __esModule?: unknown }).__esModule);
+  const load = `let m; const load = () => (m ??= require(${JSON.stringify(specifier)}));`;
+  if (fn) {
+    return `${load}
+module.exports = new Proxy(function () {}, {
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+  get: (_, k) => (k === '__esModule' ? ${esModule} : load()[k]),
+  has: (_, k) => k in load(),
+});`;
+  }
+  return `${load} const keys = ${JSON.stringify(Object.keys(real as object))};
 module.exports = new Proxy({}, {
-  get: (_, k) => (k === '__esModule' ? undefined : load()[k]),
+  get: (_, k) => (k === '__esModule' ? ${esModule} : load()[k]),
   set: (_, k, v) => { load()[k] = v; return true; },
   has: (_, k) => k in load(),
   ownKeys: () => keys,
   getOwnPropertyDescriptor: (_, k) => (keys.includes(k) ? { configurable: true, enumerable: true, get: () => load()[k] } : undefined),
-});`;
-}
-
-// Built-ins whose exports are a function (kafkajs calls assert() only in transactions): the
-// stand-in is a function that loads the real module when called or read.
-const LAZY_FUNCTION_BUILTINS = ['assert'];
-
-function lazyFunctionBuiltinSource(name: string): string {
-  return `let m; const load = () => (m ??= require(${JSON.stringify(`node:${name}`)}));
-module.exports = new Proxy(function ${name}() {}, {
-  apply: (_, self, args) => Reflect.apply(load(), self, args),
-  get: (_, k) => (k === '__esModule' ? undefined : load()[k]),
-  has: (_, k) => k in load(),
-});`;
-}
-
-// Packages oclif requires at load that a kt call uses rarely or never: lilconfig (an .oclifrc
-// search: kt's package.json has its oclif config), tinyglobby and minimatch (command discovery
-// by pattern and plugin filters: kt's discovery is "explicit"), semver (oclif's engines check,
-// replaced by bin/run.js's own, see ENGINES_CHECK), ejs (help templates), cli-spinners,
-// clean-stack, indent-string and wrap-ansi (spinners and error rendering). Each is a stand-in
-// that evaluates the bundled package on first use. Its shape (a function or an object, and
-// __esModule, which oclif's __importDefault reads at load) is the real package's, read at
-// build time.
-const LAZY_PACKAGES = ['lilconfig', 'tinyglobby', 'minimatch', 'semver', 'ejs', 'cli-spinners', 'clean-stack', 'indent-string', 'wrap-ansi'];
-
-function lazyPackageSource(name: string, real: unknown): string {
-  const fn = typeof real === 'function';
-  const esModule = (real as { __esModule?: unknown }).__esModule;
-  return `let m; const load = () => (m ??= require(${JSON.stringify(name)}));
-module.exports = new Proxy(${fn ? '() => undefined' : '{}'}, {
-  ${fn ? 'apply: (_, self, args) => Reflect.apply(load(), self, args),' : ''}
-  get: (_, k) => (k === '__esModule' ? ${JSON.stringify(esModule)} : load()[k]),
-  has: (_, k) => k in load(),
-  ownKeys: () => Reflect.ownKeys(load()),
-  getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); return d && { ...d, configurable: true }; },
 });`;
 }
 
@@ -143,25 +128,21 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
   const plugin = {
     name: 'kt',
     setup(build: import('esbuild').PluginBuild) {
-      const lazy = new RegExp(`^(node:)?(${LAZY_BUILTINS.map((b) => b.replace('/', '\\/')).join('|')})$`);
-      build.onResolve({ filter: lazy }, (args) => (args.namespace === 'kt-builtin' ? undefined
-        : { path: args.path.replace(/^node:/, ''), namespace: 'kt-builtin' }));
-      build.onLoad({ filter: /.*/, namespace: 'kt-builtin' }, async (args) => {
-        const real = (await import(`node:${args.path}`)) as { default: object };
-        return { contents: lazyBuiltinSource(args.path, Object.keys(real.default)), loader: 'js' };
+      const lazyBuiltin = new RegExp(`^(node:)?(${LAZY_BUILTINS.map((b) => b.replace('/', '\\/')).join('|')})$`);
+      build.onResolve({ filter: lazyBuiltin }, (args) => (args.namespace === 'kt-lazy-builtin' ? undefined
+        : { path: args.path.replace(/^node:/, ''), namespace: 'kt-lazy-builtin' }));
+      build.onLoad({ filter: /.*/, namespace: 'kt-lazy-builtin' }, async (args) => {
+        const real = ((await import(`node:${args.path}`)) as { default: unknown }).default;
+        return { contents: lazyModuleSource(`node:${args.path}`, real), loader: 'js' };
       });
-      const lazyFn = new RegExp(`^(node:)?(${LAZY_FUNCTION_BUILTINS.join('|')})$`);
-      build.onResolve({ filter: lazyFn }, (args) => (args.namespace === 'kt-builtin-fn' ? undefined
-        : { path: args.path.replace(/^node:/, ''), namespace: 'kt-builtin-fn' }));
-      build.onLoad({ filter: /.*/, namespace: 'kt-builtin-fn' }, (args) => ({ contents: lazyFunctionBuiltinSource(args.path), loader: 'js' }));
-      const lazyPkg = new RegExp(`^(${LAZY_PACKAGES.join('|')})$`);
-      build.onResolve({ filter: lazyPkg }, async (args) => {
+      const lazyPackage = new RegExp(`^(${LAZY_PACKAGES.join('|')})$`);
+      build.onResolve({ filter: lazyPackage }, async (args) => {
         if (args.pluginData === 'kt') return undefined;
         const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'kt' });
         return { path: r.path, namespace: 'kt-lazy-package', pluginData: args.path };
       });
       build.onLoad({ filter: /.*/, namespace: 'kt-lazy-package' }, (args) => ({
-        contents: lazyPackageSource(args.pluginData as string, createRequire(args.path)(args.path)),
+        contents: lazyModuleSource(args.pluginData as string, createRequire(args.path)(args.path)),
         resolveDir: path.dirname(args.path),
         pluginData: 'kt',
         loader: 'js',
@@ -172,13 +153,13 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ bytes: number;
         return { path: r.path, namespace: 'kt-wsl-utils' };
       });
       build.onLoad({ filter: /.*/, namespace: 'kt-wsl-utils' }, (args) => ({ contents: wslUtilsSource(args.path), resolveDir: path.dirname(args.path), loader: 'js' }));
-      // oclif sorts the commands with localeCompare at every start: kt's compareIds gives the
-      // same order without loading ICU's collator where it can (src/cli/compareIds.ts)
       build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]index\.js$/ }, (args) => {
         const text = fs.readFileSync(args.path, 'utf8');
         if (text.split(ENGINES_CHECK).length !== 2) throw new Error(`bundle: oclif's engines check not found in ${args.path}`);
         return { contents: text.replace(ENGINES_CHECK, 'checkCWD();\n'), loader: 'js' };
       });
+      // oclif sorts the commands with localeCompare at every start: kt's compareIds gives the
+      // same order without loading ICU's collator where it can (src/cli/compareIds.ts)
       build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, (args) => {
         const text = fs.readFileSync(args.path, 'utf8');
         const sort = '.sort((a, b) => a.id.localeCompare(b.id))';
