@@ -11,7 +11,7 @@
 // largest a kt broker accepts for any topic; Kafka's clients have no bound at all). Each codec
 // stops before producing more (gzip as it inflates, the others from their framing), and the
 // fetch fails with a DecompressedSizeError naming the codec and the limit. kt's own fetch
-// path (records.ts: inflate, decodeBatches) uses the same functions and bound.
+// path (recordDecoder.ts: inflate, decodeBatches) uses the same functions and bound.
 
 import {
   CODEC_GZIP,

@@ -1,6 +1,6 @@
 // The fetch loop behind `kt consume` and `kt perf consume`, with or without a group: the
 // partitions it is given (all of them, or a group member's current assignment) are fetched
-// from their leaders with kt's Fetch schema and decoded once, by kt's decoder (records.ts
+// from their leaders with kt's Fetch schema and decoded once, by kt's decoder (recordDecoder.ts
 // decodeBatches: drops records before the fetch offset, control records and aborted
 // transactions); only message format v0/v1 data (Kafka < 0.11) goes to kafkajs's decoder and
 // Batch (decodeLegacy). One request per leader at a time, plus one asked ahead for the
@@ -16,7 +16,7 @@ import type { ConsumedRecord, Header } from '../format/record.js';
 import type { KafkaHandle } from './index.js';
 import { Fetch } from '../protocol/apis/fetch.js';
 import { decodeLegacyMessages, encodeBody, kafkajsBatch, negotiate, send, type KjsBroker, type KjsCluster, type KjsMessage } from './gateway.js';
-import { decodeBatches, inflate, LegacyFormatError, type AbortedTransaction } from './records.js';
+import { decodeBatches, inflate, LegacyFormatError, readInt64, type AbortedTransaction } from './recordDecoder.js';
 import { BATCH_HEADER_SIZE, LAST_OFFSET_DELTA_OFFSET, LENGTH_OFFSET, LOG_OVERHEAD } from '../protocol/batchLayout.js';
 import { sleep } from '../sleep.js';
 
@@ -175,7 +175,7 @@ function predictNext(res: FetchResponse, want: Want, exitAtEnd: boolean): Want |
       for (let pos = 0; pos + BATCH_HEADER_SIZE <= data.length;) {
         const size = data.readInt32BE(pos + LENGTH_OFFSET) + LOG_OVERHEAD;
         if (size < BATCH_HEADER_SIZE || pos + size > data.length) break;
-        const last = data.readInt32BE(pos) * 4294967296 + data.readUInt32BE(pos + 4) + data.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
+        const last = readInt64(data, pos) + data.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
         if (last >= offset) offset = last + 1;
         pos += size;
       }

@@ -28,7 +28,7 @@ import {
 } from '../../src/protocol/compression.js';
 import { BATCH_HEADER_SIZE, CRC_OFFSET, buildBatch, computeCrc, readRecords } from '../../src/protocol/recordBatch.js';
 import { registerCodecs } from '../../src/client/compression.js';
-import { inflate } from '../../src/client/records.js';
+import { inflate } from '../../src/client/recordDecoder.js';
 import { LZ4_BLOCK_OUTPUT, gzipBomb, lz4Bomb, snappyDeclaredBomb, zstdRleBomb } from '../bombs.js';
 
 const require = createRequire(import.meta.url);

@@ -8,7 +8,8 @@ import { describe, test } from 'node:test';
 import { ATTR_TRANSACTIONAL, buildBatch, checkBatch, readRecords, setBaseOffset, type Record } from '../../../src/protocol/recordBatch.js';
 import { markerBatch } from '../../../src/broker/txn/markers.js';
 import type { ConsumedRecord, Header } from '../../../src/format/record.js';
-import { BatchEncoder, decodeBatches, inflate, murmur2, partitionForKey, LegacyFormatError } from '../../../src/client/records.js';
+import { BatchEncoder, murmur2, partitionForKey } from '../../../src/client/records.js';
+import { decodeBatches, inflate, LegacyFormatError } from '../../../src/client/recordDecoder.js';
 
 const require = createRequire(import.meta.url);
 
