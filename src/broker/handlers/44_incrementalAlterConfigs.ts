@@ -1,16 +1,22 @@
 // IncrementalAlterConfigs v0-1: SET (0), DELETE (1), APPEND (2) and SUBTRACT (3) on single
-// topic configs; list operations apply to LIST configs such as cleanup.policy.
+// topic configs; list operations apply to LIST configs such as cleanup.policy. The request's
+// shape is checked first, as Kafka's ConfigAdminManager does before anything else: a resource
+// named twice, a config named twice in one resource, a null value for any operation but
+// DELETE.
 import { topicConfigDef, validateTopicConfigs } from '../log/config.js';
 import { IncrementalAlterConfigs } from '../../protocol/apis/incrementalAlterConfigs.js';
 import { code } from '../../protocol/errors.js';
-import { RESOURCE_BROKER, RESOURCE_TOPIC } from './configs.js';
+import { alterShapeProblem, RESOURCE_BROKER, RESOURCE_TOPIC, resourceCounts } from './configs.js';
 import { handler } from './types.js';
 
 export default handler(IncrementalAlterConfigs, (req, ctx) => {
   const { broker } = ctx;
+  const named = resourceCounts(req.resources);
   const responses = req.resources.map((res) => {
     const base = { resourceType: res.resourceType, resourceName: res.resourceName };
     const fail = (name: string, message: string) => ({ ...base, errorCode: code(name), errorMessage: message });
+    const shape = alterShapeProblem(res, named);
+    if (shape) return fail('INVALID_REQUEST', shape);
     if (res.resourceType === RESOURCE_BROKER) return fail('INVALID_REQUEST', 'Broker configs of the bundled broker are static (set them when starting it).');
     if (res.resourceType !== RESOURCE_TOPIC) return fail('INVALID_REQUEST', `Unsupported resource type ${res.resourceType}`);
     const t = broker.store.getTopic(res.resourceName);
@@ -23,8 +29,7 @@ export default handler(IncrementalAlterConfigs, (req, ctx) => {
       const items = (c.value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       switch (c.configOperation) {
         case 0:
-          if (c.value === null) return fail('INVALID_REQUEST', `Null value not supported for: ${c.name}`);
-          next[c.name] = c.value;
+          next[c.name] = c.value as string;
           break;
         case 1:
           delete next[c.name];
