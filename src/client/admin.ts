@@ -188,7 +188,13 @@ function byTopic<T extends { topic: string }>(items: T[]): Map<string, T[]> {
 
 const LATEST = -1;
 const EARLIEST = -2;
-const MAX_TIMESTAMP = -3;
+/** The special ListOffsets timestamps kt offsets asks, and the first version that may ask each. */
+const SPECIAL: Record<'max-timestamp' | 'earliest-local' | 'latest-tiered' | 'earliest-pending-upload', { timestamp: number; version: number }> = {
+  'max-timestamp': { timestamp: -3, version: 7 },
+  'earliest-local': { timestamp: -4, version: 8 },
+  'latest-tiered': { timestamp: -5, version: 9 },
+  'earliest-pending-upload': { timestamp: -6, version: 11 },
+};
 
 /** The partitions a set of selectors names (all topics when there is none). */
 export async function selectPartitions(
@@ -236,6 +242,7 @@ async function listOffsetsAt(
   parts: Array<{ topic: string; partition: number }>,
   topics: Map<string, TopicMetadata>,
   timestamp: number,
+  minVersion = 1,
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   await Promise.all(
@@ -249,7 +256,7 @@ async function listOffsetsAt(
           isolationLevel: 0,
           topics: [...byTopic(items)].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, timestamp })) })),
         },
-        { min: timestamp === MAX_TIMESTAMP ? 7 : 1 },
+        { min: minVersion },
       );
       for (const t of res.topics) {
         for (const p of t.partitions) {
@@ -267,7 +274,10 @@ export async function getOffsets(s: AdminSession, selectors: PartitionSelector[]
   const { partitions, topics } = await selectPartitions(s, selectors, o);
   const [earliest, latest] = await Promise.all([listOffsetsAt(s, partitions, topics, EARLIEST), listOffsetsAt(s, partitions, topics, LATEST)]);
   let at: Map<string, number> | undefined;
-  if (time.kind === 'max-timestamp') at = await listOffsetsAt(s, partitions, topics, MAX_TIMESTAMP);
+  if (time.kind in SPECIAL) {
+    const { timestamp, version } = SPECIAL[time.kind as keyof typeof SPECIAL];
+    at = await listOffsetsAt(s, partitions, topics, timestamp, version);
+  }
   if (time.kind === 'timestamp') at = await listOffsetsAt(s, partitions, topics, time.ms);
   return partitions.map(({ topic, partition }) => {
     const k = `${topic}:${partition}`;

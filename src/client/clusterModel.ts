@@ -76,6 +76,10 @@ export type TimeSpec =
   | { kind: 'latest' }
   | { kind: 'earliest' }
   | { kind: 'max-timestamp' }
+  /** ListOffsets -4/-5/-6 (KIP-405, KIP-1005, KIP-1023): the local log start, the last tiered and the first not yet uploaded offset */
+  | { kind: 'earliest-local' }
+  | { kind: 'latest-tiered' }
+  | { kind: 'earliest-pending-upload' }
   | { kind: 'timestamp'; ms: number };
 
 export interface DeleteTarget {

@@ -68,7 +68,8 @@ export function apiVersionsText(brokers: BrokerApiVersions[], client: ReadonlyMa
 // kt offsets
 
 export const TIME_GRAMMAR =
-  'latest or -1, earliest or -2, max-timestamp or -3, a timestamp in ms since the epoch, an ISO-8601 date/time ' +
+  'latest or -1, earliest or -2, max-timestamp or -3, earliest-local or -4, latest-tiered or -5, ' +
+  'earliest-pending-upload or -6, a timestamp in ms since the epoch, an ISO-8601 date/time ' +
   '(2024-05-01T12:00:00Z), or -<duration> before now (-15m, -1h, -2d)';
 
 /** `--time` of kafka-get-offsets, plus ISO-8601 and durations before now. */
@@ -77,6 +78,9 @@ export function parseTimeSpec(input: string, now: number = Date.now()): TimeSpec
   if (s === 'latest' || s === '-1') return { kind: 'latest' };
   if (s === 'earliest' || s === '-2') return { kind: 'earliest' };
   if (s === 'max-timestamp' || s === '-3') return { kind: 'max-timestamp' };
+  if (s === 'earliest-local' || s === '-4') return { kind: 'earliest-local' };
+  if (s === 'latest-tiered' || s === '-5') return { kind: 'latest-tiered' };
+  if (s === 'earliest-pending-upload' || s === '-6') return { kind: 'earliest-pending-upload' };
   if (/^-\d+$/.test(s)) throw new UsageError(`invalid --time '${input}': ${s} is not supported; expected ${TIME_GRAMMAR}`);
   try {
     const spec = parseOffset(`@${s.startsWith('-') ? s : input.trim()}`, now);

@@ -284,6 +284,15 @@ test('ListOffsets v1-11: special timestamps answered as Kafka without tiered sto
     assert.deepEqual(await ask(11, 0), [0, 0, 0], 'the first record at or after 0');
     assert.deepEqual(await ask(11, Date.now() + 3_600_000), [0, -1, -1], 'nothing that late');
     assert.deepEqual(await ask(1, -1), [0, 3, -1], 'v1 has no leader epoch');
+    // each special timestamp from the version that brought it; before, or not one: as Kafka
+    const UNSUPPORTED = code('UNSUPPORTED_VERSION');
+    for (const [timestamp, first] of [[-3, 7], [-4, 8], [-5, 9], [-6, 11]]) {
+      assert.deepEqual(await ask(first - 1, timestamp), [UNSUPPORTED, -1, -1], `${timestamp} before v${first}`);
+      assert.equal((await ask(first, timestamp))[0], 0, `${timestamp} from v${first}`);
+    }
+    assert.deepEqual(await ask(8, -4), [0, 0, 0], 'earliest local at v8');
+    assert.deepEqual(await ask(9, -5), [0, -1, -1], 'latest tiered at v9');
+    assert.deepEqual(await ask(11, -7), [UNSUPPORTED, -1, -1], 'no such special timestamp');
   });
 });
 

@@ -130,6 +130,27 @@ test('ListOffsets v1, v7, v11: earliest, latest, by timestamp, max timestamp, un
   }
 });
 
+test('ListOffsets -3 to -7 (max timestamp, earliest local, latest tiered, earliest pending upload, none): before and from the version that brought each', async () => {
+  await d.same('create and produce', async (s) => {
+    await createTopic(s, s.n('lot'), 1);
+    assert.equal((await produce(s, 9, s.n('lot'), 0, batch(3, undefined, TS))).responses[0].partitionResponses[0].errorCode, 0);
+    return null;
+  });
+  // Apache: -3 from v7, -4 from v8, -5 from v9, -6 from v11; any other negative timestamp and an
+  // older version are UNSUPPORTED_VERSION, before the topic is looked up
+  for (const v of [1, 6, 7, 8, 9, 10, 11]) {
+    for (const timestamp of [-3, -4, -5, -6, -7]) {
+      await d.request(`v${v} timestamp ${timestamp}`, A.ListOffsets, v, (s) => ({
+        replicaId: -1, isolationLevel: 0, timeoutMs: 30000,
+        topics: [
+          { name: s.n('lot'), partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] },
+          { name: `${s.n('lot')}-none`, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] },
+        ],
+      }));
+    }
+  }
+});
+
 test('Metadata v4, v12: all topics, an unknown topic without auto-creation, topic ids, an invalid name', async () => {
   await d.same('create', async (s) => {
     await createTopic(s, s.n('md'), 3);

@@ -19,15 +19,15 @@ const B = node.bootstrap;
 
 let seq = 0;
 const unique = (p: string) => `${p}-parity-${process.pid}-${++seq}`;
-const ktB = (args: string[], stdin?: string) => kt([...args, '--bootstrap-server', B], stdin === undefined ? {} : { stdin });
-const tool = (cls: string, args: string[], stdin?: string) => runTool(cls, ['--bootstrap-server', B, ...args], { stdin });
+const ktB = (args: string[], stdin?: string, bootstrap = B) => kt([...args, '--bootstrap-server', bootstrap], stdin === undefined ? {} : { stdin });
+const tool = (cls: string, args: string[], stdin?: string, bootstrap = B) => runTool(cls, ['--bootstrap-server', bootstrap, ...args], { stdin });
 const ok = (r: RunResult | ToolResult, what: string) => assert.equal(r.code, 0, `${what}: ${'out' in r ? r.stderr : r.stdout + r.stderr}`);
 /** Apache's tools print the KIP-848 notice on stderr; everything else must match. */
 const toolStderr = (r: ToolResult) => r.stderr.replace(/^The consumer rebalance protocol \(KIP-848\).*\n/m, '');
 /** The Apache tool `cls` and `kt ...ktCommand` with the same arguments: both succeed and print the same, byte for byte. */
-async function samePrinted(cls: string, ktCommand: string[], args: string[], names: [apache: string, kt: string]): Promise<void> {
-  const a = await tool(cls, args);
-  const k = await ktB([...ktCommand, ...args]);
+async function samePrinted(cls: string, ktCommand: string[], args: string[], names: [apache: string, kt: string], bootstrap = B): Promise<void> {
+  const a = await tool(cls, args, undefined, bootstrap);
+  const k = await ktB([...ktCommand, ...args], undefined, bootstrap);
   ok(a, names[0]);
   ok(k, names[1]);
   assert.equal(k.out, a.stdout, args.join(' '));
@@ -86,6 +86,26 @@ test('kafka-get-offsets and kt offsets: the same TOPIC:PARTITION:OFFSET lines', 
     await samePrinted(TOOLS.getOffsets, ['offsets'], args, ['GetOffsetShell', 'kt offsets']);
   }
   assert.equal((await ktB(['offsets', '--topic', topic, '--time', '-2'])).out, `${topic}:0:0\n${topic}:1:1\n`);
+});
+
+test('kafka-get-offsets and kt offsets --time -4/-5/-6 and their names, on Apache 4.4 and the bundled broker', async () => {
+  const bundled = await testBroker();
+  try {
+    for (const bootstrap of [B, bundled.bootstrap]) {
+      const topic = unique('tiered');
+      ok(await ktB(['topics', 'create', topic, '--partitions', '2'], undefined, bootstrap), 'create');
+      ok(await ktB(['produce', '-t', topic, '-p', '1'], 'a\nb\nc\n', bootstrap), 'produce');
+      ok(await ktB(['delete-records', `${topic}:1`, '--before', '1', '--yes'], undefined, bootstrap), 'delete-records');
+      for (const time of ['earliest-local', '-4', 'latest-tiered', '-5', 'earliest-pending-upload', '-6']) {
+        await samePrinted(TOOLS.getOffsets, ['offsets'], ['--topic', topic, '--time', time], ['GetOffsetShell', 'kt offsets'], bootstrap);
+      }
+      // without tiered storage: earliest-local is the log start; nothing is tiered, so no line
+      assert.equal((await ktB(['offsets', '--topic', topic, '--time', 'earliest-local'], undefined, bootstrap)).out, `${topic}:0:0\n${topic}:1:1\n`);
+      assert.equal((await ktB(['offsets', '--topic', topic, '--time', 'latest-tiered'], undefined, bootstrap)).out, '');
+    }
+  } finally {
+    await bundled.stop();
+  }
 });
 
 test('kafka-topics --describe and kt topics --describe: the same lines but for the listed Configs difference', async () => {

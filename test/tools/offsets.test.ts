@@ -48,6 +48,19 @@ test('--time earliest|-2 and latest|-1', async () => {
   assert.equal((await kt(['offsets', 'clock', '--time', 'latest', '-b', B])).out, 'clock:0:10\nclock:1:5\n');
 });
 
+test('--time earliest-local|-4: the earliest without tiered storage; latest-tiered|-5 and earliest-pending-upload|-6: no line', async () => {
+  for (const t of ['earliest-local', '-4']) assert.equal((await kt(['offsets', 'clock', '--time', t, '-b', B])).out, 'clock:0:0\nclock:1:0\n', t);
+  for (const t of ['latest-tiered', '-5', 'earliest-pending-upload', '-6']) {
+    const r = await kt(['offsets', 'clock', '--time', t, '-b', B]);
+    assert.deepEqual([r.code, r.out, r.stderr], [0, '', ''], t);
+  }
+  const j = JSON.parse((await kt(['offsets', 'clock:1', '--time', '-5', '--json', '-b', B])).out);
+  assert.deepEqual(j, { time: 'latest-tiered', timestamp: null, partitions: [{ topic: 'clock', partition: 1, offset: null, earliest: 0, latest: 5 }] });
+  const bad = await kt(['offsets', 'clock', '--time', '-7', '-b', B]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /invalid --time '-7'/);
+});
+
 test('--time by timestamp: the first offset at or after it; partitions without one are left out', async () => {
   const at = async (t: string) => (await kt(['offsets', 'clock', '--time', t, '-b', B])).out;
   assert.equal(await at(String(T0 + 3000)), 'clock:0:3\nclock:1:0\n', 'a record exactly at the time');

@@ -6,7 +6,10 @@
 // the first offset whose timestamp is >= t, or -1 when there is none. With isolation_level
 // read_committed (v2+) the latest offset is the last stable offset, and a timestamp lookup
 // finds nothing at or past it (as Kafka). A partition offline after a storage error, or whose
-// lookup fails to read, gets KAFKA_STORAGE_ERROR. (v10's timeoutMs bounds remote lookups: none.)
+// lookup fails to read, gets KAFKA_STORAGE_ERROR. A negative timestamp that is not one of these,
+// or is asked in a version older than the one that brought it, gets UNSUPPORTED_VERSION, as
+// Kafka's ReplicaManager answers (checked before the topic is looked up). (v10's timeoutMs
+// bounds remote lookups: none.)
 import { ListOffsets } from '../../protocol/apis/listOffsets.js';
 import { code, KafkaError } from '../../protocol/errors.js';
 import { handler } from './types.js';
@@ -18,6 +21,16 @@ const EARLIEST_LOCAL = -4;
 const LATEST_TIERED = -5;
 const EARLIEST_PENDING_UPLOAD = -6;
 const READ_COMMITTED = 1;
+/** The first ListOffsets version that may ask each special timestamp. */
+const FIRST_VERSION = new Map([
+  [LATEST, 1],
+  [EARLIEST, 1],
+  [MAX_TIMESTAMP, 7],
+  [EARLIEST_LOCAL, 8],
+  [LATEST_TIERED, 9],
+  [EARLIEST_PENDING_UPLOAD, 11],
+]);
+const unsupported = (timestamp: number, version: number) => timestamp < 0 && !(version >= (FIRST_VERSION.get(timestamp) ?? Infinity));
 
 export default handler(ListOffsets, (req, ctx) => {
   const { broker } = ctx;
@@ -32,6 +45,7 @@ export default handler(ListOffsets, (req, ctx) => {
         const log = broker.store.partition(t.name, p.partitionIndex);
         const failed = (errorCode: number) => ({ partitionIndex: p.partitionIndex, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 });
         if ((seen.get(`${t.name}\0${p.partitionIndex}`) ?? 0) > 1) return failed(code('INVALID_REQUEST'));
+        if (unsupported(p.timestamp, ctx.version)) return failed(code('UNSUPPORTED_VERSION'));
         if (!log) return failed(code('UNKNOWN_TOPIC_OR_PARTITION'));
         if (log.offline) return failed(code('KAFKA_STORAGE_ERROR'));
         let offset = -1;

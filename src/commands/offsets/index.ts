@@ -5,7 +5,7 @@ import { out } from '../../cli/output.js';
 import type { PartitionOffset, PartitionSelector, TimeSpec } from '../../client/clusterModel.js';
 
 export interface OffsetsResult {
-  time: 'latest' | 'earliest' | 'max-timestamp' | 'timestamp';
+  time: TimeSpec['kind'];
   timestamp: number | null;
   partitions: PartitionOffset[];
 }
@@ -21,10 +21,14 @@ export default class Offsets extends KtCommand {
     '(TOPIC_REGEX[:N|N-M|N-|-M],...), --exclude-internal-topics. --long prints a table with the earliest ' +
     'and latest offsets and the message count.\n\n' +
     '--time: latest or -1, earliest or -2, max-timestamp or -3 (the record with the highest timestamp), ' +
-    'ms since the epoch, ISO-8601 (2024-05-01T12:00:00Z), or -DURATION before now (-15m, -1h, -2d).\n\n' +
+    'earliest-local or -4 (the first offset on the broker\'s disk: the earliest without tiered storage), ' +
+    'latest-tiered or -5 and earliest-pending-upload or -6 (the last offset in tiered storage and the first not ' +
+    'yet uploaded: without tiered storage none, so no line, as Apache), ms since the epoch, ISO-8601 ' +
+    '(2024-05-01T12:00:00Z), or -DURATION before now (-15m, -1h, -2d).\n\n' +
     'JSON (--json): {"time":"timestamp","timestamp":1714564800000,"partitions":[{"topic":"orders","partition":0,' +
-    '"offset":42,"earliest":0,"latest":100}]} (time is latest|earliest|max-timestamp|timestamp; offset is null ' +
-    'when no record is at or after the time)';
+    '"offset":42,"earliest":0,"latest":100}]} (time is latest, earliest, max-timestamp, ' +
+    'earliest-local, latest-tiered, earliest-pending-upload or timestamp; offset is null when there is none: no record at or ' +
+    'after the time, nothing tiered)';
   static override enableJsonFlag = true;
   static override strict = false;
   static override examples = [
@@ -39,7 +43,7 @@ export default class Offsets extends KtCommand {
   ];
   static override args = {};
   static override flags = {
-    time: Flags.string({ summary: 'latest|-1, earliest|-2, max-timestamp|-3, ms, ISO-8601 or -DURATION.', default: 'latest', helpValue: 'TIME' }),
+    time: Flags.string({ summary: 'latest|-1, earliest|-2, max-timestamp|-3, earliest-local|-4, latest-tiered|-5, earliest-pending-upload|-6, ms, ISO-8601 or -DURATION.', default: 'latest', helpValue: 'TIME' }),
     topic: Flags.string({ char: 't', summary: 'Topic name or regular expression (kafka-get-offsets --topic).', helpValue: 'TOPIC' }),
     partitions: Flags.string({ summary: 'Partition ids N,N,... (with --topic, or of every topic).', helpValue: 'N[,N...]' }),
     'topic-partitions': Flags.string({ summary: 'kafka-get-offsets patterns: TOPIC_REGEX[:N|N-M|N-|-M],...', helpValue: 'PATTERNS' }),

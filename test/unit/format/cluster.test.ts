@@ -89,7 +89,14 @@ test('--time grammar', () => {
   assert.deepEqual(parseTimeSpec('2024-05-01T12:00:00Z'), { kind: 'timestamp', ms: Date.parse('2024-05-01T12:00:00Z') });
   assert.deepEqual(parseTimeSpec('-15m', now), { kind: 'timestamp', ms: now - 15 * 60_000 });
   assert.deepEqual(parseTimeSpec('-1h30m', now), { kind: 'timestamp', ms: now - 90 * 60_000 });
-  usage(() => parseTimeSpec('-4'), /not supported/);
+  // GetOffsetShell's tiered-storage values (Apache 4.4), by name and number
+  assert.deepEqual(parseTimeSpec('earliest-local'), { kind: 'earliest-local' });
+  assert.deepEqual(parseTimeSpec('-4'), { kind: 'earliest-local' });
+  assert.deepEqual(parseTimeSpec('latest-tiered'), { kind: 'latest-tiered' });
+  assert.deepEqual(parseTimeSpec('-5'), { kind: 'latest-tiered' });
+  assert.deepEqual(parseTimeSpec('earliest-pending-upload'), { kind: 'earliest-pending-upload' });
+  assert.deepEqual(parseTimeSpec('-6'), { kind: 'earliest-pending-upload' });
+  usage(() => parseTimeSpec('-7'), /-7 is not supported; expected .*earliest-local or -4, latest-tiered or -5, earliest-pending-upload or -6/);
   usage(() => parseTimeSpec('yesterday'));
   usage(() => parseTimeSpec('-15x'));
 });
