@@ -124,9 +124,9 @@ export async function describeFlow(conn: Connection, p: Printer, o: DescribeOpti
     const head = out().bold;
     if (o.apache) {
       for (const g of groups) stateNote(g, true);
-      if (o.view === 'offsets') p.write(fmt.apacheOffsets(groups));
+      if (o.view === 'offsets') p.write(fmt.apacheOffsets(groups, o.verbose));
       else if (o.view === 'members') p.write(fmt.apacheMembers(groups, o.verbose));
-      else p.write(fmt.apacheState(groups));
+      else p.write(fmt.apacheState(groups, o.verbose));
       return { groups };
     }
     if (o.view === 'state') {

@@ -48,6 +48,12 @@ export interface GroupMember {
   host: string;
   /** Decoded from the consumer-protocol assignment; empty when it is not one. */
   assignment: TopicPartition[];
+  /** KIP-848 consumer groups only (ConsumerGroupDescribe); null in a classic group. */
+  memberEpoch?: number | null;
+  /** The partitions the coordinator means this member to own (KIP-848); empty in a classic group. */
+  targetAssignment?: TopicPartition[];
+  /** KIP-848: whether the member speaks the consumer protocol (false: a classic member of a consumer group); null when unknown. */
+  upgraded?: boolean | null;
 }
 
 export type GroupType = 'classic' | 'consumer';
@@ -60,6 +66,10 @@ export interface GroupDescription {
   protocol: string;
   coordinator: { id: number; host: string; port: number };
   members: GroupMember[];
+  /** KIP-848 consumer groups only; null for a classic group. */
+  groupEpoch?: number | null;
+  /** KIP-848 consumer groups only: the epoch of the group's target assignment; null for a classic group. */
+  targetAssignmentEpoch?: number | null;
 }
 
 export interface CommittedOffset extends TopicPartition {
@@ -183,12 +193,17 @@ export class GroupAdmin {
             protocolType: 'consumer',
             protocol: c.assignorName,
             coordinator,
+            groupEpoch: c.groupEpoch,
+            targetAssignmentEpoch: c.assignmentEpoch,
             members: c.members.map((m) => ({
               consumerId: m.memberId,
               groupInstanceId: m.instanceId ?? null,
               clientId: m.clientId,
               host: m.clientHost,
-              assignment: m.assignment.topicPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topicName, partition }))),
+              assignment: cgdPartitions(m.assignment),
+              memberEpoch: m.memberEpoch,
+              targetAssignment: cgdPartitions(m.targetAssignment),
+              upgraded: m.memberType === -1 ? null : m.memberType === 1,
             })),
           });
           continue;
@@ -339,4 +354,9 @@ export function tpKey(topic: string, partition: number): string {
 
 export function byTopicPartition(a: TopicPartition, b: TopicPartition): number {
   return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
+}
+
+/** A ConsumerGroupDescribe assignment (topics by name) as topic-partitions, sorted. */
+function cgdPartitions(a: { topicPartitions: Array<{ topicName: string; partitions: number[] }> }): TopicPartition[] {
+  return a.topicPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topicName, partition }))).sort(byTopicPartition);
 }

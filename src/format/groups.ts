@@ -84,8 +84,12 @@ const pad = (s: string | number | null | undefined, n: number) => String(s ?? MI
 const cell = (v: string | number | null | undefined) => (v === null || v === undefined ? MISSING : String(v));
 const widest = (values: Array<string | null>, min: number) => values.reduce((n, v) => Math.max(n, (v ?? MISSING).length), min);
 
-/** `kafka-consumer-groups --describe` (offsets view): each line starts with a newline, a final newline ends it. */
-export function apacheOffsets(groups: DescribedGroup[]): string {
+/**
+ * `kafka-consumer-groups --describe` (offsets view): each line starts with a newline, a final
+ * newline ends it. --verbose adds LEADER-EPOCH (15 wide) after PARTITION: the leader epoch of
+ * the committed offset, `-` when there is none.
+ */
+export function apacheOffsets(groups: DescribedGroup[], verbose = false): string {
   let out = '';
   for (const g of groups) {
     if (g.offsets.length === 0) continue;
@@ -93,10 +97,10 @@ export function apacheOffsets(groups: DescribedGroup[]): string {
     const T = widest(g.offsets.map((r) => r.topic), 15);
     const C = widest(g.offsets.map((r) => r.consumerId), 15);
     const H = widest(g.offsets.map((r) => r.host), 15);
-    const line = (c: Array<string | number | null>) =>
-      `\n${pad(c[0], G)} ${pad(c[1], T)} ${pad(c[2], 10)} ${pad(c[3], 15)} ${pad(c[4], 15)} ${pad(c[5], 15)} ${pad(c[6], C)} ${pad(c[7], H)} ${cell(c[8])}`;
-    out += line(['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID']);
-    for (const r of g.offsets) out += line([r.group, r.topic, r.partition, r.currentOffset, r.logEndOffset, r.lag, r.consumerId, r.host, r.clientId]);
+    const line = (c: Array<string | number | null>, epoch: string | number | null) =>
+      `\n${pad(c[0], G)} ${pad(c[1], T)} ${pad(c[2], 10)} ${verbose ? `${pad(epoch, 15)} ` : ''}${pad(c[3], 15)} ${pad(c[4], 15)} ${pad(c[5], 15)} ${pad(c[6], C)} ${pad(c[7], H)} ${cell(c[8])}`;
+    out += line(['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'], 'LEADER-EPOCH');
+    for (const r of g.offsets) out += line([r.group, r.topic, r.partition, r.currentOffset, r.logEndOffset, r.lag, r.consumerId, r.host, r.clientId], r.leaderEpoch);
     out += '\n';
   }
   return out;
@@ -107,61 +111,76 @@ export function assignmentString(tps: TopicPartition[]): string {
   return groupedAssignment(tps, (t, ps) => `${t}(${ps.join(',')})`, ', ');
 }
 
-/** `topic:0,1;other:2`: a member's assignment as kafka-consumer-groups 4.4 --members --verbose prints it. */
+/**
+ * `topic:0,1;other:2`: a member's assignment as kafka-consumer-groups 4.4 --members --verbose
+ * prints it (Apache sorts the `topic:partitions` strings, not the topic names).
+ */
 export function apacheAssignmentString(tps: TopicPartition[]): string {
-  return groupedAssignment(tps, (t, ps) => `${t}:${ps.join(',')}`, ';');
+  return groupedAssignment(tps, (t, ps) => `${t}:${ps.join(',')}`, ';', true);
 }
 
-function groupedAssignment(tps: TopicPartition[], each: (topic: string, partitions: number[]) => string, sep: string): string {
+function groupedAssignment(tps: TopicPartition[], each: (topic: string, partitions: number[]) => string, sep: string, sortStrings = false): string {
   if (tps.length === 0) return MISSING;
   const byTopic = new Map<string, number[]>();
   for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-  return [...byTopic]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([t, ps]) => each(t, ps.sort((a, b) => a - b)))
-    .join(sep);
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const parts = [...byTopic].sort(([a], [b]) => cmp(a, b)).map(([t, ps]) => each(t, ps.sort((a, b) => a - b)));
+  return (sortStrings ? parts.sort(cmp) : parts).join(sep);
 }
 
 /**
  * `--describe --members [--verbose]`, as Apache 4.4: column widths from the members (at least
  * 15; GROUP-INSTANCE-ID, only when a member has one, at least 17), the header also for a group
  * without members. --verbose adds CURRENT-EPOCH CURRENT-ASSIGNMENT TARGET-EPOCH TARGET-ASSIGNMENT
- * (KIP-848 consumer groups); a classic group's members have no epochs and no target, printed `-`.
+ * (the assignments at least 20 wide): a KIP-848 member's epoch, the group's target assignment
+ * epoch and the member's target; `-` in a classic group. A consumer group with members of both
+ * protocols (an upgrade in progress) gets UPGRADED too: true for a consumer-protocol member.
  */
 export function apacheMembers(groups: GroupDescription[], verbose = false): string {
   let out = '';
   for (const g of groups) {
     const ms = g.members;
     const assigned = ms.map((m) => apacheAssignmentString(m.assignment));
+    const targets = ms.map((m) => apacheAssignmentString(m.targetAssignment ?? []));
     const G = widest(ms.map(() => g.group), 15);
     const C = widest(ms.map((m) => m.consumerId), 15);
     const I = widest(ms.map((m) => m.groupInstanceId ?? ''), 17);
     const H = widest(ms.map((m) => m.host), 15);
     const L = widest(ms.map((m) => m.clientId), 15);
     const A = widest(assigned, 20);
+    const TA = widest(targets, 20);
     const withInstance = ms.some((m) => m.groupInstanceId);
-    const line = (c: Array<string | number>, more: Array<string | number>) =>
+    const migrating = ms.some((m) => m.upgraded === true) && ms.some((m) => m.upgraded === false);
+    const line = (c: Array<string | number>, more: Array<string | number | null>) =>
       `${pad(c[0], G)} ${pad(c[1], C)} ${withInstance ? `${pad(c[2], I)} ` : ''}${pad(c[3], H)} ${pad(c[4], L)} ${pad(c[5], 15)} ` +
-      (verbose ? `${pad(more[0], 15)} ${pad(more[1], A)} ${pad(more[2], 15)} ${pad(more[3], 20)}` : '') +
+      (verbose ? `${pad(more[0], 15)} ${pad(more[1], A)} ${pad(more[2], 15)} ${pad(more[3], TA)}${migrating ? ` ${cell(more[4])}` : ''}` : '') +
       '\n';
-    out += `\n${line(['GROUP', 'CONSUMER-ID', 'GROUP-INSTANCE-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'], ['CURRENT-EPOCH', 'CURRENT-ASSIGNMENT', 'TARGET-EPOCH', 'TARGET-ASSIGNMENT'])}`;
+    out += `\n${line(['GROUP', 'CONSUMER-ID', 'GROUP-INSTANCE-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'], ['CURRENT-EPOCH', 'CURRENT-ASSIGNMENT', 'TARGET-EPOCH', 'TARGET-ASSIGNMENT', 'UPGRADED'])}`;
     ms.forEach((m, i) => {
-      out += line([g.group, m.consumerId, m.groupInstanceId ?? '', m.host, m.clientId, m.assignment.length], [MISSING, assigned[i], MISSING, MISSING]);
+      const upgraded = m.upgraded === undefined || m.upgraded === null ? null : String(m.upgraded);
+      out += line(
+        [g.group, m.consumerId, m.groupInstanceId ?? '', m.host, m.clientId, m.assignment.length],
+        [m.memberEpoch ?? null, assigned[i], g.targetAssignmentEpoch ?? null, targets[i], upgraded],
+      );
     });
   }
   return out;
 }
 
-/** `--describe --state`: coordinator printed `host:port  (id)`. */
-export function apacheState(groups: GroupDescription[]): string {
+/**
+ * `--describe --state`: coordinator printed `host:port  (id)`. --verbose adds GROUP-EPOCH (15
+ * wide) and TARGET-ASSIGNMENT-EPOCH (25 wide), `-` for a classic group.
+ */
+export function apacheState(groups: GroupDescription[], verbose = false): string {
   let out = '';
   for (const g of groups) {
     const coordinator = `${g.coordinator.host}:${g.coordinator.port}  (${g.coordinator.id})`;
     const G = Math.max(15, g.group.length);
     const C = Math.max(25, coordinator.length);
-    const line = (c: Array<string | number>) => `\n${pad(c[0], G)} ${pad(c[1], C)} ${pad(c[2], 20)} ${pad(c[3], 20)} ${c[4]}`;
-    out += line(['GROUP', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS']);
-    out += line([g.group, coordinator, g.protocol || MISSING, g.state, g.members.length]);
+    const line = (c: Array<string | number>, epochs: Array<string | number | null>) =>
+      `\n${pad(c[0], G)} ${pad(c[1], C)} ${pad(c[2], 20)} ${pad(c[3], 20)} ${verbose ? `${pad(epochs[0], 15)} ${pad(epochs[1], 25)} ` : ''}${c[4]}`;
+    out += line(['GROUP', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'], ['GROUP-EPOCH', 'TARGET-ASSIGNMENT-EPOCH']);
+    out += line([g.group, coordinator, g.protocol || MISSING, g.state, g.members.length], [g.groupEpoch ?? null, g.targetAssignmentEpoch ?? null]);
     out += '\n';
   }
   return out;
@@ -215,9 +234,19 @@ export function offsetsTable(rows: OffsetRow[], head?: Head): string {
   );
 }
 
+/**
+ * kt's members table. --verbose adds each member's partitions (ASSIGNMENT) and, in a KIP-848
+ * consumer group, its epoch (CURRENT-EPOCH), the group's target assignment epoch (TARGET-EPOCH)
+ * and the partitions the coordinator means it to own (TARGET-ASSIGNMENT).
+ */
 export function membersTable(g: GroupDescription, verbose: boolean, head?: Head): string {
   const withInstance = g.members.some((m) => m.groupInstanceId);
-  const cols = ['GROUP', 'CONSUMER-ID', ...(withInstance ? ['GROUP-INSTANCE-ID'] : []), 'HOST', 'CLIENT-ID', '#PARTITIONS', ...(verbose ? ['ASSIGNMENT'] : [])];
+  const epochs = verbose && g.type === 'consumer';
+  const cols = [
+    'GROUP', 'CONSUMER-ID', ...(withInstance ? ['GROUP-INSTANCE-ID'] : []), 'HOST', 'CLIENT-ID', '#PARTITIONS',
+    ...(epochs ? ['CURRENT-EPOCH'] : []), ...(verbose ? ['ASSIGNMENT'] : []), ...(epochs ? ['TARGET-EPOCH', 'TARGET-ASSIGNMENT'] : []),
+  ];
+  const first = withInstance ? 5 : 4;
   return renderTable(
     cols,
     g.members.map((m) => [
@@ -227,9 +256,11 @@ export function membersTable(g: GroupDescription, verbose: boolean, head?: Head)
       m.host,
       m.clientId,
       m.assignment.length,
+      ...(epochs ? [cell(m.memberEpoch)] : []),
       ...(verbose ? [assignmentString(m.assignment)] : []),
+      ...(epochs ? [cell(g.targetAssignmentEpoch), assignmentString(m.targetAssignment ?? [])] : []),
     ]),
-    { head, alignRight: [withInstance ? 5 : 4] },
+    { head, alignRight: epochs ? [first, first + 1, first + 3] : [first] },
   );
 }
 

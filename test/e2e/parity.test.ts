@@ -138,7 +138,11 @@ test('kafka-consumer-groups and kt groups: --describe, --state, --list --state, 
 
   for (const args of [['--describe', '--group', group], ['--describe', '--group', group, '--state'], ['--describe', '--group', group, '--offsets']]) {
     await samePrinted(TOOLS.consumerGroups, ['groups'], args, ['kafka-consumer-groups', 'kt groups']);
+    // --verbose: LEADER-EPOCH in the offsets view, GROUP-EPOCH and TARGET-ASSIGNMENT-EPOCH ('-' for a classic group) with --state
+    await samePrinted(TOOLS.consumerGroups, ['groups'], [...args, '--verbose'], ['kafka-consumer-groups --verbose', 'kt groups --verbose']);
   }
+  assert.match((await ktB(['groups', '--describe', '--group', group, '--verbose'])).out, /^\nGROUP +TOPIC +PARTITION  LEADER-EPOCH    CURRENT-OFFSET /);
+  assert.match((await ktB(['groups', '--describe', '--group', group, '--state', '--verbose'])).out, / Empty +- {15}- {25}0\n$/);
   // --list --state lists every group of the shared broker: compare the header and our row
   const mine = (s: string) => s.split('\n').filter((l, i) => i === 0 || l.startsWith(`${group} `)).join('\n');
   const al = await tool(TOOLS.consumerGroups, ['--list', '--state']);
@@ -194,7 +198,8 @@ test('a group with an active member (kt consume --group): --describe, --members,
       if (g?.state === 'Stable' && printed.split('\n').filter(Boolean).length === 3 && g.offsets.every((o: { lag: number | null }) => o.lag === 0)) break;
       await new Promise((r) => setTimeout(r, 300));
     }
-    for (const args of [['--describe', '--group', group], ['--describe', '--group', group, '--members'], ['--describe', '--group', group, '--members', '--verbose'], ['--describe', '--group', group, '--state']]) {
+    const views = [['--describe', '--group', group], ['--describe', '--group', group, '--members'], ['--describe', '--group', group, '--state']];
+    for (const args of [...views, ...views.map((v) => [...v, '--verbose'])]) {
       await samePrinted(TOOLS.consumerGroups, ['groups'], args, ['kafka-consumer-groups', 'kt groups']);
     }
   } finally {

@@ -10,14 +10,15 @@ export default class GroupsDescribe extends KtCommand {
     'LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID, one row per assigned or committed partition, and the group\'s ' +
     'total lag; LAG is LOG-END-OFFSET minus CURRENT-OFFSET ("-" without a committed offset). Groups without ' +
     'active members show their committed offsets and lag too. --members lists the members (--verbose adds their ' +
-    'partitions), --state the coordinator, assignment strategy, state and member count. --apache prints ' +
+    'partitions and, in a KIP-848 consumer group, CURRENT-EPOCH, TARGET-EPOCH and TARGET-ASSIGNMENT), --state the coordinator, assignment strategy, state and member count. --apache prints ' +
     'kafka-consumer-groups\' exact text layout instead of a table. An unknown group is an error (exit 1).\n\n' +
     'JSON (--json), the same for every view: {"groups":[{"group":"billing","state":"Stable","protocolType":"consumer",' +
     '"protocol":"RoundRobinAssigner","coordinator":{"id":0,"host":"127.0.0.1","port":9092},' +
     '"members":[{"consumerId":"kt-1f0c…","groupInstanceId":null,"clientId":"kt","host":"/127.0.0.1",' +
     '"assignment":[{"topic":"orders","partition":0}]}],"offsets":[{"group":"billing","topic":"orders","partition":0,' +
     '"currentOffset":40,"logEndOffset":42,"lag":2,"leaderEpoch":null,"consumerId":"kt-1f0c…","host":"/127.0.0.1",' +
-    '"clientId":"kt"}],"totalLag":2}]}';
+    '"clientId":"kt"}],"totalLag":2}]}. A KIP-848 consumer group ("type":"consumer") also has "groupEpoch" and ' +
+    '"targetAssignmentEpoch", and its members "memberEpoch", "targetAssignment" and "upgraded" (false: a classic-protocol member).';
   static override enableJsonFlag = true;
   static override strict = false;
   static override examples = [
@@ -36,7 +37,7 @@ export default class GroupsDescribe extends KtCommand {
     offsets: Flags.boolean({ summary: 'The offsets view (the default).', exclusive: ['members', 'state'] }),
     members: Flags.boolean({ summary: 'List the members: consumer id, host, client id, partition count.', exclusive: ['offsets', 'state'] }),
     state: Flags.boolean({ summary: 'Coordinator, assignment strategy, state and member count.', exclusive: ['offsets', 'members'] }),
-    verbose: Flags.boolean({ char: 'v', summary: 'With --members: each member\'s partitions.' }),
+    verbose: Flags.boolean({ char: 'v', summary: 'With --members: each member\'s partitions (KIP-848 groups: epochs, target assignment); with --apache, kafka-consumer-groups\' --verbose columns.' }),
     apache: Flags.boolean({ summary: 'Print the kafka-consumer-groups --describe text layout.' }),
     yes: Flags.boolean({ char: 'y', summary: 'Never prompt (group picker).' }),
   };

@@ -14,7 +14,7 @@ export default class Groups extends KtCommand {
   static override description =
     'Subcommands: list, describe, reset-offsets, delete, delete-offsets. The kafka-consumer-groups flag style works ' +
     'too, so tutorial lines run after swapping the script name: --list [--state [S]] [--type [T]], --describe --group G ' +
-    '[--members [--verbose] | --state | --offsets] or --all-groups, --reset-offsets --group G --topic T ' +
+    '[--members | --state | --offsets] [--verbose] or --all-groups, --reset-offsets --group G --topic T ' +
     '--to-earliest [--execute|--dry-run|--export], --delete --group G, --delete-offsets --group G --topic T. ' +
     'In this style kt prints Apache\'s exact text layouts (the subcommands print tables).\n\n' +
     'JSON (--json): the shape of the matching subcommand (see kt groups list|describe|reset-offsets|delete|delete-offsets --help).';
@@ -42,7 +42,7 @@ export default class Groups extends KtCommand {
     topic: Flags.string({ char: 't', summary: 'Topic or topic:partition[,partition...] (--reset-offsets, --delete-offsets; repeatable).', multiple: true, multipleNonGreedy: true, helpValue: 'T[:P,P]' }),
     members: Flags.boolean({ summary: '--describe: the members.' }),
     offsets: Flags.boolean({ summary: '--describe: offsets and lag (the default view).' }),
-    verbose: Flags.boolean({ summary: '--describe --members: each member\'s partitions.' }),
+    verbose: Flags.boolean({ summary: '--describe: LEADER-EPOCH (offsets), GROUP-EPOCH and TARGET-ASSIGNMENT-EPOCH (--state), members\' epochs and assignments (--members).' }),
     state: Flags.string({ summary: '--describe: the state view; --list: show (or filter by) state.', helpValue: '[S,S]' }),
     type: Flags.string({ summary: '--list: show (or filter by) the group type: classic, consumer (KIP-848).', helpValue: '[T,T]' }),
     ...resetFlags,

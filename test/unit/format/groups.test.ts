@@ -15,6 +15,7 @@ import {
   apacheAssignmentString,
   exportCsv,
   offsetRows,
+  membersTable,
   offsetsTable,
   parseDateTime,
   parseIsoDuration,
@@ -108,10 +109,84 @@ test('apacheMembers: GROUP CONSUMER-ID HOST CLIENT-ID #PARTITIONS (trailing spac
   assert.equal(stat[2], 'my-group        idle-member     i-1               /127.0.0.2      consumer-2      0               ');
 });
 
+// A KIP-848 consumer group as ConsumerGroupDescribe describes it: epochs and target assignments.
+const g848: GroupDescription = {
+  group: 'g848',
+  type: 'consumer',
+  state: 'Reconciling',
+  protocolType: 'consumer',
+  protocol: 'uniform',
+  coordinator: { id: 1, host: '127.0.0.1', port: 9092 },
+  groupEpoch: 3,
+  targetAssignmentEpoch: 3,
+  members: [
+    {
+      consumerId: 'KAtZ1wZcRYOhH7Psbl6YVQ', groupInstanceId: null, clientId: 'console-consumer', host: '/127.0.0.1',
+      assignment: [{ topic: 't1', partition: 0 }, { topic: 't1', partition: 1 }, { topic: 't1', partition: 2 }],
+      memberEpoch: 2, upgraded: true,
+      targetAssignment: [{ topic: 't1', partition: 0 }, { topic: 'a-long-topic-name', partition: 0 }, { topic: 'a-long-topic-name', partition: 1 }],
+    },
+    { consumerId: 'x', groupInstanceId: null, clientId: 'c2', host: '/127.0.0.2', assignment: [], memberEpoch: 3, upgraded: true, targetAssignment: [{ topic: 't1', partition: 2 }] },
+  ],
+};
+
+test('apacheMembers --verbose, KIP-848 group: member epoch, the group\'s target assignment epoch, target assignment as wide as the longest', () => {
+  const lines = apacheMembers([g848], true).split('\n');
+  assert.equal(lines[0], '');
+  assert.equal(lines[1], 'GROUP           CONSUMER-ID            HOST            CLIENT-ID        #PARTITIONS     CURRENT-EPOCH   CURRENT-ASSIGNMENT   TARGET-EPOCH    TARGET-ASSIGNMENT         ');
+  assert.equal(lines[2], 'g848            KAtZ1wZcRYOhH7Psbl6YVQ /127.0.0.1      console-consumer 3               2               t1:0,1,2             3               a-long-topic-name:0,1;t1:0');
+  assert.equal(lines[3], 'g848            x                      /127.0.0.2      c2               0               3               -                    3               t1:2                      ');
+  assert.equal(lines.length, 5);
+  // members of both protocols (an upgrade in progress): UPGRADED, unpadded
+  const mixed = { ...g848, members: [g848.members[0], { ...g848.members[1], upgraded: false }] };
+  const m = apacheMembers([mixed], true).split('\n');
+  assert.match(m[1], /TARGET-ASSIGNMENT {9} UPGRADED$/);
+  assert.match(m[2], / a-long-topic-name:0,1;t1:0 true$/);
+  assert.match(m[3], / t1:2 {22} false$/);
+  // without --verbose: the classic columns only
+  assert.equal(apacheMembers([g848]).split('\n')[2], 'g848            KAtZ1wZcRYOhH7Psbl6YVQ /127.0.0.1      console-consumer 3               ');
+});
+
+test('apacheOffsets --verbose: LEADER-EPOCH (15 wide) after PARTITION, - without one', () => {
+  const d = offsetRows(group, [
+    { topic: 'my-topic', partition: 0, offset: 2, leaderEpoch: 0 },
+    { topic: 'my-topic', partition: 1, offset: 1, leaderEpoch: null },
+  ], new Map([[k('my-topic', 0), 4], [k('my-topic', 1), 3]]));
+  assert.equal(
+    apacheOffsets([d], true),
+    '\n' +
+      'GROUP           TOPIC           PARTITION  LEADER-EPOCH    CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID                                     HOST            CLIENT-ID\n' +
+      'my-group        my-topic        0          0               2               4               2               consumer-1-029af89c-873c-4751-a720-cefd41a669d6 /127.0.0.1      consumer-1\n' +
+      'my-group        my-topic        1          -               1               3               2               -                                               -               -\n',
+  );
+});
+
+test('apacheState --verbose: GROUP-EPOCH (15) and TARGET-ASSIGNMENT-EPOCH (25) before #MEMBERS; - for a classic group', () => {
+  assert.equal(
+    apacheState([g848], true),
+    '\n' +
+      'GROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                GROUP-EPOCH     TARGET-ASSIGNMENT-EPOCH   #MEMBERS\n' +
+      'g848            127.0.0.1:9092  (1)       uniform              Reconciling          3               3                         2\n',
+  );
+  assert.match(apacheState([group], true), /\nmy-group +localhost:9092  \(0\) +range +Stable +- {15}- {25}2\n$/);
+});
+
+test('membersTable --verbose: a KIP-848 group adds CURRENT-EPOCH, TARGET-EPOCH, TARGET-ASSIGNMENT; a classic group only ASSIGNMENT', () => {
+  const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+  const t = plain(membersTable(g848, true)).split('\n');
+  assert.deepEqual(t[0].split(/ {2,}/), ['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS', 'CURRENT-EPOCH', 'ASSIGNMENT', 'TARGET-EPOCH', 'TARGET-ASSIGNMENT']);
+  assert.deepEqual(t[1].trim().split(/ {2,}/), ['g848', 'KAtZ1wZcRYOhH7Psbl6YVQ', '/127.0.0.1', 'console-consumer', '3', '2', 't1(0,1,2)', '3', 'a-long-topic-name(0,1), t1(0)']);
+  assert.deepEqual(plain(membersTable(group, true)).split('\n')[0].split(/ {2,}/), ['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS', 'ASSIGNMENT']);
+  assert.ok(!plain(membersTable(g848, false)).includes('EPOCH'));
+});
+
 test('assignmentString, apacheAssignmentString: topics sorted, partitions sorted, - when empty', () => {
   const tps = [{ topic: 'b', partition: 2 }, { topic: 'a', partition: 1 }, { topic: 'b', partition: 0 }, { topic: 'b', partition: 10 }];
   assert.equal(assignmentString(tps), 'a(1), b(0,2,10)');
   assert.equal(apacheAssignmentString(tps), 'a:1;b:0,2,10');
+  // Apache sorts the joined strings: 'a-b:0' before 'a:0' ('-' < ':'), whatever the topic order
+  assert.equal(apacheAssignmentString([{ topic: 'a', partition: 0 }, { topic: 'a-b', partition: 0 }]), 'a-b:0;a:0');
+  assert.equal(assignmentString([{ topic: 'a', partition: 0 }, { topic: 'a-b', partition: 0 }]), 'a(0), a-b(0)');
   assert.equal(assignmentString([]), '-');
   assert.equal(apacheAssignmentString([]), '-');
 });
