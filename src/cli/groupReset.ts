@@ -24,10 +24,11 @@ export interface ScenarioFlags {
 
 export const SCENARIO_FLAGS = ['to-earliest', 'to-latest', 'to-current', 'to-offset', 'shift-by', 'to-datetime', 'by-duration', 'from-file'] as const;
 
+// Apache 4.4's words (ConsumerGroupCommand)
 export const EXECUTE_WARNING =
-  'WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be ' +
-  'to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are ' +
-  'scripting this command and want to keep the current default behavior without prompting.';
+  'WARN: No action will be performed as the --execute option is missing. In version 5.0, this command will require either --dry-run or ' +
+  '--execute to be specified. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current ' +
+  'default behavior without prompting.';
 
 /** Exactly one scenario flag, parsed (a bad datetime or duration is a usage error). */
 export async function scenarioFrom(flags: ScenarioFlags): Promise<Scenario> {

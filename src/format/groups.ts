@@ -403,7 +403,8 @@ export function parseTopicScope(arg: string): TopicPartitions {
 }
 
 /** Kafka's group states (classic protocol), as `--state` accepts them (case-insensitive). */
-export const GROUP_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'] as const;
+// classic groups' states, then those only a KIP-848 consumer group has
+export const GROUP_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty', 'Assigning', 'Reconciling'] as const;
 
 export function parseStates(values: string[]): string[] {
   const out: string[] = [];

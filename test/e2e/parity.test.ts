@@ -178,6 +178,13 @@ test('kafka-consumer-groups and kt groups: --describe, --state, --list --state, 
     const T = Math.max(15, (target[0] === '--all-topics' ? other : topic).length);
     assert.equal(kr.out.split('\n')[1], `${'GROUP'.padEnd(Math.max(15, group.length))} ${'TOPIC'.padEnd(T)} PARTITION  NEW-OFFSET`);
   }
+  // without --dry-run or --execute: the same plan, and Apache's warning on stderr
+  const plan = ['--reset-offsets', '--group', group, '--topic', `${topic}:1`, '--to-earliest'];
+  const [ap, kp] = [await tool(TOOLS.consumerGroups, plan), await ktB(['groups', ...plan])];
+  ok(ap, 'kafka-consumer-groups --reset-offsets (no --dry-run)');
+  assert.equal(kp.stderr, ap.stderr, plan.join(' '));
+  assert.match(kp.stderr, /^WARN: No action will be performed/);
+  assert.equal(kp.out, ap.stdout, plan.join(' '));
 });
 
 test('a group with an active member (kt consume --group): --describe, --members, --state as kafka-consumer-groups prints them', async () => {

@@ -59,7 +59,10 @@ test('list: a table for people, names for --list, Apache\'s GROUP STATE layout f
     });
     const bad = await ktB(['groups', 'list', '--state', 'running']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /invalid state 'running'.*valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty/);
+    assert.match(bad.stderr, /invalid state 'running'.*valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty, Assigning, Reconciling/);
+    // a KIP-848 consumer group's own states are states too (none here: nothing listed)
+    const kip848 = await ktB(['groups', 'list', '--state', 'reconciling,Assigning']);
+    assert.equal(kip848.code, 0, kip848.stderr);
 
     // The Apache views of an active group: members and state.
     const m = await ktB(['groups', '--describe', '--group', 'live', '--members']);

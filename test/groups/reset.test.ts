@@ -8,10 +8,11 @@ import { test, before } from 'node:test';
 import { forTheFile, kt, tempDir } from '../helpers.js';
 import { Member, groupBroker, kafkaFor, waitFor } from './helpers.js';
 
+// Apache 4.4's words
 const WARN =
-  'WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be ' +
-  'to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are ' +
-  'scripting this command and want to keep the current default behavior without prompting.';
+  'WARN: No action will be performed as the --execute option is missing. In version 5.0, this command will require either --dry-run or ' +
+  '--execute to be specified. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current ' +
+  'default behavior without prompting.';
 const T0 = Date.UTC(2024, 0, 1);
 
 const broker = await forTheFile(groupBroker());
