@@ -8,6 +8,10 @@
 //   json). When the chosen encoding is not utf8 the record carries "keyEncoding" /
 //   "valueEncoding". In utf8 (or json) mode a key/value that is not valid UTF-8 (or not
 //   JSON) falls back to base64 (or utf8) and says so in "keyEncoding"/"valueEncoding".
+//   json embeds only JSON that JSON.parse reads faithfully: re-serialised, it is the same
+//   text but for whitespace between tokens. Numbers it would round or rewrite (big integers,
+//   1.0, 1e2, -0, 1E400), repeated object keys and the text null (JSON null is "no value")
+//   stay text ("valueEncoding":"utf8").
 // - headers: an object; a repeated header name has an array of values (in order); a null
 //   header value is JSON null. When any header value is not valid UTF-8, all header values
 //   of that record are base64 and the record carries "headersEncoding":"base64".
@@ -45,16 +49,45 @@ export function encodeBytes(buf: Buffer | null, want: Encoding): Encoded {
     case 'json': {
       if (!isUtf8(buf)) return { value: buf.toString('base64'), encoding: 'base64' };
       const text = buf.toString('utf8');
-      try {
-        return { value: JSON.parse(text), encoding: 'json' };
-      } catch {
-        return { value: text, encoding: 'utf8' };
-      }
+      const parsed = faithfulJson(text);
+      return parsed ? { value: parsed.value, encoding: 'json' } : { value: text, encoding: 'utf8' };
     }
     case 'utf8':
       if (!isUtf8(buf)) return { value: buf.toString('base64'), encoding: 'base64' };
       return { value: buf.toString('utf8'), encoding: 'utf8' };
   }
+}
+
+/** The text without the whitespace between JSON tokens (strings kept as they are). */
+function withoutWhitespace(text: string): string {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      out += text.slice(from, i);
+      from = i + 1;
+    }
+  }
+  return out + text.slice(from);
+}
+
+/** The value of a JSON text that JSON.parse reads without changing it, else undefined. */
+function faithfulJson(text: string): { value: unknown } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  // a value that is the text null stays text: JSON null is the envelope's "no value"
+  if (value === null) return undefined;
+  return JSON.stringify(value) === withoutWhitespace(text) ? { value } : undefined;
 }
 
 /** One JSON line (without the newline). */

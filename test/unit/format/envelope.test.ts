@@ -56,6 +56,21 @@ test('explicit encodings: hex, base64, json', () => {
   assert.equal(notJson.valueEncoding, undefined);
 });
 
+test('json encoding embeds only JSON that JSON.parse reads faithfully; the rest stays text and copies back byte for byte', () => {
+  const enc = (text: string) => JSON.parse(encodeEnvelope({ ...base, value: Buffer.from(text) }, { keyEncoding: 'utf8', valueEncoding: 'json' }));
+  // whitespace between tokens is the only difference allowed
+  assert.deepEqual(enc('{"a": [1, 2.5, {"b": "x  y"}], "t": true}').value, { a: [1, 2.5, { b: 'x  y' }], t: true });
+  assert.equal(enc(' 5 ').value, 5);
+  assert.equal(enc('9007199254740991').value, 9007199254740991);
+  // rounded or rewritten numbers, repeated keys, escapes JSON.stringify writes otherwise, the text null
+  for (const text of ['12345678901234567890', '{"id":9007199254740993}', '1.0', '1e2', '-0', '1E400', '{"a":1,"a":2}', '"\\u0041"', 'null']) {
+    const o = enc(text);
+    assert.equal(o.value, text, text);
+    assert.equal(o.valueEncoding, undefined, text); // utf8, the default
+    assert.deepEqual(decodeEnvelope(JSON.stringify(o)).value, Buffer.from(text), text);
+  }
+});
+
 test('headers: repeated names become arrays, null stays null, binary → headersEncoding', () => {
   const o = JSON.parse(encodeEnvelope({ ...base, headers: [['a', Buffer.from('1')], ['a', Buffer.from('2')], ['n', null]] }, utf8));
   assert.deepEqual(o.headers, { a: ['1', '2'], n: null });
