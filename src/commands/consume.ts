@@ -105,6 +105,9 @@ export default class Consume extends KtCommand {
     }
     const { checkTopicName } = await import('../cli/topicName.js');
     checkTopicName(flags.topic);
+    for (const f of ['key-encoding', 'value-encoding']) {
+      if (given.has(f) && flags.output !== 'json') throw new UsageError(`--${f} applies to --output json`, `add --output json, or leave out --${f}`);
+    }
     const mode = await this.renderMode(flags);
     const rendered = makeRenderer(mode);
     // On a terminal, control characters in records are shown (^[, ^M), never acted on; a pipe

@@ -218,7 +218,7 @@ export function parseLine(line: Buffer, lineNumber: number, o: LineReaderOptions
   const v = line.subarray(pos);
   const value = isNull(v) ? null : v;
   const headers: Header[] = [];
-  if (headersPart !== null && !isNull(headersPart) && headersPart.length > 0) {
+  if (headersPart !== null && !isNull(headersPart)) {
     for (const pair of splitBytes(headersPart, pieceBytes(o.headersSeparator))) {
       const i = pair.indexOf(o.headersKeySeparator);
       if (i === -1) {

@@ -58,6 +58,15 @@ test('a port out of range is a usage error in kt words (exit 2); --file of a dir
   assert.equal(oneErrorLine(cfg.stderr), 'kt: error: cannot read --command-config /etc: it is a directory');
 });
 
+test('--key-encoding and --value-encoding without --output json are usage errors, not ignored', async () => {
+  for (const args of [['--value-encoding', 'hex'], ['--key-encoding', 'base64', '--format', '%k\n']]) {
+    const r = await kt(['consume', '-b', B, '-t', topicName('enc'), '--exit', ...args]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(oneErrorLine(r.stderr), /--(key|value)-encoding applies to --output json/);
+    assert.equal(r.out, '');
+  }
+});
+
 test('unknown commands and flags: kt wording, exit 2, the closest command or flag suggested', async () => {
   const cases: Array<[string[], string]> = [
     [['topics', 'creat', 'x'], "kt: error: unknown command 'kt topics creat' — did you mean 'kt topics create'?"],

@@ -91,6 +91,11 @@ test('missing separators are errors, or fall back with ignore.error', () => {
   assert.equal(r.value!.toString(), 'novalue');
   const h = parseProducerProperties({ 'parse.headers': 'true' });
   assert.throws(() => parseLine(Buffer.from('bad\tv'), 1, h), /No header key separator/);
+  // an empty headers field is one empty pair, as Apache's ConsoleProducer reads it
+  assert.throws(() => parseLine(Buffer.from('\tk\tv'), 2, parseProducerProperties({ 'parse.headers': 'true', 'parse.key': 'true' })), /No header key separator found in pair '' on line number 2/);
+  const laxHeaders = parseLine(Buffer.from('\tk\tv'), 2, parseProducerProperties({ 'parse.headers': 'true', 'parse.key': 'true', 'ignore.error': 'true' }));
+  assert.deepEqual(laxHeaders.headers, [['', null]]);
+  assert.equal(laxHeaders.key!.toString(), 'k');
 });
 
 test('producer properties are validated', () => {
