@@ -139,6 +139,8 @@ export function decodeBatches(data: Buffer, o: DecodeOptions, out: ConsumedRecor
       p = 0;
       end = buf.length;
     }
+    // The record's varints are read inline, field by field (VarReader, a call per field, is
+    // kept for the rare paths): this loop runs once per record consumed.
     for (let i = 0; i < count && p < end; i++) {
       // length
       let b = buf[p++];
