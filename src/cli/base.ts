@@ -60,7 +60,13 @@ export abstract class BaseCommand extends Command {
       parsed = await super.parse(options, argv);
     } catch (err) {
       if (err instanceof KtError) throw err;
-      const text = oneLine(String((err as Error).message ?? err))
+      let message = String((err as Error).message ?? err);
+      // oclif lists each failed flag rule on a line of its own (two exclusive flags fail
+      // twice, once from each side): the first one says it
+      if ((err as Error).constructor?.name === 'FailedFlagValidationError') {
+        message = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors? occurred:?$/i.test(l))[0] ?? message;
+      }
+      const text = oneLine(message)
         .replace(/^The following errors? occurred:\s*/i, '')
         .replace(/^Missing required flag\s+/i, 'missing required flag --')
         .replace(/^Nonexistent flags?:\s*/i, 'unknown flag ')

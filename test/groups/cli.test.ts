@@ -63,6 +63,12 @@ test('list: a table for people, names for --list, Apache\'s GROUP STATE layout f
     // a KIP-848 consumer group's own states are states too (none here: nothing listed)
     const kip848 = await ktB(['groups', 'list', '--state', 'reconciling,Assigning']);
     assert.equal(kip848.code, 0, kip848.stderr);
+    // options of --describe without it, and two actions: one usage line each (exit 2)
+    for (const [args, said] of [[['--list', '--members'], /--members applies to --describe/], [['--list', '--verbose'], /--verbose applies to --describe/], [['--list', '--describe'], /^kt: error: --describe=true cannot also be provided when using --list — see kt groups --help\n$/]] as const) {
+      const r = await ktB(['groups', ...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, said);
+    }
 
     // The Apache views of an active group: members and state.
     const m = await ktB(['groups', '--describe', '--group', 'live', '--members']);

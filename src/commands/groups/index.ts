@@ -82,6 +82,9 @@ export default class Groups extends KtCommand {
       if (groups.length !== 1 || !flags.topic) throw new UsageError('--delete-offsets takes one --group and --topic');
       return deleteOffsetsFlow(await this.connection(flags), p, { group: groups[0], topics: flags.topic, apache: true });
     }
+    // as kafka-consumer-groups: options of --describe are not taken without it
+    const describeOnly = (['members', 'offsets', 'verbose'] as const).filter((f) => flags[f]);
+    if (describeOnly.length) throw new UsageError(`--${describeOnly[0]} applies to --describe`, 'kt groups --describe --group G --members');
     const conn = await this.connection(flags);
     const type = flags.type;
     if (flags.list || state !== undefined || type !== undefined) {
