@@ -195,7 +195,10 @@ export function parseAddConfig(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   if (text.trim() === '') return out;
   const outside = '(?=[^\\]]*(?:\\[|$))';
-  for (const item of text.split(new RegExp(`,${outside}`))) {
+  const items = text.split(new RegExp(`,${outside}`));
+  // as Java's String.split, which Apache's parsing uses: empty items at the end are dropped
+  while (items.length > 1 && items[items.length - 1] === '') items.pop();
+  for (const item of items) {
     const pair = item.split(new RegExp(`\\s*=\\s*${outside}`));
     if (pair.length !== 2) {
       throw new UsageError(`invalid --add-config '${item}': configs must be KEY=VALUE or KEY=[V1,V2] to group values that contain commas`);

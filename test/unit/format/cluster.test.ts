@@ -166,6 +166,10 @@ test('--add-config (brackets group commas) and --delete-config', () => {
   assert.deepEqual(parseAddConfig(''), {});
   usage(() => parseAddConfig('novalue'));
   usage(() => parseAddConfig('a=1=2'));
+  // as Java's String.split: empty items at the end are dropped, one in the middle is an error
+  assert.deepEqual(parseAddConfig('retention.ms=100,'), { 'retention.ms': '100' });
+  assert.deepEqual(parseAddConfig('a=1,b=2,,'), { a: '1', b: '2' });
+  usage(() => parseAddConfig('a=1,,b=2'));
   usage(() => parseAddConfig('bad key=1'), /invalid character/);
   assert.deepEqual(parseDeleteConfig(['a,b', 'c', 'a']), ['a', 'b', 'c']);
   assert.deepEqual(parseDeleteConfig(undefined), []);
