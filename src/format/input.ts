@@ -181,7 +181,15 @@ export function parseProducerProperties(props: Record<string, string>): LineRead
 }
 
 /** A line that Apache's reader rejects; with ignore.error the reader falls back instead. */
-export class LineParseError extends Error {}
+/** A line kt cannot read; `skippable` when ignore.error would have let it through. */
+export class LineParseError extends Error {
+  constructor(
+    message: string,
+    readonly skippable = true,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Parse one line as Apache's LineMessageReader does (on bytes). `lineNumber` is 1-based
@@ -230,7 +238,7 @@ export function parseLine(line: Buffer, lineNumber: number, o: LineReaderOptions
       }
       const hk = pair.subarray(0, i);
       if (isNull(hk)) {
-        throw new LineParseError(`Header keys should not be equal to the null marker '${o.nullMarker}' as they can't be null`);
+        throw new LineParseError(`Header keys should not be equal to the null marker '${o.nullMarker}' as they can't be null`, false);
       }
       const hv = pair.subarray(i + byteLength(o.headersKeySeparator));
       headers.push([hk.toString('utf8'), isNull(hv) ? null : Buffer.from(hv)]);

@@ -53,7 +53,9 @@ export function recordFrom(unit: Buffer, lineNumber: number, o: ReaderOptions): 
       try {
         return finishRecord(parseLine(unit, lineNumber, o.line), o, o.line.parseKey);
       } catch (err) {
-        if (err instanceof LineParseError) throw new KtError(err.message, { hint: 'or set --property ignore.error=true' });
+        // ignore.error lets a line without a separator through, not a header key that is the
+        // null marker (Apache fails those either way)
+        if (err instanceof LineParseError) throw new KtError(err.message, { hint: err.skippable ? 'or set --property ignore.error=true' : undefined });
         throw err;
       }
   }
