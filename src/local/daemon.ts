@@ -131,7 +131,7 @@ export async function startLocalBroker(opts: StartOptions = {}): Promise<LocalBr
   const port = opts.port ?? configuredPort(state);
   if (port !== 0 && (await canConnect(connectHost(host), port))) {
     throw new Error(
-      `port ${port} on ${host} is in use by another program; choose another with KT_LOCAL_PORT or kt local start --port`,
+      `port ${port} on ${host} is in use by another program (or by the local broker of another data directory: kt local stop --data-dir DIR); choose another port with KT_LOCAL_PORT or kt local start --port`,
     );
   }
   // loaded only when a broker is started: it pulls in the broker's auth code

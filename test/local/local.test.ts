@@ -50,3 +50,18 @@ test('kt local start, status, stop: a detached broker that keeps its data', asyn
     await kt(['local', 'stop'], { env });
   }
 });
+
+test('a port taken by the local broker of another data directory: the error says how to find it', async () => {
+  const port = await freePort();
+  const env = isolatedEnv({ KT_LOCAL_PORT: String(port) });
+  const other = `${env.KT_DATA_DIR}-other`;
+  try {
+    const start = await kt(['local', 'start', '--data-dir', other], { env });
+    assert.equal(start.code, 0, start.stderr);
+    const r = await kt(['produce', '-t', 'x', '--value', 'v'], { env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`^kt: error: cannot start the local broker: port ${port} on 127\\.0\\.0\\.1 is in use by another program \\(or by the local broker of another data directory: kt local stop --data-dir DIR\\)`));
+  } finally {
+    await kt(['local', 'stop', '--data-dir', other], { env });
+  }
+});
