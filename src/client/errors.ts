@@ -4,7 +4,7 @@
 // kt's shorter wording and hints for some of them.
 
 import fs from 'node:fs';
-import { DEFAULT_LOCAL_PORT, dataDir, localPaths } from '../local/paths.js';
+import { dataDir, localPaths, localPort } from '../local/paths.js';
 import { KtError } from '../errors.js';
 import { kafkaName, type ErrorName } from '../protocol/errors.js';
 
@@ -38,14 +38,14 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)(:\d+)?$/i;
 
 /** What kt knows about its bundled broker without waiting: the port it uses and the one that runs. */
 export interface LocalBrokerFacts {
-  /** KT_LOCAL_PORT, else the port of the last kt local start, else 9092 */
+  /** the port the bundled broker uses (local/paths.ts, localPort) */
   configuredPort: number;
   /** the port of a local broker whose process is alive, else null */
   runningPort: number | null;
 }
 
 export function localBrokerFacts(env: NodeJS.ProcessEnv = process.env): LocalBrokerFacts {
-  let state: { port?: number; pid?: number } | undefined;
+  let state: { port?: number; portChosen?: boolean; pid?: number } | undefined;
   try {
     state = JSON.parse(fs.readFileSync(localPaths(dataDir(env)).state, 'utf8')) as typeof state;
   } catch {
@@ -61,7 +61,7 @@ export function localBrokerFacts(env: NodeJS.ProcessEnv = process.env): LocalBro
       alive = (e as NodeJS.ErrnoException).code === 'EPERM';
     }
   }
-  return { configuredPort: envPort ?? state?.port ?? DEFAULT_LOCAL_PORT, runningPort: alive && state?.port ? state.port : null };
+  return { configuredPort: localPort(state, envPort), runningPort: alive && state?.port ? state.port : null };
 }
 
 /**

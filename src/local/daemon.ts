@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { dirLockHolder } from '../broker/log/dirLock.js';
 import { connectHost, hostPort } from './host.js';
 import { openPrivate } from './logFile.js';
-import { DEFAULT_LOCAL_HOST, DEFAULT_LOCAL_PORT, ensurePrivateDir, localPaths, type LocalPaths } from './paths.js';
+import { DEFAULT_LOCAL_HOST, ensurePrivateDir, localPaths, localPort, type LocalPaths } from './paths.js';
 import type { LocalSecurity } from './security.js';
 import { sleep } from '../sleep.js';
 
@@ -31,6 +31,8 @@ export interface LocalState {
   /** The host it gives clients in Metadata. */
   advertisedHost?: string;
   port: number;
+  /** The port was chosen with kt local start --port: it wins over KT_LOCAL_PORT (paths.ts, localPort). */
+  portChosen?: boolean;
   memory?: boolean;
   startedAt?: number;
   /** Broker configs by Kafka name (`kt local start --config`), remembered like the port. */
@@ -91,14 +93,23 @@ export function canConnect(host: string, port: number, timeoutMs = 1000): Promis
   });
 }
 
-/** The port a command should use: KT_LOCAL_PORT, else the one `kt local start --port` chose, else 9092. */
+/** The port a command should use (paths.ts, localPort); a KT_LOCAL_PORT that is no port is an error. */
 export function configuredPort(state: LocalState | undefined, env = process.env): number {
+  let envPort: number | undefined;
   if (env.KT_LOCAL_PORT) {
-    const n = Number(env.KT_LOCAL_PORT);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`KT_LOCAL_PORT is not a port: ${env.KT_LOCAL_PORT}`);
-    return n;
+    envPort = Number(env.KT_LOCAL_PORT);
+    if (!Number.isInteger(envPort) || envPort < 0 || envPort > 65535) throw new Error(`KT_LOCAL_PORT is not a port: ${env.KT_LOCAL_PORT}`);
   }
-  return state?.port ?? DEFAULT_LOCAL_PORT;
+  return localPort(state, envPort);
+}
+
+/**
+ * The port a start binds (`given`: kt local start --port), and whether local.json remembers it
+ * as chosen: given now, or chosen before and still the one in use.
+ */
+export function startPort(state: LocalState | undefined, given?: number): { port: number; portChosen: boolean } {
+  const port = given ?? configuredPort(state);
+  return { port, portChosen: given !== undefined || (state?.portChosen === true && port === state.port) };
 }
 
 /**
@@ -128,7 +139,7 @@ export async function startLocalBroker(opts: StartOptions = {}): Promise<LocalBr
 
   const state = readState(p);
   const host = opts.host ?? DEFAULT_LOCAL_HOST;
-  const port = opts.port ?? configuredPort(state);
+  const { port, portChosen } = startPort(state, opts.port);
   if (port !== 0 && (await canConnect(connectHost(host), port))) {
     throw new Error(
       `port ${port} on ${host} is in use by another program (or by the local broker of another data directory: kt local stop --data-dir DIR); choose another port with KT_LOCAL_PORT or kt local start --port`,
@@ -139,6 +150,7 @@ export async function startLocalBroker(opts: StartOptions = {}): Promise<LocalBr
   ensurePrivateDir(p.root);
   const logFd = openPrivate(p.log);
   const args = [mainScript(), '--port', String(port), '--host', host, '--data-dir', p.root, '--log-file', p.log, '--status-fd', '3'];
+  if (portChosen) args.push('--port-chosen');
   if (opts.advertisedHost) args.push('--advertised-host', opts.advertisedHost);
   if (opts.memory) args.push('--memory');
   for (const [k, v] of Object.entries(opts.configs ?? state?.configs ?? {})) args.push('--config', `${k}=${v}`);

@@ -18,6 +18,8 @@ import { brokerSecurity, parseSecurityArgs, type LocalSecurity } from './securit
 
 export interface RunOptions {
   port: number;
+  /** The port was chosen with kt local start --port (remembered in local.json). */
+  portChosen?: boolean;
   host: string;
   /** Host name in Metadata; default: the host, or the machine's name for 0.0.0.0. */
   advertisedHost?: string;
@@ -86,6 +88,7 @@ async function serve(opts: RunOptions, p: LocalPaths): Promise<void> {
     host: opts.host,
     advertisedHost,
     port: broker.port,
+    portChosen: opts.portChosen || undefined,
     memory: opts.memory,
     startedAt: broker.startedAt,
     configs,
@@ -102,7 +105,7 @@ async function serve(opts: RunOptions, p: LocalPaths): Promise<void> {
       // not running from now on (daemon.ts, runningBroker): the port, configs and security stay
       // for the next start
       const st = readState(p);
-      if (st?.pid === process.pid) writeState(p, { host: st.host, port: st.port, configs: st.configs, security: st.security });
+      if (st?.pid === process.pid) writeState(p, { host: st.host, port: st.port, portChosen: st.portChosen, configs: st.configs, security: st.security });
       broker
         .stop()
         .catch((err: Error) => opts.log(`stop failed: ${err.message}`))
@@ -134,6 +137,7 @@ function parseArgs(argv: string[]): RunOptions & { statusFd?: number } {
   return {
     configs,
     port: Number(get('--port') ?? 9092),
+    portChosen: argv.includes('--port-chosen'),
     host: get('--host') ?? '127.0.0.1',
     advertisedHost: get('--advertised-host'),
     root: get('--data-dir') ?? localPaths().root,

@@ -46,6 +46,15 @@ export function localPaths(root = dataDir()): LocalPaths {
 }
 
 export const DEFAULT_LOCAL_PORT = 9092;
+
+/**
+ * The port of the local broker: the one `kt local start --port` chose (remembered in
+ * local.json as portChosen), else KT_LOCAL_PORT, else the one it last ran on, else 9092.
+ */
+export function localPort(state: { port?: number; portChosen?: boolean } | undefined, envPort: number | undefined): number {
+  if (state?.portChosen && state.port !== undefined) return state.port;
+  return envPort ?? state?.port ?? DEFAULT_LOCAL_PORT;
+}
 export const DEFAULT_LOCAL_HOST = '127.0.0.1';
 
 /**

@@ -65,3 +65,28 @@ test('a port taken by the local broker of another data directory: the error says
     await kt(['local', 'stop', '--data-dir', other], { env });
   }
 });
+
+test('the port kt local start --port chose wins over KT_LOCAL_PORT later; without --port, KT_LOCAL_PORT decides', async () => {
+  const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
+  const env = isolatedEnv({ KT_LOCAL_PORT: String(p1) });
+  const started = (r: { stderr: string }) => /started local broker on 127\.0\.0\.1:(\d+)/.exec(r.stderr)?.[1];
+  try {
+    // no --port: KT_LOCAL_PORT, and a new KT_LOCAL_PORT on the next start
+    assert.equal((await kt(['local', 'start'], { env })).out, `127.0.0.1:${p1}\n`);
+    assert.equal((await kt(['local', 'stop'], { env })).code, 0);
+    const moved = await kt(['topics', 'list'], { env: { ...env, KT_LOCAL_PORT: String(p3) } });
+    assert.equal(moved.code, 0, moved.stderr);
+    assert.equal(started(moved), String(p3));
+    assert.equal((await kt(['local', 'stop'], { env })).code, 0);
+    // --port: remembered, and it wins over KT_LOCAL_PORT for the broker kt starts later
+    assert.equal((await kt(['local', 'start', '--port', String(p2)], { env })).out, `127.0.0.1:${p2}\n`);
+    assert.equal((await kt(['local', 'stop'], { env })).code, 0);
+    const later = await kt(['topics', 'list'], { env });
+    assert.equal(later.code, 0, later.stderr);
+    assert.equal(started(later), String(p2));
+    const status = JSON.parse((await kt(['local', 'status', '--json'], { env })).out);
+    assert.equal(status.address, `127.0.0.1:${p2}`);
+  } finally {
+    await kt(['local', 'stop'], { env });
+  }
+});

@@ -235,7 +235,7 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
     const problem = advertised === undefined ? null : advertisedHostProblem(advertised);
     if (problem) throw new UsageError(`--advertised-host ${advertised} ${problem}`);
     const p = localPaths(root);
-    const { readState, configuredPort, runningBroker, startLocalBroker } = await import('../../local/daemon.js');
+    const { readState, runningBroker, startLocalBroker, startPort } = await import('../../local/daemon.js');
     const running = await runningBroker(p);
     if (running) {
       const differs = <T>(given: T | undefined, now: T | undefined): boolean => given !== undefined && given !== now;
@@ -260,13 +260,14 @@ Security (docs/security.md): --user NAME:PASSWORD turns on SASL (PLAIN, SCRAM-SH
       const log = (await import('../../local/logFile.js')).streamLog(process.stderr);
       const { defaultAdvertisedHost } = await import('../../broker/hosts.js');
       const host = flags.host ?? '127.0.0.1';
-      const port = flags.port ?? configuredPort(readState(p));
+      const before = readState(p);
+      const { port, portChosen } = startPort(before, flags.port);
       const bootstrap = hostPort(advertised ?? defaultAdvertisedHost(host), port);
       process.stdout.write(`${bootstrap}\n`);
       process.stderr.write(`kt: local broker on ${bootstrap} (${describeSecurity(security, p)}); Ctrl-C stops it\n`);
       warn(host, port, security);
       await offerLocalProfile(bootstrap, security, p);
-      await runLocalBroker({ port, host, advertisedHost: advertised, root, memory: flags.memory, configs: configs ?? readState(p)?.configs ?? {}, security, log: (line) => log(escapeLogLine(line)) });
+      await runLocalBroker({ port, portChosen, host, advertisedHost: advertised, root, memory: flags.memory, configs: configs ?? before?.configs ?? {}, security, log: (line) => log(escapeLogLine(line)) });
       return;
     }
     const info = await startLocalBroker({ port: flags.port, host: flags.host, advertisedHost: advertised, dataDir: root, memory: flags.memory, configs, security });
