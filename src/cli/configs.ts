@@ -4,7 +4,7 @@
 
 import { Flags } from '@oclif/core';
 import type { Connection } from './base.js';
-import { UsageError, registerSecret } from './errors.js';
+import { KtError, UsageError, registerSecret } from './errors.js';
 import { out } from './output.js';
 import type { EntityFlags } from '../format/cluster.js';
 import type { ResourceConfigs } from '../client/clusterModel.js';
@@ -86,4 +86,74 @@ export async function alterConfigsCommand(
   }
   const shown = Object.fromEntries(Object.entries(set).map(([k, v]) => [k, isSecretProperty(k) ? '***' : v]));
   return { type: target.type, name: target.name, set: shown, deleted: del };
+}
+
+// ---------------------------------------------------------------------------------------
+// Client quotas: kafka-configs --entity-type users|clients|ips (only the kafka-configs style)
+
+export interface QuotaResult {
+  /** --describe: the entities and their quotas; type is the wire's entity type, name null = default */
+  quotas?: Array<{ entity: Array<{ type: string; name: string | null }>; values: Record<string, number> }>;
+  /** --alter: the entity, what was set and removed */
+  entity?: Array<{ type: string; name: string | null }>;
+  set?: Record<string, number>;
+  deleted?: string[];
+}
+
+/** `kt configs --describe|--alter` of client quotas, printing what kafka-configs 4.4 prints. */
+export async function quotaConfigsCommand(
+  conn: Connection,
+  q: { types: import('../format/quotas.js').QuotaEntityType[]; names: string[] },
+  o: { alter: boolean; add?: string[]; addFile?: string; del?: string[]; json: boolean; log(l: string): void },
+): Promise<QuotaResult> {
+  const [fmt, qf] = await Promise.all([import('../format/cluster.js'), import('../format/quotas.js')]);
+  let set: Record<string, string> = {};
+  let del: string[] = [];
+  if (o.alter) {
+    if (o.add?.length && o.addFile !== undefined) throw new UsageError('Only one of --add-config or --add-config-file must be specified');
+    if (!o.add?.length && o.addFile === undefined && !o.del?.length) throw new UsageError('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
+    if (o.addFile !== undefined) {
+      const { readPropertiesFile } = await import('./properties.js');
+      set = readPropertiesFile(o.addFile);
+    }
+    for (const a of o.add ?? []) Object.assign(set, fmt.parseAddConfig(a));
+    del = (o.del ?? []).flatMap((d) => d.split(',')).map((k) => k.trim());
+    qf.checkQuotaAlter(q.types, set, del);
+  }
+  const [{ openKafka }, admin, client] = await Promise.all([import('../client/index.js'), import('../client/admin.js'), import('../client/quotas.js')]);
+  const h = await openKafka(conn, { clientId: 'kt-admin' });
+  const filter = () => {
+    if (q.names.length > q.types.length) throw new UsageError('More entity names specified than entity types');
+    return qf.quotaFilter(q.types, q.names);
+  };
+  if (o.alter) {
+    const entity = q.types.map((t, i) => ({ entityType: qf.WIRE_TYPE[t], entityName: q.names[i] === '' ? null : q.names[i] }));
+    const ops = await admin.withSession(h, async (s) => {
+      const current = (await client.describeClientQuotas(s, filter()))[0]?.values ?? [];
+      const missing = del.filter((k) => !current.some((v) => v.key === k));
+      if (missing.length) throw new KtError(`Invalid config(s): ${missing.join(',')}`);
+      const ops = qf.quotaOps(set, del);
+      await client.alterClientQuotas(s, entity, ops);
+      return ops;
+    });
+    if (!o.json) o.log(qf.quotaAlteredText(q.types, q.names));
+    return {
+      entity: entity.map((e) => ({ type: e.entityType, name: e.entityName })),
+      set: Object.fromEntries(ops.filter((x) => x.value !== null).map((x) => [x.key, x.value as number])),
+      deleted: del,
+    };
+  }
+  const { entries, scram } = await admin.withSession(h, async (s) => {
+    const entries = await client.describeClientQuotas(s, filter());
+    // kafka-configs adds users' SCRAM credentials unless clients or a default entity are named
+    const scram = q.types[0] !== 'ips' && !q.types.includes('clients') && !q.names.includes('') ? await client.describeScramUsers(s, q.names) : [];
+    return { entries, scram };
+  });
+  if (!o.json) {
+    for (const l of qf.quotaDescribeLines(entries)) o.log(l);
+    for (const u of scram) o.log(qf.scramDescribeLine(u.user, u.infos));
+  }
+  return {
+    quotas: entries.map((e) => ({ entity: e.entity.map((x) => ({ type: x.entityType, name: x.entityName })), values: Object.fromEntries(e.values.map((v) => [v.key, v.value])) })),
+  };
 }
