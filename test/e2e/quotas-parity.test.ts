@@ -73,6 +73,20 @@ forEachTarget((t) => {
     // every client id, every user's client: several entities, in Apache's order
     await same(['--describe', '--entity-type', 'clients']);
     await same(['--describe', '--entity-type', 'users', '--entity-type', 'clients']);
+    // a user with SCRAM credentials (set by Apache's tool): its quotas, then its credentials
+    const scramUser = t.unique('qp-scram');
+    for (const cred of ['SCRAM-SHA-256=[iterations=4096,password=pw]', 'SCRAM-SHA-512=[iterations=8192,password=pw]']) {
+      const set = await apache(['--alter', '--entity-type', 'users', '--entity-name', scramUser, '--add-config', cred]);
+      assert.equal(set.code, 0, set.stderr);
+    }
+    await same(['--alter', '--entity-type', 'users', '--entity-name', scramUser, '--add-config', 'producer_byte_rate=100']);
+    // (the mechanisms in the broker's order: Apache 4.4 lists SCRAM-SHA-512 first, the bundled broker SCRAM-SHA-256)
+    const described = await same(['--describe', '--entity-type', 'users', '--entity-name', scramUser]);
+    const [quotaLine, scramLine, rest] = described.split('\n');
+    assert.equal(quotaLine, `Quota configs for user-principal '${scramUser}' are producer_byte_rate=100.0`);
+    assert.match(scramLine, new RegExp(`^SCRAM credential configs for user-principal '${scramUser}' are SCRAM-SHA-(256|512)=iterations=\\d+, SCRAM-SHA-(256|512)=iterations=\\d+$`));
+    assert.ok(scramLine.includes('SCRAM-SHA-256=iterations=4096') && scramLine.includes('SCRAM-SHA-512=iterations=8192'), scramLine);
+    assert.equal(rest, '');
     // nothing set: nothing printed
     assert.equal(await same(['--describe', '--entity-type', 'users', '--entity-name', t.unique('qp-nobody')]), '');
 
