@@ -118,7 +118,7 @@ export async function quotaConfigsCommand(
     }
     for (const a of o.add ?? []) Object.assign(set, fmt.parseAddConfig(a));
     del = (o.del ?? []).flatMap((d) => d.split(',')).map((k) => k.trim());
-    qf.checkQuotaAlter(q.types, set, del);
+    qf.checkQuotaAlter(q.types, q.names, set, del);
   }
   const [{ openKafka }, admin, client] = await Promise.all([import('../client/index.js'), import('../client/admin.js'), import('../client/quotas.js')]);
   const h = await openKafka(conn, { clientId: 'kt-admin' });

@@ -140,7 +140,7 @@ export function quotaEntity(f: QuotaFlags): { types: QuotaEntityType[]; names: s
   if (dup.length) throw new UsageError(`Duplicate entity type(s) specified: ${[...new Set(dup)].join(',')}`);
   const bad = types.find((t) => !isQuotaEntityType(t) && !['topics', 'brokers', 'broker-loggers', 'client-metrics', 'groups'].includes(t));
   if (bad !== undefined) {
-    throw new UsageError(`Invalid entity type ${bad}, the entity type must be one of users, brokers, topics, clients, broker-loggers, ips, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument`);
+    throw new UsageError(`Invalid entity type ${bad}, the entity type must be one of broker-loggers, topics, clients, users, brokers, ips, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument`);
   }
   if (types.length > 1 && !(types.length === 2 && types.includes('users') && types.includes('clients'))) {
     throw new UsageError("Only 'users' and 'clients' entity types may be specified together");
@@ -176,7 +176,7 @@ export function quotaFilter(types: QuotaEntityType[], names: string[]): Array<{ 
  * ConfigCommand.alterConfig's checks of the names to add and delete for a quota entity
  * (SCRAM credentials are not quota configs: kt refuses them here).
  */
-export function checkQuotaAlter(types: QuotaEntityType[], add: Record<string, string>, del: string[]): void {
+export function checkQuotaAlter(types: QuotaEntityType[], names: string[], add: Record<string, string>, del: string[]): void {
   const addKeys = Object.keys(add);
   const addOrder = javaHashOrder(addKeys, javaStringHash);
   const isScram = (k: string) => k === 'SCRAM-SHA-256' || k === 'SCRAM-SHA-512';
@@ -184,20 +184,26 @@ export function checkQuotaAlter(types: QuotaEntityType[], add: Record<string, st
     const unknown = [...addOrder, ...del].filter((k) => !IP_QUOTA_CONFIGS.includes(k));
     if (unknown.length) throw new UsageError(`Only connection quota configs can be added for 'ips' using --bootstrap-server. Unexpected config names: ${unknown.join(', ')}`);
   } else {
-    const names = (keys: string[], scramToo: boolean) => {
+    const unknownOf = (keys: string[], scramToo: boolean) => {
       const bad = keys.filter((k) => !CLIENT_QUOTA_CONFIGS.includes(k) && (scramToo || !isScram(k)));
       return javaHashOrder([...new Set(bad)], javaStringHash, hashSetCapacity(bad.length));
     };
     const clientRules = types[0] === 'clients' || types.length === 2;
-    const unknownAdd = names(addKeys, clientRules);
-    const unknownDel = names(del, clientRules);
+    const unknownAdd = unknownOf(addKeys, clientRules);
+    const unknownDel = unknownOf(del, clientRules);
     if (clientRules) {
       if (unknownAdd.length) throw new UsageError(`Only quota configs can be added for 'clients' using --bootstrap-server. Unexpected config names: ${unknownAdd.join(',')}`);
       if (unknownDel.length) throw new UsageError(`Only quota configs can be deleted for 'clients' using --bootstrap-server. Unexpected config names: ${unknownDel.join(',')}`);
     } else {
       if (unknownAdd.length) throw new UsageError(`Only quota and SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: ${unknownAdd.join(',')}`);
       if (unknownDel.length) throw new UsageError(`Only quota and SCRAM credential configs can be deleted for 'users' using --bootstrap-server. Unexpected config names: ${unknownDel.join(',')}`);
-      if ([...addKeys, ...del].some(isScram)) throw new UsageError('kt configs does not alter SCRAM credentials', 'use kafka-configs, or kt local start --user NAME:PASSWORD for the bundled broker');
+      if ([...addKeys, ...del].some(isScram)) {
+        if (names.includes('')) throw new UsageError('The use of --entity-default or --user-defaults is not allowed with User SCRAM Credentials using --bootstrap-server.');
+        if ([...addKeys, ...del].some((k) => CLIENT_QUOTA_CONFIGS.includes(k))) {
+          throw new UsageError("Cannot alter both quota and SCRAM credential configs simultaneously for 'users' using --bootstrap-server.");
+        }
+        throw new UsageError('kt configs does not alter SCRAM credentials', 'use kafka-configs, or kt local start --user NAME:PASSWORD for the bundled broker');
+      }
     }
   }
 }

@@ -102,6 +102,7 @@ test('quotaEntity: the entity types and names of kafka-configs, with its checks'
   assert.deepEqual(quotaEntity(flags({ user: 'alice', client: 'c1' })), { types: ['clients', 'users'], names: ['c1', 'alice'] });
   assert.deepEqual(quotaEntity(flags({ ipDefaults: true })), { types: ['ips'], names: [''] });
   assert.throws(() => quotaEntity(flags({ types: ['users', 'topics'] })), { message: "Only 'users' and 'clients' entity types may be specified together" });
+  assert.throws(() => quotaEntity(flags({ types: ['users', 'foo'] })), { message: /^Invalid entity type foo, the entity type must be one of broker-loggers, topics, clients, users, brokers, ips, client-metrics, groups with a --bootstrap-server/ });
   assert.throws(() => quotaEntity(flags({ types: ['users', 'users'] })), { message: 'Duplicate entity type(s) specified: users' });
   assert.throws(() => quotaEntity(flags({ types: ['users'], alter: true })), { message: 'An entity-name or default entity must be specified with --alter of users, clients, brokers or ips' });
   assert.throws(() => quotaEntity(flags({ types: ['users', 'clients'], names: ['alice'], alter: true })), { message: 'An entity name must be specified for every entity type' });
@@ -120,13 +121,20 @@ test('quotaFilter: exact, default and any-entity components', () => {
 });
 
 test('checkQuotaAlter and quotaOps: the names and values kafka-configs accepts, with its messages', () => {
-  assert.doesNotThrow(() => checkQuotaAlter(['users'], { producer_byte_rate: '1024' }, ['consumer_byte_rate']));
-  assert.throws(() => checkQuotaAlter(['users'], { foo: '1', bar: '2', producer_byte_rate: '3' }, []), {
+  assert.doesNotThrow(() => checkQuotaAlter(['users'], ['u'], { producer_byte_rate: '1024' }, ['consumer_byte_rate']));
+  assert.throws(() => checkQuotaAlter(['users'], ['u'], { foo: '1', bar: '2', producer_byte_rate: '3' }, []), {
     message: "Only quota and SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: bar,foo",
   });
-  assert.throws(() => checkQuotaAlter(['clients'], {}, ['foo', 'bar']), { message: "Only quota configs can be deleted for 'clients' using --bootstrap-server. Unexpected config names: bar,foo" });
-  assert.throws(() => checkQuotaAlter(['users', 'clients'], { 'SCRAM-SHA-256': '[password=x]' }, []), { message: /Only quota configs can be added for 'clients'.*SCRAM-SHA-256$/ });
-  assert.throws(() => checkQuotaAlter(['ips'], { foo: '1', bar: '2' }, []), { message: "Only connection quota configs can be added for 'ips' using --bootstrap-server. Unexpected config names: bar, foo" });
+  assert.throws(() => checkQuotaAlter(['clients'], ['c'], {}, ['foo', 'bar']), { message: "Only quota configs can be deleted for 'clients' using --bootstrap-server. Unexpected config names: bar,foo" });
+  assert.throws(() => checkQuotaAlter(['users', 'clients'], ['u', 'c'], { 'SCRAM-SHA-256': '[password=x]' }, []), { message: /Only quota configs can be added for 'clients'.*SCRAM-SHA-256$/ });
+  assert.throws(() => checkQuotaAlter(['users'], ['u'], { 'SCRAM-SHA-256': '[password=x]', producer_byte_rate: '1' }, []), {
+    message: "Cannot alter both quota and SCRAM credential configs simultaneously for 'users' using --bootstrap-server.",
+  });
+  assert.throws(() => checkQuotaAlter(['users'], [''], { 'SCRAM-SHA-256': '[password=x]' }, []), {
+    message: 'The use of --entity-default or --user-defaults is not allowed with User SCRAM Credentials using --bootstrap-server.',
+  });
+  assert.throws(() => checkQuotaAlter(['users'], ['u'], {}, ['SCRAM-SHA-512']), { message: 'kt configs does not alter SCRAM credentials' });
+  assert.throws(() => checkQuotaAlter(['ips'], ['1.2.3.4'], { foo: '1', bar: '2' }, []), { message: "Only connection quota configs can be added for 'ips' using --bootstrap-server. Unexpected config names: bar, foo" });
   assert.throws(() => quotaOps({ producer_byte_rate: 'abc' }, []), { message: 'Cannot parse quota configuration value for producer_byte_rate: abc' });
   assert.deepEqual(quotaOps({ producer_byte_rate: '1024' }, ['request_percentage']), [
     { key: 'producer_byte_rate', value: 1024 },
