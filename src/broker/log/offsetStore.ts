@@ -184,23 +184,32 @@ export class OffsetStoreImpl implements OffsetStore {
     return [...this.state.keys()];
   }
 
+  /** A copy of one of a group's stored documents (a classic group's meta, a consumer group's state). */
+  private stored(group: string, field: 'meta' | 'cg'): Record<string, unknown> | undefined {
+    const v = this.state.get(group)?.[field];
+    return v && structuredClone(v);
+  }
+
+  /** Whether storing `value` changes nothing: removing a document the group does not have. */
+  private unchanged(group: string, field: 'meta' | 'cg', value: Record<string, unknown> | undefined): boolean {
+    return value === undefined && this.state.get(group)?.[field] === undefined;
+  }
+
   groupMeta(group: string): Record<string, unknown> | undefined {
-    const m = this.state.get(group)?.meta;
-    return m && structuredClone(m);
+    return this.stored(group, 'meta');
   }
 
   setGroupMeta(group: string, meta: Record<string, unknown> | undefined): void {
-    if (meta === undefined && this.state.get(group)?.meta === undefined) return;
+    if (this.unchanged(group, 'meta', meta)) return;
     this.record({ t: 'meta', g: group, m: meta === undefined ? null : structuredClone(meta) });
   }
 
   consumerGroupState(group: string): Record<string, unknown> | undefined {
-    const s = this.state.get(group)?.cg;
-    return s && structuredClone(s);
+    return this.stored(group, 'cg');
   }
 
   setConsumerGroupState(group: string, state: Record<string, unknown> | undefined): void {
-    if (state === undefined && this.state.get(group)?.cg === undefined) return;
+    if (this.unchanged(group, 'cg', state)) return;
     this.record({ t: 'cg', g: group, s: state === undefined ? null : structuredClone(state) });
   }
 
