@@ -66,16 +66,10 @@ export class OffsetStoreImpl implements OffsetStore {
         break;
       }
       case 'meta':
-        if (e.m === null) {
-          const s = this.group(e.g);
-          if (s) s.meta = undefined;
-        } else this.group(e.g, true).meta = e.m;
+        this.replaceStored(e.g, 'meta', e.m);
         break;
       case 'cg':
-        if (e.s === null) {
-          const s = this.group(e.g);
-          if (s) s.cg = undefined;
-        } else this.group(e.g, true).cg = e.s;
+        this.replaceStored(e.g, 'cg', e.s);
         break;
       case 'deleteGroup':
         this.state.delete(e.g);
@@ -182,6 +176,15 @@ export class OffsetStoreImpl implements OffsetStore {
 
   groups(): string[] {
     return [...this.state.keys()];
+  }
+
+  /** Replays a change of one of a group's stored documents (null: removed). */
+  private replaceStored(group: string, field: 'meta' | 'cg', value: Meta | null): void {
+    if (value !== null) this.group(group, true)[field] = value;
+    else {
+      const s = this.group(group);
+      if (s) s[field] = undefined;
+    }
   }
 
   /** A copy of one of a group's stored documents (a classic group's meta, a consumer group's state). */
